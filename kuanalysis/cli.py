@@ -1,0 +1,73 @@
+"""Command line: ``kuanalysis render|list|data|check|fees``.
+
+The commands and their outputs are contracts other tools read: extend, never rename.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"väntade NAMN=VÄRDE, fick {text!r}")
+    key, value = text.split("=", 1)
+    return key.strip(), value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kuanalysis", description="Avstämning och rapporter för "
+                                "Kommunal utveckling i Jönköpings län.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("render", help="kör anteckningsböcker och skriv HTML-rapporter till reports/")
+    r.add_argument("names", nargs="*", metavar="NAMN", help="rapporter (alla om inga anges)")
+    r.add_argument("-p", "--parameter", action="append", type=_key_value, default=[],
+                   metavar="NAMN=VÄRDE", help="sätt en parameter (kan upprepas)")
+    r.add_argument("--jobs", "-j", type=int, default=None, help="parallella processer (standard: en per kärna)")
+    r.add_argument("--out", default=None, help="mapp för rapporterna (standard: reports/)")
+    r.add_argument("--tidpunkt", default=None,
+                   help="tidpunkt som skrivs i rapporterna, t.ex. '2024-10-25 08:00' (ger identiska filer)")
+
+    sub.add_parser("list", help="visa rapporterna med parametrar, standardvärden och typer")
+
+    d = sub.add_parser("data", help="läs och validera alla källtabeller, skriv tables.csv")
+    d.add_argument("--out", default=None, metavar="MAPP", help="standard: data/processed")
+
+    c = sub.add_parser("check", help="stäm av alla tabeller, skriv avvikelser som CSV")
+    c.add_argument("--out", default=None, metavar="FIL", help="standard: reports/avstamning.csv")
+
+    f = sub.add_parser("fees", help="fördela avgifterna 2025 enligt ett eller flera scenarier")
+    f.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
+    f.add_argument("--out", default=None, metavar="FIL")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "render":
+        from .render import ParameterError, render
+        try:
+            return render(args.names, dict(args.parameter), jobs=args.jobs, out_dir=args.out,
+                          generated_at=args.tidpunkt)
+        except ParameterError as e:
+            print(f"Fel: {e}", file=sys.stderr)
+            return 2
+    if args.command == "list":
+        from .render import describe
+        print(describe())
+        return 0
+    if args.command == "data":
+        from .io import cli_data
+        return cli_data(args.out)
+    if args.command == "check":
+        from .reconcile import cli_check
+        return cli_check(args.out)
+    if args.command == "fees":
+        from .fees import cli_fees
+        return cli_fees(args.scenarios, args.out)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Swedish formatting of numbers, amounts, percentages, tables and chart axes.
+
+Swedish typography: thousands separated by a no-break space (U+00A0), decimal comma, minus
+sign U+2212. Every figure a reader sees goes through this module.
+"""
+from __future__ import annotations
+
+import html
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from numbers import Real
+
+import pandas as pd
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+#: What is shown for a blank (missing) figure: never 0.
+BLANK = "–"
+
+_UNIT_SCALE = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000}
+
+
+def _is_missing(x) -> bool:
+    return x is None or (isinstance(x, Real) and math.isnan(x)) or x is pd.NA
+
+
+def number(x, decimals: int = 0, *, sign: bool = False, blank: str = BLANK) -> str:
+    """Format a number the Swedish way: ``-1234567.891`` -> ``"−1 234 568"``.
+
+    Parameters
+    ----------
+    x : float, int or None
+        NaN/None give ``blank``.
+    decimals : int
+        Digits after the decimal comma (rounded half away from zero, as people round).
+    sign : bool
+        Show ``+`` on positive numbers (for differences).
+    """
+    if _is_missing(x):
+        return blank
+    x = float(x)
+    if math.isinf(x):
+        return ("" if x > 0 else MINUS) + "∞"
+    q = 10**decimals
+    # Round half away from zero on the shortest decimal form of the float (2.675 -> 2.68),
+    # as a person rounding the printed figure would.
+    rounded = int(Decimal(repr(abs(x))).scaleb(decimals).quantize(Decimal(1), ROUND_HALF_UP))
+    neg = x < 0 and rounded != 0
+    whole, frac = divmod(rounded, q)
+    digits = f"{whole:,}".replace(",", NBSP)
+    out = digits + ("," + str(frac).rjust(decimals, "0") if decimals else "")
+    if neg:
+        return MINUS + out
+    if sign and rounded != 0:
+        return "+" + out
+    return out
+
+
+def amount(x, unit: str = "kr", decimals: int | None = None, *, sign: bool = False,
+           source_unit: str = "kr") -> str:
+    """An amount with its unit: ``amount(20_500_000, "mnkr")`` -> ``"20,5 mnkr"``.
+
+    ``x`` is in ``source_unit``; it is shown in ``unit`` (kr, tkr or mnkr). Default decimals:
+    0 for kr and tkr, 1 for mnkr.
+    """
+    if _is_missing(x):
+        return BLANK
+    if decimals is None:
+        decimals = 1 if unit == "mnkr" else 0
+    value = float(x) * _UNIT_SCALE[source_unit] / _UNIT_SCALE[unit]
+    return f"{number(value, decimals, sign=sign)}{NBSP}{unit}"
+
+
+def kr(x, **kw) -> str:
+    return amount(x, "kr", **kw)
+
+
+def tkr(x, **kw) -> str:
+    return amount(x, "tkr", source_unit=kw.pop("source_unit", "tkr"), **kw)
+
+
+def mnkr(x, decimals: int = 1, **kw) -> str:
+    return amount(x, "mnkr", decimals, source_unit=kw.pop("source_unit", "mnkr"), **kw)
+
+
+def percent(x, decimals: int = 0, *, ratio: bool = False, sign: bool = False) -> str:
+    """``percent(34)`` -> ``"34 %"``; with ``ratio=True`` the input is a share (0.34)."""
+    if _is_missing(x):
+        return BLANK
+    value = float(x) * (100 if ratio else 1)
+    return f"{number(value, decimals, sign=sign)}{NBSP}%"
+
+
+def points(x, decimals: int = 2, *, sign: bool = False) -> str:
+    """Percentage points: ``"0,04 procentenheter"``."""
+    if _is_missing(x):
+        return BLANK
+    return f"{number(x, decimals, sign=sign)}{NBSP}procentenheter"
+
+
+def axis_formatter(unit: str = "", decimals: int = 0, *, ratio: bool = False):
+    """A matplotlib tick formatter in Swedish style, for every chart.
+
+    ``ax.yaxis.set_major_formatter(axis_formatter("tkr"))``.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(value, _pos=None):
+        if unit == "%":
+            return percent(value, decimals, ratio=ratio)
+        text = number(value, decimals)
+        return f"{text}{NBSP}{unit}" if unit else text
+
+    return FuncFormatter(fmt)
+
+
+def table(
+    df: pd.DataFrame,
+    *,
+    id: str,
+    caption: str | None = None,
+    formats: dict | None = None,
+    default=number,
+    index: bool = True,
+    marks: pd.DataFrame | None = None,
+    classes: str = "ku-tabell",
+) -> str:
+    """Render a DataFrame as an accessible HTML table, escaped, with a fixed id.
+
+    Numbers are right-aligned and formatted with ``formats[column]`` (a callable) or
+    ``default``; text cells are HTML-escaped. ``marks`` (same shape, strings or "") adds a
+    CSS class per cell, e.g. ``"avvikelse"``, for flagged cells in the reconciliation view.
+    Deterministic: no random ids, so the same input gives the same HTML.
+    """
+    formats = formats or {}
+    esc = html.escape
+    out = [f'<table id="{esc(id)}" class="{esc(classes)}">']
+    if caption:
+        out.append(f"<caption>{esc(caption)}</caption>")
+    out.append("<thead><tr>")
+    if index:
+        out.append(f'<th scope="col">{esc(str(df.index.name or ""))}</th>')
+    for col in df.columns:
+        out.append(f'<th scope="col">{esc(str(col))}</th>')
+    out.append("</tr></thead><tbody>")
+    for i, (label, row) in enumerate(df.iterrows()):
+        out.append("<tr>")
+        if index:
+            out.append(f'<th scope="row">{esc(str(label))}</th>')
+        for j, col in enumerate(df.columns):
+            value = row[col]
+            cls = []
+            if isinstance(value, Real) and not isinstance(value, bool) or _is_missing(value):
+                text = formats.get(col, default)(value)
+                cls.append("tal")
+            else:
+                text = str(formats[col](value)) if col in formats else str(value)
+            if marks is not None:
+                m = marks.iat[i, j]
+                if isinstance(m, str) and m:
+                    cls.append(m)
+            attr = f' class="{" ".join(cls)}"' if cls else ""
+            out.append(f"<td{attr}>{esc(text)}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def show(html_text: str):
+    """Display HTML in a notebook (so notebooks need no IPython import)."""
+    from IPython.display import HTML, display
+
+    display(HTML(html_text))

@@ -1,0 +1,113 @@
+"""The in-memory form of one source table: figures, printed text, sidecar and provenance.
+
+``kuanalysis.io.load_table`` builds these from ``data/raw``; checks and models read them.
+Tests build small ones by hand with :func:`Table.from_rows`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Table:
+    """One source table.
+
+    Attributes
+    ----------
+    meta : dict
+        The sidecar (see ``data/raw/README.md``): table, document, heading, unit, kind,
+        columns (label/key/role), rows (label/role/...), notes, ambiguities.
+    values : pandas.DataFrame
+        Index = row labels as printed, columns = column labels as printed; float, NaN = blank.
+        Text columns (role ``text``) are not included.
+    text : pandas.DataFrame
+        The printed cell text, same shape as ``values`` plus text columns; "" = blank.
+    source_file : str
+        The raw file, relative to the project root (``data/raw/...``).
+    source_rows : dict
+        Row label -> line number in the raw file (header is line 1).
+    """
+
+    meta: dict
+    values: pd.DataFrame
+    text: pd.DataFrame
+    source_file: str = ""
+    source_rows: dict = field(default_factory=dict)
+
+    # -- identity -----------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.meta["table"]
+
+    @property
+    def kind(self) -> str:
+        return self.meta["kind"]
+
+    @property
+    def unit(self) -> str:
+        return self.meta.get("unit", "")
+
+    @property
+    def document(self) -> str:
+        return self.meta.get("document", "")
+
+    @property
+    def heading(self) -> str:
+        return self.meta.get("heading", self.id)
+
+    # -- rows and columns ---------------------------------------------------------------
+    def row_meta(self, label: str) -> dict:
+        for r in self.meta.get("rows", []):
+            if r["label"] == label:
+                return r
+        raise KeyError(f"{self.id}: ingen rad {label!r}")
+
+    def col_meta(self, label: str) -> dict:
+        for c in self.meta.get("columns", []):
+            if c["label"] == label:
+                return c
+        raise KeyError(f"{self.id}: ingen kolumn {label!r}")
+
+    def rows_with_role(self, *roles: str) -> list[str]:
+        return [r["label"] for r in self.meta.get("rows", []) if r.get("role") in roles]
+
+    def column(self, key: str) -> str | None:
+        """The printed label of the column with this key, or None if the table has none."""
+        for c in self.meta.get("columns", []):
+            if c.get("key") == key:
+                return c["label"]
+        return None
+
+    def keys(self) -> dict[str, str]:
+        """Column key -> printed label."""
+        return {c["key"]: c["label"] for c in self.meta.get("columns", []) if "key" in c}
+
+    def row_unit(self, label: str) -> str:
+        return self.row_meta(label).get("unit", self.unit)
+
+    def source(self, row: str) -> str:
+        """Provenance of a row as shown in findings: ``file:line``."""
+        line = self.source_rows.get(row)
+        return f"{self.source_file}:{line}" if line else self.source_file
+
+    # -- construction for tests ---------------------------------------------------------
+    @classmethod
+    def from_rows(cls, meta: dict, rows: dict[str, list], source_file: str = "test.csv") -> "Table":
+        """Build a table from ``{row label: [value or None per column]}`` and a sidecar.
+
+        ``meta['columns']`` gives the column order. None means a blank cell.
+        """
+        labels = [c["label"] for c in meta["columns"] if c.get("role", "value") != "text"]
+        data = {k: [np.nan if v is None else float(v) for v in vals] for k, vals in rows.items()}
+        values = pd.DataFrame.from_dict(data, orient="index", columns=labels)
+        values.index.name = meta.get("label_column", "[rad]")
+        text = values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+        meta = dict(meta)
+        meta.setdefault(
+            "rows", [{"label": k, "role": "area"} for k in rows]
+        )
+        src = {k: i + 2 for i, k in enumerate(rows)}
+        return cls(meta=meta, values=values, text=text, source_file=source_file, source_rows=src)

@@ -1,0 +1,49 @@
+"""Packaging: environment.yml in step with pyproject.toml, the lock file pins everything."""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _split(req: str) -> tuple[str, str]:
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", req)
+    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def _pyproject():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    reqs = data["dependencies"] + data["optional-dependencies"]["test"]
+    return data, dict(_split(r) for r in reqs)
+
+
+def test_environment_yml_matches_pyproject():
+    data, wanted = _pyproject()
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and d != "pip")
+    python = conda.pop("python")
+    assert python == data["requires-python"]
+    assert conda == wanted
+
+
+def test_lock_pins_every_dependency_exactly():
+    _, wanted = _pyproject()
+    lines = [l for l in (ROOT / "requirements.lock").read_text().splitlines()
+             if l.strip() and not l.startswith("#")]
+    pins = dict(_split(l) for l in lines)
+    assert all(spec.startswith("==") for spec in pins.values()), "every line must pin with =="
+    missing = set(wanted) - set(pins)
+    assert not missing, f"lock file lacks {sorted(missing)}"
+    assert "kuanalysis" not in pins
+
+
+def test_makefile_installs_from_lock_and_ci_runs_make_test():
+    make = (ROOT / "Makefile").read_text()
+    assert "-r requirements.lock" in make
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make reports" in readme and "make test" in readme

@@ -318,6 +318,9 @@ def run_job(job: Job, out_dir: str, generated_at: str, commit: str) -> Result:
     target = out_dir_p / job.output
     depth = len(Path(job.output).parts) - 1
     index_href = "../" * depth + "index.html"
+    # the notebook writes any extra files (xlsx, csv) next to its report
+    os.environ["KUANALYSIS_OUT"] = str(out_dir_p.resolve())
+    os.environ["KUANALYSIS_GENERATED_AT"] = generated_at
     scratch = Path(tempfile.mkdtemp(prefix="kuanalysis-"))
     executed = scratch / "executed.ipynb"
     try:

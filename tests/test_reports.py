@@ -1,0 +1,89 @@
+"""Every real report, rendered once: offline, no code, no local paths, indexed, opens in a browser."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kuanalysis import render
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pages(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.html") if "_failed" not in p.parts)
+
+
+def test_every_report_rendered(rendered):
+    names = {p.relative_to(rendered).as_posix() for p in pages(rendered)}
+    expected = {job.output for job in render.plan(None, {})} | {"index.html"}
+    assert names == expected
+
+
+def test_no_external_requests_possible(rendered):
+    for page in pages(rendered):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script", text, re.I), page.name
+        for attr in re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', text, re.I):
+            assert not re.match(r"^(https?:)?//", attr), f"{page.name}: {attr}"
+            assert attr.startswith(("data:", "#")) or not re.match(r"^[a-z]+:", attr), attr
+        assert "cdnjs" not in text and "unpkg" not in text and "mathjax" not in text.lower()
+
+
+def test_no_code_tracebacks_or_local_paths(rendered):
+    for page in pages(rendered):
+        text = page.read_text(encoding="utf-8")
+        assert "Traceback" not in text and "Error:" not in text, page.name
+        for local in (str(ROOT), "/root/", "/home/", "/tmp/", str(rendered)):
+            assert local not in text, f"{page.name} shows {local}"
+        assert "jp-CodeMirrorEditor" not in text and "highlight hl-ipython" not in text, page.name
+        assert "import " not in text and "provenance.publish" not in text, page.name
+        assert '<html lang="sv">' in text
+
+
+def test_every_report_ends_with_provenance(rendered):
+    for page in pages(rendered):
+        if page.name == "index.html":
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert 'id="proveniens"' in text and "SHA-256" in text, page.name
+        assert "2024-10-25 08:00" in text, page.name
+
+
+def test_index_lists_every_report(rendered):
+    index = (rendered / "index.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'<a href="([^"]+)"', index))
+    assert links == {p.relative_to(rendered).as_posix() for p in pages(rendered)} - {"index.html"}
+
+
+@pytest.mark.browser
+def test_reports_open_offline_in_chromium(rendered):
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("Debians chromium saknas i CI: .ci/run ska installera den")
+        pytest.skip("chromium är inte installerad")
+    from playwright.sync_api import sync_playwright
+
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        try:
+            for page_path in pages(rendered):
+                page = browser.new_page()
+                requests = []
+                page.on("request", lambda r: requests.append(r.url))
+                page.goto(page_path.as_uri())
+                page.wait_for_load_state("load")
+                assert page.title(), page_path.name
+                assert page.locator("table").count() >= 1, page_path.name
+                assert page.locator("h1").count() >= 1, page_path.name
+                outside = [u for u in requests if not u.startswith(("file:", "data:"))]
+                assert not outside, f"{page_path.name} requested {outside}"
+                page.close()
+        finally:
+            browser.close()

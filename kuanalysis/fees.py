@@ -874,3 +874,387 @@ def cli_fees(paths: list[str], out: str | None = None) -> int:
         raise
     print(f"{len(frame)} rader ({len(scenarios)} scenarier) skrivna till {relative(target)}")
     return 0
+
+
+# ----------------------------------------------------------------------------------------
+# Reports: the avgifter-2025 report, the kommunblad and the workbook
+# ----------------------------------------------------------------------------------------
+#: The scenario that is the printed proposal: other scenarios are compared with it.
+BASE_SCENARIO = "forslag-2025"
+
+
+def ascii_slug(text: str) -> str:
+    """A file-name-safe ASCII form: ``"Jönköping"`` -> ``"jonkoping"``, ``"Värnamo"`` -> ``"varnamo"``."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def kommunblad_variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
+    """One ``kommunblad`` per municipality of the fee matrix, in kommun code order.
+
+    Parameters
+    ----------
+    parameters : Mapping
+        The notebook's parameter values. ``kommuner`` (optional): ``"alla"`` (default) or
+        kommun codes separated by commas (``"0604,0680"``) to render only those.
+    matrix : Table, optional
+        The fee matrix naming the municipalities (default: the printed proposal).
+
+    Returns
+    -------
+    list of dict
+        ``{"parameters": {"kommun_kod": "0604"}, "output": "kommunblad/0604-aneby.html",
+        "title": "Kommunblad Aneby: avgifter 2025"}``.
+    """
+    matrix = default_matrix() if matrix is None else matrix
+    by_code = {code: label for label, code in kommun_codes(matrix).items()}
+    wanted = str(parameters.get("kommuner", "alla")).strip()
+    if wanted in ("", "alla"):
+        codes = sorted(by_code)
+    else:
+        codes = [c.strip() for c in wanted.split(",") if c.strip()]
+        unknown = [c for c in codes if c not in by_code]
+        if unknown:
+            raise ValueError(f"okända kommunkoder {', '.join(unknown)}; "
+                             f"väntade några av {', '.join(sorted(by_code))}")
+    return [{"parameters": {"kommun_kod": c},
+             "output": f"kommunblad/{c}-{ascii_slug(by_code[c])}.html",
+             "title": f"Kommunblad {by_code[c]}: avgifter 2025"} for c in codes]
+
+
+def load_scenarios(folder, matrix: Table, population) -> list[Scenario]:
+    """Every ``*.yaml`` scenario in a folder; the proposal first, the others by name.
+
+    Raises
+    ------
+    ScenarioError
+        With every error of every file (nothing is half-loaded), or when there is no file.
+    """
+    from . import provenance
+
+    files = sorted(Path(folder).glob("*.yaml"))
+    for f in files:
+        provenance.note_input(f)  # a report's figures depend on these files too
+    if not files:
+        raise ScenarioError([f"{relative(folder)}: inga scenariofiler (*.yaml)"])
+    scenarios, errors = [], []
+    for f in files:
+        try:
+            scenarios.append(load_scenario(f, matrix, population))
+        except ScenarioError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ScenarioError(errors)
+    return sorted(scenarios, key=lambda s: (s.name != BASE_SCENARIO, s.name))
+
+
+def scenario_comparison(fees: pd.DataFrame, by: str = "kommun") -> pd.DataFrame:
+    """Invoiced kronor per municipality (or per post), one column per scenario, with a Summa row.
+
+    Parameters
+    ----------
+    fees : pandas.DataFrame
+        Lines as from :func:`allocate_scenario` (several scenarios concatenated).
+    by : {"kommun", "post"}
+        Rows: municipalities (printed names) or posts. A post that a scenario does not
+        invoice counts 0 kr there: the municipalities are not billed for it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        int kronor; columns in the scenarios' order of appearance; last row ``Summa``.
+    """
+    if by not in ("kommun", "post"):
+        raise ValueError(f"by måste vara 'kommun' eller 'post', fick {by!r}")
+    billed = fees.assign(kr=fees["belopp_kr"].where(fees["fakturerad"], 0))
+    frame = billed.pivot_table(index=by, columns="scenario", values="kr", aggfunc="sum", sort=False)
+    frame = frame[list(dict.fromkeys(fees["scenario"]))].astype("int64")
+    frame.loc["Summa"] = frame.sum()
+    frame.index.name, frame.columns.name = ("Kommun" if by == "kommun" else "Post"), None
+    return frame
+
+
+def difference_to_base(comparison: pd.DataFrame, base: str = BASE_SCENARIO) -> pd.DataFrame:
+    """Each scenario minus the base scenario (kr), the base column dropped."""
+    if base not in comparison.columns:
+        raise ValueError(f"jämförelsen saknar scenariot {base!r}")
+    return comparison.drop(columns=base).sub(comparison[base], axis=0)
+
+
+def share_vs_population(fees: pd.DataFrame, population, date: str = "befolkning_2024_12_31"
+                        ) -> pd.DataFrame:
+    """Each municipality's share of the invoiced total, per scenario, beside its population share.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index kommun code; columns ``kommun``, ``befolkning_andel`` (%), one column per
+        scenario (% of that scenario's invoiced total), all in per cent (0-100).
+    """
+    pop = population_frame(population)[date]
+    billed = fees.assign(kr=fees["belopp_kr"].where(fees["fakturerad"], 0))
+    kr_ = billed.pivot_table(index="kommun_kod", columns="scenario", values="kr", aggfunc="sum",
+                             sort=False)[list(dict.fromkeys(fees["scenario"]))]
+    shares = kr_.div(kr_.sum()) * 100
+    names = fees.drop_duplicates("kommun_kod").set_index("kommun_kod")["kommun"]
+    out = pd.DataFrame({"kommun": names.reindex(shares.index),
+                        "befolkning_andel": pop.reindex(shares.index) / pop.sum() * 100})
+    out = out.join(shares)
+    out.index.name, out.columns.name = "kommun_kod", None
+    return out
+
+
+def history_table(social: Table, administration: Table, matrix: Table) -> pd.DataFrame:
+    """Social välfärd and administration per municipality 2016 and 2018, beside 2025 (tkr).
+
+    2016/2018: the printed PKS 2016 tables (tkr; administration in 2016 price level).
+    2025: the proposal's printed cells for ``Grundfinansiering Social välfärd`` and
+    ``Medlemsavgift Kommunal utveckling`` (the nearest posts), converted from kr to tkr.
+    Rows matched by kommun code (the two 2016 tables print the municipalities in different
+    orders); the ``Summa`` row is the printed totals, not recomputed. A blank stays NaN.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index printed name in the matrix's order, then ``Summa``; six float columns.
+    """
+    def by_code(table: Table) -> pd.DataFrame:
+        codes = kommun_codes(table)
+        frame = table.values.loc[list(codes)].rename(index=codes)
+        frame.loc["Summa"] = table.values.loc[_total_row(table)]
+        return frame
+
+    soc, adm = by_code(social), by_code(administration)
+    names = {code: label for label, code in kommun_codes(matrix).items()}
+    mat = by_code(matrix) / 1000
+    order = list(names) + ["Summa"]
+    out = pd.DataFrame({
+        "Social välfärd 2016": soc.iloc[:, 0], "Social välfärd 2018": soc.iloc[:, 1],
+        "Grundfinansiering social välfärd 2025": mat["Grundfinansiering Social välfärd"],
+        "Administration 2016": adm.iloc[:, 0], "Administration 2018": adm.iloc[:, 1],
+        "Medlemsavgift 2025": mat["Medlemsavgift Kommunal utveckling"],
+    }).reindex(order)
+    out.index = [names.get(c, c) for c in out.index]
+    out.index.name = "Kommun"
+    return out
+
+
+def balance_overview(scenarios: list[Scenario], **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The balance account under each scenario (see :func:`project_balance`).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Closing balance (kr) by year (rows) and scenario (columns); and per scenario the
+        yearly withdrawal for posts taken from the balance (``från_balanskonto_kr``) and the
+        first year the balance is below zero (``tar_slut``: an int, or ``None`` if not
+        within the horizon).
+    """
+    closing, summary = {}, []
+    for s in scenarios:
+        frame, runs_out = project_balance(s, **kw)
+        closing[s.name] = frame.set_index("år")["utgående_kr"]
+        summary.append((s.name, int(frame["grundavgift_från_balanskonto_kr"].iloc[0]), runs_out))
+    table = pd.DataFrame(summary, columns=["scenario", "från_balanskonto_kr", "tar_slut"])
+    # a year is a label, not an amount: keep it an int (or None), never the float 2026.0
+    table["tar_slut"] = pd.Series([r[2] for r in summary], dtype=object)
+    return pd.DataFrame(closing), table.set_index("scenario")
+
+
+#: One plain-Swedish sentence per kind of finding of :func:`check_fee_matrix`.
+CHECK_SENTENCES = {
+    "summa_utan_post": "Posten står i tabellen men ingår inte i kolumnen Summa: den faktureras "
+                       "alltså inte enligt förslaget, och tabellen säger inte vem som betalar den.",
+    "saknad_cell": "Cellen är tom, men postens summarad visar att kommunen borde ha ett belopp.",
+    "radsumma": "Kommunens Summa skiljer sig från summan av de poster som ingår i den.",
+    "kolumnsumma": "Postens summarad skiljer sig från summan av kommunernas belopp.",
+    "samma_nyckel": "Två poster med samma totalbelopp och samma fördelningsnyckel ger kommunen "
+                    "olika belopp.",
+}
+#: What each status means, in the same plain Swedish.
+STATUS_TEXT = {
+    "avvikelse": "fel som inte förklaras av avrundning",
+    "avrundning": "avrundning till hela kronor, inget fel",
+    "saknas": "tomt i källan",
+    "oklar": "oklart, behöver förklaras",
+}
+
+
+def findings_overview(findings: list[Finding]) -> pd.DataFrame:
+    """Findings counted by check and status, each with its plain-Swedish sentence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Kontroll`` (sentence), ``Status`` (meaning), ``Antal``, one row per
+        (check, status) pair found, in the order of :data:`CHECK_SENTENCES`.
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for f in findings:
+        counts[(f.check, f.status)] = counts.get((f.check, f.status), 0) + 1
+    order = list(CHECK_SENTENCES)
+    rows = [(CHECK_SENTENCES.get(c, c), f"{s}: {STATUS_TEXT.get(s, s)}", n)
+            for (c, s), n in sorted(counts.items(),
+                                    key=lambda kv: (order.index(kv[0][0])
+                                                    if kv[0][0] in order else len(order)))]
+    return pd.DataFrame(rows, columns=["Kontroll", "Status", "Antal"])
+
+
+def key_vs_population(matrix: Table, population, groups: list[list[str]] | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each key group against the population at the date it fits best.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Summary, one row per group: ``Poster`` (labels joined), ``Kommuner`` (how many take
+        part), ``Närmast folkmängden`` (date) and ``Största avvikelse`` (percentage points);
+        and the deviations: index kommun code, one column per group (its first post), the
+        group's common key minus the population share at that date among the participants,
+        in percentage points (NaN for a municipality outside the group).
+    """
+    groups = key_groups(matrix) if groups is None else groups
+    keys = common_keys(matrix, groups)
+    close = compare_with_population(keys, population)
+    pop = population_frame(population)
+    summary, deviations = [], {}
+    for g in groups:
+        share = keys.loc[g[0]].dropna()
+        date = close.at[g[0], "närmast"]
+        p = pop.loc[share.index, f"befolkning_{date[:4]}_12_31"]
+        deviations[g[0]] = (share - p / p.sum()) * 100
+        summary.append((", ".join(g), len(share), date, float(close.at[g[0], "avvikelse_pe"])))
+    frame = pd.DataFrame(deviations).reindex(keys.columns)
+    frame.index.name = "kommun_kod"
+    return (pd.DataFrame(summary, columns=["Poster", "Kommuner", "Närmast folkmängden",
+                                           "Största avvikelse"]), frame)
+
+
+def kommun_fees(fees: pd.DataFrame, kommun_kod: str) -> pd.DataFrame:
+    """One municipality's fee per post and scenario, as a kommunblad shows it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index post, one column per scenario: kronor (int) for an invoiced post, the text
+        ``"faktureras ej"`` for a post the scenario does not invoice; last row
+        ``Fakturerat totalt`` (the invoiced posts' sum).
+    """
+    mine = fees[fees["kommun_kod"] == kommun_kod]
+    if mine.empty:
+        raise ValueError(f"kommunkoden {kommun_kod!r} finns inte i avgifterna")
+    order = list(dict.fromkeys(mine["scenario"]))
+    cells = mine.assign(visa=[int(k) if f else "faktureras ej"
+                              for k, f in zip(mine["belopp_kr"], mine["fakturerad"])])
+    frame = cells.pivot(index="post", columns="scenario", values="visa")
+    frame = frame.loc[list(dict.fromkeys(mine["post"])), order].astype(object)
+    frame.loc["Fakturerat totalt"] = [
+        int(mine.loc[(mine["scenario"] == s) & mine["fakturerad"], "belopp_kr"].sum())
+        for s in order]
+    frame.index.name, frame.columns.name = "Post", None
+    return frame
+
+
+def group_identical_columns(frame: pd.DataFrame, sep: str = ", ") -> pd.DataFrame:
+    """Merge columns with identical values into one, named by all of them (``"a, c"``).
+
+    For charts: three scenarios with the same balance path are one line, not three lines
+    drawn on top of each other. Column order: each group where its first member was.
+    """
+    groups: list[list[str]] = []
+    for col in frame.columns:
+        for g in groups:
+            if frame[g[0]].equals(frame[col]):
+                g.append(col)
+                break
+        else:
+            groups.append([col])
+    return pd.DataFrame({sep.join(map(str, g)): frame[g[0]] for g in groups}, index=frame.index)
+
+
+#: Excel number formats: Excel shows these with the reader's own separators (space, comma).
+XLSX_KR = '#,##0 "kr";-#,##0 "kr"'
+XLSX_SHARE = '0.00 "%"'
+
+
+def write_xlsx(path, fees: pd.DataFrame, scenarios: list[Scenario],
+               population=None) -> Path:
+    """Write the workbook: a comparison sheet, then one sheet per scenario.
+
+    Sheet ``Jämförelse``: invoiced kr per municipality and scenario, then each scenario's
+    difference to the proposal. Each scenario sheet: kr per municipality and post, a column
+    ``Fakturerat`` (sum of invoiced posts), a ``Summa`` row and a line saying which posts are
+    not invoiced. Numbers are stored as numbers with a kr format; written through a
+    temporary file renamed into place, so a reader never sees half a file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+
+    def put(ws, frame: pd.DataFrame, first_row: int, number_format: str) -> int:
+        ws.cell(first_row, 1, frame.index.name or "").font = bold
+        for j, col in enumerate(frame.columns, 2):
+            ws.cell(first_row, j, str(col)).font = bold
+        for i, (label, row) in enumerate(frame.iterrows(), first_row + 1):
+            ws.cell(i, 1, str(label)).font = bold if label == "Summa" else Font()
+            for j, value in enumerate(row, 2):
+                if pd.notna(value):  # blank stays blank, never 0
+                    c = ws.cell(i, j, int(value) if float(value).is_integer() else float(value))
+                    c.number_format = number_format
+        ws.column_dimensions["A"].width = max(14, *(len(str(x)) + 2 for x in frame.index))
+        for j, col in enumerate(frame.columns, 2):
+            ws.column_dimensions[get_column_letter(j)].width = max(14, min(len(str(col)) + 2, 36))
+        return first_row + len(frame) + 2
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Jämförelse"
+    ws["A1"] = "Fakturerat per kommun 2025, kr, per scenario och skillnad mot förslaget"
+    ws["A1"].font = Font(bold=True, size=12)
+    comparison = scenario_comparison(fees)
+    nxt = put(ws, comparison, 3, XLSX_KR)
+    if BASE_SCENARIO in comparison.columns and comparison.shape[1] > 1:
+        diff = difference_to_base(comparison)
+        diff.columns = [f"{c} − förslaget" for c in diff.columns]
+        put(ws, diff, nxt, XLSX_KR)
+    ws.freeze_panes = "B4"
+
+    described = {s.name: s for s in scenarios}
+    for name, lines in fees.groupby("scenario", sort=False):
+        sheet = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", name)[:31])
+        scen = described.get(name)
+        sheet["A1"] = f"Scenario {name}: avgift per kommun och post 2025, kr"
+        sheet["A1"].font = Font(bold=True, size=12)
+        if scen is not None:
+            sheet["A2"] = scen.description
+        matrix = lines.pivot_table(index="kommun", columns="post", values="belopp_kr",
+                                   aggfunc="sum", sort=False).astype("int64")
+        invoiced_posts = lines.loc[lines["fakturerad"], "post"].unique()
+        matrix["Fakturerat"] = matrix[list(invoiced_posts)].sum(axis=1)
+        matrix.loc["Summa"] = matrix.sum()
+        matrix.index.name, matrix.columns.name = "Kommun", None
+        end = put(sheet, matrix, 4, XLSX_KR)
+        not_invoiced = [p for p in matrix.columns[:-1] if p not in set(invoiced_posts)]
+        sheet.cell(end, 1, "Faktureras inte: " + (", ".join(not_invoiced) or "inga poster"))
+        sheet.freeze_panes = "B5"
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -679,4 +679,9 @@ def inventory(tables: dict[str, Table]) -> pd.DataFrame:
             "Tryckta tal": int(t.values.notna().sum().sum()),
             "Tomma celler": int(t.values.isna().sum().sum()),
         })
-    return pd.DataFrame(rows).set_index("Tabell")
+    return pd.DataFrame(rows).sort_values(["Dokument", "Tabell"], kind="stable").set_index("Tabell")
+
+
+def document_titles(tables: dict[str, Table]) -> dict[str, str]:
+    """Source document file name -> its title, as the sidecars give them."""
+    return {t.document: t.meta.get("document_title", t.document) for t in tables.values()}

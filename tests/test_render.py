@@ -75,7 +75,7 @@ def test_failing_notebook_keeps_last_good_report(scratch_project):
     assert "Traceback" not in proc.stdout + proc.stderr
     assert (out / "a.html").read_bytes() == before           # last good report untouched
     assert (out / "_failed" / "a.ipynb").exists()            # executed notebook for the analyst
-    assert "2030-01-01 00:00" in (out / "b.html").read_text()  # the other report still rendered
+    assert "2030-01-01 00:00" in (out / "b.html").read_text(), proc.stdout  # the other report still rendered
     index = (out / "index.html").read_text()
     assert "fel (senaste lyckade versionen visas)" in index
     assert not list(out.glob(".*.tmp"))

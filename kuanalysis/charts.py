@@ -106,3 +106,132 @@ def lines(x, series: dict, *, title: str, unit: str, decimals: int = 0, ax=None,
         ax.legend(loc="best")
     ax.figure.tight_layout()
     return ax
+
+
+# -- fund reports (bokslut, tertial): appended for kuanalysis.report_fund ------------------
+
+def _bar_labels(ax, bars, values, unit, decimals, horizontal=True):
+    """Write each bar's value at its end (blank bars get no label)."""
+    for bar, v in zip(bars, values):
+        if v is None or np.isnan(v):
+            continue
+        text = fmt.number(v, decimals)
+        if horizontal:
+            x = bar.get_x() + bar.get_width()
+            ax.annotate(text, (x, bar.get_y() + bar.get_height() / 2), xytext=(3 if v >= 0 else -3, 0),
+                        textcoords="offset points", va="center", ha="left" if v >= 0 else "right",
+                        fontsize=8)
+        else:
+            y = bar.get_y() + bar.get_height()
+            ax.annotate(text, (bar.get_x() + bar.get_width() / 2, y), xytext=(0, 2),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=8)
+
+
+def pace(labels, rates, elapsed: float, *, title: str, elapsed_label: str):
+    """Spending rate per area (a share, 0.64 = 64 %) against the share of the year passed.
+
+    Bars are the rates; the dashed vertical line is ``elapsed``. A bar past the line spends
+    faster than the year goes. NaN (no budget) leaves the bar out and says so in the label.
+    """
+    labels = list(labels)
+    rates = np.asarray(rates, dtype=float)
+    shown = [f"{lab} (ingen budget)" if np.isnan(r) else lab for lab, r in zip(labels, rates)]
+    fig, ax = plt.subplots(figsize=(8, 0.38 * len(labels) + 1.4))
+    y = np.arange(len(labels))
+    over = np.where(np.isnan(rates), False, rates > elapsed)
+    colors = [COLORS[0] if o else COLORS[3] for o in over]
+    hatches = ["//" if o else "" for o in over]
+    bars = ax.barh(y, np.nan_to_num(rates * 100, nan=0.0), 0.7, color=colors, hatch=hatches,
+                   edgecolor="black", linewidth=0.4)
+    _bar_labels(ax, bars, [r * 100 for r in rates], "%", 0)
+    ax.axvline(elapsed * 100, color="black", linestyle="--", linewidth=1.2)
+    ax.annotate(elapsed_label, (elapsed * 100, -0.6), xytext=(4, 0), textcoords="offset points",
+                fontsize=8, va="bottom")
+    ax.set_yticks(y, shown)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(fmt.axis_formatter("%", 0))
+    ax.set_title(title, loc="left")
+    ax.set_xlim(0, max(110.0, np.nanmax(np.append(rates * 100, 0)) * 1.12))
+    ax.set_xlabel("Förbrukningsgrad (utfall i procent av helårsbudget); "
+                  "mörk, streckad stapel = snabbare än året")
+    fig.tight_layout()
+    return ax
+
+
+def stacked_barh(labels, series: dict, *, title: str, unit: str, decimals: int = 0):
+    """Horizontal stacked bars (name -> values); negatives stack to the left of zero.
+
+    NaN draws no segment (a blank is not a zero; say so in the text beside the chart).
+    """
+    labels = list(labels)
+    fig, ax = plt.subplots(figsize=(8, 0.38 * len(labels) + 1.6))
+    y = np.arange(len(labels))
+    pos, neg = np.zeros(len(labels)), np.zeros(len(labels))
+    for i, (name, values) in enumerate(series.items()):
+        v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+        left = np.where(v >= 0, pos, neg)
+        ax.barh(y, v, 0.7, left=left, label=name, color=COLORS[i % len(COLORS)],
+                hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.4)
+        pos, neg = pos + np.where(v > 0, v, 0), neg + np.where(v < 0, v, 0)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(fmt.axis_formatter(unit, decimals))
+    ax.set_title(title, loc="left")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return ax
+
+
+def waterfall(labels, amounts, kinds, *, title: str, unit: str, decimals: int = 0):
+    """A bridge: full bars for ``start``/``slut``, floating bars for each ``steg``.
+
+    Increases and decreases differ by grey level and hatch, each bar carries its value, so
+    the chart reads in greyscale.
+    """
+    labels, amounts, kinds = list(labels), [float(a) for a in amounts], list(kinds)
+    fig, ax = plt.subplots(figsize=(max(8, 0.9 * len(labels) + 2), 4.8))
+    level, bottoms, heights, colors, hatches = 0.0, [], [], [], []
+    for a, k in zip(amounts, kinds):
+        if k in ("start", "slut"):
+            bottoms.append(0.0)
+            heights.append(a)
+            colors.append(COLORS[0])
+            hatches.append("")
+            level = a
+        else:
+            bottoms.append(level)
+            heights.append(a)
+            colors.append(COLORS[3] if a >= 0 else COLORS[2])
+            hatches.append("" if a >= 0 else "//")
+            level += a
+    x = np.arange(len(labels))
+    ax.bar(x, heights, 0.6, bottom=bottoms, color=colors, hatch=hatches, edgecolor="black",
+           linewidth=0.4)
+    for xi, b, h, k in zip(x, bottoms, heights, kinds):
+        text = fmt.number(h, decimals, sign=(k == "steg"))
+        ax.annotate(text, (xi, max(b, b + h)), xytext=(0, 2), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(x, [fmt_wrap(lab) for lab in labels], fontsize=8)
+    ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals))
+    ax.set_title(title, loc="left")
+    ends = [h for h, k in zip(heights, kinds) if k != "steg"]
+    lo = min(min(bottoms[i] + min(0, heights[i]) for i in range(len(x))), 0)
+    hi = max(b + max(h, 0) for b, h in zip(bottoms, heights))
+    if ends and kinds.count("steg"):
+        # the steps are small next to the totals: zoom the axis so they can be seen,
+        # and say so (the bars then do not start at zero)
+        span = max(abs(a) for a, k in zip(amounts, kinds) if k == "steg")
+        base = min(min(ends), min(b + min(h, 0) for b, h, k in zip(bottoms, heights, kinds)
+                                  if k == "steg"))
+        lo = max(lo, base - 4 * span)
+        ax.set_ylabel("Obs: axeln börjar inte på noll")
+    ax.set_ylim(lo, hi + (hi - lo) * 0.08)
+    fig.tight_layout()
+    return ax
+
+
+def fmt_wrap(text: str, width: int = 16) -> str:
+    """Break a long label into lines of about ``width`` characters."""
+    import textwrap
+    return "\n".join(textwrap.wrap(text, width)) or text

@@ -867,7 +867,9 @@ def cli_fees(paths: list[str], out: str | None = None) -> int:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".avgifter-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False)
+            # the contract: kommun_kod as text, fakturerad as true/false
+            frame.assign(fakturerad=frame["fakturerad"].map({True: "true", False: "false"})).to_csv(
+                fh, index=False)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -654,7 +654,9 @@ def cli_data(out_dir: str | os.PathLike | None = None) -> int:
     fd, tmp = tempfile.mkstemp(prefix=".tables-", suffix=".csv", dir=out)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False, lineterminator="\n")
+            # figures as printed, without a trailing ".0": 833, 28.9, -5340
+            out = frame.assign(value=frame["value"].map(lambda v: f"{v:.15g}"))
+            out.to_csv(fh, index=False, lineterminator="\n")
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -465,6 +465,9 @@ def explain(finding: Finding, unit: str = "") -> str:
                 f"och de andra kontrollerna bygger på det valet.")
     if f.check.startswith("påstående"):
         where = f"Texten ”{f.row}”"
+    elif " + " in f.row:
+        rows = ", ".join(f"”{r}”" for r in _rows_of(f))
+        where = f"Raderna {rows} tillsammans, kolumnen ”{f.column}”,"
     elif f.column and f.column != "[delarnas summa]":
         where = f"Raden ”{f.row}”, kolumnen ”{f.column}”,"
     else:

@@ -155,7 +155,7 @@ def test_cli_writes_csv(tmp_path, capsys):
     assert rc == 0
     text = out.read_text(encoding="utf-8").splitlines()
     assert text[0] == ",".join(fees.FEE_COLUMNS)
-    assert text[1].startswith("avtal,0604,Aneby,Grundfinansiering Social välfärd,166730,True")
+    assert text[1] == "avtal,0604,Aneby,Grundfinansiering Social välfärd,166730,true"
     assert len(text) == 1 + 13 * 16
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left behind
 

@@ -1111,9 +1111,9 @@ def key_vs_population(matrix: Table, population, groups: list[list[str]] | None 
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame)
-        Summary, one row per group: ``Poster`` (labels joined), ``Kommuner`` (how many take
+        Summary, one row per group (index ``Nyckel 1``, ``Nyckel 2``, ...): ``Poster`` (labels joined), ``Kommuner`` (how many take
         part), ``Närmast folkmängden`` (date) and ``Största avvikelse`` (percentage points);
-        and the deviations: index kommun code, one column per group (its first post), the
+        and the deviations: index kommun code, one column per group (``Nyckel 1``, ...), the
         group's common key minus the population share at that date among the participants,
         in percentage points (NaN for a municipality outside the group).
     """
@@ -1128,10 +1128,13 @@ def key_vs_population(matrix: Table, population, groups: list[list[str]] | None 
         p = pop.loc[share.index, f"befolkning_{date[:4]}_12_31"]
         deviations[g[0]] = (share - p / p.sum()) * 100
         summary.append((", ".join(g), len(share), date, float(close.at[g[0], "avvikelse_pe"])))
+    names = [f"Nyckel {i}" for i in range(1, len(groups) + 1)]
     frame = pd.DataFrame(deviations).reindex(keys.columns)
-    frame.index.name = "kommun_kod"
-    return (pd.DataFrame(summary, columns=["Poster", "Kommuner", "Närmast folkmängden",
-                                           "Största avvikelse"]), frame)
+    frame.columns, frame.index.name = names, "kommun_kod"
+    table = pd.DataFrame(summary, columns=["Poster", "Kommuner", "Närmast folkmängden",
+                                           "Största avvikelse"], index=names)
+    table.index.name = "Nyckel"
+    return table, frame
 
 
 def kommun_fees(fees: pd.DataFrame, kommun_kod: str) -> pd.DataFrame:

@@ -369,13 +369,13 @@ def statement_view(table: Table, numbered: list[tuple[int, Finding]]
     Returns
     -------
     (values, marks)
-        ``values``: the printed figures (NaN = blank) and ``Fynd`` (the finding numbers of
-        the row, "" when none). ``marks``: same shape, the status of the strongest finding
+        ``values``: ``Fynd`` first (the finding numbers of
+        the row, "" when none), then the printed figures (NaN = blank). ``marks``: same shape, the status of the strongest finding
         on each cell, "" where none. A finding about a whole row, or about a column the
         table does not print (e.g. "[delarnas summa]"), marks the row's ``Fynd`` cell.
     """
     values = table.values.copy()
-    values["Fynd"] = ""
+    values.insert(0, "Fynd", "")  # first, so row marks stay in view when a wide table scrolls
     marks = pd.DataFrame("", index=values.index, columns=values.columns)
 
     def put(row, col, status):
@@ -524,7 +524,9 @@ def findings_table(numbered: list[tuple[int, Finding]], tables: dict[str, Table]
                         "Tryckt": np.nan if f.reported is None else f.reported,
                         "Beräknat": np.nan if f.expected is None else f.expected,
                         "Skillnad": np.nan if f.difference is None else f.difference,
-                        "Enhet": unit_of(f, tables), "Källa": f.source})
+                        "Enhet": unit_of(f, tables),
+                        # file name and line are enough here; the full path is in the CSV
+                        "Källa": "; ".join(Path(x).name for x in f.source.split("; "))})
     frame = pd.DataFrame.from_records(records, columns=["Nr"] + cols).set_index("Nr")
     marks = pd.DataFrame("", index=frame.index, columns=frame.columns)
     marks["Status"] = [f.status for _, f in numbered]
@@ -598,3 +600,150 @@ def sources(tables: list[Table]) -> list[str]:
     """One line per source table: document title, table heading, raw file (for ``Källor``)."""
     return [f"{t.meta.get('document_title', t.document)}: ”{t.heading}” "
             f"({t.document}), avskriven i {t.source_file}" for t in tables]
+
+
+# -- loading one period (keeps the notebooks free of logic) ---------------------------------
+
+def check_period(table: Table, period: str, manader: int) -> None:
+    """The parameters must describe the fund table's period: same end date, same months.
+
+    Raises
+    ------
+    ValueError
+        When the sidecar's period ends on another day than ``period``, or when ``manader``
+        is not the month of that day (a tertial-2 table run with ``manader = 4``).
+    """
+    end = period_end(table)
+    errors = []
+    if end != period:
+        errors.append(f"tabellen {table.id} gäller perioden till {end or '(okänt)'}, "
+                      f"men parametern period är {period}")
+    try:
+        month = dt.date.fromisoformat(end).month
+        if month != manader:
+            errors.append(f"perioden slutar i månad {month}, men manader är {manader}")
+    except ValueError:
+        errors.append(f"tabellen {table.id} har ingen läsbar period i sidofilen")
+    if errors:
+        raise ValueError("Parametrarna passar inte tabellen: " + "; ".join(errors))
+
+
+def read_spec(path: str | Path) -> dict:
+    """Read a mapping or cross-check YAML file and note it as an input of the report."""
+    import yaml
+
+    from . import provenance
+
+    path = resolve(str(path))
+    provenance.note_input(path)
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+class Period:
+    """One period's data for a fund report, loaded and reconciled.
+
+    Attributes
+    ----------
+    tables : dict
+        The tables of ``data_dir`` by id.
+    fund : Table
+        The fund statement.
+    previous : Table or None
+        The previous period's fund statement.
+    continuity : dict or None
+        The mapping from the previous period.
+    findings : reconcile.Findings
+        See :func:`period_findings`.
+    numbered : list of (int, Finding)
+        The findings numbered for the report, the fund statement's first.
+    """
+
+    def __init__(self, data_dir: str, fondtabell: str, foregaende: str = "",
+                 kontinuitet: str = ""):
+        from . import io
+
+        folder = resolve(data_dir)
+        self.tables = io.load_folder(folder)
+        self.fund = self.tables[fondtabell]
+        self.previous = io.load_table(resolve(foregaende)) if foregaende else None
+        self.continuity = read_spec(kontinuitet) if kontinuitet else None
+        pairings = [read_spec(p) for p in sorted(folder.glob("korskontroller*.yaml"))]
+        self.findings = period_findings(self.tables, self.previous, self.continuity, pairings)
+        self.numbered = number_findings(self.findings, [fondtabell])
+
+    @property
+    def all_tables(self) -> dict[str, Table]:
+        out = dict(self.tables)
+        if self.previous is not None:
+            out.setdefault(self.previous.id, self.previous)
+        return out
+
+
+def pace_sentences(figures: pd.DataFrame, manader: int) -> list[str]:
+    """Which areas spend faster than the year passes, in plain Swedish."""
+    share = elapsed_share(manader)
+    fast = ahead_of_pace(figures, manader)
+    rate = figures["Förbrukningsgrad"]
+    out = [f"Efter {manader} av årets 12 månader har {fmt.percent(share, ratio=True)} av året "
+           f"gått. Ett område som har förbrukat en större andel av sin helårsbudget än så "
+           f"förbrukar snabbare än budgeterat."]
+    if fast:
+        out.append("Det gäller " + ", ".join(
+            f"{a} ({fmt.percent(rate[a], ratio=True)})" for a in fast) + ".")
+    else:
+        out.append("Inget område förbrukar snabbare än året går.")
+    nobudget = [a for a, r in rate.drop("Totalt", errors="ignore").items() if np.isnan(r)]
+    if nobudget:
+        out.append("Utan budget i tabellen, och därför utan förbrukningsgrad: "
+                   + ", ".join(nobudget) + ".")
+    return out
+
+
+def table_html(table: Table, numbered: list[tuple[int, Finding]], id: str) -> str:
+    """A source table as printed, its flagged cells marked, with a ``Fynd`` column."""
+    values, marks = statement_view(table, numbered)
+    formats = {c: (lambda v, u=table.unit: fmt.percent(v) if u == "%" else figure_text(v))
+               for c in table.values.columns}
+    caption = f"{table.heading} ({table.unit}), som tryckt"
+    # the scroll frame keeps a wide table inside the page on screen
+    return ('<div class="tabellram">'
+            + fmt.table(values, id=id, caption=caption, formats=formats, marks=marks) + "</div>")
+
+
+def figure_text(v) -> str:
+    """A figure as printed (up to 3 decimals), or – for a blank."""
+    return fmt.BLANK if v is None or (isinstance(v, float) and math.isnan(v)) else _num(v)
+
+
+def optional_table_html(tables: dict[str, Table], table_id: str,
+                        numbered: list[tuple[int, Finding]], id: str, missing: str) -> str:
+    """:func:`table_html` for ``table_id``, or the sentence ``missing`` when it is ""."""
+    if not table_id:
+        return paragraphs_html([missing])
+    if table_id not in tables:
+        raise ValueError(f"tabellen {table_id!r} finns inte i periodens mapp "
+                         f"(finns: {', '.join(tables)})")
+    return table_html(tables[table_id], numbered, id)
+
+
+def payouts(table: Table) -> pd.DataFrame:
+    """Paid out to the municipalities per area (areas that print a figure), and the total."""
+    col = table.column("utbetalt")
+    if col is None:
+        return pd.DataFrame(columns=["Utbetalt"])
+    rows = [r for r in table.rows_with_role("area") if not np.isnan(table.values.at[r, col])]
+    frame = pd.DataFrame({"Utbetalt": [table.values.at[r, col] for r in rows]},
+                         index=pd.Index(rows, name="Område"))
+    for t in table.rows_with_role("total")[:1]:
+        frame.loc["Totalt"] = table.values.at[t, col]
+    return frame
+
+
+def errors_html(findings) -> str:
+    """Checks that could not run, as a warning paragraph ("" when all ran)."""
+    errors = getattr(findings, "errors", [])
+    if not errors:
+        return ""
+    return paragraphs_html(["Följande kontroller kunde inte köras, och deras fynd saknas ovan: "
+                            + "; ".join(f"{e.check} ({e.table}): {e.message}" for e in errors)],
+                           "ruta")

@@ -250,13 +250,13 @@ def test_key_vs_population_two_groups():
                         "befolkning_2024_12_31": [75, 25]})
     summary, dev = fees.key_vs_population(matrix, pop)
     # A: 2023 off by 10 pp, 2024 off by 5 pp -> 2024, 5 pp; X 70 − 75 = −5, Y 30 − 25 = +5
-    assert summary.loc[0].tolist() == ["A", 2, "2024-12-31", pytest.approx(5.0)]
-    assert dev.loc["0001", "A"] == pytest.approx(-5.0)
-    assert dev.loc["0002", "A"] == pytest.approx(5.0)
+    assert summary.loc["Nyckel 1"].tolist() == ["A", 2, "2024-12-31", pytest.approx(5.0)]
+    assert dev.loc["0001", "Nyckel 1"] == pytest.approx(-5.0)
+    assert dev.loc["0002", "Nyckel 1"] == pytest.approx(5.0)
     # B: only X takes part: 100 % against 100 % of the participants' population
-    assert summary.loc[1, "Kommuner"] == 1
-    assert dev.loc["0001", "B"] == pytest.approx(0.0)
-    assert math.isnan(dev.loc["0002", "B"])
+    assert summary.loc["Nyckel 2", "Kommuner"] == 1
+    assert dev.loc["0001", "Nyckel 2"] == pytest.approx(0.0)
+    assert math.isnan(dev.loc["0002", "Nyckel 2"])
 
 
 def test_kommun_fees_marks_posts_not_invoiced():

@@ -268,3 +268,13 @@ def test_kommun_fees_marks_posts_not_invoiced():
     assert k.loc["Fakturerat totalt"].tolist() == [60, 57]
     with pytest.raises(ValueError, match="finns inte"):
         fees.kommun_fees(FEES, "0680")
+
+
+def test_write_xlsx_is_byte_identical_for_the_same_inputs(tmp_path, monkeypatch):
+    monkeypatch.setenv("KUANALYSIS_GENERATED_AT", "2024-10-25 08:00")
+    scen = [fees.Scenario("forslag-2025", "f.yaml", "Förslaget.", {})]
+    first = fees.write_xlsx(tmp_path / "a.xlsx", FEES, scen).read_bytes()
+    import time
+    time.sleep(2.1)  # zip entry times have a two-second resolution
+    assert fees.write_xlsx(tmp_path / "b.xlsx", FEES, scen).read_bytes() == first
+    assert load_workbook(tmp_path / "b.xlsx").properties.created.year == 2024

@@ -23,7 +23,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -35,7 +34,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from .findings import Finding
-from .paths import raw_dir, relative, reports_dir
+from .paths import atomic_path, raw_dir, relative, reports_dir
 from .table import Table
 
 #: Where the printed proposal and the population live in ``data/raw``.
@@ -863,17 +862,10 @@ def cli_fees(paths: list[str], out: str | None = None) -> int:
         print(f"fel vid fördelningen: {exc}", file=sys.stderr)
         return 2
     target = Path(out) if out else reports_dir() / "avgifter.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".avgifter-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            # the contract: kommun_kod as text, fakturerad as true/false
-            frame.assign(fakturerad=frame["fakturerad"].map({True: "true", False: "false"})).to_csv(
-                fh, index=False)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(target) as tmp:
+        # the contract: kommun_kod as text, fakturerad as true/false
+        frame.assign(fakturerad=frame["fakturerad"].map({True: "true", False: "false"})).to_csv(
+            tmp, index=False, encoding="utf-8")
     print(f"{len(frame)} rader ({len(scenarios)} scenarier) skrivna till {relative(target)}")
     return 0
 
@@ -1253,16 +1245,9 @@ def write_xlsx(path, fees: pd.DataFrame, scenarios: list[Scenario],
         sheet.freeze_panes = "B5"
 
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".xlsx")
-    os.close(fd)
-    try:
+    with atomic_path(target) as tmp:
         wb.save(tmp)
-        _make_reproducible(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        _make_reproducible(tmp)
     return target
 
 

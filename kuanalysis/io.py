@@ -13,7 +13,6 @@ import io as _io
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -371,7 +370,6 @@ def _check_layout(meta: dict, records: list[tuple[int, list[str]]], name: str) -
             errors.append(f"{name} rad 1: kolumnerna står i fel ordning; väntade "
                           + ", ".join(f'"{h}"' for h in expected))
     width = len(header)
-    other = {",": ";", ";": ","}
     for line, cells in records[1:]:
         if len(cells) != width:
             msg = f"{name} rad {line}: raden har {len(cells)} fält, väntade {width}"
@@ -650,17 +648,10 @@ def cli_data(out_dir: str | os.PathLike | None = None) -> int:
     frame = tidy(tables)
     out.mkdir(parents=True, exist_ok=True)
     target = out / "tables.csv"
-    # Write beside the target and rename, so a reader never sees half a file.
-    fd, tmp = tempfile.mkstemp(prefix=".tables-", suffix=".csv", dir=out)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            # figures as printed, without a trailing ".0": 833, 28.9, -5340
-            out = frame.assign(value=frame["value"].map(lambda v: f"{v:.15g}"))
-            out.to_csv(fh, index=False, lineterminator="\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with paths.atomic_path(target) as tmp:
+        # figures as printed, without a trailing ".0": 833, 28.9, -5340
+        frame.assign(value=frame["value"].map(lambda v: f"{v:.15g}")).to_csv(
+            tmp, index=False, lineterminator="\n", encoding="utf-8")
     print(f"Skrev {len(frame)} värden från {len(tables)} tabeller till {paths.relative(target)}")
     return 0
 

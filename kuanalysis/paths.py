@@ -6,6 +6,8 @@ the parent of the package folder. ``KUANALYSIS_ROOT`` overrides it (tests use a 
 from __future__ import annotations
 
 import os
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -49,3 +51,21 @@ def relative(path: Path | str) -> str:
         return p.relative_to(project_root()).as_posix()
     except ValueError:
         return p.name
+
+
+@contextmanager
+def atomic_path(target: Path | str):
+    """Yield a temporary path beside ``target``; on success rename it onto ``target``.
+
+    A reader never sees half a file, and a failed write leaves the last good file untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

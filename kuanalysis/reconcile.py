@@ -23,13 +23,11 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from . import paths
@@ -854,14 +852,8 @@ def write_findings(findings: list[Finding], out: str | os.PathLike) -> Path:
     frame = to_frame(list(findings)).reindex(columns=FINDING_COLUMNS)
     for col in ("reported", "expected", "difference"):
         frame[col] = [_plain(v) for v in frame[col]]
-    fd, tmp = tempfile.mkstemp(prefix=".avstamning-", suffix=".csv", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False, lineterminator="\n")
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with paths.atomic_path(out) as tmp:
+        frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
     return out
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 from . import provenance
-from .paths import notebooks_dir, project_root, reports_dir
+from .paths import atomic_path, notebooks_dir, project_root, reports_dir
 
 INDEX_STATE = "_index.json"
 FAILED_DIR = "_failed"
@@ -282,16 +282,11 @@ _EXPORTER_CACHE: dict = {}
 
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write through a temporary file in the same folder and rename: all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
 
 
 # -- running ------------------------------------------------------------------------------

@@ -22,11 +22,12 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 
 from . import provenance
-from .paths import atomic_path, notebooks_dir, project_root, reports_dir
+from .paths import atomic_path, notebooks_dir, reports_dir
 
 INDEX_STATE = "_index.json"
 FAILED_DIR = "_failed"
@@ -383,21 +384,34 @@ def render(names=None, overrides=None, jobs: int | None = None, out_dir: Path | 
     echo(f"Renderar {len(plan_jobs)} rapport(er) med {jobs} parallella processer.")
     started = time.perf_counter()
     results = []
-    if True:
-        ctx = mp.get_context("fork")
-        queue, resq = ctx.Queue(), ctx.Queue()
-        for j in plan_jobs:
-            queue.put(asdict(j))
-        procs = [ctx.Process(target=_worker, args=(queue, resq, str(out_dir), generated_at, commit))
-                 for _ in range(jobs)]
-        for p in procs:
-            queue.put(None)
-            p.start()
-        while len(results) < len(plan_jobs):
-            results.append(Result(**resq.get()))
-            _progress(results[-1], len(results), len(plan_jobs), tty, echo)
-        for p in procs:
-            p.join()
+    # Worker processes (one per core) pull jobs from a queue; each runs its own kernels and
+    # writes its own HTML, so only small result records come back.
+    ctx = mp.get_context("fork")
+    queue, resq = ctx.Queue(), ctx.Queue()
+    for j in plan_jobs:
+        queue.put(asdict(j))
+    procs = [ctx.Process(target=_worker, args=(queue, resq, str(out_dir), generated_at, commit))
+             for _ in range(jobs)]
+    for p in procs:
+        queue.put(None)
+        p.start()
+    while len(results) < len(plan_jobs):
+        try:
+            results.append(Result(**resq.get(timeout=2)))
+        except Empty:
+            if any(p.is_alive() for p in procs):
+                continue
+            # every worker died without reporting: name the reports that never finished
+            done = {r.output for r in results}
+            for j in plan_jobs:
+                if j.output not in done:
+                    results.append(Result(j.report, j.output, j.title, j.parameters, "fel", 0.0,
+                                          generated_at, f"Rapporten {j.output} avbröts: "
+                                          "arbetsprocessen avslutades oväntat."))
+            break
+        _progress(results[-1], len(results), len(plan_jobs), tty, echo)
+    for p in procs:
+        p.join()
     write_index(out_dir, results)
     failed = [r for r in results if r.status != "ok"]
     took = time.perf_counter() - started
@@ -482,13 +496,6 @@ def describe(reports: dict[str, Report] | None = None) -> str:
         if not r.parameters:
             lines.append("    (inga parametrar)")
     return "\n".join(lines)
-
-
-def project_relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(project_root()))
-    except ValueError:
-        return path.name
 
 
 def report_list_html(reports: dict[str, Report]) -> str:

@@ -834,6 +834,17 @@ def project_balance(scenario: Scenario, start_kr: int = 20_500_000,
     return frame, runs_out
 
 
+def _load_each(paths, matrix: Table, population) -> tuple[list[Scenario], list[str]]:
+    """Load every scenario file, collecting the errors of all of them (none stops the rest)."""
+    scenarios, errors = [], []
+    for p in paths:
+        try:
+            scenarios.append(load_scenario(p, matrix, population))
+        except ScenarioError as exc:
+            errors.extend(exc.messages)
+    return scenarios, errors
+
+
 def cli_fees(paths: list[str], out: str | None = None) -> int:
     """``kuanalysis fees SCENARIO.yaml ... [--out FILE]``: allocate and write one CSV.
 
@@ -843,12 +854,7 @@ def cli_fees(paths: list[str], out: str | None = None) -> int:
     nothing.
     """
     matrix, population = default_matrix(), default_population()
-    scenarios, errors = [], []
-    for p in paths:
-        try:
-            scenarios.append(load_scenario(p, matrix, population))
-        except ScenarioError as exc:
-            errors.extend(exc.messages)
+    scenarios, errors = _load_each(paths, matrix, population)
     names = [s.name for s in scenarios]
     for name in sorted({n for n in names if names.count(n) > 1}):
         errors.append(f"scenariot {name!r} anges två gånger")
@@ -933,12 +939,7 @@ def load_scenarios(folder, matrix: Table, population) -> list[Scenario]:
         provenance.note_input(f)  # a report's figures depend on these files too
     if not files:
         raise ScenarioError([f"{relative(folder)}: inga scenariofiler (*.yaml)"])
-    scenarios, errors = [], []
-    for f in files:
-        try:
-            scenarios.append(load_scenario(f, matrix, population))
-        except ScenarioError as exc:
-            errors.extend(exc.messages)
+    scenarios, errors = _load_each(files, matrix, population)
     if errors:
         raise ScenarioError(errors)
     return sorted(scenarios, key=lambda s: (s.name != BASE_SCENARIO, s.name))

@@ -58,13 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         print(describe())
         return 0
     if args.command == "data":
-        from .io import cli_data
+        from .data.tidy import cli_data
         return cli_data(args.out)
     if args.command == "check":
-        from .reconcile import cli_check
+        from .checks.cli import cli_check
         return cli_check(args.out)
     if args.command == "fees":
-        from .fees import cli_fees
+        from .fees.cli import cli_fees
         return cli_fees(args.scenarios, args.out)
     return 2
 

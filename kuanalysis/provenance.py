@@ -1,22 +1,27 @@
 """Where a report's figures come from: input files with SHA-256, parameters, version, commit.
 
-Inside a notebook, ``kuanalysis.io`` notes every file it reads (:func:`note_input`); the last
-cell calls :func:`publish`, which hands the list to the renderer as an invisible output. The
-renderer (``kuanalysis.render``) then appends the provenance block to the HTML.
+A loaded table carries its :class:`Source` files (``Table.sources``); a notebook hands the
+sources of what it used to the renderer with :func:`kuanalysis.publish.inputs`, and the
+renderer appends :func:`block_html` to the report. Nothing is collected behind the scenes.
 """
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .paths import project_root, relative
 
-MIMETYPE = "application/vnd.kuanalysis.inputs+json"
-_inputs: dict[str, str] = {}
+
+@dataclass(frozen=True)
+class Source:
+    """One file a figure came from: its path as shown to readers, and its SHA-256."""
+
+    path: str
+    sha256: str
 
 
 def sha256(path: Path | str) -> str:
@@ -27,16 +32,9 @@ def sha256(path: Path | str) -> str:
     return h.hexdigest()
 
 
-def note_input(path: Path | str) -> None:
-    """Record that the running report read this file."""
-    _inputs[relative(path)] = sha256(path)
-
-
-def publish() -> None:
-    """Hand the recorded inputs to the renderer (call in a notebook's last cell)."""
-    from IPython.display import display
-
-    display({MIMETYPE: dict(sorted(_inputs.items()))}, raw=True)
+def source(path: Path | str) -> Source:
+    """The file at ``path`` as a :class:`Source` (path relative to the project root)."""
+    return Source(relative(path), sha256(path))
 
 
 def git_commit() -> str:
@@ -52,24 +50,24 @@ def git_commit() -> str:
     return commit + ("+ändringar" if dirty else "")
 
 
-def block_html(inputs: dict[str, str], parameters: dict, generated_at: str, commit: str) -> str:
+def block_html(inputs: dict[str, str], parameters: dict, generated_at: str, commit: str):
     """The provenance block shown at the end of every report (Swedish, escaped)."""
-    esc = html.escape
-    rows_in = "".join(
-        f"<tr><td>{esc(p)}</td><td><code>{esc(h)}</code></td></tr>" for p, h in sorted(inputs.items())
-    ) or '<tr><td colspan="2">Inga indatafiler lästes.</td></tr>'
-    rows_p = "".join(
-        f"<tr><td>{esc(k)}</td><td>{esc(json.dumps(v, ensure_ascii=False))}</td></tr>"
-        for k, v in sorted(parameters.items())
-    ) or '<tr><td colspan="2">Inga parametrar.</td></tr>'
-    return (
-        '<section class="proveniens" id="proveniens"><h2>Om rapporten</h2>'
-        f"<p>Skapad {esc(generated_at)} med kuanalysis {esc(__version__)}, "
-        f"version <code>{esc(commit)}</code> av koden.</p>"
-        '<table id="proveniens-indata"><caption>Indatafiler (SHA-256)</caption>'
-        '<thead><tr><th scope="col">Fil</th><th scope="col">SHA-256</th></tr></thead>'
-        f"<tbody>{rows_in}</tbody></table>"
-        '<table id="proveniens-parametrar"><caption>Parametrar</caption>'
-        '<thead><tr><th scope="col">Namn</th><th scope="col">Värde</th></tr></thead>'
-        f"<tbody>{rows_p}</tbody></table></section>"
-    )
+    from .reports.html import element as e
+
+    rows_in = [e("tr", e("td", p), e("td", e("code", h))) for p, h in sorted(inputs.items())]
+    rows_in = rows_in or [e("tr", e("td", "Inga indatafiler lästes.", colspan="2"))]
+    rows_p = [e("tr", e("td", k), e("td", json.dumps(v, ensure_ascii=False)))
+              for k, v in sorted(parameters.items())]
+    rows_p = rows_p or [e("tr", e("td", "Inga parametrar.", colspan="2"))]
+
+    def table(id_, caption, headings, rows):
+        head = e("thead", e("tr", *(e("th", h, scope="col") for h in headings)))
+        return e("table", e("caption", caption), head, e("tbody", *rows), id=id_)
+
+    return e("section",
+             e("h2", "Om rapporten"),
+             e("p", f"Skapad {generated_at} med kuanalysis {__version__}, version ",
+               e("code", commit), " av koden."),
+             table("proveniens-indata", "Indatafiler (SHA-256)", ("Fil", "SHA-256"), rows_in),
+             table("proveniens-parametrar", "Parametrar", ("Namn", "Värde"), rows_p),
+             class_="proveniens", id="proveniens")

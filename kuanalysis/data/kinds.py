@@ -1,7 +1,7 @@
 """What each table kind looks like: its column keys, row roles and sidecar fields.
 
 The kinds are described for people in ``data/raw/README.md``; this module is the same list in
-a form :mod:`kuanalysis.io` can check a sidecar against. Keep the two in step.
+a form :mod:`kuanalysis.data.sidecar` can check a sidecar against. Keep the two in step.
 """
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
-"""Swedish formatting of numbers, amounts, percentages, tables and chart axes.
+"""Swedish formatting of numbers, amounts, percentages and chart axes.
 
 Swedish typography: thousands separated by a no-break space (U+00A0), decimal comma, minus
 sign U+2212. Every figure a reader sees goes through this module.
 """
 from __future__ import annotations
 
-import html
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Real
@@ -112,62 +111,3 @@ def axis_formatter(unit: str = "", decimals: int = 0, *, ratio: bool = False):
         return f"{text}{NBSP}{unit}" if unit else text
 
     return FuncFormatter(fmt)
-
-
-def table(
-    df: pd.DataFrame,
-    *,
-    id: str,
-    caption: str | None = None,
-    formats: dict | None = None,
-    default=number,
-    index: bool = True,
-    marks: pd.DataFrame | None = None,
-    classes: str = "ku-tabell",
-) -> str:
-    """Render a DataFrame as an accessible HTML table, escaped, with a fixed id.
-
-    Numbers are right-aligned and formatted with ``formats[column]`` (a callable) or
-    ``default``; text cells are HTML-escaped. ``marks`` (same shape, strings or "") adds a
-    CSS class per cell, e.g. ``"avvikelse"``, for flagged cells in the reconciliation view.
-    Deterministic: no random ids, so the same input gives the same HTML.
-    """
-    formats = formats or {}
-    esc = html.escape
-    out = [f'<table id="{esc(id)}" class="{esc(classes)}">']
-    if caption:
-        out.append(f"<caption>{esc(caption)}</caption>")
-    out.append("<thead><tr>")
-    if index:
-        out.append(f'<th scope="col">{esc(str(df.index.name or ""))}</th>')
-    for col in df.columns:
-        out.append(f'<th scope="col">{esc(str(col))}</th>')
-    out.append("</tr></thead><tbody>")
-    for i, (label, row) in enumerate(df.iterrows()):
-        out.append("<tr>")
-        if index:
-            out.append(f'<th scope="row">{esc(str(label))}</th>')
-        for j, col in enumerate(df.columns):
-            value = row[col]
-            cls = []
-            if isinstance(value, Real) and not isinstance(value, bool) or _is_missing(value):
-                text = formats.get(col, default)(value)
-                cls.append("tal")
-            else:
-                text = str(formats[col](value)) if col in formats else str(value)
-            if marks is not None:
-                m = marks.iat[i, j]
-                if isinstance(m, str) and m:
-                    cls.append(m)
-            attr = f' class="{" ".join(cls)}"' if cls else ""
-            out.append(f"<td{attr}>{esc(text)}</td>")
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
-
-
-def show(html_text: str):
-    """Display HTML in a notebook (so notebooks need no IPython import)."""
-    from IPython.display import HTML, display
-
-    display(HTML(html_text))

@@ -1,6 +1,6 @@
 """The in-memory form of one source table: figures, printed text, sidecar and provenance.
 
-``kuanalysis.io.load_table`` builds these from ``data/raw``; checks and models read them.
+:func:`kuanalysis.data.load_table` builds these from ``data/raw``; checks and models read them.
 Tests build small ones by hand with :func:`Table.from_rows`.
 """
 from __future__ import annotations
@@ -29,6 +29,8 @@ class Table:
         The raw file, relative to the project root (``data/raw/...``).
     source_rows : dict
         Row label -> line number in the raw file (header is line 1).
+    sources : tuple of Source
+        The raw file and its sidecar with their SHA-256 (a report's provenance lists them).
     """
 
     meta: dict
@@ -36,6 +38,7 @@ class Table:
     text: pd.DataFrame
     source_file: str = ""
     source_rows: dict = field(default_factory=dict)
+    sources: tuple = ()
 
     # -- identity -----------------------------------------------------------------------
     @property

@@ -1,0 +1,195 @@
+"""Rules of a printed fee matrix (kind ``fee_matrix``): which posts the Summa column adds up,
+blank cells, row and column sums, and posts that share a key.
+
+Every printed figure is rounded to whole kronor; the tolerance of a comparison is what that
+rounding explains (:mod:`kuanalysis.checks.tolerance`).
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..data.table import Table
+from ..fees.keys import key_groups
+from ..fees.matrix import kommun_codes, post_labels, total_column, total_row
+from .cells import Cell
+from .compare import equal, reading
+from .findings import Finding
+from .tolerance import halves
+from .tolerance import tolerance as tolerance_of
+
+
+def implied_blanks(table: Table, tolerance_kr: float | None = None) -> dict[tuple[str, str], float]:
+    """Blank cells inside a post that others pay, with the value the column total implies.
+
+    Implied value = column total − sum of the other municipalities. A blank whose implied
+    value is within rounding of zero means "outside the post" and is not returned.
+
+    Returns
+    -------
+    dict
+        ``(row label, column label) -> implied kronor``.
+    """
+    kommuner = list(kommun_codes(table))
+    trow = total_row(table)
+    out = {}
+    for col in table.values.columns:
+        cells = [Cell(table, r, col) for r in kommuner]
+        blanks = [c for c in cells if c.blank]
+        total = Cell(table, trow, col)
+        if len(blanks) != 1 or total.blank:
+            continue  # two blanks in one column cannot be told apart; nothing to imply
+        others = [c for c in cells if not c.blank]
+        implied = total.value - sum(c.value for c in others)
+        tol = tolerance_of([], halves("fee_blank_cell", [total, *others]), tolerance_kr)
+        if not tol.explains(implied):
+            out[(blanks[0].row, col)] = float(implied)
+    return out
+
+
+@dataclass
+class SummaComposition:
+    """Which posts the printed Summa column adds up.
+
+    Attributes
+    ----------
+    included, excluded : list of str
+        Post labels summed / shown but not summed.
+    residuals : pandas.Series
+        Per row: printed Summa − sum of the included posts.
+    alternatives : list of tuple
+        The next best choices: ``(excluded posts, sum of squared residuals, largest |residual|)``.
+    """
+
+    included: list[str]
+    excluded: list[str]
+    residuals: pd.Series
+    alternatives: list[tuple[tuple[str, ...], float, float]] = field(default_factory=list)
+
+def summa_composition(table: Table, n_alternatives: int = 3) -> SummaComposition:
+    """Find the set of posts whose sum best reproduces the Summa column, for all rows at once.
+
+    Every subset of the posts is tried (2**16 for 16 posts, one matrix product). The best is
+    the one with the smallest sum of squared residuals over all rows: one rule for the whole
+    table, not one per row, so a coincidence in a single row cannot pick the posts.
+
+    Parameters
+    ----------
+    table : Table
+        A ``fee_matrix`` table.
+    n_alternatives : int
+        How many runner-up subsets to keep for the reader.
+
+    Returns
+    -------
+    SummaComposition
+    """
+    posts = post_labels(table)
+    values = table.values[posts].copy()
+    for (row, col), implied in implied_blanks(table).items():
+        values.at[row, col] = implied  # a missing cell counts with its implied value
+    data = values.fillna(0.0).to_numpy()  # blank = outside the post: pays nothing
+    summa = table.values[total_column(table)].to_numpy()
+    masks = np.array(list(itertools.product((0.0, 1.0), repeat=len(posts))))
+    residuals = summa[None, :] - masks @ data.T
+    sse = np.nansum(residuals**2, axis=1)
+    order = np.argsort(sse, kind="stable")
+    best = masks[order[0]].astype(bool)
+
+    def excluded(mask) -> tuple[str, ...]:
+        return tuple(p for p, m in zip(posts, mask.astype(bool)) if not m)
+
+    alternatives = [
+        (excluded(masks[i]), float(sse[i]), float(np.nanmax(np.abs(residuals[i]))))
+        for i in order[1 : 1 + n_alternatives]
+    ]
+    return SummaComposition(
+        included=[p for p, m in zip(posts, best) if m],
+        excluded=[p for p, m in zip(posts, best) if not m],
+        residuals=pd.Series(residuals[order[0]], index=table.values.index),
+        alternatives=alternatives,
+    )
+
+def check_fee_matrix(table: Table, tolerance_kr: float | None = None) -> list[Finding]:
+    """Check a printed fee matrix; every failure is collected.
+
+    Rules (see :data:`~kuanalysis.checks.rules.RULES`):
+
+    - ``fee_not_summed``: a post shown in the table but not part of the Summa column
+      (``oklar``: the reader must know what the Summa leaves out), see
+      :func:`summa_composition`.
+    - ``fee_blank_cell``: a blank inside a post where the column total implies an amount
+      (``saknas``, expected = the implied amount). A blank whose implied amount is zero
+      within rounding is a municipality outside the post, not a finding.
+    - ``fee_row_total``: each row's Summa against the sum of the included posts.
+    - ``fee_column_total``: each column's total row against the sum of the municipalities.
+    - ``fee_same_key``: two posts with the same printed total and the same key (see
+      :func:`~kuanalysis.fees.keys.key_groups`) must give each municipality the same kronor.
+
+    Parameters
+    ----------
+    table : Table
+        A ``fee_matrix`` table (rows ``kommun`` + one ``total``; a ``total`` column).
+    tolerance_kr : float, optional
+        An explicit tolerance in kr (the largest difference counted as rounding) instead of
+        what the rounding of the figures explains.
+
+    Returns
+    -------
+    list of Finding
+    """
+    findings: list[Finding] = []
+    kommuner = list(kommun_codes(table))
+    trow, total_col = total_row(table), total_column(table)
+    values = table.values
+
+    composition = summa_composition(table)
+    for post in composition.excluded:
+        findings.append(reading("fee_not_summed", table, trow, post,
+                                values.at[trow, post],
+                                cells=[Cell(table, trow, post).ref]))
+
+    blanks = implied_blanks(table, tolerance_kr)
+    for (row, col), implied in blanks.items():
+        # implied_blanks keeps only the blanks whose value rounding cannot explain away
+        findings += equal("fee_blank_cell", table, row, col, None, implied,
+                          tolerance_of([], [], 0.0),
+                          cells=[Cell(table, row, col).ref, Cell(table, trow, col).ref])
+
+    def filled(row, col) -> float:
+        v = values.at[row, col]
+        return blanks.get((row, col), v) if pd.isna(v) else v
+
+    def total_of(rule, row, col, parts: list[Cell]):
+        reported = Cell(table, row, col)
+        if reported.blank:
+            return []
+        expected = sum(filled(c.row, c.column) for c in parts
+                       if not c.blank or (c.row, c.column) in blanks)
+        return equal(rule, table, row, col, reported.value, float(expected),
+                     tolerance_of(halves(rule, [reported]), halves(rule, parts), tolerance_kr),
+                     cells=[reported.ref, *(c.ref for c in parts)])
+
+    for row in values.index:
+        findings += total_of("fee_row_total", row, total_col,
+                             [Cell(table, row, p) for p in composition.included])
+    for col in values.columns:
+        findings += total_of("fee_column_total", trow, col,
+                             [Cell(table, r, col) for r in kommuner])
+
+    for group in key_groups(table):
+        for a, b in itertools.combinations(group, 2):
+            if values.at[trow, a] != values.at[trow, b]:
+                continue
+            for row in kommuner:
+                ca, cb = Cell(table, row, a), Cell(table, row, b)
+                if not ca.blank and not cb.blank and ca.value != cb.value:
+                    # reported = the later post, expected = the earlier one with the same key
+                    findings += equal("fee_same_key", table, row, b, cb.value, ca.value,
+                                      tolerance_of(halves("fee_same_key", [cb]),
+                                                   halves("fee_same_key", [ca]), tolerance_kr),
+                                      cells=[cb.ref, ca.ref])
+    return findings

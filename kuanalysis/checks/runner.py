@@ -1,0 +1,104 @@
+"""One runner for every rule: the table rules by kind, then the rules between tables.
+
+:func:`run` is what ``kuanalysis check`` and every report use. A rule that raises is
+collected as a :class:`~kuanalysis.checks.findings.CheckError` (its findings are absent, the
+other rules still run); an error never turns into a zero.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..data.specs import Spec
+from ..data.table import Table
+from ..errors import InputError
+from .ambiguities import check_ambiguities
+from .amounts import check_amount_table, check_column_totals
+from .budget import check_budget_followup
+from .continuity import check_continuity
+from .crosstable import check_claims, check_pairings
+from .fee_matrix import check_fee_matrix
+from .findings import CheckError, Finding, Findings, canonical_order
+from .fund import check_fund_statement, treatment_note
+from .shares import check_share_table
+
+#: The rules of each table kind (a new period needs no entry; a new kind does).
+CHECKS: dict[str, Callable[[Table], list[Finding]]] = {
+    "fund_statement": check_fund_statement,
+    "share_table": check_share_table,
+    "amount_table": check_amount_table,
+    "amount_by_kommun": check_column_totals,
+    "budget_followup": check_budget_followup,
+    "fee_matrix": check_fee_matrix,
+}
+
+#: Rules between tables: in a report they follow the table's own findings.
+BETWEEN_TABLES = ("continuity", "cross_check")
+
+
+def run(tables: dict[str, Table], *, continuity: Iterable[Spec] = (),
+        pairings: Iterable[Spec] = (), others: dict[str, Table] | None = None) -> Findings:
+    """Run every rule on every table, then the continuity mappings and cross-checks.
+
+    Parameters
+    ----------
+    tables : dict
+        The tables to check, by id.
+    continuity, pairings : iterable of Spec
+        Continuity mappings and cross-check files.
+    others : dict, optional
+        More tables that claims and specs may refer to (a previous period) but that are not
+        themselves checked.
+
+    Returns
+    -------
+    Findings
+        The table rules' findings in canonical order, then those of the specs in the order
+        given; ``errors`` (rules that could not run) and ``notes``.
+    """
+    every = {**(others or {}), **tables}
+    out = Findings()
+
+    def attempt(document: str, where: str, name: str, fn) -> list[Finding]:
+        try:
+            return list(fn())
+        except Exception as e:  # collected, never a zero, never stops the other rules
+            out.errors.append(CheckError(document, where, name, f"{type(e).__name__}: {e}",
+                                         bad_input=isinstance(e, InputError)))
+            return []
+
+    own: list[Finding] = []
+    for tid, t in tables.items():
+        if t.kind in CHECKS:
+            own += attempt(t.document, tid, t.kind, lambda t=t: CHECKS[t.kind](t))
+        if t.kind == "claims":
+            own += attempt(t.document, tid, "claims", lambda t=t: check_claims(t, every))
+        own += attempt(t.document, tid, "ambiguities", lambda t=t: check_ambiguities(t))
+        if t.kind == "fund_statement":
+            note = treatment_note(t)
+            if note:
+                out.notes.append(note)
+    out.extend(canonical_order(own))
+    for spec in continuity:
+        target = every.get((spec.data.get("to") or {}).get("table"))
+        out.extend(attempt(target.document if target else "", spec.path, "kontinuitet",
+                           lambda spec=spec: check_continuity(spec.data, every)))
+    for spec in pairings:
+        out.extend(attempt("", spec.path, "korskontroll",
+                           lambda spec=spec: check_pairings(spec.data, every)))
+    return out
+
+
+def select(findings: Findings, table_ids: Iterable[str]) -> Findings:
+    """The findings about the given tables, and the claims that compare with one of them."""
+    ids = set(table_ids)
+    kept = [f for f in findings if f.table in ids
+            or (f.rule == "claim" and any(c.table in ids for c in f.cells[1:]))]
+    return Findings(kept, findings.errors, findings.notes)
+
+
+def report_order(findings: list[Finding], first: Iterable[str] = ()) -> list[Finding]:
+    """The order a report lists findings in: the tables in ``first`` first, each table's own
+    rules before those between tables, otherwise as given."""
+    order = {t: i for i, t in enumerate(first)}
+    return sorted(findings, key=lambda f: (order.get(f.table, len(order)),
+                                           f.rule in BETWEEN_TABLES))

@@ -1,0 +1,257 @@
+"""Loading raw tables: a file and its sidecar, checked against each other, as a :class:`Table`.
+
+A raw table is a CSV (or XLSX) file with the figures as printed plus a sidecar YAML file
+describing it (``data/raw/README.md``). All faults of a file are collected and raised
+together as one :class:`~kuanalysis.errors.DataError`.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import paths
+from ..errors import DataError
+from ..provenance import source
+from . import kinds as schema
+from .numbers import _SEP, _where, parse_number
+from .read import _read_csv_rows, _read_sidecar, _read_xlsx_rows
+from .sidecar import _check_code, _check_meta
+from .table import Table
+
+TABLE_SUFFIXES = (".csv", ".xlsx")
+
+
+def _check_layout(meta: dict, records: list[tuple[int, list[str]]], name: str) -> list[str]:
+    """Faults of the file against its sidecar: header, row labels, row widths."""
+    errors = []
+    header = records[0][1]
+    expected = [meta.get("label_column")] + [c.get("label") for c in meta.get("columns") or []]
+    if header != expected:
+        missing = [h for h in expected if h not in header]
+        extra = [h for h in header if h not in expected]
+        for h in missing:
+            errors.append(f'{name} rad 1: kolumnen "{h}" saknas')
+        for h in extra:
+            errors.append(f'{name} rad 1: okänd kolumn "{h}" (finns inte i beskrivningsfilen)')
+        if not missing and not extra:
+            errors.append(f"{name} rad 1: kolumnerna står i fel ordning; väntade "
+                          + ", ".join(f'"{h}"' for h in expected))
+    width = len(header)
+    for line, cells in records[1:]:
+        if len(cells) != width:
+            msg = f"{name} rad {line}: raden har {len(cells)} fält, väntade {width}"
+            joined = "".join(cells)
+            if ";" in joined or ("," in joined and len(cells) < width):
+                msg += " (blandade avgränsare , och ; ?)"
+            errors.append(msg)
+
+    expected_rows = [r.get("label") for r in meta.get("rows") or []]
+    # A row with the wrong width (often another delimiter) is already reported: match it by
+    # the text before its first delimiter, so its label does not raise two more faults.
+    found = [(line, (cells[0] if len(cells) == width else re.split("[,;]", cells[0])[0])
+              if cells else "") for line, cells in records[1:]]
+    first_line: dict[str, int] = {}
+    for line, label in found:
+        if label.strip() == "":
+            errors.append(f"{name} rad {line}: radrubriken är tom")
+        elif label in first_line:
+            errors.append(f'{name} rad {line}: raden "{label}" förekommer två gånger '
+                          f"(också rad {first_line[label]})")
+        else:
+            first_line[label] = line
+    for label in expected_rows:
+        if label not in first_line:
+            errors.append(f'{name}: raden "{label}" finns i beskrivningsfilen men inte i filen')
+    for line, label in found:
+        if label.strip() and label not in expected_rows:
+            errors.append(f'{name} rad {line}: raden "{label}" finns inte i beskrivningsfilen')
+    file_order = [lab for lab in first_line if lab in expected_rows]
+    side_order = [lab for lab in expected_rows if lab in first_line]
+    if file_order != side_order:
+        errors.append(f"{name}: raderna står i en annan ordning än i beskrivningsfilen")
+    return errors
+
+
+def load_table(path: str | os.PathLike) -> Table:
+    """Read and validate one raw table (CSV or XLSX) with its sidecar ``<stem>.yaml``.
+
+    Parameters
+    ----------
+    path : path-like
+        The CSV/XLSX file; anywhere on disk (the project root only shapes ``source_file``).
+
+    Returns
+    -------
+    Table
+        Figures as floats (NaN = blank), printed text, sidecar and line numbers.
+
+    Raises
+    ------
+    DataError
+        Listing every fault found in the file and its sidecar, one per line.
+    """
+    path = Path(path)
+    name = path.name
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise DataError(f"{name}: okänd filtyp (väntade .csv eller .xlsx)")
+    meta = _read_sidecar(path)
+    errors, kind = _check_meta(meta, path.stem)
+    columns = meta.get("columns") if isinstance(meta.get("columns"), list) else []
+    expected_header = [meta.get("label_column")] + [
+        c.get("label") for c in columns if isinstance(c, dict)]
+    try:
+        if path.suffix.lower() == ".xlsx":
+            records = _read_xlsx_rows(path)
+        else:
+            records = _read_csv_rows(path, expected_header)
+    except DataError as e:  # unreadable file: still report the sidecar's faults with it
+        raise DataError(errors + e.errors) from None
+    errors += _check_layout(meta, records, name)
+
+    header = records[0][1]
+    col_meta = {c.get("label"): c for c in columns if isinstance(c, dict)}
+    row_meta = {r.get("label"): r for r in meta.get("rows") or [] if isinstance(r, dict)}
+    text_cols = [h for h in header[1:] if col_meta.get(h, {}).get("role") == "text"]
+    figure_cols = [h for h in header[1:] if h not in text_cols]
+    table_unit = meta.get("unit")
+    values, texts, source_rows = {}, {}, {}
+    for line, cells in records[1:]:
+        if not cells or len(cells) != len(header):
+            continue  # already reported by _check_layout
+        label = cells[0]
+        if label in source_rows:
+            continue  # duplicate, already reported
+        source_rows[label] = line
+        unit = row_meta.get(label, {}).get("unit", table_unit)
+        unit = unit if unit in schema.UNITS else None
+        texts[label] = cells[1:]
+        row_values = []
+        for col, cell in zip(header[1:], cells[1:]):
+            if col in text_cols:
+                if col_meta[col].get("key") == "kommun_kod" and cell.strip():
+                    errors += _check_code(cell.strip(), _where(name, line, col))
+                    if cell.strip() != str(row_meta.get(label, {}).get("kommun_kod", cell.strip())):
+                        errors.append(f'{_where(name, line, col)}: kommunkoden {cell} skiljer '
+                                      f"sig från beskrivningsfilens "
+                                      f'{row_meta[label]["kommun_kod"]}')
+                continue
+            if cell.strip(_SEP) == "":
+                row_values.append(np.nan)  # blank stays blank
+                continue
+            try:
+                row_values.append(parse_number(cell, file=name, row=line, column=col, unit=unit))
+            except DataError as e:
+                errors += e.errors
+                row_values.append(np.nan)
+        values[label] = row_values
+    if errors:
+        raise DataError(errors)
+
+    label_col = meta["label_column"]
+    vals = pd.DataFrame.from_dict(values, orient="index", columns=figure_cols, dtype=float)
+    vals.index.name = label_col
+    text = pd.DataFrame.from_dict(texts, orient="index", columns=header[1:], dtype=object)
+    text.index.name = label_col
+    # the table carries the files its figures came from, with their SHA-256
+    return Table(meta=meta, values=vals, text=text, source_file=paths.relative(path),
+                 source_rows=source_rows, sources=(source(path), source(path.with_suffix(".yaml"))))
+
+
+def _table_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
+
+
+def _load_files(files: list[Path]) -> dict[str, Table]:
+    errors, tables, where = [], {}, {}
+    for f in files:
+        if f.stem in where:
+            errors.append(f"{paths.relative(f)}: tabellen {f.stem} finns redan "
+                          f"({paths.relative(where[f.stem])}); tabellnamn ska vara unika")
+            continue
+        where[f.stem] = f
+        try:
+            tables[f.stem] = load_table(f)
+        except DataError as e:
+            errors += e.errors
+    if errors:
+        raise DataError(errors)
+    return dict(sorted(tables.items()))
+
+
+def load_folder(folder: str | os.PathLike) -> dict[str, Table]:
+    """Load every table (CSV/XLSX file) of one folder.
+
+    Parameters
+    ----------
+    folder : path-like
+
+    Returns
+    -------
+    dict
+        Table stem -> :class:`Table`, sorted by stem.
+
+    Raises
+    ------
+    DataError
+        Listing the faults of every file in the folder together.
+    """
+    return _load_files(_table_files(Path(folder)))
+
+
+def load_all(raw: str | os.PathLike | None = None) -> dict[str, Table]:
+    """Load every table under ``data/raw`` (or ``raw``), one folder level deep.
+
+    README files and YAML files without a table beside them (``kontinuitet/*.yaml``) are not
+    tables and are skipped; every CSV/XLSX file is a table and needs a sidecar.
+
+    Parameters
+    ----------
+    raw : path-like, optional
+        Defaults to :func:`kuanalysis.paths.raw_dir`.
+
+    Returns
+    -------
+    dict
+        Table stem -> :class:`Table`, sorted by stem.
+
+    Raises
+    ------
+    DataError
+        Listing the faults of every file together.
+    """
+    raw = Path(raw) if raw is not None else paths.raw_dir()
+    files = _table_files(raw)
+    for sub in sorted(p for p in raw.iterdir() if p.is_dir()):
+        files += _table_files(sub)
+    tables = _load_files(files)
+    errors = _check_targets(tables)
+    if errors:
+        raise DataError(errors)
+    return tables
+
+
+def _check_targets(tables: dict[str, Table]) -> list[str]:
+    """A claim's ``targets`` must name a table, row and column that exist."""
+    errors = []
+    for t in tables.values():
+        for r in t.meta.get("rows", []):
+            for target in r.get("targets") or []:
+                w = f'{t.id}.yaml: raden "{r["label"]}": targets'
+                if not isinstance(target, dict) or set(target) != {"table", "row", "column"}:
+                    errors.append(f"{w}: väntade {{table, row, column}}, fann {target!r}")
+                    continue
+                other = tables.get(target["table"])
+                if other is None:
+                    errors.append(f'{w}: tabellen "{target["table"]}" finns inte')
+                    continue
+                if target["row"] not in other.text.index:
+                    errors.append(f'{w}: tabellen {other.id} har ingen rad "{target["row"]}"')
+                if target["column"] not in other.values.columns:
+                    errors.append(f'{w}: tabellen {other.id} har ingen talkolumn '
+                                  f'"{target["column"]}"')
+    return errors

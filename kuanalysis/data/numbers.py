@@ -1,0 +1,113 @@
+"""The number grammar of a printed Swedish figure, and the precision it was printed with.
+
+Every cell is read as text and parsed here, never by pandas: pandas ignores no-break-space
+thousands separators, never parses U+2212 and leaves a whole column as text when one cell is
+odd.
+"""
+from __future__ import annotations
+
+import re
+
+from ..errors import DataError
+
+_EXAMPLE = '(väntade t.ex. "1 234" eller "-1 234,5")'
+_SEP = " \u00a0\u202f"  # space, no-break space, narrow no-break space
+_NUMBER = re.compile(
+    rf"^(?P<minus>[-\u2212][{_SEP}]*)?"
+    rf"(?P<int>\d{{1,3}}(?:(?P<sep>[{_SEP}])\d{{3}}(?:(?P=sep)\d{{3}})*)?|\d+)"
+    rf"(?:,(?P<frac>\d+))?"
+    rf"(?:[{_SEP}]?(?P<suffix>mnkr|tkr|kr|%))?$"
+)
+
+
+def _where(file, row, column) -> str:
+    parts = [str(file)]
+    if row is not None:
+        parts.append(f"rad {row}")
+    if column is not None:
+        parts.append(f'kolumn "{column}"')
+    return parts[0] + (" " + ", ".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def _hint(text: str) -> str:
+    """A short Swedish reason why ``text`` is not a number, or "" when no better guess."""
+    if "." in text:
+        return "; punkt används inte (decimaltecken är komma, tusental skiljs med mellanslag)"
+    if text.count(",") > 1:
+        return "; mer än ett decimalkomma"
+    if re.search(r"[$€£]|SEK|EUR|USD", text):
+        return "; okänd valuta eller enhet (tillåtna tillägg: kr, tkr, mnkr, %)"
+    m = re.fullmatch(rf"[-\u2212]?[{_SEP}]*(\d[\d{_SEP}]*)(,\d+)?", text)
+    if m:
+        seps = re.findall(f"[{_SEP}]+", m[1])
+        if any(len(s) > 1 for s in seps):
+            return "; mer än ett mellanslag mellan siffrorna"
+        if len(set(seps)) > 1:
+            return "; olika tusentalsavgränsare i samma tal"
+        return "; tusentalsgrupperna ska ha tre siffror"
+    return ""
+
+
+def parse_number(text: str, *, file: str, row: int | None, column: str | None,
+                 unit: str | None = None) -> float:
+    """Parse one printed Swedish figure strictly.
+
+    Parameters
+    ----------
+    text : str
+        The cell text, e.g. ``"60 896"``, ``"-1 234,5"``, ``"- 34 867"``, ``"−395"``,
+        ``"9 000 000 kr"``, ``"34 %"``. Thousands are separated by a space, no-break space
+        or narrow no-break space in groups of exactly three digits; the decimal sign is a comma.
+    file, row, column
+        Where the text was found (file name, line number, printed column label); used only
+        in the error message.
+    unit : str, optional
+        The cell's unit (row unit or table unit). A suffix (kr, tkr, mnkr, %) must equal it.
+        ``None`` accepts any suffix.
+
+    Returns
+    -------
+    float
+        The value. A suffix does not scale it: ``"9 000 000 kr"`` is 9000000.0.
+
+    Raises
+    ------
+    DataError
+        If the text is not such a figure or its suffix disagrees with ``unit``. The message
+        names file, row, column and the text found.
+    """
+    where = _where(file, row, column)
+    stripped = text.strip(_SEP) if isinstance(text, str) else text
+    if not isinstance(stripped, str) or stripped == "":
+        raise DataError(f'{where}: tom cell är inget tal {_EXAMPLE}')
+    m = _NUMBER.match(stripped)
+    if m is None:
+        raise DataError(f'{where}: "{text}" är inget tal{_hint(stripped)} {_EXAMPLE}')
+    suffix = m["suffix"]
+    if suffix and unit is not None and suffix != unit:
+        raise DataError(
+            f'{where}: "{text}" har enheten {suffix} men cellens enhet är {unit}'
+        )
+    digits = re.sub(f"[{_SEP}]", "", m["int"])
+    value = float(digits + ("." + m["frac"] if m["frac"] else ""))
+    return -value if m["minus"] else value
+
+
+def half_unit(text: str) -> float:
+    """Half a unit in the last printed place of a figure: the most its rounding can hide.
+
+    Parameters
+    ----------
+    text : str
+        The printed cell text (``"60 896"``, ``"28,9"``, ``"1,8 mnkr"``, ``"34 %"``).
+
+    Returns
+    -------
+    float
+        0.5 for a whole number, 0.05 for one decimal, 0.005 for two, ...
+    """
+    number = re.sub(r"[^\d,.]", "", str(text))
+    for sep in (",", "."):  # "." only appears in test tables built from floats
+        if sep in number:
+            return 0.5 * 10.0 ** -len(number.rsplit(sep, 1)[1])
+    return 0.5

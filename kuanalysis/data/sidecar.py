@@ -1,0 +1,126 @@
+"""Validation of a sidecar on its own: fields, kind, column keys, row roles, kommun codes."""
+from __future__ import annotations
+
+import re
+
+from . import kinds as schema
+
+def _check_code(code, where: str) -> list[str]:
+    if isinstance(code, int):  # YAML reads 0604 as the octal number 388
+        return [f"{where}: kommunkoden {code} är ett tal i YAML; skriv den som text, "
+                f't.ex. kommun_kod: "0604"']
+    code = str(code)
+    if re.fullmatch(r"\d{1,3}", code):
+        return [f"{where}: kommunkoden {code} saknar inledande nolla, väntade {code.zfill(4)}"]
+    if not schema.KOMMUN_KOD.match(code):
+        return [f'{where}: kommunkoden "{code}" är inte fyra siffror']
+    return []
+
+
+def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
+    """Faults of the sidecar on its own (fields, kind, keys, roles, codes)."""
+    side = f"{stem}.yaml"
+    errors = []
+    for f in schema.REQUIRED_FIELDS:
+        if f not in meta:
+            errors.append(f"{side}: fältet {f} saknas")
+    for f in meta:
+        if f not in schema.REQUIRED_FIELDS + schema.OPTIONAL_FIELDS:
+            errors.append(f"{side}: okänt fält {f}")
+    if "table" in meta and meta["table"] != stem:
+        errors.append(f'{side}: table är "{meta["table"]}" men filen heter {stem}')
+    if "unit" in meta and meta["unit"] not in schema.UNITS:
+        errors.append(f'{side}: okänd enhet "{meta["unit"]}" (tillåtna: {", ".join(schema.UNITS)})')
+    kind = schema.KINDS.get(meta.get("kind"))
+    if "kind" in meta and kind is None:
+        errors.append(f'{side}: okänd tabelltyp (kind) "{meta["kind"]}" '
+                      f'(tillåtna: {", ".join(schema.KINDS)})')
+    if kind is not None:
+        for f in kind.extra_required:
+            if f not in meta:
+                errors.append(f"{side}: fältet {f} saknas (krävs för {meta['kind']})")
+    if "avvikelse" in meta and meta["avvikelse"] not in schema.AVVIKELSE:
+        errors.append(f'{side}: avvikelse "{meta["avvikelse"]}" ska vara en av '
+                      f'{", ".join(schema.AVVIKELSE)}')
+
+    columns = meta.get("columns")
+    if not isinstance(columns, list) or not all(isinstance(c, dict) for c in columns):
+        if "columns" in meta:
+            errors.append(f"{side}: columns ska vara en lista av {{label, key}}")
+        columns = []
+    seen_keys = set()
+    for c in columns:
+        label = c.get("label", "?")
+        w = f'{side}: kolumn "{label}"'
+        for f in c:
+            if f not in schema.COLUMN_FIELDS:
+                errors.append(f"{w}: okänt fält {f}")
+        if "label" not in c:
+            errors.append(f"{side}: en kolumn saknar label")
+        role = c.get("role", "value")
+        if role not in schema.COLUMN_ROLES:
+            errors.append(f'{w}: okänd kolumnroll "{role}"')
+        key = c.get("key")
+        if key is None:
+            errors.append(f"{w}: key saknas")
+        elif key in seen_keys:
+            errors.append(f'{w}: nyckeln "{key}" förekommer två gånger')
+        elif kind is not None:
+            ok = bool(schema.SLUG.match(key)) if role == "text" else kind.allows_key(key)
+            if not ok:
+                errors.append(f'{w}: okänd nyckel "{key}" för {meta["kind"]}')
+        seen_keys.add(key)
+
+    rows = meta.get("rows")
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        if "rows" in meta:
+            errors.append(f"{side}: rows ska vara en lista av {{label, role}}")
+        rows = []
+    labels = [r.get("label") for r in rows]
+    codes: dict[str, str] = {}
+    for r in rows:
+        label = r.get("label", "?")
+        w = f'{side}: raden "{label}"'
+        for f in r:
+            if f not in schema.ROW_FIELDS + (kind.row_fields if kind else ()):
+                errors.append(f"{w}: okänt fält {f}")
+        if "label" not in r:
+            errors.append(f"{side}: en rad saknar label")
+        role = r.get("role")
+        if role is None:
+            errors.append(f"{w}: role saknas")
+        elif kind is not None and role not in kind.roles:
+            errors.append(f'{w}: okänd radroll "{role}" för {meta["kind"]} '
+                          f'(tillåtna: {", ".join(kind.roles)})')
+        if "unit" in r and r["unit"] not in schema.UNITS:
+            errors.append(f'{w}: okänd enhet "{r["unit"]}"')
+        if kind is not None and role in kind.needs_code and "kommun_kod" not in r:
+            errors.append(f"{w}: kommun_kod saknas")
+        if "kommun_kod" in r:
+            code_errors = _check_code(r["kommun_kod"], w)
+            errors += code_errors
+            if not code_errors:
+                if r["kommun_kod"] in codes:
+                    errors.append(f'{w}: kommunkoden {r["kommun_kod"]} finns redan på raden '
+                                  f'"{codes[r["kommun_kod"]]}"')
+                codes[r["kommun_kod"]] = label
+        need = kind.role_needs.get(role) if kind is not None else None
+        if need and need not in r:
+            errors.append(f"{w}: {need} saknas (krävs för rollen {role})")
+        if "parent" in r and r["parent"] not in labels:
+            errors.append(f'{w}: parent "{r["parent"]}" är ingen rad i tabellen')
+        for p in r.get("parts", []) or []:
+            if p not in labels:
+                errors.append(f'{w}: del "{p}" i parts är ingen rad i tabellen')
+
+    # A total row: at most one, and last among the rows that are not memo rows.
+    if kind is not None:
+        totals = [i for i, r in enumerate(rows) if r.get("role") == "total"]
+        non_memo = [i for i, r in enumerate(rows) if r.get("role") != "memo"]
+        if len(totals) > 1:
+            errors.append(f"{side}: flera summarader ({', '.join(str(labels[i]) for i in totals)}); "
+                          f"högst en är tillåten")
+        elif totals and totals[0] != non_memo[-1]:
+            errors.append(f'{side}: summaraden "{labels[totals[0]]}" står inte sist '
+                          f"(bara memo-rader får stå efter summan)")
+    return errors, kind

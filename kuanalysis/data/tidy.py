@@ -1,0 +1,108 @@
+"""The raw tables as one tidy frame (``kuanalysis data``) and as an inventory for readers."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..errors import DataError
+from .load import load_all
+from .table import Table
+
+#: Columns of ``tables.csv`` (``kuanalysis data``): a contract, keep stable.
+TIDY_COLUMNS = ["document", "table", "row", "column", "value", "unit", "source_file", "source_row"]
+
+
+def tidy(tables: dict[str, Table] | list[Table]) -> pd.DataFrame:
+    """One line per printed figure, with provenance.
+
+    Parameters
+    ----------
+    tables : dict or list of Table
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`TIDY_COLUMNS`. Blank cells and text columns are absent; ``row`` and
+        ``column`` are the labels as printed, ``table`` the printed heading, ``unit`` the row's
+        unit or else the table's, ``source_row`` the line number in ``source_file``.
+    """
+    if isinstance(tables, dict):
+        tables = list(tables.values())
+    records = []
+    for t in tables:
+        row_units = {r.get("label"): r.get("unit", t.unit) for r in t.meta.get("rows", [])}
+        for row, series in t.values.iterrows():
+            unit = row_units.get(row, t.unit)
+            for column, value in series.items():
+                if pd.isna(value):
+                    continue
+                records.append((t.document, t.heading, row, column, float(value), unit,
+                                t.source_file, t.source_rows.get(row)))
+    frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS)
+    frame["value"] = frame["value"].astype(float)
+    frame["source_row"] = frame["source_row"].astype("Int64")
+    return frame
+
+
+def cli_data(out_dir: str | os.PathLike | None = None) -> int:
+    """``kuanalysis data [--out DIR]``: load and check all raw tables, write ``tables.csv``.
+
+    Parameters
+    ----------
+    out_dir : path-like, optional
+        Where to write ``tables.csv``; defaults to ``data/processed``.
+
+    Returns
+    -------
+    int
+        0 on success; 2 when the raw data has faults (they are printed, nothing is written).
+    """
+    out = Path(out_dir) if out_dir is not None else paths.processed_dir()
+    raw = paths.raw_dir()
+    if out.resolve() == raw.resolve() or raw.resolve() in out.resolve().parents:
+        print(f"fel: {paths.relative(out)} ligger i data/raw, som aldrig skrivs till",
+              file=sys.stderr)
+        return 2
+    try:
+        tables = load_all(raw)
+    except DataError as e:
+        print(f"Fel i rådata ({len(e.errors)} st), inget skrevs:", file=sys.stderr)
+        print(str(e), file=sys.stderr)
+        return 2
+    frame = tidy(tables)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "tables.csv"
+    with paths.atomic_path(target) as tmp:
+        # figures as printed, without a trailing ".0": 833, 28.9, -5340
+        frame.assign(value=frame["value"].map(lambda v: f"{v:.15g}")).to_csv(
+            tmp, index=False, lineterminator="\n", encoding="utf-8")
+    print(f"Skrev {len(frame)} värden från {len(tables)} tabeller till {paths.relative(target)}")
+    return 0
+
+
+def inventory(tables: dict[str, Table]) -> pd.DataFrame:
+    """One line per source table: document, heading, unit, kind, printed figures, blank cells."""
+    kinds = {"fund_statement": "fondredovisning", "fee_matrix": "avgiftsmatris",
+             "share_table": "andelstabell", "amount_table": "beloppstabell",
+             "amount_by_kommun": "belopp per kommun", "budget_followup": "budgetuppföljning",
+             "claims": "belopp i löptexten", "population": "befolkning"}
+    rows = []
+    for t in tables.values():
+        rows.append({
+            "Dokument": t.meta.get("document_title", t.document),
+            "Tabell": t.heading,
+            "Enhet": t.unit,
+            "Slag": kinds.get(t.kind, t.kind),
+            "Tryckta tal": int(t.values.notna().sum().sum()),
+            "Tomma celler": int(t.values.isna().sum().sum()),
+        })
+    return pd.DataFrame(rows).sort_values(["Dokument", "Tabell"], kind="stable").set_index("Tabell")
+
+
+def document_titles(tables: dict[str, Table]) -> dict[str, str]:
+    """Source document file name -> its title, as the sidecars give them."""
+    return {t.document: t.meta.get("document_title", t.document) for t in tables.values()}

@@ -1,0 +1,88 @@
+"""Allocation: whole kronor that add up exactly to a total (largest remainder)."""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+
+import numpy as np
+
+
+def allocate_largest_remainder(total: int, weights: Mapping[str, float]) -> dict[str, int]:
+    """Split a whole-krona total by weights into whole kronor that add up exactly to it.
+
+    Each part gets the whole kronor of its exact quota; the kronor left over go one each to
+    the largest remainders, equal remainders in ascending order of the key (the kommun
+    code). Exact rational arithmetic, so ties are real ties.
+
+    Parameters
+    ----------
+    total : int
+        Non-negative whole kronor.
+    weights : Mapping
+        Kommun code -> non-negative weight (a key share, a population, ...). NaN or None =
+        outside the post: gets 0. Scaling all weights changes nothing.
+
+    Returns
+    -------
+    dict
+        Kommun code -> kronor, same keys as ``weights``.
+    """
+    if isinstance(total, bool) or int(total) != total or total < 0:
+        raise ValueError(f"summan måste vara hela kronor och minst 0, fick {total!r}")
+    total = int(total)
+    exact = {}
+    for code, w in weights.items():
+        if w is None or (isinstance(w, float) and math.isnan(w)):
+            continue
+        if w < 0 or not math.isfinite(w):
+            raise ValueError(f"vikten för {code} måste vara ett tal ≥ 0, fick {w!r}")
+        exact[code] = Fraction(w)
+    weight_sum = sum(exact.values(), Fraction(0))
+    if weight_sum == 0:
+        if total == 0:
+            return {code: 0 for code in weights}
+        raise ValueError("alla vikter är noll: summan kan inte fördelas")
+    quotas = {code: total * w / weight_sum for code, w in exact.items()}
+    parts = {code: math.floor(q) for code, q in quotas.items()}
+    left = total - sum(parts.values())
+    ranked = sorted(quotas, key=lambda c: (-(quotas[c] - parts[c]), c))
+    for code in ranked[:left]:
+        parts[code] += 1
+    return {code: parts.get(code, 0) for code in weights}
+
+def allocate_many(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Largest-remainder allocation of many totals at once (floating point, vectorised).
+
+    Parameters
+    ----------
+    totals : numpy.ndarray
+        Whole kronor, any shape ``S`` (e.g. scenarios x posts).
+    weights : numpy.ndarray
+        Shape ``S + (K,)`` or broadcastable to it (e.g. posts x municipalities), ≥ 0;
+        NaN = outside. Columns in ascending kommun code order: equal remainders go to the
+        lower column first. Every row of weights must have a positive sum.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, shape ``S + (K,)``; each row sums exactly to its total. Ties that exact
+        arithmetic would see may, in float, fall either way (see
+        :func:`allocate_largest_remainder` for the exact version).
+    """
+    totals = np.asarray(totals, dtype=np.int64)
+    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    if (w < 0).any():
+        raise ValueError("vikterna måste vara ≥ 0")
+    sums = w.sum(axis=-1, keepdims=True)
+    if (sums <= 0).any():
+        raise ValueError("alla vikter är noll i någon rad: summan kan inte fördelas")
+    quotas = totals[..., None] * (w / sums)
+    parts = np.floor(quotas)
+    remainders = quotas - parts
+    parts = parts.astype(np.int64)
+    left = totals - parts.sum(axis=-1)
+    order = np.argsort(-remainders, axis=-1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(order.shape[-1]), axis=-1)
+    return parts + (rank < left[..., None])

@@ -1,0 +1,180 @@
+"""Allocation keys: each municipality's share of each post, which posts share a key, and
+which population date a key follows."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..data.table import Table
+from ..errors import DataError
+from .matrix import kommun_codes, post_labels, total_row
+
+
+IMPLIED_KEY = "implied_2025"
+
+_POPULATION_KEY = re.compile(r"^befolkning_(\d{4})_12_31$")
+
+def implied_keys(table: Table) -> pd.DataFrame:
+    """Each municipality's share of each post as printed: cell / the post's printed total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = post labels, columns = kommun codes; NaN where the cell is blank.
+    """
+    codes = kommun_codes(table)
+    posts = post_labels(table)
+    totals = table.values.loc[total_row(table), posts]
+    shares = table.values.loc[list(codes), posts].div(totals, axis=1).T
+    shares.columns = [codes[r] for r in shares.columns]
+    shares.columns.name = "kommun_kod"
+    shares.index.name = "post"
+    return shares
+
+def key_groups(table: Table, tolerance_kr: float = 1.0) -> list[list[str]]:
+    """Group the posts that share one allocation key.
+
+    Posts a (total A) and b (total B) share a key when the same municipalities take part and
+    for every municipality ``|a/A − b/B| <= t/A + t/B``. With exact whole-krona rounding
+    t would be 0.5 kr; the document itself rounds one quota of one total to two figures 1 kr
+    apart (Jönköping 3 562 623 and 3 562 624 of 9 000 000), so the default is t = 1 kr.
+    A post joins the first group whose every member it matches (in column order).
+
+    Returns
+    -------
+    list of list of str
+        Post labels, groups in order of their first post.
+    """
+    keys = implied_keys(table)
+    totals = table.values.loc[total_row(table), post_labels(table)]
+
+    def same(a: str, b: str) -> bool:
+        ka, kb = keys.loc[a], keys.loc[b]
+        if not (ka.isna() == kb.isna()).all():
+            return False
+        both = ka.notna()
+        bound = tolerance_kr / totals[a] + tolerance_kr / totals[b]
+        return bool(((ka[both] - kb[both]).abs() <= bound + 1e-12).all())
+
+    groups: list[list[str]] = []
+    for post in keys.index:
+        for g in groups:
+            if all(same(post, other) for other in g):
+                g.append(post)
+                break
+        else:
+            groups.append([post])
+    return groups
+
+def common_keys(table: Table, groups: list[list[str]] | None = None) -> pd.DataFrame:
+    """The key of each key group: the group's cells pooled (sum of cells / sum of totals).
+
+    Pooling weights each post by its total, so the large posts (least rounding noise) count
+    most. Returns a frame like :func:`implied_keys` (post x kommun code), each post carrying
+    its group's common key.
+    """
+    groups = key_groups(table) if groups is None else groups
+    codes = kommun_codes(table)
+    trow = total_row(table)
+    rows = {}
+    for g in groups:
+        cells = table.values.loc[list(codes), g]
+        pooled = cells.sum(axis=1, min_count=1) / table.values.loc[trow, g].sum()
+        pooled.index = [codes[r] for r in pooled.index]
+        for post in g:
+            rows[post] = pooled
+    out = pd.DataFrame(rows).T
+    out.index.name, out.columns.name = "post", "kommun_kod"
+    return out
+
+def population_frame(population) -> pd.DataFrame:
+    """Population as a frame: index kommun code (text), columns ``befolkning_YYYY_12_31``.
+
+    Accepts a ``population`` Table (sidecar rows with ``kommun_kod``, columns keyed
+    ``befolkning_YYYY_12_31``) or a DataFrame with a ``kommun_kod`` column (the reference CSV).
+    """
+    if isinstance(population, Table):
+        label_to_key = {v: k for k, v in population.keys().items()}
+        frame = population.values.rename(columns=label_to_key)
+        by_label = {r["label"]: str(r["kommun_kod"]) for r in population.meta.get("rows", [])
+                    if "kommun_kod" in r}
+        frame.index = [by_label.get(r, str(r)) for r in frame.index]
+    else:
+        frame = population.copy()
+        if "kommun_kod" in frame.columns:
+            frame = frame.set_index("kommun_kod")
+        frame.index = frame.index.astype(str)
+    frame = frame[[c for c in frame.columns if _POPULATION_KEY.match(str(c))]]
+    bad = [c for c in frame.index if not re.fullmatch(r"\d{4}", c)]
+    if bad:
+        raise ValueError(f"befolkning: ogiltiga kommunkoder {bad} (fyra siffror som text)")
+    frame.index.name = "kommun_kod"
+    return frame.astype(float)
+
+def compare_with_population(keys: pd.DataFrame, population) -> pd.DataFrame:
+    """How close each post's key is to the population shares at each date.
+
+    Population shares are taken over the post's participants only (non-blank key cells).
+
+    Parameters
+    ----------
+    keys : pandas.DataFrame
+        Post x kommun code shares (:func:`implied_keys` or :func:`common_keys`).
+    population : Table or pandas.DataFrame
+        See :func:`population_frame`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = post; one column per date ("2023-12-31": the largest |key share −
+        population share| over the municipalities, in percentage points), then
+        ``närmast`` (the date with the smallest such deviation) and ``avvikelse_pe`` (it).
+    """
+    pop = population_frame(population)
+    out = {}
+    for post, shares in keys.iterrows():
+        shares = shares.dropna()
+        row = {}
+        for col in pop.columns:
+            year = _POPULATION_KEY.match(col).group(1)
+            p = pop.loc[shares.index, col]
+            row[f"{year}-12-31"] = float((shares - p / p.sum()).abs().max() * 100)
+        best = min(row, key=row.get)
+        row["närmast"], row["avvikelse_pe"] = best, row[best]
+        out[post] = row
+    frame = pd.DataFrame.from_dict(out, orient="index")
+    frame.index.name = "post"
+    return frame
+
+def key_vs_population(matrix: Table, population, groups: list[list[str]] | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each key group against the population at the date it fits best.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Summary, one row per group (index ``Nyckel 1``, ``Nyckel 2``, ...): ``Poster`` (labels joined), ``Kommuner`` (how many take
+        part), ``Närmast folkmängden`` (date) and ``Största avvikelse`` (percentage points);
+        and the deviations: index kommun code, one column per group (``Nyckel 1``, ...), the
+        group's common key minus the population share at that date among the participants,
+        in percentage points (NaN for a municipality outside the group).
+    """
+    groups = key_groups(matrix) if groups is None else groups
+    keys = common_keys(matrix, groups)
+    close = compare_with_population(keys, population)
+    pop = population_frame(population)
+    summary, deviations = [], {}
+    for g in groups:
+        share = keys.loc[g[0]].dropna()
+        date = close.at[g[0], "närmast"]
+        p = pop.loc[share.index, f"befolkning_{date[:4]}_12_31"]
+        deviations[g[0]] = (share - p / p.sum()) * 100
+        summary.append((", ".join(g), len(share), date, float(close.at[g[0], "avvikelse_pe"])))
+    names = [f"Nyckel {i}" for i in range(1, len(groups) + 1)]
+    frame = pd.DataFrame(deviations).reindex(keys.columns)
+    frame.columns, frame.index.name = names, "kommun_kod"
+    table = pd.DataFrame(summary, columns=["Poster", "Kommuner", "Närmast folkmängden",
+                                           "Största avvikelse"], index=names)
+    table.index.name = "Nyckel"
+    return table, frame

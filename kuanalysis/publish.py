@@ -1,0 +1,94 @@
+"""What a notebook hands to the renderer besides what it shows: invisible outputs.
+
+- :func:`inputs`: the files the report's figures came from (tables, scenarios, mapping
+  files), each with its SHA-256; the renderer lists them in the report's provenance block.
+- :func:`fields`: texts for ``{{name}}`` fields in the notebook's Markdown cells (a title
+  that depends on the data); the renderer fills them in, escaped, before converting.
+- :func:`file`: a file (e.g. an xlsx workbook) that the renderer writes beside the report;
+  the notebook shows a link to it.
+
+Run in JupyterLab these only display; nothing is written. Only ``kuanalysis render`` writes.
+"""
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable, Mapping
+
+from .provenance import Source
+
+MIME_INPUTS = "application/vnd.kuanalysis.inputs+json"
+MIME_FIELDS = "application/vnd.kuanalysis.fields+json"
+MIME_FILE = "application/vnd.kuanalysis.file+json"
+
+#: A field name in a Markdown cell: ``{{titel}}``.
+FIELD = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+#: A published file's name: a plain file name beside the report, of a kind readers open.
+FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(xlsx|csv)$")
+
+
+def collect_sources(*items) -> dict[str, str]:
+    """Path -> SHA-256 of every source named by ``items``.
+
+    An item is a :class:`~kuanalysis.provenance.Source`, anything with ``sources`` (a table)
+    or ``source`` (a scenario, a mapping file), or a mapping/iterable of such items.
+    """
+    out: dict[str, str] = {}
+
+    def add(item):
+        if item is None:
+            return
+        if isinstance(item, Source):
+            out[item.path] = item.sha256
+        elif hasattr(item, "sources"):
+            for s in item.sources:
+                add(s)
+        elif hasattr(item, "source"):
+            add(item.source)
+        elif isinstance(item, Mapping):
+            for v in item.values():
+                add(v)
+        elif isinstance(item, Iterable) and not isinstance(item, (str, bytes)):
+            for v in item:
+                add(v)
+        else:
+            raise TypeError(f"vet inte vilka filer {type(item).__name__} bygger på")
+
+    for item in items:
+        add(item)
+    return dict(sorted(out.items()))
+
+
+def _display(bundle: dict) -> None:
+    from IPython.display import display
+
+    display(bundle, raw=True)
+
+
+def inputs(*items) -> None:
+    """Hand the renderer the files the report read (call in the notebook's last cell)."""
+    _display({MIME_INPUTS: collect_sources(*items)})
+
+
+def fields(**texts: str) -> None:
+    """Texts for the ``{{name}}`` fields of the notebook's Markdown cells."""
+    for name in texts:
+        if not FIELD.fullmatch("{{" + name + "}}"):
+            raise ValueError(f"ogiltigt fältnamn {name!r}")
+    _display({MIME_FIELDS: {k: str(v) for k, v in texts.items()}})
+
+
+def file(name: str, data: bytes, link_html) -> None:
+    """A file for the renderer to write beside the report, shown here as ``link_html``.
+
+    ``link_html`` is markup from :mod:`kuanalysis.reports.html` (the link readers click).
+    """
+    from .reports.html import Markup
+
+    if not FILE_NAME.match(name):
+        raise ValueError(f"filnamnet {name!r} ska vara ett enkelt filnamn som slutar på "
+                         f".xlsx eller .csv")
+    if not isinstance(link_html, Markup):
+        raise TypeError("link_html ska vara byggd av kuanalysis.reports.html")
+    _display({MIME_FILE: {"name": name, "base64": base64.b64encode(data).decode("ascii")},
+              "text/html": str(link_html)})

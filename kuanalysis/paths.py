@@ -30,12 +30,6 @@ def reports_dir() -> Path:
     return project_root() / "reports"
 
 
-def output_dir() -> Path:
-    """Where a running report writes extra files (xlsx, csv): the render's --out folder."""
-    env = os.environ.get("KUANALYSIS_OUT")
-    return Path(env) if env else reports_dir()
-
-
 def notebooks_dir() -> Path:
     return project_root() / "notebooks"
 

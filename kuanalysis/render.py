@@ -26,7 +26,7 @@ from queue import Empty
 
 import nbformat
 
-from . import provenance
+from . import provenance, publish
 from .paths import atomic_path, notebooks_dir, reports_dir
 
 INDEX_STATE = "_index.json"
@@ -238,9 +238,19 @@ def _exporter():
     return exporter
 
 
-def _clean(nb) -> dict[str, str]:
-    """Drop what a reader must not see; return the inputs the notebook published."""
+def _clean(nb) -> tuple[dict[str, str], list[dict]]:
+    """Drop what a reader must not see; return the published inputs and files.
+
+    Interim version (the render package replaces it): fills ``{{fields}}``, drops empty
+    ``valfri`` sections, collects published files.
+    """
+    import base64
+
+    from .reports.html import markdown_literal
+
     inputs: dict[str, str] = {}
+    fields: dict[str, str] = {}
+    files: list[dict] = []
     # parameter cells carry no outputs, and papermill gives the injected one a random id
     nb.cells = [c for c in nb.cells
                 if not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
@@ -254,28 +264,52 @@ def _clean(nb) -> dict[str, str]:
             if out.get("output_type") == "error":
                 continue
             data = out.get("data", {})
-            if provenance.MIMETYPE in data:
-                inputs.update(data[provenance.MIMETYPE])
+            if publish.MIME_INPUTS in data:
+                inputs.update(data[publish.MIME_INPUTS])
                 continue
+            if publish.MIME_FIELDS in data:
+                fields.update(data[publish.MIME_FIELDS])
+                continue
+            if publish.MIME_FILE in data:
+                f = data.pop(publish.MIME_FILE)
+                files.append({"name": f["name"], "data": base64.b64decode(f["base64"])})
             kept.append(out)
         cell.outputs = kept
+    cells, i = [], 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and "valfri" in cell.metadata.get("tags", []):
+            following = []
+            for c in nb.cells[i + 1:]:
+                if c.cell_type == "markdown":
+                    break
+                following.append(c)
+            if not any(c.get("outputs") for c in following):
+                continue
+        if cell.cell_type == "markdown":
+            def fill(m):
+                if m[1] not in fields:
+                    raise ValueError(f"fältet {{{{{m[1]}}}}} fick inget värde")
+                return markdown_literal(fields[m[1]])
+            cell.source = publish.FIELD.sub(fill, cell.source)
+        cells.append(cell)
+    nb.cells = cells
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    return inputs
+    return inputs, files
 
 
 def export_html(nb, title: str, parameters: dict, generated_at: str, commit: str,
                 index_href: str) -> str:
-    inputs = _clean(nb)
+    inputs, files = _clean(nb)
     cell = nbformat.v4.new_markdown_cell(
-        provenance.block_html(inputs, parameters, generated_at, commit))
+        str(provenance.block_html(inputs, parameters, generated_at, commit)))
     cell.id = "proveniens"  # fixed, so that two runs give identical files
     nb.cells.append(cell)
     body, _ = _EXPORTER_CACHE.setdefault("x", _exporter()).from_notebook_node(
         nb, resources={"ku_title": title, "ku_index_href": index_href})
-    return body
+    return body, files
 
 
 _EXPORTER_CACHE: dict = {}
@@ -314,9 +348,6 @@ def run_job(job: Job, out_dir: str, generated_at: str, commit: str) -> Result:
     target = out_dir_p / job.output
     depth = len(Path(job.output).parts) - 1
     index_href = "../" * depth + "index.html"
-    # the notebook writes any extra files (xlsx, csv) next to its report
-    os.environ["KUANALYSIS_OUT"] = str(out_dir_p.resolve())
-    os.environ["KUANALYSIS_GENERATED_AT"] = generated_at
     scratch = Path(tempfile.mkdtemp(prefix="kuanalysis-"))
     executed = scratch / "executed.ipynb"
     try:
@@ -325,8 +356,15 @@ def run_job(job: Job, out_dir: str, generated_at: str, commit: str) -> Result:
             progress_bar=False, log_output=False, cwd=str(notebooks_dir()),
             request_save_on_cell_execute=False,
         )
-        page = export_html(nb, job.title, job.parameters, generated_at, commit, index_href)
+        page, files = export_html(nb, job.title, job.parameters, generated_at, commit,
+                                  index_href)
         atomic_write(target, page)
+        for f in files:
+            from .reports.xlsx import _make_reproducible
+            path = target.parent / f["name"]
+            atomic_write(path, f["data"])
+            if path.suffix == ".xlsx":
+                _make_reproducible(path, generated_at)
         shutil.rmtree(scratch, ignore_errors=True)
         return Result(job.report, job.output, job.title, job.parameters, "ok",
                       time.perf_counter() - started, generated_at)

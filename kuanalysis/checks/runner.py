@@ -6,9 +6,13 @@ other rules still run); an error never turns into a zero.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from ..data.specs import Spec
+from .. import paths
+from ..data.load import load_all
+from ..data.specs import Spec, read_spec, spec_files
 from ..data.table import Table
 from ..errors import InputError
 from .ambiguities import check_ambiguities
@@ -102,3 +106,34 @@ def report_order(findings: list[Finding], first: Iterable[str] = ()) -> list[Fin
     order = {t: i for i, t in enumerate(first)}
     return sorted(findings, key=lambda f: (order.get(f.table, len(order)),
                                            f.rule in BETWEEN_TABLES))
+
+
+def check_folder(raw: str | os.PathLike | None = None
+                 ) -> tuple[dict[str, Table], list[Spec], Findings]:
+    """Load every table and specification file under ``raw`` (default ``data/raw``) and run
+    every rule; the findings in canonical order (the CSV's).
+
+    Returns
+    -------
+    (tables, specs, findings)
+        What was read (for provenance) and what was found. A specification file that cannot
+        be read is a :class:`CheckError` with ``bad_input``; the other rules still run.
+
+    Raises
+    ------
+    kuanalysis.errors.DataError
+        If a raw table cannot be read (nothing is checked then).
+    """
+    raw = Path(raw) if raw is not None else paths.raw_dir()
+    tables = load_all(raw)
+    read: dict[str, list[Spec]] = {"continuity": [], "pairings": []}
+    errors = []
+    for name, files in zip(read, spec_files(raw)):
+        for f in files:
+            try:
+                read[name].append(read_spec(f))
+            except InputError as e:
+                errors.append(CheckError("", paths.relative(f), "läsa", str(e), bad_input=True))
+    found = run(tables, continuity=read["continuity"], pairings=read["pairings"])
+    specs = read["continuity"] + read["pairings"]
+    return tables, specs, Findings(canonical_order(found), errors + found.errors, found.notes)

@@ -82,27 +82,3 @@ def cli_data(out_dir: str | os.PathLike | None = None) -> int:
             tmp, index=False, lineterminator="\n", encoding="utf-8")
     print(f"Skrev {len(frame)} värden från {len(tables)} tabeller till {paths.relative(target)}")
     return 0
-
-
-def inventory(tables: dict[str, Table]) -> pd.DataFrame:
-    """One line per source table: document, heading, unit, kind, printed figures, blank cells."""
-    kinds = {"fund_statement": "fondredovisning", "fee_matrix": "avgiftsmatris",
-             "share_table": "andelstabell", "amount_table": "beloppstabell",
-             "amount_by_kommun": "belopp per kommun", "budget_followup": "budgetuppföljning",
-             "claims": "belopp i löptexten", "population": "befolkning"}
-    rows = []
-    for t in tables.values():
-        rows.append({
-            "Dokument": t.meta.get("document_title", t.document),
-            "Tabell": t.heading,
-            "Enhet": t.unit,
-            "Slag": kinds.get(t.kind, t.kind),
-            "Tryckta tal": int(t.values.notna().sum().sum()),
-            "Tomma celler": int(t.values.isna().sum().sum()),
-        })
-    return pd.DataFrame(rows).sort_values(["Dokument", "Tabell"], kind="stable").set_index("Tabell")
-
-
-def document_titles(tables: dict[str, Table]) -> dict[str, str]:
-    """Source document file name -> its title, as the sidecars give them."""
-    return {t.document: t.meta.get("document_title", t.document) for t in tables.values()}

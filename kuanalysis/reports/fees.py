@@ -147,23 +147,22 @@ def history_table(social: Table, administration: Table, matrix: Table) -> pd.Dat
     return out
 
 def findings_overview(findings: list[Finding]) -> pd.DataFrame:
-    """Findings counted by check and status, each with its plain-Swedish sentence.
+    """Findings counted by rule and status, each with its plain-Swedish sentence.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``Kontroll`` (sentence), ``Status`` (meaning), ``Antal``, one row per
-        (check, status) pair found, in the order of :data:`CHECK_SENTENCES`.
+        Columns ``Kontroll`` (the rule's sentence), ``Status`` (its meaning), ``Antal``, one
+        row per (rule, status) pair found, in the registry's order of rules.
     """
     counts: dict[tuple[str, str], int] = {}
     for f in findings:
-        counts[(f.check, f.status)] = counts.get((f.check, f.status), 0) + 1
-    order = list(CHECK_SENTENCES)
-    rows = [(CHECK_SENTENCES.get(c, c), f"{s}: {STATUS_TEXT.get(s, s)}", n)
-            for (c, s), n in sorted(counts.items(),
-                                    key=lambda kv: (order.index(kv[0][0])
-                                                    if kv[0][0] in order else len(order)))]
+        counts[(f.rule, f.status)] = counts.get((f.rule, f.status), 0) + 1
+    order = list(RULES)
+    rows = [(RULES[r].sentence, f"{s}: {STATUSES[s].meaning}", n)
+            for (r, s), n in sorted(counts.items(), key=lambda kv: order.index(kv[0][0]))]
     return pd.DataFrame(rows, columns=["Kontroll", "Status", "Antal"])
+
 
 def kommun_fees(fees: pd.DataFrame, kommun_kod: str) -> pd.DataFrame:
     """One municipality's fee per post and scenario, as a kommunblad shows it.

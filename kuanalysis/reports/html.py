@@ -142,9 +142,14 @@ def markdown_literal(text) -> str:
 
 
 def show(markup: Markup) -> None:
-    """Display markup in a notebook. Only :class:`Markup` is accepted: text must be escaped."""
+    """Display markup in a notebook; empty markup shows nothing.
+
+    Only :class:`Markup` is accepted: every text must have passed this module's escaping.
+    """
     if not isinstance(markup, Markup):
         raise TypeError("show() tar bara HTML byggd av kuanalysis.reports.html (Markup)")
+    if not markup:
+        return
     from IPython.display import HTML, display
 
     display(HTML(str(markup)))

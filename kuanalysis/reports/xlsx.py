@@ -91,7 +91,7 @@ def write_xlsx(path, fees: pd.DataFrame, scenarios: list[Scenario],
         _make_reproducible(tmp)
     return target
 
-def _make_reproducible(path: Path) -> None:
+def _make_reproducible(path: Path, stamp: str = "2000-01-01 00:00") -> None:
     """Same inputs, same bytes: fix the zip entries' times and the workbook's own dates.
 
     openpyxl stamps the save time into ``docProps/core.xml`` and every zip entry; use the
@@ -100,7 +100,6 @@ def _make_reproducible(path: Path) -> None:
     """
     import zipfile
 
-    stamp = os.environ.get("KUANALYSIS_GENERATED_AT", "2000-01-01 00:00")
     m = re.match(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})", stamp)
     parts = tuple(int(x) for x in m.groups()) if m else (2000, 1, 1, 0, 0)
     iso = "%04d-%02d-%02dT%02d:%02d:00Z" % parts

@@ -1,0 +1,131 @@
+"""The periods in ``data/raw``: every fund statement is one period (a year-end close or a
+tertial), found from its sidecar's ``period``; the preceding period is found by the dates."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .. import paths
+from ..errors import DataError
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period: its fund statement and the dates it covers.
+
+    Attributes
+    ----------
+    table : str
+        The fund statement's id (file stem).
+    folder : Path
+        The folder of the period's tables.
+    start, end : datetime.date
+        First and last day the figures cover.
+    """
+
+    table: str
+    folder: Path
+    start: dt.date
+    end: dt.date
+
+    @property
+    def months(self) -> int:
+        """Months of the year that have passed at the period's end (12 at a close)."""
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    @property
+    def is_close(self) -> bool:
+        return self.months == 12
+
+    @property
+    def tertial(self) -> int | None:
+        """1 or 2 for a tertial report (4 or 8 months), None otherwise."""
+        return {4: 1, 8: 2}.get(self.months)
+
+    @property
+    def slug(self) -> str:
+        """The report's file name stem: ``bokslut-2023``, ``delarsrapport-2024-t2``."""
+        if self.is_close:
+            return f"bokslut-{self.end.year}"
+        part = f"t{self.tertial}" if self.tertial else f"{self.end:%m%d}"
+        return f"delarsrapport-{self.end.year}-{part}"
+
+    @property
+    def name(self) -> str:
+        """The period as readers name it: ``Bokslut 2023``, ``Delårsrapport 2024, tertial 2``."""
+        if self.is_close:
+            return f"Bokslut {self.end.year}"
+        if self.tertial:
+            return f"Delårsrapport {self.end.year}, tertial {self.tertial}"
+        return f"Delårsrapport per {self.end.isoformat()}"
+
+
+def _dates(text, where: str) -> tuple[dt.date, dt.date]:
+    try:
+        start, end = (dt.date.fromisoformat(x) for x in str(text).split("/"))
+    except ValueError:
+        raise DataError(f'{where}: period ska vara "ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD", fann '
+                        f"{str(text)[:40]!r}") from None
+    if end < start or start.year != end.year or start.month != 1 or start.day != 1:
+        raise DataError(f"{where}: en fondredovisning ska gälla från den 1 januari till ett "
+                        f"datum samma år, fann {text}")
+    return start, end
+
+
+def periods(raw: str | os.PathLike | None = None) -> list[Period]:
+    """Every fund statement under ``raw`` (default ``data/raw``), oldest first.
+
+    Only the sidecars are read (``kind: fund_statement`` and ``period``).
+
+    Raises
+    ------
+    DataError
+        When a fund statement's sidecar has no readable period, or two cover the same one.
+    """
+    raw = Path(raw) if raw is not None else paths.raw_dir()
+    found: list[Period] = []
+    for side in sorted(raw.glob("*/*.yaml")):
+        if not (side.with_suffix(".csv").exists() or side.with_suffix(".xlsx").exists()):
+            continue  # a mapping or cross-check file, not a table
+        try:
+            meta = yaml.safe_load(side.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            raise DataError(f"{paths.relative(side)}: går inte att läsa som YAML") from None
+        if not isinstance(meta, dict) or meta.get("kind") != "fund_statement":
+            continue
+        start, end = _dates(meta.get("period"), paths.relative(side))
+        found.append(Period(side.stem, side.parent, start, end))
+    found.sort(key=lambda p: (p.end, p.table))
+    for a, b in zip(found, found[1:]):
+        if a.end == b.end:
+            raise DataError(f"två fondredovisningar gäller samma period till {a.end}: "
+                            f"{a.table} och {b.table}")
+    return found
+
+
+def find(table: str, raw: str | os.PathLike | None = None) -> Period:
+    """The period whose fund statement is ``table``.
+
+    Raises
+    ------
+    DataError
+        When no fund statement has that name (the message lists those that exist).
+    """
+    every = periods(raw)
+    for p in every:
+        if p.table == table:
+            return p
+    raise DataError(f"fondredovisningen {table!r} finns inte i data/raw "
+                    f"(finns: {', '.join(p.table for p in every) or 'ingen'})")
+
+
+def preceding(period: Period, every: list[Period]) -> Period | None:
+    """The period that ends the day before ``period`` starts (its opening balance's source)."""
+    for p in every:
+        if p.end == period.start - dt.timedelta(days=1):
+            return p
+    return None

@@ -1,13 +1,16 @@
-"""The analyst's path: next period's tables in a new folder, one render command, a report.
+"""The analyst's path: a new period's tables in a new folder of data/raw, then one render.
 
 The fixture ``tests/fixtures/period-2025-t1`` holds invented figures (tertial 1 = 4/12) with one
 error put in on purpose: the total row's Kvarvarande medel prints 61 900 tkr, while the rows give
 52 000 + 3 400 + 1 400 + 4 100 = 60 900 and 77 100 − 15 200 − 1 000 = 60 900.
+
+Everything runs in a copy of the project (``KUANALYSIS_ROOT``): data/raw is never touched.
 """
 from __future__ import annotations
 
 import html
 import re
+import shutil
 
 import pytest
 
@@ -15,9 +18,6 @@ from conftest import FIXED_TIME, ROOT, run_cli
 
 FIXTURE = ROOT / "tests" / "fixtures" / "period-2025-t1"
 NBSP = "\u00a0"
-PARAMS = ["-p", f"data_dir={FIXTURE}", "-p", "fondtabell=delar-2025-t1-4-1",
-          "-p", "period=2025-04-30", "-p", "manader=4", "-p", "foregaende=",
-          "-p", "kontinuitet=", "-p", "utbetalningar=", "-p", "finansiering="]
 
 
 def _text(page: str) -> str:
@@ -27,11 +27,28 @@ def _text(page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("t1")
-    proc = run_cli("render", "tertial-2024", *PARAMS, "--out", str(out), "--tidpunkt", FIXED_TIME)
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("projekt")
+    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    shutil.copytree(FIXTURE, root / "data" / "raw" / "005-delar-2025-t1")
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(project):
+    env = {"KUANALYSIS_ROOT": str(project)}
+    proc = run_cli("render", "fondredovisning", "--tidpunkt", FIXED_TIME, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return (out / "tertial-2024.html").read_text(encoding="utf-8")
+    return (project / "reports" / "delarsrapport-2025-t1.html").read_text(encoding="utf-8")
+
+
+def test_every_period_renders_under_its_own_name(project, report):
+    names = sorted(p.name for p in (project / "reports").glob("*.html"))
+    assert names == ["bokslut-2023.html", "delarsrapport-2024-t2.html",
+                     "delarsrapport-2025-t1.html", "index.html"]
+    assert "<title>Delårsrapport 2025, tertial 1: Kommunal utvecklings medel per område</title>" in report
+    assert "2024" not in re.search(r"<h1[^>]*>(.*?)</h1>", report, re.S)[1]
 
 
 def test_report_shows_the_invented_key_figures(report):
@@ -54,14 +71,17 @@ def test_report_marks_and_explains_the_invented_error(report):
     assert "gav 2 avvikelser; se avsnittet Avstämning" in text
 
 
-def test_report_says_what_it_lacks_instead_of_failing(report):
+def test_sections_without_data_are_left_out(report):
     text = _text(report)
-    assert "Ingen föregående period är angiven" in text
-    assert "Perioden har ingen tabell över finansieringsandelar." in text
+    # no close for 2024 in the data: no preceding period, no bridge; no other tables
+    assert "Från föregående bokslut" not in text
+    assert "Periodens övriga tabeller" not in text
+    assert "Prognos för helåret" in text
 
 
-def test_wrong_months_for_the_period_is_refused(tmp_path):
-    params = [p.replace("manader=4", "manader=8") for p in PARAMS]
-    proc = run_cli("render", "tertial-2024", *params, "--out", str(tmp_path))
-    assert proc.returncode == 1
-    assert "perioden slutar i månad 4, men manader är 8" in proc.stdout
+def test_an_unknown_fund_table_is_refused_before_anything_runs(project):
+    proc = run_cli("render", "fondredovisning", "-p", "fondtabell=delar-2025-t9",
+                   env={"KUANALYSIS_ROOT": str(project)})
+    assert proc.returncode == 2
+    assert "fondredovisningen 'delar-2025-t9' finns inte i data/raw" in proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr

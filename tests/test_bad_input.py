@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kuanalysis.io import DataError, cli_data, load_table
+from kuanalysis.data import DataError, load_table
+from kuanalysis.data.tidy import cli_data
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"

@@ -1,10 +1,10 @@
-from kuanalysis.findings import Finding, status_counts
-
 import pytest
+
+from kuanalysis.checks.findings import Finding, status_counts
 
 
 def _f(doc, status):
-    return Finding(doc, "t", "r", "c", "kontroll", 1.0, 2.0, -1.0, status, "x.csv:2")
+    return Finding("fund_disponibla", doc, "t", "r", "c", 1.0, 2.0, -1.0, status, "x.csv:2")
 
 
 def test_status_counts_lists_clean_documents_with_zeros():

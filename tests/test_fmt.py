@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from kuanalysis import fmt
+from kuanalysis.reports import fmt
 
 NB = "\u00a0"
 M = "\u2212"
@@ -59,26 +59,6 @@ def test_percent():
 
 def test_infinity_is_readable():
     assert fmt.number(math.inf) == "∞"
-
-
-def test_table_escapes_html_and_has_fixed_id():
-    df = pd.DataFrame({"Belopp": [1234.0, float("nan")], "Namn": ["<b>x</b>", "A & B"]},
-                      index=pd.Index(["Rad <1>", "Rad 2"], name="Område"))
-    html = fmt.table(df, id="t-1", caption="Test & prov")
-    assert html == fmt.table(df, id="t-1", caption="Test & prov")  # deterministic
-    assert 'id="t-1"' in html
-    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
-    assert "A &amp; B" in html and "Rad &lt;1&gt;" in html and "Test &amp; prov" in html
-    assert f'<td class="tal">1{NB}234</td>' in html
-    assert '<td class="tal">–</td>' in html  # blank shown as a dash
-
-
-def test_table_marks_cells():
-    df = pd.DataFrame({"a": [1.0, 2.0]}, index=["x", "y"])
-    marks = pd.DataFrame({"a": ["", "avvikelse"]}, index=["x", "y"])
-    html = fmt.table(df, id="m", marks=marks)
-    assert '<td class="tal avvikelse">2</td>' in html
-    assert '<td class="tal">1</td>' in html
 
 
 def test_axis_formatter():

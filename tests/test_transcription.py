@@ -2,7 +2,7 @@
 
 Expected cell texts are typed from ``shared/sources/*.txt`` by hand, not read from the CSVs.
 The raw files are read with the csv module only, so these tests do not depend on
-``kuanalysis.io``.
+``kuanalysis.data``.
 """
 from __future__ import annotations
 

@@ -93,7 +93,8 @@ def summa_composition(table: Table, n_alternatives: int = 3) -> SummaComposition
         values.at[row, col] = implied  # a missing cell counts with its implied value
     data = values.fillna(0.0).to_numpy()  # blank = outside the post: pays nothing
     summa = table.values[total_column(table)].to_numpy()
-    masks = np.array(list(itertools.product((0.0, 1.0), repeat=len(posts))))
+    n = len(posts)  # every subset, in the order of itertools.product((0, 1), repeat=n)
+    masks = ((np.arange(2**n)[:, None] >> np.arange(n)[::-1]) & 1).astype(float)
     residuals = summa[None, :] - masks @ data.T
     sse = np.nansum(residuals**2, axis=1)
     order = np.argsort(sse, kind="stable")

@@ -12,11 +12,16 @@ from ..errors import DataError
 
 _EXAMPLE = '(väntade t.ex. "1 234" eller "-1 234,5")'
 _SEP = " \u00a0\u202f"  # space, no-break space, narrow no-break space
+#: Minus signs accepted before a figure: hyphen-minus, U+2212 (typeset minus) and U+2013 (the
+#: en dash Swedish documents and Word/Excel autocorrect use as a minus).
+MINUS = "-\u2212\u2013"
+#: A float holds 15 significant decimal digits exactly; a longer figure would lose some.
+MAX_DIGITS = 15
 _NUMBER = re.compile(
-    rf"^(?P<minus>[-\u2212][{_SEP}]*)?"
-    rf"(?P<int>\d{{1,3}}(?:(?P<sep>[{_SEP}])\d{{3}}(?:(?P=sep)\d{{3}})*)?|\d+)"
-    rf"(?:,(?P<frac>\d+))?"
-    rf"(?:[{_SEP}]?(?P<suffix>mnkr|tkr|kr|%))?$"
+    rf"(?P<minus>[{MINUS}][{_SEP}]*)?"
+    rf"(?P<int>[0-9]{{1,3}}(?:(?P<sep>[{_SEP}])[0-9]{{3}}(?:(?P=sep)[0-9]{{3}})*)?|[0-9]+)"
+    rf"(?:,(?P<frac>[0-9]+))?"
+    rf"(?:[{_SEP}]?(?P<suffix>mnkr|tkr|kr|%))?"
 )
 
 
@@ -31,13 +36,20 @@ def _where(file, row, column) -> str:
 
 def _hint(text: str) -> str:
     """A short Swedish reason why ``text`` is not a number, or "" when no better guess."""
+    if re.match(rf"\?[{_SEP}]*[0-9]", text):
+        return ("; ett frågetecken före siffrorna är oftast ett minustecken som gick förlorat när "
+                "filen sparades i en annan teckenkodning (spara som UTF-8)")
+    if re.search(r"[^\x00-\x7f]", text) and any(ch.isdigit() for ch in text if ch > "\x7f"):
+        return "; bara siffrorna 0–9 räknas som siffror"
+    if any(ch in text for ch in "\n\r\t"):
+        return "; cellen innehåller en radbrytning eller tabb"
     if "." in text:
         return "; punkt används inte (decimaltecken är komma, tusental skiljs med mellanslag)"
     if text.count(",") > 1:
         return "; mer än ett decimalkomma"
     if re.search(r"[$€£]|SEK|EUR|USD", text):
         return "; okänd valuta eller enhet (tillåtna tillägg: kr, tkr, mnkr, %)"
-    m = re.fullmatch(rf"[-\u2212]?[{_SEP}]*(\d[\d{_SEP}]*)(,\d+)?", text)
+    m = re.fullmatch(rf"[{MINUS}]?[{_SEP}]*([0-9][0-9{_SEP}]*)(,[0-9]+)?", text)
     if m:
         seps = re.findall(f"[{_SEP}]+", m[1])
         if any(len(s) > 1 for s in seps):
@@ -56,8 +68,10 @@ def parse_number(text: str, *, file: str, row: int | None, column: str | None,
     ----------
     text : str
         The cell text, e.g. ``"60 896"``, ``"-1 234,5"``, ``"- 34 867"``, ``"−395"``,
-        ``"9 000 000 kr"``, ``"34 %"``. Thousands are separated by a space, no-break space
-        or narrow no-break space in groups of exactly three digits; the decimal sign is a comma.
+        ``"–2 106"`` (en dash), ``"9 000 000 kr"``, ``"34 %"``. Digits are ASCII 0–9;
+        thousands are separated by a space, no-break space or narrow no-break space in groups
+        of exactly three digits; the decimal sign is a comma; at most 15 significant digits
+        (what a float holds exactly). Spaces around the figure are ignored, nothing else.
     file, row, column
         Where the text was found (file name, line number, printed column label); used only
         in the error message.
@@ -74,21 +88,27 @@ def parse_number(text: str, *, file: str, row: int | None, column: str | None,
     ------
     DataError
         If the text is not such a figure or its suffix disagrees with ``unit``. The message
-        names file, row, column and the text found.
+        names file, row, column and the text found (and the likely cause when it can tell).
     """
     where = _where(file, row, column)
     stripped = text.strip(_SEP) if isinstance(text, str) else text
     if not isinstance(stripped, str) or stripped == "":
         raise DataError(f'{where}: tom cell är inget tal {_EXAMPLE}')
-    m = _NUMBER.match(stripped)
+    m = _NUMBER.fullmatch(stripped)
+    shown = text if len(text) <= 60 else text[:57] + "..."
     if m is None:
-        raise DataError(f'{where}: "{text}" är inget tal{_hint(stripped)} {_EXAMPLE}')
+        raise DataError(f'{where}: "{shown}" är inget tal{_hint(stripped)} {_EXAMPLE}')
     suffix = m["suffix"]
     if suffix and unit is not None and suffix != unit:
         raise DataError(
-            f'{where}: "{text}" har enheten {suffix} men cellens enhet är {unit}'
+            f'{where}: "{shown}" har enheten {suffix} men cellens enhet är {unit}'
         )
     digits = re.sub(f"[{_SEP}]", "", m["int"])
+    significant = (digits + (m["frac"] or "")).lstrip("0").rstrip("0") if m["frac"] else (
+        digits.lstrip("0"))
+    if len(significant) > MAX_DIGITS:
+        raise DataError(f'{where}: "{shown}" har fler än {MAX_DIGITS} siffror; så många kan '
+                        f"inte räknas exakt (kontrollera att cellen är ett belopp)")
     value = float(digits + ("." + m["frac"] if m["frac"] else ""))
     return -value if m["minus"] else value
 
@@ -106,7 +126,7 @@ def half_unit(text: str) -> float:
     float
         0.5 for a whole number, 0.05 for one decimal, 0.005 for two, ...
     """
-    number = re.sub(r"[^\d,.]", "", str(text))
+    number = re.sub(r"[^0-9,.]", "", str(text))
     for sep in (",", "."):  # "." only appears in test tables built from floats
         if sep in number:
             return 0.5 * 10.0 ** -len(number.rsplit(sep, 1)[1])

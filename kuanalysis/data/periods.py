@@ -7,9 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .. import paths
+from .. import paths, yamlfile
 from ..errors import DataError
 
 
@@ -91,10 +89,7 @@ def periods(raw: str | os.PathLike | None = None) -> list[Period]:
     for side in sorted(raw.glob("*/*.yaml")):
         if not (side.with_suffix(".csv").exists() or side.with_suffix(".xlsx").exists()):
             continue  # a mapping or cross-check file, not a table
-        try:
-            meta = yaml.safe_load(side.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            raise DataError(f"{paths.relative(side)}: går inte att läsa som YAML") from None
+        meta = yamlfile.load(side, DataError)
         if not isinstance(meta, dict) or meta.get("kind") != "fund_statement":
             continue
         start, end = _dates(meta.get("period"), paths.relative(side))

@@ -8,8 +8,8 @@ import io as _io
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from .. import yamlfile
 from ..errors import DataError
 
 def _decode(data: bytes, name: str) -> str:
@@ -114,10 +114,7 @@ def _read_sidecar(path: Path) -> dict:
             f"{path.name}: beskrivningsfilen {side.name} saknas "
             f"(varje tabell behöver en YAML-fil med samma namn, se data/raw/README.md)"
         )
-    try:
-        meta = yaml.safe_load(side.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise DataError(f"{side.name}: går inte att läsa som YAML ({e})") from None
+    meta = yamlfile.load(side, DataError)
     if not isinstance(meta, dict):
         raise DataError(f"{side.name}: väntade en YAML-mappning med tabellens beskrivning")
     return meta

@@ -7,9 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .. import paths
+from .. import paths, yamlfile
 from ..errors import SpecError
 from ..provenance import Source, source
 
@@ -35,11 +33,7 @@ def read_spec(path: str | os.PathLike) -> Spec:
         When the file cannot be read as a YAML mapping (the message names the file).
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise SpecError(f"{paths.relative(path)}: går inte att läsa som YAML "
-                        f"({type(e).__name__})") from None
+    data = yamlfile.load(path, SpecError)
     if data is None:
         data = {}
     if not isinstance(data, dict):

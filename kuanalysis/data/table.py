@@ -99,18 +99,31 @@ class Table:
     # -- construction for tests ---------------------------------------------------------
     @classmethod
     def from_rows(cls, meta: dict, rows: dict[str, list], source_file: str = "test.csv") -> "Table":
-        """Build a table from ``{row label: [value or None per column]}`` and a sidecar.
+        """Build a table from ``{row label: [cell per column]}`` and a sidecar (for tests).
 
-        ``meta['columns']`` gives the column order. None means a blank cell.
+        ``meta['columns']`` gives the column order. A cell is None (blank), a number, or the
+        printed text (``"8,0"``, whose precision the checks then read from it).
         """
+        from .numbers import parse_number
+
         labels = [c["label"] for c in meta["columns"] if c.get("role", "value") != "text"]
-        data = {k: [np.nan if v is None else float(v) for v in vals] for k, vals in rows.items()}
-        values = pd.DataFrame.from_dict(data, orient="index", columns=labels)
+
+        def value(v):
+            if v is None:
+                return np.nan
+            return parse_number(v, file=source_file, row=None, column=None) if isinstance(
+                v, str) else float(v)
+
+        def printed(v):
+            return "" if v is None else v if isinstance(v, str) else f"{float(v):g}"
+
+        values = pd.DataFrame.from_dict({k: [value(v) for v in vals] for k, vals in rows.items()},
+                                        orient="index", columns=labels)
         values.index.name = meta.get("label_column", "[rad]")
-        text = values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+        text = pd.DataFrame.from_dict({k: [printed(v) for v in vals] for k, vals in rows.items()},
+                                      orient="index", columns=labels)
+        text.index.name = values.index.name
         meta = dict(meta)
-        meta.setdefault(
-            "rows", [{"label": k, "role": "area"} for k in rows]
-        )
+        meta.setdefault("rows", [{"label": k, "role": "area"} for k in rows])
         src = {k: i + 2 for i, k in enumerate(rows)}
         return cls(meta=meta, values=values, text=text, source_file=source_file, source_rows=src)

@@ -9,22 +9,24 @@ import pandas as pd
 import pytest
 import yaml
 
-from kuanalysis import io, paths
-from kuanalysis import report_fund as rf
-from kuanalysis.findings import Finding
-from kuanalysis.table import Table
+from kuanalysis import paths
+from kuanalysis.checks.findings import Finding
+from kuanalysis.data import load_table
+from kuanalysis.data.table import Table
+from kuanalysis.reports import findings as rfind
+from kuanalysis.reports import fund as rf
 
 RAW = paths.project_root() / "data" / "raw"
 
 
 @pytest.fixture(scope="module")
 def t2():
-    return io.load_table(RAW / "001-delar-2024-t2" / "delar-2024-t2-4-1.csv")
+    return load_table(RAW / "001-delar-2024-t2" / "delar-2024-t2-4-1.csv")
 
 
 @pytest.fixture(scope="module")
 def b23():
-    return io.load_table(RAW / "000-pks-2024" / "bokslut-2023.csv")
+    return load_table(RAW / "000-pks-2024" / "bokslut-2023.csv")
 
 
 def _fund(rows, period="2025-01-01/2025-04-30", roles=None):
@@ -79,7 +81,7 @@ def test_elapsed_share():
 
 
 def test_key_sentences_year_end(b23):
-    text = " ".join(rf.key_sentences(b23, 12, [])).replace("\u00a0", " ")
+    text = " ".join(rf.key_sentences(b23, 12, "2023-12-31", [])).replace("\u00a0", " ")
     # 54 847 / 56 987 = 96,2 %
     assert "förbrukade Kommunal utveckling 54 847 tkr av en budget på 56 987 tkr" in text
     assert "förbrukningsgrad på 96 %" in text
@@ -112,30 +114,57 @@ def test_payouts(t2):
 
 # -- findings: selection, marks, sentences -------------------------------------------------
 
-def test_period_findings_keep_fund_table_and_its_claims_only():
-    tables = io.load_folder(RAW / "000-pks-2024")
-    found = rf.period_findings(tables)
+def test_report_findings_keep_fund_table_and_its_claims_only():
+    r = rf.FundReport.load("bokslut-2023")
     # golden: 15 findings on bokslut-2023 and one claim about it ("Utbetalat 70 mnkr": 69,25);
     # the fee matrix and the claims about it belong to the fee report.
-    assert sorted({f.table for f in found}) == ["bokslut-2023", "pastaenden-000"]
-    assert sum(f.table == "bokslut-2023" for f in found) == 15
-    claims = [f for f in found if f.table == "pastaenden-000"]
+    assert sorted({f.table for f in r.findings}) == ["bokslut-2023", "pastaenden-000"]
+    assert sum(f.table == "bokslut-2023" for f in r.findings) == 15
+    claims = [f for f in r.findings if f.table == "pastaenden-000"]
     assert len(claims) == 1 and claims[0].expected == pytest.approx(69.25)
+    assert r.previous is None and r.continuity is None
 
 
-def _finding(row, column, status, check="kolumnsumma", reported=1.0, expected=2.0):
+def test_tertial_report_finds_its_preceding_close_and_mapping():
+    r = rf.FundReport.load("delar-2024-t2-4-1")
+    assert (r.period.months, r.end, r.previous.id) == (8, "2024-08-31", "bokslut-2023")
+    assert r.continuity.path == "data/raw/kontinuitet/2023-2024.yaml"
+    # the fund table's own findings first, its continuity findings after them
+    first_continuity = next(i for i, (_, f) in enumerate(r.numbered) if f.rule == "continuity")
+    assert all(f.table == "delar-2024-t2-4-1" for _, f in r.numbered[:first_continuity])
+    assert [t.id for t in r.other_tables()] == ["delar-2024-t2-4-2", "delar-2024-t2-4-3",
+                                               "delar-2024-t2-4-5"]
+
+
+def test_variants_one_report_per_period_newest_first():
+    v = rf.variants({})
+    assert [(x["output"], x["title"], x["sort"]) for x in v] == [
+        ("delarsrapport-2024-t2.html",
+         "Delårsrapport 2024, tertial 2: Kommunal utvecklings medel per område", "2024-08-31"),
+        ("bokslut-2023.html", "Bokslut 2023: Kommunal utvecklings medel per område",
+         "2023-12-31")]
+    assert v[0]["parameters"] == {"fondtabell": "delar-2024-t2-4-1"}
+    only = rf.variants({"fondtabell": "bokslut-2023", "foregaende": "", "kontinuitet": ""})
+    assert [x["output"] for x in only] == ["bokslut-2023.html"]
+
+
+def _finding(row, column, status, rule="fund_column_total", reported=1.0, expected=2.0,
+             params=None):
     diff = None if reported is None or expected is None else reported - expected
-    return Finding("prov.txt", "prov", row, column, check, reported, expected, diff, status, "x:1")
+    return Finding(rule, "prov.txt", "prov", row, column, reported, expected, diff, status, "x:1",
+                   params=params or {})
 
 
 def test_statement_view_marks_cells_and_rows():
     t = _fund({"A": [1, 2, 3, 4, 5, None], "B": [1, 2, 3, 4, 5, None]})
     numbered = [(1, _finding("A", "Kvar", "avrundning")),
                 (2, _finding("A", "Kvar", "avvikelse")),      # stronger: wins the cell
-                (3, _finding("B", "", "oklar", check="oklar läsning: x")),   # whole row
-                (4, _finding("A + B", "IB", "saknas", check="kontinuitet")),  # both rows
-                (5, Finding("", "annan", "A", "IB", "c", 1, 2, -1, "avvikelse", ""))]  # other table
-    values, marks = rf.statement_view(t, numbered)
+                (3, _finding("B", "", "oklar", rule="ambiguity", params={"placed": "x"})),
+                (4, _finding("A + B", "IB", "saknas", rule="continuity",
+                             params={"rows": ["A", "B"]})),                  # both rows
+                (5, Finding("fund_disponibla", "", "annan", "A", "IB", 1, 2, -1, "avvikelse",
+                            ""))]  # other table
+    values, marks = rfind.statement_view(t, numbered)
     assert list(values["Fynd"]) == ["1, 2, 4", "3, 4"]
     assert marks.at["A", "Kvar"] == "avvikelse"
     assert marks.at["B", "Fynd"] == "oklar"
@@ -145,33 +174,36 @@ def test_statement_view_marks_cells_and_rows():
 
 
 def test_explain_break_in_continuity():
-    f = Finding("001", "delar-2024-t2-4-1", "Ledning **)", "Ingående balans 2024", "kontinuitet",
-                50.0, 1116.0, -1066.0, "avvikelse", "")
-    assert rf.explain(f, "tkr").replace("\u00a0", " ") == (
+    f = Finding("continuity", "001", "delar-2024-t2-4-1", "Ledning **)", "Ingående balans 2024",
+                50.0, 1116.0, -1066.0, "avvikelse", "", params={"rows": ["Ledning **)"]})
+    assert rfind.explain(f, "tkr").replace("\u00a0", " ") == (
         "Raden ”Ledning **)”, kolumnen ”Ingående balans 2024”, anger 50 tkr, men kvarvarande "
         "medel vid föregående periods slut ger 1 116 tkr (skillnad −1 066 tkr); skillnaden är "
         "större än avrundning kan förklara.")
 
 
 def test_explain_blank_cell_and_rounding():
-    blank = Finding("001", "t", "Barnahus", "Kvarvarande medel 2024-08-31",
-                    "kvarvarande = disponibla - utfall - utbetalt - överförda",
+    blank = Finding("fund_kvarvarande", "001", "t", "Barnahus", "Kvarvarande medel 2024-08-31",
                     None, 674.0, None, "saknas", "")
-    assert rf.explain(blank, "tkr").replace("\u00a0", " ") == (
+    assert blank.check == "kvarvarande = disponibla - utfall - utbetalt - överförda"
+    assert rfind.explain(blank, "tkr").replace("\u00a0", " ") == (
         "Raden ”Barnahus”, kolumnen ”Kvarvarande medel 2024-08-31”, är tom i källan, men "
         "radens disponibla medel minus utfall, utbetalt och överförda medel ger 674 tkr.")
-    pair = Finding("001", "t", "God och nära vård*", "Mnkr",
-                   "korskontroll mot delar-2024-t2-4-1: Nära vård / Erhållna medel 2024 (mnkr)",
-                   28.9, 28.922, -0.022, "avrundning", "")
-    text = rf.explain(pair, "mnkr").replace("\u00a0", " ")
+    pair = Finding("cross_check", "001", "t", "God och nära vård*", "Mnkr", 28.9, 28.922, -0.022,
+                   "avrundning", "", params={"against": [("delar-2024-t2-4-1", "Nära vård",
+                                                           "Erhållna medel 2024")],
+                                             "unit": "mnkr"})
+    assert pair.check == ("korskontroll mot delar-2024-t2-4-1: Nära vård / Erhållna medel 2024 "
+                          "(mnkr)")
+    text = rfind.explain(pair, "mnkr").replace("\u00a0", " ")
     assert "anger 28,9 mnkr" in text and "ger 28,922 mnkr (skillnad −0,022 mnkr)" in text
     assert text.endswith("ryms i avrundningen av de tryckta talen.")
 
 
 def test_findings_sentence_counts():
     fs = [_finding("A", "IB", "avvikelse"), _finding("B", "IB", "avvikelse"),
-          _finding("C", "IB", "oklar")]
-    assert rf.findings_sentence(fs) == (
+          _finding("C", "IB", "oklar", rule="ambiguity")]
+    assert rfind.findings_sentence(fs) == (
         "Avstämningen av tabellerna gav 2 avvikelser och 1 oklar läsning; se avsnittet Avstämning.")
 
 
@@ -207,30 +239,3 @@ def test_bridge_new_and_ended_areas_and_total_mismatch():
                                 "Ny (nytt område)", "Gammal (avslutat område)",
                                 "Ingående balans 2025-01-01"]
     np.testing.assert_allclose(br["Belopp"].to_numpy(dtype=float), [16, -1, 3, -5, 13])
-
-
-# -- parameters ----------------------------------------------------------------------------
-
-def test_check_period(t2):
-    rf.check_period(t2, "2024-08-31", 8)  # fits: no error
-    with pytest.raises(ValueError, match="perioden slutar i månad 8, men manader är 4"):
-        rf.check_period(t2, "2024-08-31", 4)
-    with pytest.raises(ValueError, match="gäller perioden till 2024-08-31"):
-        rf.check_period(t2, "2024-04-30", 8)
-
-
-def test_validate_parameters_lists_every_fault():
-    with pytest.raises(ValueError) as e:
-        rf.validate_parameters(data_dir="data/raw/finns-inte", fondtabell="x", manader=13,
-                               period="31 aug", kontinuitet="data/raw/kontinuitet/2023-2024.yaml")
-    msg = str(e.value)
-    for part in ("manader ska vara ett heltal 1–12", "period ska vara ett datum",
-                 "finns-inte", "kontinuitet kräver att foregaende anges"):
-        assert part in msg
-
-
-def test_validate_parameters_accepts_the_defaults():
-    rf.validate_parameters(data_dir="data/raw/001-delar-2024-t2", fondtabell="delar-2024-t2-4-1",
-                           manader=8, period="2024-08-31",
-                           foregaende="data/raw/000-pks-2024/bokslut-2023.csv",
-                           kontinuitet="data/raw/kontinuitet/2023-2024.yaml")

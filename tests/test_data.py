@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kuanalysis import paths
-from kuanalysis.io import (TIDY_COLUMNS, DataError, cli_data, load_all, load_folder,
-                           load_table, parse_number, tidy)
+from kuanalysis.data import DataError, load_all, load_folder, load_table
+from kuanalysis.data.numbers import half_unit, parse_number
+from kuanalysis.data.tidy import TIDY_COLUMNS, cli_data, tidy
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 NB, NN, MINUS = "\u00a0", "\u202f", "\u2212"
@@ -42,6 +43,10 @@ def _parse(text, unit=None):
     ("1,5mnkr", "mnkr", 1.5),
     ("12 tkr", None, 12.0),                # no unit given: any suffix
     ("  7 ", None, 7.0),
+    ("\u20132 106", None, -2106.0),       # en dash, as Swedish typesetting and autocorrect do
+    ("\u2013 2 106", None, -2106.0),
+    ("999 999 999 999 999", None, 999999999999999.0),  # 15 digits: exact in a float
+    ("0,000000000000001", None, 1e-15),
 ])
 def test_parse_number_reads_swedish_figures(text, unit, expected):
     assert _parse(text, unit) == expected
@@ -67,6 +72,15 @@ def test_parse_number_reads_swedish_figures(text, unit, expected):
     ("12 kr", "tkr", "har enheten kr men cellens enhet är tkr"),
     ("34 %", "tkr", "har enheten % men cellens enhet är tkr"),
     ("5 tkr", "antal", "har enheten tkr men cellens enhet är antal"),
+    ("?2 106", None, "minustecken som gick förlorat"),    # an ANSI save of U+2212
+    ("\u0661\u0662\u0663", None, "bara siffrorna 0–9"),        # Arabic-Indic 123
+    ("\uff11\uff12\uff13", None, "bara siffrorna 0–9"),        # full-width 123
+    ("1" * 40, None, "fler än 15 siffror"),                # would silently lose precision
+    ("9" * 400, None, "fler än 15 siffror"),               # would be inf
+    ("1 234 567 890 123 456", None, "fler än 15 siffror"),
+    ("5\n", None, "radbrytning"),                          # a quoted cell with a newline
+    ("5\t", None, "radbrytning eller tabb"),
+    ("\u2014 5", None, "är inget tal"),                    # an em dash is not a minus
 ])
 def test_parse_number_refuses_anything_else(text, unit, reason):
     with pytest.raises(DataError) as info:

@@ -6,8 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from kuanalysis import reconcile as rc
-from kuanalysis.table import Table
+from kuanalysis.checks import runner
+from kuanalysis.checks.ambiguities import check_ambiguities
+from kuanalysis.checks.cells import CellRef
+from kuanalysis.checks.amounts import check_amount_table
+from kuanalysis.checks.budget import check_budget_followup
+from kuanalysis.checks.cli import cli_check
+from kuanalysis.checks.continuity import check_continuity
+from kuanalysis.checks.crosstable import check_claims, check_pairings
+from kuanalysis.checks.findings import FINDING_COLUMNS, Finding, write_csv
+from kuanalysis.checks.fund import check_fund_statement, netting_treatment
+from kuanalysis.checks.shares import check_share_table
+from kuanalysis.checks.tolerance import Tolerance, status_of, tolerance
+from kuanalysis.data.numbers import half_unit
+from kuanalysis.data.table import Table
 
 FUND_COLS = [
     {"label": "IB", "key": "ib"}, {"label": "Erh", "key": "erhallna"},
@@ -36,13 +48,29 @@ def one(findings, **where):
 @pytest.mark.parametrize("text, half", [("60 896", 0.5), ("28,9", 0.05), ("1,8 mnkr", 0.05),
                                         ("34 %", 0.5), ("0,125", 0.0005), ("-395", 0.5)])
 def test_half_unit_follows_printed_decimals(text, half):
-    assert rc.half_unit(text) == pytest.approx(half)
+    assert half_unit(text) == pytest.approx(half)
 
 
-def test_status_exact_rounding_break():
-    assert rc.status_of(0.0, 1.0) is None
-    assert rc.status_of(1.0, 1.0) == "avrundning"
-    assert rc.status_of(-1.5, 1.0) == "avvikelse"
+def test_tolerance_is_the_sum_of_half_units_reachable_only_against_an_exact_side():
+    # a printed total against three printed terms: 4 * 0.5 = 2, not reachable -> 1 at most
+    both = tolerance([0.5], [0.5, 0.5, 0.5])
+    assert both == Tolerance(2.0, False)
+    assert status_of(0.0, both) is None
+    assert status_of(1.0, both) == "avrundning"
+    assert status_of(-2.0, both) == "avvikelse"
+    # three printed shares against the constant 100 %: 1.5, reachable -> 1 (whole numbers)
+    exact = tolerance([0.5, 0.5, 0.5], [])
+    assert exact == Tolerance(1.5, True)
+    assert status_of(1.5, exact) == "avrundning" and status_of(1.6, exact) == "avvikelse"
+    # an explicit tolerance counts up to and including itself
+    assert status_of(-3.0, tolerance([0.5], [0.5], 3)) == "avrundning"
+    assert status_of(3.1, tolerance([0.5], [0.5], 3)) == "avvikelse"
+
+
+def test_two_roundings_of_one_figure_must_agree():
+    # the same amount printed twice (a closing balance and the next opening balance):
+    # 0.5 + 0.5 = 1 is not reachable, so even 1 is a break
+    assert status_of(1.0, tolerance([0.5], [0.5])) == "avvikelse"
 
 
 # -- fund statement ------------------------------------------------------------------------
@@ -50,14 +78,14 @@ def test_status_exact_rounding_break():
 def test_fund_row_that_holds_gives_nothing():
     # 100 + 50 = 150; 150 - 30 - 20 = 100; 80 <= 100
     t = fund({"A": [100, 50, 150, 30, 20, 100, 80]})
-    assert rc.check_fund_statement(t) == []
+    assert check_fund_statement(t) == []
 
 
 def test_fund_disponibla_break_and_rounding():
     # 100 + 50 = 150 but 153 printed: +3 beyond 2 * 0.5; B: 10 + 5 = 15, 16 printed: +1 <= 1
     t = fund({"A": [100, 50, 153, 53, None, 100, None],
               "B": [10, 5, 16, 16, None, 0, None]})
-    got = rc.check_fund_statement(t)
+    got = check_fund_statement(t)
     f = one(got, row="A", column="Disp")
     assert (f.reported, f.expected, f.difference, f.status) == (153, 150, 3, "avvikelse")
     assert f.source == "test.csv:2"
@@ -68,7 +96,7 @@ def test_fund_disponibla_break_and_rounding():
 def test_fund_blank_kvarvarande_is_saknas_with_implied_value():
     # 664 + 3 594 = 4 258; 4 258 - 3 584 = 674 implied (Barnahus 2024)
     t = fund({"Barnahus": [664, 3594, 4258, 3584, None, None, None]})
-    f = one(rc.check_fund_statement(t), column="Kvar")
+    f = one(check_fund_statement(t), column="Kvar")
     assert f.status == "saknas" and f.reported is None and f.difference is None
     assert f.expected == 674
 
@@ -77,14 +105,14 @@ def test_fund_blank_utbetalt_is_zero_and_blank_utfall_implied_zero_is_no_finding
     # Förstärkt 2024 without Överförda: 44 411 - 7 915 = 36 496, utfall blank
     t = fund({"F": [34340, 10071, 44411, None, 7915, 36496, 30596],
               "G": [0, 10, 10, None, None, 10, None]})
-    assert rc.check_fund_statement(t) == []
+    assert check_fund_statement(t) == []
 
 
 def test_fund_blank_ib_with_zero_implied_is_no_finding_but_nonzero_is_saknas():
     # Kurs: ib blank, 1 931 = 1 931 -> nothing; Ledning: ib blank, 7 209 - 9 230 = -2 021
     t = fund({"Kurs": [None, 1931, 1931, 2326, None, -395, None],
               "Ledning": [None, 9230, 7209, 9085, None, -1876, None]})
-    got = rc.check_fund_statement(t)
+    got = check_fund_statement(t)
     assert [(f.row, f.column, f.expected, f.status) for f in got] == [
         ("Ledning", "IB", -2021, "saknas")]
 
@@ -92,7 +120,7 @@ def test_fund_blank_ib_with_zero_implied_is_no_finding_but_nonzero_is_saknas():
 def test_fund_two_blanks_imply_disponibla_and_chain_to_kvarvarande():
     # Yrkesresan regional 2024: ib 67, erhållna and disponibla blank, utfall 504
     t = fund({"Y": [67, None, None, 504, None, None, None]})
-    got = rc.check_fund_statement(t)
+    got = check_fund_statement(t)
     assert one(got, column="Disp").expected == 67
     assert one(got, column="Kvar").expected == 67 - 504
     assert len(got) == 2
@@ -100,7 +128,7 @@ def test_fund_two_blanks_imply_disponibla_and_chain_to_kvarvarande():
 
 def test_fund_statliga_above_kvarvarande():
     t = fund({"A": [0, 10, 10, 5, None, 5, 7]})
-    f = one(rc.check_fund_statement(t), column="Stat")
+    f = one(check_fund_statement(t), column="Stat")
     assert (f.reported, f.expected, f.difference, f.status) == (7, 5, 2, "avvikelse")
 
 
@@ -116,8 +144,8 @@ def test_fund_total_including_netting_row_holds():
     # erh 50 + 30 - 8 = 72; disp 200 - 8 = 192; utfall 50 - 6 = 44; kvar 110 + 40 = 150
     # total row: 120 + 72 = 192 ok; 192 - 44 = 148 vs 150: +2 > 1 (2 terms) -> avvikelse
     t = _with_netting([120, 72, 192, 44, None, 150, None])
-    assert rc.netting_treatment(t)["Erh"] == "inkl"
-    got = rc.check_fund_statement(t)
+    assert netting_treatment(t)["Erh"] == "inkl"
+    got = check_fund_statement(t)
     f = one(got, row="Summa", column="Kvar")
     assert (f.reported, f.expected, f.difference) == (150, 148, 2)
     assert len(got) == 1
@@ -126,11 +154,11 @@ def test_fund_total_including_netting_row_holds():
 def test_fund_total_excluding_netting_row_is_detected_and_named():
     # totals without the netting row: erh 80, disp 200, utfall 50; kvar 200 - 50 = 150
     t = _with_netting([120, 80, 200, 50, None, 150, None])
-    assert rc.netting_treatment(t)["Erh"] == "exkl"
-    assert rc.check_fund_statement(t) == []
+    assert netting_treatment(t)["Erh"] == "exkl"
+    assert check_fund_statement(t) == []
     # a break in an excluding total is reported against the sum without the netting row
     t = _with_netting([120, 85, 200, 50, None, 150, None])
-    f = one(rc.check_fund_statement(t), row="Summa", column="Erh", check="kolumnsumma (exkl. nettoraden)")
+    f = one(check_fund_statement(t), row="Summa", column="Erh", check="kolumnsumma (exkl. nettoraden)")
     assert (f.reported, f.expected, f.difference, f.status) == (85, 80, 5, "avvikelse")
 
 
@@ -138,7 +166,7 @@ def test_fund_blank_total_is_saknas_and_feeds_the_total_row_identity():
     # Utbet in the areas 3 + 4 = 7, total blank -> saknas 7; total kvar = 30 - 10 - 7 = 13
     rows = {"A": [10, 10, 20, 5, 3, 12, None], "B": [5, 5, 10, 5, 4, 1, None],
             "Summa": [15, 15, 30, 10, None, 13, None]}
-    got = rc.check_fund_statement(fund(rows, roles={"Summa": "total"}))
+    got = check_fund_statement(fund(rows, roles={"Summa": "total"}))
     f = one(got, row="Summa", column="Utbet")
     assert (f.status, f.expected) == ("saknas", 7)
     assert len(got) == 1
@@ -146,8 +174,8 @@ def test_fund_blank_total_is_saknas_and_feeds_the_total_row_identity():
 
 def test_explicit_tolerance_overrides_printed_precision():
     t = fund({"A": [100, 50, 153, 53, None, 100, None]})
-    assert rc.check_fund_statement(t, tolerance=5) != []
-    assert one(rc.check_fund_statement(t, tolerance=5), column="Disp").status == "avrundning"
+    assert check_fund_statement(t, tolerance=5) != []
+    assert one(check_fund_statement(t, tolerance=5), column="Disp").status == "avrundning"
 
 
 # -- share table ---------------------------------------------------------------------------
@@ -170,7 +198,7 @@ def test_share_table_rules():
             "Summa": [99, 54, 37, 10]}      # 101 within 1.5; 99 vs 100 and vs 49 + 4 + 45 = 98
     t = share(rows, {"Varav": "subtotal", "Summa": "total"},
               parts={"Varav": ["A", "B"], "Summa": ["Varav", "C", "D"]})
-    got = rc.check_share_table(t)
+    got = check_share_table(t)
     assert one(got, row="Varav", column="Andel").difference == -1
     assert one(got, row="Varav", column="Andel").status == "avrundning"
     assert one(got, row="C").status == "avvikelse"
@@ -192,24 +220,24 @@ def amounts(rows, meta_rows, unit="mnkr"):
 
 
 def test_amount_subparts_listed_as_parts_must_sum_and_varav_must_not_exceed():
-    t = amounts({"P": 8.0, "a": 3.5, "b": 3.5, "c": 1.2, "U": 3.1, "v": 0.6},
+    t = amounts({"P": "8,0", "a": 3.5, "b": 3.5, "c": 1.2, "U": 3.1, "v": 0.6},
                 [{"label": "P", "role": "part", "parts": ["a", "b", "c"]},
                  {"label": "a", "role": "subpart", "parent": "P"},
                  {"label": "b", "role": "subpart", "parent": "P"},
                  {"label": "c", "role": "subpart", "parent": "P"},
                  {"label": "U", "role": "part"},
                  {"label": "v", "role": "subpart", "parent": "U", "unit": "tkr"}])
-    got = rc.check_amount_table(t)
-    f = one(got, row="P")  # 3.5 + 3.5 + 1.2 = 8.2 vs 8.0: -0.2 beyond 3 * 0.05
+    got = check_amount_table(t)
+    f = one(got, row="P")  # 3.5 + 3.5 + 1.2 = 8.2 vs 8,0: -0.2 not below 4 * 0.05
     assert f.expected == pytest.approx(8.2) and f.status == "avvikelse"
     assert len(got) == 1  # 0.6 tkr under 3.1 mnkr is fine
 
 
 def test_amount_total_row_and_varav_above_parent():
-    t = amounts({"a": 1.0, "b": 2.0, "S": 3.2, "v": 1.5},
+    t = amounts({"a": "1,0", "b": "2,0", "S": "3,2", "v": "1,5"},
                 [{"label": "a", "role": "part"}, {"label": "v", "role": "subpart", "parent": "a"},
                  {"label": "b", "role": "part"}, {"label": "S", "role": "total"}])
-    got = rc.check_amount_table(t)
+    got = check_amount_table(t)
     assert one(got, row="S").difference == pytest.approx(0.2)
     assert one(got, row="v").status == "avvikelse"  # varav 1.5 > 1.0
 
@@ -231,14 +259,14 @@ def test_budget_followup_signed_result_holds():
     meta = [{"label": "Intäkter", "role": "item"}, {"label": "Kostnader", "role": "item"},
             {"label": "varav personal", "role": "subitem", "parent": "Kostnader"},
             {"label": "Resultat", "role": "total", "parts": ["Intäkter", "Kostnader"]}]
-    assert rc.check_budget_followup(followup(rows, meta, "utfall_minus_budget")) == []
+    assert check_budget_followup(followup(rows, meta, "utfall_minus_budget")) == []
 
 
 def test_budget_followup_breaks():
     rows = {"A": [833, 904, 71], "B": [100, 90, 5], "v": [150, 10, None], "Summa": [933, 990, 76]}
     meta = [{"label": "A", "role": "item"}, {"label": "B", "role": "item"},
             {"label": "v", "role": "subitem", "parent": "B"}, {"label": "Summa", "role": "total"}]
-    got = rc.check_budget_followup(followup(rows, meta, "budget_minus_utfall"))
+    got = check_budget_followup(followup(rows, meta, "budget_minus_utfall"))
     f = one(got, row="B", column="Avv")  # 90 - 100 = -10, printed 5
     assert (f.expected, f.difference, f.status) == (-10, 15, "avvikelse")
     f = one(got, row="Summa", column="Budget")  # 904 + 90 = 994 vs 990
@@ -271,7 +299,7 @@ def test_claims_precision_from_text():
     target = [{"table": "t", "row": "Nära vård", "column": "utbetalt"}]
     c = _claims({"70 mnkr": (70, "mnkr", target), "69 mnkr": (69, "mnkr", target),
                  "69,3 mnkr": (69.3, "mnkr", target)})
-    got = rc.check_claims(c, {"t": ref})
+    got = check_claims(c, {"t": ref})
     f = one(got, row="70 mnkr")  # 70 - 69,25 = 0,75 > 0,5
     assert (f.expected, f.difference, f.status) == (69.25, 0.75, "avvikelse")
     assert one(got, row="69 mnkr").status == "avrundning"  # -0,25 within 0,5
@@ -288,7 +316,7 @@ def test_pairing_unit_slip_is_avvikelse_and_coarse_precision_is_rounding():
          "against": [{"table": "t", "row": "S", "column": "Erh"}]},
         {"table": "a", "row": "Varav", "column": "Mnkr",
          "against": [{"table": "t", "row": "S", "column": "utbetalt"}]}]}
-    got = rc.check_pairings(spec, {"a": a, "t": ref})
+    got = check_pairings(spec, {"a": a, "t": ref})
     f = one(got, row="God")  # 28,9 - 28,922 = -0,022 within 0,05
     assert f.difference == pytest.approx(-0.022) and f.status == "avrundning"
     f = one(got, row="Varav")  # 0,6 tkr vs 643 tkr
@@ -298,7 +326,7 @@ def test_pairing_unit_slip_is_avvikelse_and_coarse_precision_is_rounding():
 def test_unknown_target_raises_rather_than_zero():
     c = _claims({"x": (1, "mnkr", [{"table": "t", "row": "nope", "column": "Erh"}])})
     with pytest.raises(ValueError):
-        rc.check_claims(c, {"t": fund({"A": [1, 1, 2, 0, None, 2, None]})})
+        check_claims(c, {"t": fund({"A": [1, 1, 2, 0, None, 2, None]})})
 
 
 # -- continuity ----------------------------------------------------------------------------
@@ -316,7 +344,7 @@ def test_continuity_split_rename_new_and_total():
                        {"from": ["Led o stab"], "to": ["Ledning"]},
                        {"from": ["Kurs"], "to": ["Kurs"]}],
             "new": ["Nytt"]}
-    got = rc.check_continuity(spec, {"a": a, "b": b})
+    got = check_continuity(spec, {"a": a, "b": b})
     assert all(f.check == "kontinuitet" for f in got)
     f = one(got, row="Soc2 + Barnahus")  # 70 + 12 = 82 vs 80: +2 beyond (3 - 1) * 0.5
     assert (f.reported, f.expected, f.difference, f.status) == (82, 80, 2, "avvikelse")
@@ -334,7 +362,7 @@ def test_continuity_mapping_must_cover_every_area():
     b = fund({"X": [1, 0, 1, 0, None, 1, None], "Y": [0, 0, 0, 0, None, 0, None]}, table="b")
     spec = {"from": {"table": "a"}, "to": {"table": "b"}, "groups": [{"from": ["X"], "to": ["X"]}]}
     with pytest.raises(ValueError, match="Y"):
-        rc.check_continuity(spec, {"a": a, "b": b})
+        check_continuity(spec, {"a": a, "b": b})
 
 
 # -- ambiguities, run_all, CSV, CLI --------------------------------------------------------
@@ -342,7 +370,7 @@ def test_continuity_mapping_must_cover_every_area():
 def test_ambiguity_rows_are_oklar_once_each():
     t = fund({"A": [0, 1, 1, 0, None, 1, None], "B": [0, 1, 1, 0, None, 1, None]},
              ambiguities=[{"row": "A, B", "placed": "1 under Erh"}])
-    got = rc.check_ambiguities(t)
+    got = check_ambiguities(t)
     assert [(f.row, f.status, f.check) for f in got] == [
         ("A", "oklar", "oklar läsning: 1 under Erh"), ("B", "oklar", "oklar läsning: 1 under Erh")]
 
@@ -352,19 +380,23 @@ def test_run_all_collects_errors_and_keeps_other_checks():
     bad = Table.from_rows({"table": "bad", "document": "d", "unit": "tkr", "kind": "budget_followup",
                            "avvikelse": "fel", "columns": [{"label": "U", "key": "utfall"}]},
                           {"x": [1]})
-    out = rc.run_all({"good": good, "bad": bad})
+    out = runner.run({"good": good, "bad": bad})
     assert [f.row for f in out] == ["A"]
-    assert [(e.table, e.check) for e in out.errors] == [("bad", "budget_followup")]
+    assert [(e.table, e.check, e.bad_input) for e in out.errors] == [
+        ("bad", "budget_followup", True)]
 
 
 def test_write_findings_plain_decimals(tmp_path):
-    f = rc.Finding("d", "t", "r", "c", "x", 0.6, 643.0, 0.6 - 643.0, "avvikelse", "f:2")
-    g = rc.Finding("d", "t", "r2", "c", "x", None, 1e-5 * 3, None, "saknas", "f:3")
-    path = rc.write_findings([f, g], tmp_path / "sub" / "a.csv")
+    f = Finding("cross_check", "d", "t", "r", "c", 0.6, 643.0, 0.6 - 643.0, "avvikelse", "f:2",
+                params={"against": [("t2", "S", "U")], "unit": "tkr"})
+    g = Finding("fund_kvarvarande", "d", "t", "r2", "c", None, 1e-5 * 3, None, "saknas", "f:3")
+    path = write_csv([f, g], tmp_path / "sub" / "a.csv")
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == rc.FINDING_COLUMNS
-    assert rows[1][5:8] == ["0.6", "643", "-642.4"]
+    assert rows[0] == FINDING_COLUMNS
+    assert rows[0][-1] == "rule"  # the contract is extended at the end, nothing renamed
+    assert rows[1][4:] == ["korskontroll mot t2: S / U (tkr)", "0.6", "643", "-642.4",
+                           "avvikelse", "f:2", "cross_check"]
     assert rows[2][5:8] == ["", "0.00003", ""]
     assert not any(p.name.startswith(".avstamning") for p in path.parent.iterdir())
 
@@ -384,10 +416,10 @@ def _raw_copy(tmp_path) -> Path:
 def test_cli_check_writes_csv_and_exits_0_with_findings(tmp_path, monkeypatch, capsys):
     root = _raw_copy(tmp_path)
     monkeypatch.setenv("KUANALYSIS_ROOT", str(root))
-    assert rc.cli_check() == 0
+    assert cli_check() == 0
     rows = list(csv.DictReader(open(root / "reports" / "avstamning.csv", encoding="utf-8")))
-    assert [(r["row"], r["column"], r["reported"], r["expected"], r["status"]) for r in rows] == [
-        ("A", "Disp", "5", "3", "avvikelse")]
+    assert [(r["row"], r["column"], r["reported"], r["expected"], r["status"], r["rule"])
+            for r in rows] == [("A", "Disp", "5", "3", "avvikelse", "fund_disponibla")]
     assert "d.txt: 1 avvikelse" in capsys.readouterr().out
 
 
@@ -395,6 +427,48 @@ def test_cli_check_exits_2_on_unreadable_input(tmp_path, monkeypatch, capsys):
     root = _raw_copy(tmp_path)
     (root / "data" / "raw" / "x" / "t.csv").write_text("Rad,IB,Erh,Disp\nA,1,2,fyra\n", encoding="utf-8")
     monkeypatch.setenv("KUANALYSIS_ROOT", str(root))
-    assert rc.cli_check(tmp_path / "out.csv") == 2
+    assert cli_check(tmp_path / "out.csv") == 2
     assert not (tmp_path / "out.csv").exists()
     assert "fyra" in capsys.readouterr().err
+
+
+def test_netting_row_obeys_its_own_identity_with_a_blank_opening_balance():
+    # The 2024 netting row prints no ib: a redistribution has none, so disponibla must equal
+    # erhållna. -8 + 0 = -8, printed -10: -2 is a break (two figures: 1 not reachable).
+    rows = {"A": [100, 50, 150, 40, None, 110, None],
+            "Härav": [None, -8, -10, -6, None, None, None],
+            "Summa": [100, 50, 150, 40, None, 110, None]}
+    got = check_fund_statement(fund(rows, roles={"Härav": "netting", "Summa": "total"}))
+    f = one(got, row="Härav")
+    assert (f.rule, f.column, f.reported, f.expected, f.status) == (
+        "fund_disponibla", "Disp", -10, -8, "avvikelse")
+    assert len(got) == 1  # nothing implied for the netting row's blank kvarvarande
+
+
+def test_every_finding_names_a_registered_rule_and_its_cells():
+    t = fund({"A": [100, 50, 153, 53, None, 100, None]})
+    (f,) = check_fund_statement(t)
+    assert f.rule == "fund_disponibla"
+    assert [(c.row, c.column) for c in f.cells] == [("A", "Disp"), ("A", "IB"), ("A", "Erh")]
+    with pytest.raises(ValueError, match="okänd regel"):
+        Finding("ingen_sadan", "d", "t", "r", "c", 1.0, 2.0, -1.0, "avvikelse", "s")
+
+
+def test_report_order_puts_a_tables_own_rules_before_those_between_tables():
+    def f(rule, table, row):
+        params = {"against": [("x", "r", "c")], "unit": "tkr"} if rule == "cross_check" else {}
+        return Finding(rule, "d", table, row, "c", 1.0, 2.0, -1.0, "avvikelse", f"{table}:1",
+                       params=params)
+    found = [f("cross_check", "b", "1"), f("continuity", "a", "2"), f("fund_kvarvarande", "b", "3"),
+             f("fund_disponibla", "a", "4")]
+    assert [x.row for x in runner.report_order(found, ["a"])] == ["4", "2", "3", "1"]
+
+
+def test_select_keeps_claims_about_the_kept_tables():
+    claim = Finding("claim", "d", "c", "70 mnkr", "Belopp", 70.0, 69.25, 0.75, "avvikelse", "c:7",
+                    cells=(CellRef("c", "70 mnkr", "Belopp"), CellRef("bokslut", "N", "U")),
+                    params={"against": [("bokslut", "N", "U")], "unit": "mnkr"})
+    other = Finding("claim", "d", "c", "1,8 mnkr", "Belopp", 1.8, 1.57, 0.23, "avvikelse", "c:8",
+                    cells=(CellRef("c", "1,8 mnkr", "Belopp"), CellRef("avgifter", "S", "IoT")),
+                    params={"against": [("avgifter", "S", "IoT")], "unit": "mnkr"})
+    assert runner.select(runner.Findings([claim, other]), ["bokslut"]) == [claim]

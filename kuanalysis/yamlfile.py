@@ -1,0 +1,90 @@
+"""Reading the project's YAML files (sidecars, mappings, scenarios) safely.
+
+One reader for every YAML file a user can edit: at most :data:`MAX_BYTES`, UTF-8, plain YAML
+only: no aliases or anchors (``*x``/``&x``; they can expand without bound, the "billion
+laughs"), no explicit tags (``!!float``, ``!python/...``), at most :data:`MAX_DEPTH` levels.
+Every fault is an :class:`~kuanalysis.errors.InputError` (of the caller's kind) naming the
+file and line; a message never quotes a node (that would expand it).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from . import paths
+from .errors import InputError
+
+#: Largest YAML file read (a scenario or sidecar is a few kB).
+MAX_BYTES = 1_000_000
+#: Deepest nesting of mappings and lists.
+MAX_DEPTH = 20
+
+
+def _text(path: Path, error: type[InputError]) -> str:
+    shown = paths.relative(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise error(f"{shown}: filen är {size // 1000} kB; en YAML-fil här får vara högst "
+                        f"{MAX_BYTES // 1000} kB")
+        data = path.read_bytes()
+    except OSError as e:
+        raise error(f"{shown}: filen går inte att läsa ({e.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise error(f"{shown}:{line}: filen är inte UTF-8 (byte 0x{data[e.start]:02X}); spara "
+                    f"den som UTF-8") from None
+
+
+def _check_events(text: str, shown: str, error: type[InputError]) -> None:
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise error(f"{shown}:{line}: alias och ankare (*namn, &namn) används inte i "
+                            f"den här filen; skriv ut värdet")
+            tag = getattr(event, "tag", None)
+            implicit = getattr(event, "implicit", True)
+            explicit = tag is not None and (implicit is False or implicit == (False, False))
+            if explicit:
+                name = str(tag).replace("tag:yaml.org,2002:", "!!")[:40]
+                raise error(f"{shown}:{line}: taggen {name} används inte i den här "
+                            f"filen; skriv värdet utan tagg")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise error(f"{shown}:{line}: för djup nästling (högst {MAX_DEPTH} nivåer)")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = str(getattr(e, "problem", "") or "okänt fel")[:80]
+        raise error(f"{shown}:{line}: går inte att läsa som YAML ({problem})") from None
+
+
+def compose(path: str | os.PathLike, error: type[InputError] = InputError):
+    """The YAML file's node tree (with line numbers), checked as the module docstring says."""
+    path = Path(path)
+    text = _text(path, error)
+    _check_events(text, paths.relative(path), error)
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def load(path: str | os.PathLike, error: type[InputError] = InputError):
+    """The YAML file's content as Python data, checked as the module docstring says."""
+    path = Path(path)
+    text = _text(path, error)
+    shown = paths.relative(path)
+    _check_events(text, shown, error)
+    try:
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError, OverflowError) as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise error(f"{shown}:{line}: ett värde går inte att läsa ({type(e).__name__})") from None

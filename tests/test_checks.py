@@ -408,6 +408,7 @@ def _raw_copy(tmp_path) -> Path:
     (raw / "t.csv").write_text("Rad,IB,Erh,Disp\nA,1,2,5\n", encoding="utf-8")
     (raw / "t.yaml").write_text(
         "table: t\ndocument: d.txt\nheading: H\nunit: tkr\nkind: fund_statement\n"
+        "period: 2024-01-01/2024-12-31\n"
         "label_column: Rad\ncolumns:\n- {label: IB, key: ib}\n- {label: Erh, key: erhallna}\n"
         "- {label: Disp, key: disponibla}\nrows:\n- {label: A, role: area}\n", encoding="utf-8")
     return root
@@ -472,3 +473,25 @@ def test_select_keeps_claims_about_the_kept_tables():
                     cells=(CellRef("c", "1,8 mnkr", "Belopp"), CellRef("avgifter", "S", "IoT")),
                     params={"against": [("avgifter", "S", "IoT")], "unit": "mnkr"})
     assert runner.select(runner.Findings([claim, other]), ["bokslut"]) == [claim]
+
+
+def test_continuity_without_a_mapping_follows_the_labels():
+    a = fund({"X": [0, 5, 5, 0, None, 5, None], "Y": [0, 3, 3, 0, None, 3, None]}, table="a")
+    b = fund({"Y": [3, 0, 3, 0, None, 3, None], "X": [6, 0, 6, 0, None, 6, None]}, table="b")
+    got = check_continuity({"from": {"table": "a"}, "to": {"table": "b"}}, {"a": a, "b": b})
+    f = one(got, row="X")  # 6 vs 5: +1, two roundings of one figure must agree
+    assert (f.reported, f.expected, f.status) == (6, 5, "avvikelse")
+    assert len(got) == 1  # Y continues unchanged
+
+
+def test_a_mapping_lists_only_what_the_labels_do_not_say():
+    a = fund({"Led o stab": [0, 4, 4, 0, None, 4, None], "Z": [0, 1, 1, 0, None, 1, None]},
+             table="a")
+    b = fund({"Ledning": [4, 0, 4, 0, None, 4, None], "Z": [1, 0, 1, 0, None, 1, None],
+              "Ny": [0, 2, 2, 0, None, 2, None]}, table="b")
+    spec = {"from": {"table": "a"}, "to": {"table": "b"},
+            "groups": [{"from": ["Led o stab"], "to": ["Ledning"]}], "new": ["Ny"]}
+    assert check_continuity(spec, {"a": a, "b": b}) == []
+    with pytest.raises(ValueError, match="'Ledning' finns inte i den andra perioden"):
+        check_continuity({"from": {"table": "a"}, "to": {"table": "b"}, "new": ["Ny"]},
+                         {"a": a, "b": b})

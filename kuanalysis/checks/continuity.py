@@ -21,15 +21,66 @@ from .tolerance import halves
 from .tolerance import tolerance as tolerance_of
 
 
+def _labels(value, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise SpecError(f"kontinuitetsmappningen: {where} ska vara en lista med radnamn")
+    return list(value)
+
+
+def groups_of(spec: dict, a: Table, b: Table) -> list[tuple[list[str], list[str]]]:
+    """Every group of areas from A to B: the mapping's own, then implicit ones, in B's order.
+
+    The mapping lists only what is not obvious: ``groups`` (renames and splits), ``new``
+    areas of B (opening balance 0) and ``ended`` areas of A. Every other area continues
+    implicitly when its label is the same in both periods. Every area of A and of B must
+    end up in exactly one group (or be ended).
+
+    Raises
+    ------
+    SpecError
+        When the mapping names an area that does not exist, names one twice, or an area of
+        either period is left without a group.
+    """
+    groups = []
+    for i, g in enumerate(spec.get("groups") or []):
+        if not isinstance(g, dict):
+            raise SpecError(f"kontinuitetsmappningen: groups[{i}] ska vara {{from: [...], to: [...]}}")
+        groups.append((_labels(g.get("from"), f"groups[{i}].from"),
+                       _labels(g.get("to"), f"groups[{i}].to")))
+    groups += [([], [lab]) for lab in _labels(spec.get("new"), "new")]
+    ended = _labels(spec.get("ended"), "ended")
+    a_areas, b_areas = a.rows_with_role("area"), b.rows_with_role("area")
+    mapped_a = [x for f, _ in groups for x in f] + ended
+    mapped_b = [x for _, t in groups for x in t]
+    groups += [([r], [r]) for r in b_areas if r in a_areas and r not in mapped_a
+               and r not in mapped_b]
+    mapped_a = [x for f, _ in groups for x in f] + ended
+    mapped_b = [x for _, t in groups for x in t]
+    errors = []
+    for t, mapped in ((a, mapped_a), (b, mapped_b)):
+        areas = t.rows_with_role("area")
+        errors += [f"{t.id}: området {r!r} finns inte i den andra perioden och saknas i "
+                   f"mappningen" for r in areas if r not in mapped]
+        errors += [f"{t.id}: {r!r} är inget område i tabellen" for r in mapped if r not in areas]
+        errors += [f"{t.id}: {r!r} står mer än en gång" for r, n in Counter(mapped).items() if n > 1]
+    if errors:
+        raise SpecError("kontinuitetsmappningen stämmer inte: " + "; ".join(errors))
+    order = {r: i for i, r in enumerate(b_areas)}
+    return sorted(groups, key=lambda g: min(order[r] for r in g[1]) if g[1] else len(order))
+
+
 def check_continuity(spec: dict, tables: dict[str, Table],
                      tolerance: float | None = None) -> list[Finding]:
-    """Closing balance of period A = opening balance of period B, per mapping group.
+    """Closing balance of period A = opening balance of period B, per group of areas.
 
     Parameters
     ----------
     spec : dict
         ``from: {table, column}``, ``to: {table, column}`` (column keys, default
-        kvarvarande -> ib), ``groups: [{from: [labels], to: [labels]}]``, ``new``, ``ended``.
+        kvarvarande -> ib) and optionally ``groups``, ``new``, ``ended`` (see
+        :func:`groups_of`); without them every area continues under its own label.
     tables : dict
         All tables by id.
     tolerance : float, optional
@@ -38,7 +89,8 @@ def check_continuity(spec: dict, tables: dict[str, Table],
     Returns
     -------
     list of Finding
-        Rule ``continuity``; row = the B labels joined with " + ".
+        Rule ``continuity``; row = the B labels joined with " + ". The total rows are
+        compared too.
 
     Raises
     ------
@@ -46,27 +98,20 @@ def check_continuity(spec: dict, tables: dict[str, Table],
         When the mapping names a table or area that does not exist, or leaves one out.
     """
     for side in ("from", "to"):
-        if spec.get(side, {}).get("table") not in tables:
-            raise SpecError(f"kontinuitetsmappningen: tabellen {spec.get(side, {}).get('table')!r} "
-                            f"({side}) finns inte")
+        ref = spec.get(side)
+        if not isinstance(ref, dict) or ref.get("table") not in tables:
+            name = ref.get("table") if isinstance(ref, dict) else None
+            raise SpecError(f"kontinuitetsmappningen: tabellen {name!r} ({side}) finns inte")
     a = tables[spec["from"]["table"]]
     b = tables[spec["to"]["table"]]
     a_key = spec["from"].get("column", "kvarvarande")
     a_col = a.column(a_key)
     b_col = b.column(spec["to"].get("column", "ib"))
+    if a_col is None or b_col is None:
+        raise SpecError(f"kontinuitetsmappningen: {a.id} eller {b.id} saknar kolumnen som ska "
+                        f"jämföras")
     closing = closing_values(a, a_key)
-    groups = [(g["from"], g["to"]) for g in spec.get("groups") or []]
-    groups += [([], [lab]) for lab in spec.get("new") or []]
-    mapped_a = [x for f, _ in groups for x in f] + list(spec.get("ended") or [])
-    mapped_b = [x for _, t in groups for x in t]
-    errors = []
-    for t, mapped in ((a, mapped_a), (b, mapped_b)):
-        areas = t.rows_with_role("area")
-        errors += [f"{t.id}: området {r!r} saknas i mappningen" for r in areas if r not in mapped]
-        errors += [f"{t.id}: {r!r} är inget område i tabellen" for r in mapped if r not in areas]
-        errors += [f"{t.id}: {r!r} står mer än en gång" for r, n in Counter(mapped).items() if n > 1]
-    if errors:
-        raise SpecError("kontinuitetsmappningen stämmer inte: " + "; ".join(errors))
+    groups = groups_of(spec, a, b)
 
     findings: list[Finding] = []
     at, bt = a.rows_with_role("total"), b.rows_with_role("total")

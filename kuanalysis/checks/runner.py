@@ -108,6 +108,22 @@ def report_order(findings: list[Finding], first: Iterable[str] = ()) -> list[Fin
                                            f.rule in BETWEEN_TABLES))
 
 
+def implied_continuity(raw, tables: dict[str, Table], files: list[Spec]) -> list[Spec]:
+    """A mapping for each period and the one before it that no mapping file covers: every
+    area continues under its own label (see :func:`~kuanalysis.checks.continuity.groups_of`)."""
+    from ..data.periods import periods, preceding
+
+    covered = {((s.data.get("from") or {}).get("table"), (s.data.get("to") or {}).get("table"))
+               for s in files}
+    every = periods(raw)
+    out = []
+    for p in every:
+        q = preceding(p, every)
+        if q is not None and (q.table, p.table) not in covered and {p.table, q.table} <= set(tables):
+            out.append(Spec({"from": {"table": q.table}, "to": {"table": p.table}}, None))
+    return out
+
+
 def check_folder(raw: str | os.PathLike | None = None
                  ) -> tuple[dict[str, Table], list[Spec], Findings]:
     """Load every table and specification file under ``raw`` (default ``data/raw``) and run
@@ -134,6 +150,7 @@ def check_folder(raw: str | os.PathLike | None = None
                 read[name].append(read_spec(f))
             except InputError as e:
                 errors.append(CheckError("", paths.relative(f), "läsa", str(e), bad_input=True))
+    read["continuity"] += implied_continuity(raw, tables, read["continuity"])
     found = run(tables, continuity=read["continuity"], pairings=read["pairings"])
-    specs = read["continuity"] + read["pairings"]
+    specs = [s for s in read["continuity"] + read["pairings"] if s.source is not None]
     return tables, specs, Findings(canonical_order(found), errors + found.errors, found.notes)

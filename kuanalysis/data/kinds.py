@@ -70,6 +70,8 @@ KINDS: dict[str, Kind] = {
         keys=("ib", "erhallna", "disponibla", "budget", "utfall", "utbetalt", "overforda",
               "kvarvarande", "varav_statliga", "okand"),
         roles=("area", "netting", "total", "memo"),
+        # each fund statement is a period (a close or a tertial): its report needs the dates
+        extra_required=("period",),
     ),
     "fee_matrix": Kind(
         key_pattern=SLUG, roles=("kommun", "total"), needs_code=("kommun",),

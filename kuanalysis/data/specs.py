@@ -14,14 +14,15 @@ from ..provenance import Source, source
 
 @dataclass(frozen=True)
 class Spec:
-    """A specification file: its content and its source (path and SHA-256)."""
+    """A specification: its content and its file (path and SHA-256; None when implied)."""
 
     data: dict
-    source: Source
+    source: Source | None
 
     @property
     def path(self) -> str:
-        return self.source.path
+        """The file, relative to the project ("" for a mapping implied by the data)."""
+        return self.source.path if self.source is not None else ""
 
 
 def read_spec(path: str | os.PathLike) -> Spec:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .. import paths
 from ..checks import runner
+from ..checks.continuity import groups_of
 from ..checks.findings import Finding, Findings
 from ..checks.tolerance import EXACT
 from ..data import load_folder, load_table
@@ -117,7 +118,8 @@ class FundReport:
         if kontinuitet:
             continuity = read_spec(paths.project_root() / kontinuitet)
         elif previous is not None:
-            continuity = mapping_between(previous.id, period.table, raw)
+            continuity = (mapping_between(previous.id, period.table, raw)
+                          or implicit_mapping(previous.id, period.table))
         if continuity is not None and previous is None:
             raise ParameterError("kontinuitet kräver en föregående period")
         pairings = [read_spec(p) for p in sorted(period.folder.glob("korskontroller*.yaml"))]
@@ -165,6 +167,11 @@ def mapping_between(from_table: str, to_table: str, raw=None) -> Spec | None:
                 and (spec.data.get("to") or {}).get("table") == to_table):
             return spec
     return None
+
+
+def implicit_mapping(from_table: str, to_table: str) -> Spec:
+    """The mapping when no file gives one: every area continues under its own label."""
+    return Spec({"from": {"table": from_table}, "to": {"table": to_table}}, None)
 
 
 def title(period: Period) -> str:
@@ -487,13 +494,13 @@ def bridge(previous: Table, current: Table, spec: dict) -> pd.DataFrame:
     a_sum = np.nansum([previous.values.at[r, a_col] for r in a_areas])
     if not np.isnan(a_printed_total):
         step(f"Summaraden {a_end} skiljer sig från raderna", a_sum - a_printed_total)
-    for g in spec.get("groups") or []:
-        frm, to = g["from"], g["to"]
-        label = to[0] if len(to) == 1 else f"{frm[0]} (delat på {len(to)} områden)"
+    for frm, to in groups_of(spec, previous, current):
+        if not frm:
+            label = f"{to[0]} (nytt område)"
+        else:
+            label = to[0] if len(to) == 1 else f"{frm[0]} (delat på {len(to)} områden)"
         step(label, np.nansum([current.values.at[r, b_col] for r in to])
              - np.nansum([previous.values.at[r, a_col] for r in frm]))
-    for lab in spec.get("new") or []:
-        step(f"{lab} (nytt område)", np.nansum([current.values.at[lab, b_col]]))
     for lab in spec.get("ended") or []:
         step(f"{lab} (avslutat område)", -np.nansum([previous.values.at[lab, a_col]]))
     b_sum = np.nansum([current.values.at[r, b_col] for r in b_areas])
@@ -537,6 +544,8 @@ def sources(r: FundReport) -> html.Markup:
     tables += [r.previous] if r.previous is not None else []
     lines = [f"{t.meta.get('document_title', t.document)}: ”{t.heading}” ({t.document}), "
              f"avskriven i {t.source_file}" for t in tables]
-    if r.continuity is not None:
+    if r.continuity is not None and r.continuity.source is not None:
         lines.append(f"Mappning mellan perioderna: {r.continuity.path}")
+    elif r.continuity is not None:
+        lines.append("Områdena följs mellan perioderna under samma namn (ingen mappningsfil).")
     return html.items(lines)

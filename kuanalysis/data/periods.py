@@ -53,6 +53,13 @@ class Period:
         return f"delarsrapport-{self.end.year}-{part}"
 
     @property
+    def short(self) -> str:
+        """A short name for table headings and chart axes: ``2023``, ``2024 T2``."""
+        if self.is_close:
+            return str(self.end.year)
+        return f"{self.end.year} T{self.tertial}" if self.tertial else self.end.isoformat()
+
+    @property
     def name(self) -> str:
         """The period as readers name it: ``Bokslut 2023``, ``Delårsrapport 2024, tertial 2``."""
         if self.is_close:

@@ -235,3 +235,35 @@ def fmt_wrap(text: str, width: int = 16) -> str:
     """Break a long label into lines of about ``width`` characters."""
     import textwrap
     return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def small_multiples(x, series: dict, *, title: str, unit: str, decimals: int = 0, columns: int = 4):
+    """One small line chart per series (name -> values over ``x``), each with its own scale.
+
+    For trends of many areas at once: thirteen lines in one chart cannot be told apart in
+    greyscale, thirteen small panels can. NaN leaves a gap (a blank is not a zero).
+    """
+    names = list(series)
+    rows = max(1, -(-len(names) // columns))
+    fig, axes = plt.subplots(rows, columns, squeeze=False, figsize=(8, 1.9 * rows + 0.8))
+    positions = np.arange(len(x))
+    for ax, name in zip(axes.flat, names):
+        values = np.asarray(series[name], dtype=float)
+        if np.isnan(values).all():
+            ax.text(0.5, 0.5, "inga tryckta tal", transform=ax.transAxes, ha="center",
+                    va="center", fontsize=8, color="#555555")
+            ax.set_yticks([])
+        else:
+            ax.plot(positions, values, color=COLORS[0], marker="o", markersize=4, linewidth=1.4)
+            ax.axhline(0, color="black", linewidth=0.6)
+        ax.set_title(fmt_wrap(name, 28), loc="left", fontsize=8, fontweight="normal")
+        ax.set_xticks(positions, [fmt_wrap(str(v), 14) for v in x], fontsize=7)
+        ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals))
+        ax.tick_params(axis="y", labelsize=7)
+        ax.locator_params(axis="y", nbins=3)
+        ax.set_xlim(-0.4, len(x) - 0.6)
+    for ax in list(axes.flat)[len(names):]:
+        ax.set_visible(False)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
+    fig.tight_layout()
+    return axes

@@ -76,3 +76,90 @@ def _long_date(date: str) -> str:
               "september", "oktober", "november", "december"]
     y, m, d = (int(x) for x in date.split("-"))
     return f"{d} {months[m - 1]} {y}"
+
+
+# -- the areas across the periods ----------------------------------------------------------
+
+def areas_over_time(tables: dict[str, Table], specs=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Remaining funds and spending rate of each area in every period, oldest period first.
+
+    An area is followed from one period to the next under its own label, or through a rename
+    in a continuity mapping (``specs``); a split ends the old area and starts the new ones.
+    Rows carry each area's latest label, in the newest period's order, then areas that ended.
+
+    Returns
+    -------
+    (remaining, rate)
+        Index area, one column per period (its short name, ``2024 T2``): kvarvarande as printed (NaN = blank or
+        no such area then), and utfall / budget (NaN without a budget).
+    """
+    from ..checks.continuity import groups_of
+    from ..data.periods import periods, preceding
+
+    every = [p for p in periods() if p.table in tables]
+    renames: dict[tuple[str, str], dict[str, str]] = {}
+    for s in specs:
+        a, b = (s.data.get("from") or {}).get("table"), (s.data.get("to") or {}).get("table")
+        if a in tables and b in tables:
+            groups = groups_of(s.data, tables[a], tables[b])
+            renames[(a, b)] = {f[0]: t[0] for f, t in groups if len(f) == 1 and len(t) == 1}
+    latest: dict[tuple[str, str], str] = {}  # (table, label) -> the area's latest label
+    for p in reversed(every):
+        t = tables[p.table]
+        q = preceding(p, every)
+        for r in t.rows_with_role("area"):
+            latest.setdefault((p.table, r), r)
+        if q is not None:
+            mapping = renames.get((q.table, p.table))
+            for r in tables[q.table].rows_with_role("area"):
+                new = mapping.get(r) if mapping is not None else r
+                if new is not None and new in t.rows_with_role("area"):
+                    latest[(q.table, r)] = latest[(p.table, new)]
+    remaining: dict[str, dict[str, float]] = {}
+    rate: dict[str, dict[str, float]] = {}
+    for p in every:
+        t = tables[p.table]
+        kv, bu, ut = (t.column(k) for k in ("kvarvarande", "budget", "utfall"))
+        for r in t.rows_with_role("area"):
+            name = latest[(p.table, r)]
+            remaining.setdefault(name, {})[p.short] = t.values.at[r, kv] if kv else float("nan")
+            b = t.values.at[r, bu] if bu else float("nan")
+            u = t.values.at[r, ut] if ut else float("nan")
+            rate.setdefault(name, {})[p.short] = u / b if b == b and u == u and b != 0 else float("nan")
+    order = list(dict.fromkeys([latest[(every[-1].table, r)]
+                                for r in tables[every[-1].table].rows_with_role("area")]
+                               + list(remaining))) if every else []
+    columns = [p.short for p in every]
+    frame = pd.DataFrame.from_dict(remaining, orient="index").reindex(index=order, columns=columns)
+    rates = pd.DataFrame.from_dict(rate, orient="index").reindex(index=order, columns=columns)
+    frame.index.name = rates.index.name = "Område"
+    return frame, rates
+
+
+def areas_over_time_tables(tables: dict[str, Table], specs=()) -> html.Markup:
+    """The two tables of :func:`areas_over_time` (empty with fewer than two periods)."""
+    remaining, rate = areas_over_time(tables, specs)
+    if remaining.shape[1] < 2:
+        return html.Markup("")
+    unit = next(t.unit for t in tables.values() if t.kind == "fund_statement")
+    return html.join([
+        html.scroll(html.table(remaining, id="omraden-kvarvarande",
+                               caption=f"Kvarvarande medel vid periodens slut per område ({unit})")),
+        html.scroll(html.table(rate, id="omraden-forbrukningsgrad",
+                               caption="Förbrukningsgrad (utfall i procent av helårsbudgeten) "
+                                       "per område och period",
+                               default=lambda v: fmt.percent(v, ratio=True))),
+    ])
+
+
+def areas_over_time_chart(tables: dict[str, Table], specs=()):
+    """Small multiples: remaining funds of each area over the periods (None with fewer than two)."""
+    remaining, _ = areas_over_time(tables, specs)
+    if remaining.shape[1] < 2:
+        return None
+    unit = next(t.unit for t in tables.values() if t.kind == "fund_statement")
+    return charts.small_multiples(list(remaining.columns),
+                                  {a: remaining.loc[a].to_numpy(dtype=float)
+                                   for a in remaining.index},
+                                  title=f"Kvarvarande medel per område vid varje periods slut "
+                                        f"({unit})", unit=unit)

@@ -25,6 +25,12 @@ _NUMBER = re.compile(
 )
 
 
+def shown_text(text: str, limit: int = 60) -> str:
+    """Cell text as an error message shows it: control characters visible, at most ``limit``."""
+    visible = text.translate({10: "\\n", 13: "\\r", 9: "\\t"})
+    return visible if len(visible) <= limit else visible[: limit - 3] + "..."
+
+
 def _where(file, row, column) -> str:
     parts = [str(file)]
     if row is not None:
@@ -95,7 +101,7 @@ def parse_number(text: str, *, file: str, row: int | None, column: str | None,
     if not isinstance(stripped, str) or stripped == "":
         raise DataError(f'{where}: tom cell är inget tal {_EXAMPLE}')
     m = _NUMBER.fullmatch(stripped)
-    shown = text if len(text) <= 60 else text[:57] + "..."
+    shown = shown_text(text)
     if m is None:
         raise DataError(f'{where}: "{shown}" är inget tal{_hint(stripped)} {_EXAMPLE}')
     suffix = m["suffix"]

@@ -49,9 +49,16 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
             errors.append(f"{side}: columns ska vara en lista av {{label, key}}")
         columns = []
     seen_keys = set()
+    seen_labels = {meta.get("label_column")}
     for c in columns:
         label = c.get("label", "?")
         w = f'{side}: kolumn "{label}"'
+        if "label" in c and not isinstance(label, str):
+            errors.append(f"{w}: label ska vara text (skriv den inom citattecken)")
+        elif label in seen_labels:
+            errors.append(f"{w}: rubriken förekommer två gånger; varje kolumn behöver en egen "
+                          f"rubrik")
+        seen_labels.add(label)
         for f in c:
             if f not in schema.COLUMN_FIELDS:
                 errors.append(f"{w}: okänt fält {f}")
@@ -77,6 +84,12 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
             errors.append(f"{side}: rows ska vara en lista av {{label, role}}")
         rows = []
     labels = [r.get("label") for r in rows]
+    for label in {x for x in labels if labels.count(x) > 1}:
+        errors.append(f'{side}: raden "{label}" förekommer två gånger')
+    for label in labels:
+        if label is not None and not isinstance(label, str):
+            errors.append(f'{side}: raden "{label}": label ska vara text (skriv den inom '
+                          f"citattecken)")
     codes: dict[str, str] = {}
     for r in rows:
         label = r.get("label", "?")

@@ -12,7 +12,7 @@ def test_status_counts_lists_clean_documents_with_zeros():
                            {"a.txt": "Dokument A", "b.txt": "Dokument B"})
     assert counts.loc["Dokument A"].tolist() == [2, 0, 1, 0]
     assert counts.loc["Dokument B"].tolist() == [0, 0, 0, 0]
-    assert list(counts.columns) == ["Avvikelser", "Avrundning", "Tomma celler", "Oklar läsning"]
+    assert list(counts.columns) == ["Avvikelser", "Avrundning", "Saknas", "Oklar läsning"]
 
 
 def test_unknown_status_is_refused():

@@ -6,6 +6,7 @@ rounding explains (:mod:`kuanalysis.checks.tolerance`).
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 
@@ -62,12 +63,16 @@ class SummaComposition:
         Per row: printed Summa − sum of the included posts.
     alternatives : list of tuple
         The next best choices: ``(excluded posts, sum of squared residuals, largest |residual|)``.
+    equal_readings : list of tuple
+        Other choices of excluded posts that reproduce the Summa column as well as the best
+        one, row by row, up to what the rounding of the swapped posts' cells explains.
     """
 
     included: list[str]
     excluded: list[str]
     residuals: pd.Series
     alternatives: list[tuple[tuple[str, ...], float, float]] = field(default_factory=list)
+    equal_readings: list[tuple[str, ...]] = field(default_factory=list)
 
 def summa_composition(table: Table, n_alternatives: int = 3) -> SummaComposition:
     """Find the set of posts whose sum best reproduces the Summa column, for all rows at once.
@@ -107,12 +112,72 @@ def summa_composition(table: Table, n_alternatives: int = 3) -> SummaComposition
         (excluded(masks[i]), float(sse[i]), float(np.nanmax(np.abs(residuals[i]))))
         for i in order[1 : 1 + n_alternatives]
     ]
+    # Another reading fits as well when, in every row, its residual differs from the best's
+    # by less than the swapped posts' cells can differ by rounding (each allocated cell is
+    # within one krona of its exact share: the tolerance of rule fee_same_key).
+    equal = []
+    for i in order[1 : 1 + n_alternatives]:
+        swapped = int(np.sum(masks[i] != masks[order[0]]))
+        if np.all(np.abs(np.nan_to_num(residuals[i] - residuals[order[0]])) < swapped * 1.0):
+            equal.append(excluded(masks[i]))
     return SummaComposition(
         included=[p for p, m in zip(posts, best) if m],
         excluded=[p for p, m in zip(posts, best) if not m],
         residuals=pd.Series(residuals[order[0]], index=table.values.index),
         alternatives=alternatives,
+        equal_readings=equal,
     )
+
+def explain_sums(table: Table, row_breaks: list[Finding], col_breaks: list[Finding],
+                 included: list[str]) -> list[Finding]:
+    """Point a row break and a column break at the one cell that explains both.
+
+    A cell off by ``e`` breaks its row's Summa and its column's total at once: by ``-e``
+    where it is a term of the sum, by ``+e`` where it is the printed sum itself. When a row
+    break and a column break imply the same ``e`` for the cell where they cross (within what
+    rounding explains), that cell is named: the finding located at it (the row's Summa, the
+    total row's cell) explains the other, or a ``fee_cell`` finding is added for a cell
+    inside the table. Every finding it explains gets ``params["explained_by"]`` = [row, column].
+
+    Returns
+    -------
+    list of Finding
+        The row and column findings (with the pointers) and any ``fee_cell`` findings.
+    """
+    trow, tcol = total_row(table), total_column(table)
+    explained: dict[int, list[str]] = {}
+    cell_findings: list[Finding] = []
+    for rf in row_breaks:
+        for cf in col_breaks:
+            if rf.status != "avvikelse" or cf.status != "avvikelse":
+                continue
+            r, c = rf.row, cf.column
+            if c != tcol and c not in included:
+                continue  # the cell is not part of the row's sum
+            e_row = rf.difference * (1 if c == tcol else -1)
+            e_col = cf.difference * (1 if r == trow else -1)
+            # each implied error is known up to the rounding of the figures of its own sum
+            tol = tolerance_of([0.5] * len(rf.cells), [0.5] * len(cf.cells))
+            if tol.explains(e_row - e_col):
+                cell = [r, c]
+                if c == tcol:          # the row's printed Summa: the row finding names it
+                    explained[id(cf)] = cell
+                elif r == trow:        # the total row's cell: the column finding names it
+                    explained[id(rf)] = cell
+                else:
+                    explained[id(rf)] = explained[id(cf)] = cell
+                    value = float(table.values.at[r, c])
+                    cell_findings += [Finding(
+                        "fee_cell", table.document, table.id, r, c, value, value - e_row, e_row,
+                        "avvikelse", table.source(r), (Cell(table, r, c).ref,),
+                        {"explains": [[rf.row, rf.column], [cf.row, cf.column]]})]
+    out = []
+    for f in row_breaks + col_breaks:
+        if id(f) in explained:
+            f = dataclasses.replace(f, params={**f.params, "explained_by": explained[id(f)]})
+        out.append(f)
+    return out + cell_findings
+
 
 def check_fee_matrix(table: Table, tolerance_kr: float | None = None) -> list[Finding]:
     """Check a printed fee matrix; every failure is collected.
@@ -152,6 +217,13 @@ def check_fee_matrix(table: Table, tolerance_kr: float | None = None) -> list[Fi
         findings.append(reading("fee_not_summed", table, trow, post,
                                 values.at[trow, post],
                                 cells=[Cell(table, trow, post).ref]))
+    for other in composition.equal_readings:
+        chosen = [p for p in composition.excluded if p not in other]
+        instead = [p for p in other if p not in composition.excluded]
+        findings.append(reading("fee_summa_reading", table, trow, total_col,
+                                values.at[trow, total_col],
+                                cells=[Cell(table, trow, p).ref for p in chosen + instead],
+                                params={"chosen": chosen, "instead": instead}))
 
     blanks = implied_blanks(table, tolerance_kr)
     for (row, col), implied in blanks.items():
@@ -174,12 +246,15 @@ def check_fee_matrix(table: Table, tolerance_kr: float | None = None) -> list[Fi
                      tolerance_of(halves(rule, [reported]), halves(rule, parts), tolerance_kr),
                      cells=[reported.ref, *(c.ref for c in parts)])
 
+    row_breaks: list[Finding] = []
     for row in values.index:
-        findings += total_of("fee_row_total", row, total_col,
-                             [Cell(table, row, p) for p in composition.included])
+        row_breaks += total_of("fee_row_total", row, total_col,
+                               [Cell(table, row, p) for p in composition.included])
+    col_breaks: list[Finding] = []
     for col in values.columns:
-        findings += total_of("fee_column_total", trow, col,
-                             [Cell(table, r, col) for r in kommuner])
+        col_breaks += total_of("fee_column_total", trow, col,
+                               [Cell(table, r, col) for r in kommuner])
+    findings += explain_sums(table, row_breaks, col_breaks, composition.included)
 
     for group in key_groups(table):
         for a, b in itertools.combinations(group, 2):

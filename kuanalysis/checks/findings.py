@@ -23,7 +23,7 @@ from .rules import RULES, STATUSES
 #: Columns of ``kuanalysis check``'s CSV: a contract, keep stable (extend at the end).
 FINDING_COLUMNS = [
     "document", "table", "row", "column", "check",
-    "reported", "expected", "difference", "status", "source", "rule",
+    "reported", "expected", "difference", "status", "source", "rule", "explained_by",
 ]
 
 
@@ -74,6 +74,12 @@ class Finding:
     def check(self) -> str:
         """The ``check`` text of the CSV, from the rule registry."""
         return RULES[self.rule].check_text(self.params)
+
+    @property
+    def explained_by(self) -> str:
+        """The cell whose error explains this finding too (``row / column``), or ""."""
+        cell = self.params.get("explained_by")
+        return f"{cell[0]} / {cell[1]}" if cell else ""
 
     @property
     def rows(self) -> list[str]:

@@ -152,12 +152,21 @@ _RULES = [
     Rule("fee_not_summed", "summa_utan_post", "kolumnen Summa",
          "Posten står i tabellen men ingår inte i kolumnen Summa: den faktureras alltså inte "
          "enligt förslaget, och tabellen säger inte vem som betalar den.", logic="reading"),
+    Rule("fee_summa_reading",
+         lambda p: f"summa_annan_lasning: utan {', '.join(p['instead'])} i stället för "
+                   f"{', '.join(p['chosen'])}",
+         lambda p: f"kolumnen Summa utan {', '.join(p['chosen'])}",
+         "Kolumnen Summa går ihop lika väl med två olika val av poster som inte summeras; "
+         "rapporten anger vilket val den bygger på.", logic="reading"),
     Rule("fee_blank_cell", "saknad_cell", "postens summarad minus de andra kommunernas belopp",
          "Cellen är tom, men postens summarad visar att kommunen borde ha ett belopp."),
     Rule("fee_row_total", "radsumma", "summan av de poster som ingår i Summa",
          "Kommunens Summa skiljer sig från summan av de poster som ingår i den."),
     Rule("fee_column_total", "kolumnsumma", "summan av kommunernas belopp",
          "Postens summarad skiljer sig från summan av kommunernas belopp."),
+    Rule("fee_cell", "fel_cell", "rad- och kolumnsummorna",
+         "Cellens fel förklarar både kommunens Summa och postens summarad: båda går ihop om "
+         "cellen rättas."),
     Rule("fee_same_key", "samma_nyckel", "beloppet i posten med samma summa och nyckel",
          "Två poster med samma totalbelopp och samma fördelningsnyckel ger kommunen olika "
          "belopp.", precision="allocated"),
@@ -187,8 +196,10 @@ STATUSES: dict[str, Status] = {s.id: s for s in [
     Status("avrundning", "Avrundning", "avrundning", "≈",
            "skillnaden ryms i avrundningen, inget fel",
            "avrundningsskillnad", "avrundningsskillnader"),
-    Status("saknas", "Tomma celler", "tom", "○", "tomt i källan",
-           "tom cell med beräkningsbart värde", "tomma celler med beräkningsbara värden"),
+    Status("saknas", "Saknas", "saknas", "○",
+           "tomt i källan, men tabellens samband ger ett värde",
+           "cell som saknas (tom, men med ett beräknat värde)",
+           "celler som saknas (tomma, men med beräknade värden)"),
     Status("oklar", "Oklar läsning", "oklar", "?", "oklart, behöver förklaras",
            "oklar läsning", "oklara läsningar"),
 ]}

@@ -1,0 +1,87 @@
+"""The fee-matrix rules on a proposal for another year, made here from the printed 2025 table
+by a rule written in this test: every post's total raised by 3 % (whole kronor), split over
+the municipalities by largest remainder in proportion to their printed 2025 amounts; each
+municipality's Summa = the sum of the 13 posts the 2025 Summa adds up; the total row = the sum
+of the municipalities. Clean, it must give no avvikelse, only the stated readings; each
+planted error must be found with the right status, and nothing else."""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+
+from kuanalysis import paths
+from kuanalysis.checks.fee_matrix import check_fee_matrix
+from kuanalysis.data import load_table
+from kuanalysis.fees.allocation import allocate_largest_remainder
+
+NOT_SUMMED = ["Grundfinansiering Social välfärd", "Arbete och delaktighet", "Yrkesresorna"]
+
+
+@pytest.fixture(scope="module")
+def y2025():
+    return load_table(paths.raw_dir() / "000-pks-2024" / "finansiering-2025.csv")
+
+
+def proposal(m, changes=()):
+    """The 2026 table made by the rule above, then ``changes``: (row, column, new amount)."""
+    values = m.values.copy()
+    kommuner = [r["label"] for r in m.meta["rows"] if r["role"] == "kommun"]
+    posts = [c for c in values.columns if c != "Summa"]
+    for post in posts:
+        total = math.floor(values.at["Summa", post] * 1.03 + 0.5)
+        weights = {k: values.at[k, post] for k in kommuner}
+        parts = allocate_largest_remainder(total, weights)
+        for k in kommuner:
+            values.at[k, post] = float(parts[k]) if not math.isnan(weights[k]) else math.nan
+    for k in kommuner:
+        values.at[k, "Summa"] = sum(values.at[k, p] for p in posts if p not in NOT_SUMMED
+                                    and not math.isnan(values.at[k, p]))
+    for col in values.columns:
+        values.at["Summa", col] = values.loc[kommuner, col].sum()
+    for row, col, amount in changes:
+        values.at[row, col] = amount
+    text = values.map(lambda v: "" if math.isnan(v) else f"{v:.0f} kr")
+    return dataclasses.replace(m, values=values, text=text)
+
+
+def avvikelser(found):
+    return sorted((f.rule, f.row, f.column) for f in found if f.status == "avvikelse")
+
+
+def test_clean_proposal_gives_only_the_stated_readings(y2025):
+    found = check_fee_matrix(proposal(y2025))
+    assert avvikelser(found) == []
+    # Grundfinansiering and Medlemsavgift have the same total and the same key: the Summa
+    # column fits either being left out, and the report must say which reading it took
+    assert sorted((f.rule, f.column) for f in found if f.status == "oklar") == sorted(
+        [("fee_not_summed", p) for p in NOT_SUMMED] + [("fee_summa_reading", "Summa")])
+    (reading,) = [f for f in found if f.rule == "fee_summa_reading"]
+    assert reading.params == {"chosen": ["Grundfinansiering Social välfärd"],
+                              "instead": ["Medlemsavgift Kommunal utveckling"]}
+
+
+def test_a_wrong_cell_explains_its_row_and_its_column(y2025):
+    clean = proposal(y2025)
+    cell = clean.values.at["Gnosjö", "Skola"]
+    found = check_fee_matrix(proposal(y2025, [("Gnosjö", "Skola", cell + 500)]))
+    assert avvikelser(found) == [("fee_cell", "Gnosjö", "Skola"),
+                                 ("fee_column_total", "Summa", "Skola"),
+                                 ("fee_row_total", "Gnosjö", "Summa")]
+    (f,) = [f for f in found if f.rule == "fee_cell"]
+    assert (f.reported, f.expected, f.difference) == (cell + 500, cell, 500)
+    sums = [f for f in found if f.rule in ("fee_row_total", "fee_column_total")]
+    assert all(s.explained_by == "Gnosjö / Skola" for s in sums)
+
+
+def test_a_wrong_row_total_explains_the_grand_total(y2025):
+    clean = proposal(y2025)
+    summa = clean.values.at["Eksjö", "Summa"]
+    found = check_fee_matrix(proposal(y2025, [("Eksjö", "Summa", summa + 1000)]))
+    assert avvikelser(found) == [("fee_column_total", "Summa", "Summa"),
+                                 ("fee_row_total", "Eksjö", "Summa")]
+    grand = next(f for f in found if f.rule == "fee_column_total")
+    assert grand.explained_by == "Eksjö / Summa"
+    row = next(f for f in found if f.rule == "fee_row_total")
+    assert (row.difference, row.explained_by) == (1000, "")

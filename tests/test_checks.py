@@ -394,9 +394,11 @@ def test_write_findings_plain_decimals(tmp_path):
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == FINDING_COLUMNS
-    assert rows[0][-1] == "rule"  # the contract is extended at the end, nothing renamed
+    assert rows[0][:10] == ["document", "table", "row", "column", "check", "reported",
+                            "expected", "difference", "status", "source"]  # as in 0.1.0
+    assert rows[0][10:] == ["rule", "explained_by"]  # extended at the end, nothing renamed
     assert rows[1][4:] == ["korskontroll mot t2: S / U (tkr)", "0.6", "643", "-642.4",
-                           "avvikelse", "f:2", "cross_check"]
+                           "avvikelse", "f:2", "cross_check", ""]
     assert rows[2][5:8] == ["", "0.00003", ""]
     assert not any(p.name.startswith(".avstamning") for p in path.parent.iterdir())
 

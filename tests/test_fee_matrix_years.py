@@ -54,9 +54,11 @@ def test_clean_proposal_gives_only_the_stated_readings(y2025):
     found = check_fee_matrix(proposal(y2025))
     assert avvikelser(found) == []
     # Grundfinansiering and Medlemsavgift have the same total and the same key: the Summa
-    # column fits either being left out, and the report must say which reading it took
+    # column fits either being left out, and the report must say which reading it took;
+    # Miljösamverkan shares no key with another post (without population: no date either)
     assert sorted((f.rule, f.column) for f in found if f.status == "oklar") == sorted(
-        [("fee_not_summed", p) for p in NOT_SUMMED] + [("fee_summa_reading", "Summa")])
+        [("fee_not_summed", p) for p in NOT_SUMMED] + [("fee_summa_reading", "Summa"),
+                                                        ("fee_own_key", "Miljösamverkan")])
     (reading,) = [f for f in found if f.rule == "fee_summa_reading"]
     assert reading.params == {"chosen": ["Grundfinansiering Social välfärd"],
                               "instead": ["Medlemsavgift Kommunal utveckling"]}
@@ -85,3 +87,43 @@ def test_a_wrong_row_total_explains_the_grand_total(y2025):
     assert grand.explained_by == "Eksjö / Summa"
     row = next(f for f in found if f.rule == "fee_row_total")
     assert (row.difference, row.explained_by) == (1000, "")
+
+
+def test_a_wrong_share_is_seen_even_when_every_sum_foots(y2025):
+    clean = proposal(y2025)
+    cell = clean.values.at["Aneby", "Digitalisering"]
+    raised = math.floor(cell * 1.05 + 0.5)
+    extra = raised - cell
+    changes = [("Aneby", "Digitalisering", raised),
+               ("Aneby", "Summa", clean.values.at["Aneby", "Summa"] + extra),
+               ("Summa", "Digitalisering", clean.values.at["Summa", "Digitalisering"] + extra),
+               ("Summa", "Summa", clean.values.at["Summa", "Summa"] + extra)]
+    found = check_fee_matrix(proposal(y2025, changes))
+    assert avvikelser(found) == [("fee_share", "Aneby", "Digitalisering")]
+    (f,) = [f for f in found if f.rule == "fee_share"]
+    # under the key of its six siblings Aneby's amount is the clean one, within rounding
+    assert f.reported == raised and f.expected == pytest.approx(cell, abs=3)
+    assert f.difference == pytest.approx(extra, abs=3)
+
+
+def test_own_key_is_stated_once_and_a_pair_that_disagrees_is_unclear(y2025):
+    from kuanalysis.data import load_table as load
+
+    population = load(paths.raw_dir() / "referens" / "kommuner-befolkning.csv")
+    clean = proposal(y2025)
+    found = check_fee_matrix(clean, population=population)
+    # Miljösamverkan follows no other post and no population date (16 percentage points off)
+    assert [(f.rule, f.column) for f in found if f.rule == "fee_own_key"] == [
+        ("fee_own_key", "Miljösamverkan")]
+    # IoT and friluftsliv share one key: a wrong IoT amount cannot be told from a wrong
+    # friluftsliv amount, so it is unclear, once, with both cells
+    cell = clean.values.at["Habo", "IoT projekt"]
+    changes = [("Habo", "IoT projekt", cell + 3000),
+               ("Habo", "Summa", clean.values.at["Habo", "Summa"] + 3000),
+               ("Summa", "IoT projekt", clean.values.at["Summa", "IoT projekt"] + 3000),
+               ("Summa", "Summa", clean.values.at["Summa", "Summa"] + 3000)]
+    found = check_fee_matrix(proposal(y2025, changes), population=population)
+    assert avvikelser(found) == []
+    unclear = [f for f in found if f.rule == "fee_share_unclear"]
+    assert [(f.row, f.params["posts"]) for f in unclear] == [
+        ("Habo", ["IoT projekt", "Utvecklingsarbete friluftsliv"])]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.table import Table
-from ..fees.keys import key_groups
+from ..fees.keys import compare_with_population, fit_key, implied_keys, key_groups
 from ..fees.matrix import kommun_codes, post_labels, total_column, total_row
 from .cells import Cell
 from .compare import equal, reading
@@ -179,7 +179,78 @@ def explain_sums(table: Table, row_breaks: list[Finding], col_breaks: list[Findi
     return out + cell_findings
 
 
-def check_fee_matrix(table: Table, tolerance_kr: float | None = None) -> list[Finding]:
+#: A post follows a population date when its key is within this many percentage points of
+#: the population shares on that date for every municipality (the printed 2025 keys are
+#: within 0,04-0,09; Miljösamverkan, 16 off, follows none). Not a rounding tolerance: the
+#: reference population is not necessarily the count the key was made from.
+FOLLOWS_POPULATION_PP = 1.0
+
+
+def check_shares(table: Table, population: Table | None = None,
+                 groups: list[list[str]] | None = None) -> list[Finding]:
+    """Each municipality's amount against the key of the posts its post shares a key with.
+
+    Rules: ``fee_share`` (avvikelse): in a group of three or more posts with one key (see
+    :func:`~kuanalysis.fees.keys.key_groups`), an amount that is off the key of every other
+    post of its group, while those agree with each other there, by more than rounding
+    explains; expected = the other posts' pooled key times the post's fitted scale.
+    ``fee_share_unclear`` (oklar): two posts share a key but differ at one municipality: one
+    of the two amounts is off, the table cannot say which. ``fee_own_key`` (oklar, once per
+    post): a post that follows no other post's key and no population date.
+    """
+    codes = kommun_codes(table)
+    cells = table.values.loc[list(codes), post_labels(table)]
+    trow = total_row(table)
+    findings: list[Finding] = []
+    for group in key_groups(table) if groups is None else groups:
+        if len(group) == 1:
+            post = group[0]
+            close = _closest_population(table, post, population)
+            if close is None or close[1] > FOLLOWS_POPULATION_PP:
+                findings.append(reading(
+                    "fee_own_key", table, trow, post, table.values.at[trow, post],
+                    cells=[Cell(table, trow, post).ref],
+                    params={"date": close[0] if close else "", "pp": close[1] if close else None}))
+            continue
+        fits = {(p, q): fit_key(cells[p], cells[q]) for p in group for q in group if p != q}
+        for p in group:
+            others = [q for q in group if q != p]
+            suspects = set.intersection(*(set(fits[(p, q)].outliers) for q in others))
+            for kommun in sorted(suspects, key=list(codes).index):
+                if len(others) == 1:
+                    q = others[0]
+                    if p < q or fits[(q, p)] is None:  # once per pair and municipality
+                        findings.append(reading(
+                            "fee_share_unclear", table, kommun, p, cells.at[kommun, p],
+                            cells=[Cell(table, kommun, p).ref, Cell(table, kommun, q).ref],
+                            params={"posts": [p, q]}))
+                    continue
+                if any(kommun in fits[(a, b)].outliers for a in others for b in others if a != b):
+                    continue  # the others disagree there too: not this amount's fault
+                pooled = cells[others].sum(axis=1) / cells[others].sum().sum()
+                kept = [k for k in cells.index if k not in fits[(p, others[0])].outliers
+                        and not pd.isna(cells.at[k, p])]
+                scale = cells.loc[kept, p].sum() / pooled[kept].sum()
+                expected = float(scale * pooled[kommun])
+                reported = float(cells.at[kommun, p])
+                findings.append(Finding(
+                    "fee_share", table.document, table.id, kommun, p, reported, expected,
+                    reported - expected, "avvikelse", table.source(kommun),
+                    (Cell(table, kommun, p).ref, *(Cell(table, kommun, q).ref for q in others)),
+                    {"group": list(group)}))
+    return findings
+
+
+def _closest_population(table: Table, post: str, population) -> tuple[str, float] | None:
+    """(date, largest deviation in percentage points) of the population a post is closest to."""
+    if population is None:
+        return None
+    close = compare_with_population(implied_keys(table).loc[[post]], population)
+    return str(close.at[post, "närmast"]), float(close.at[post, "avvikelse_pe"])
+
+
+def check_fee_matrix(table: Table, tolerance_kr: float | None = None,
+                     population: Table | None = None) -> list[Finding]:
     """Check a printed fee matrix; every failure is collected.
 
     Rules (see :data:`~kuanalysis.checks.rules.RULES`):
@@ -194,6 +265,10 @@ def check_fee_matrix(table: Table, tolerance_kr: float | None = None) -> list[Fi
     - ``fee_column_total``: each column's total row against the sum of the municipalities.
     - ``fee_same_key``: two posts with the same printed total and the same key (see
       :func:`~kuanalysis.fees.keys.key_groups`) must give each municipality the same kronor.
+    - ``fee_summa_reading``, ``fee_cell``: an equally good reading of the Summa column; one
+      cell that explains a row and a column break (:func:`explain_sums`).
+    - ``fee_share``, ``fee_share_unclear``, ``fee_own_key``: amounts against their key
+      (:func:`check_shares`; ``population`` tells which posts follow a population date).
 
     Parameters
     ----------
@@ -255,8 +330,13 @@ def check_fee_matrix(table: Table, tolerance_kr: float | None = None) -> list[Fi
         col_breaks += total_of("fee_column_total", trow, col,
                                [Cell(table, r, col) for r in kommuner])
     findings += explain_sums(table, row_breaks, col_breaks, composition.included)
+    # an amount off its key that already breaks its sums is named once, by fee_cell
+    groups = key_groups(table)
+    named = {(f.row, f.column) for f in findings if f.rule == "fee_cell"}
+    findings += [f for f in check_shares(table, population, groups)
+                 if (f.row, f.column) not in named]
 
-    for group in key_groups(table):
+    for group in groups:
         for a, b in itertools.combinations(group, 2):
             if values.at[trow, a] != values.at[trow, b]:
                 continue

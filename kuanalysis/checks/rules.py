@@ -167,6 +167,18 @@ _RULES = [
     Rule("fee_cell", "fel_cell", "rad- och kolumnsummorna",
          "Cellens fel förklarar både kommunens Summa och postens summarad: båda går ihop om "
          "cellen rättas."),
+    Rule("fee_share", "andel_mot_nyckel",
+         lambda p: "nyckeln i de andra posterna med samma fördelning ("
+                   + ", ".join(x for x in p.get("group", [])) + ")",
+         "Kommunens belopp följer inte nyckeln som de andra posterna med samma fördelning "
+         "har, fast alla summor går ihop."),
+    Rule("fee_share_unclear", "andel_oklar",
+         lambda p: "den andra postens belopp",
+         "Två poster med samma fördelning ger kommunen olika andel; tabellen visar inte vilket "
+         "av de två beloppen som är fel.", logic="reading"),
+    Rule("fee_own_key", "egen_nyckel", "postens egen fördelning",
+         "Posten fördelas med en egen nyckel som varken följer någon annan post eller "
+         "folkmängden; den kan inte kontrolleras mot något annat i tabellen.", logic="reading"),
     Rule("fee_same_key", "samma_nyckel", "beloppet i posten med samma summa och nyckel",
          "Två poster med samma totalbelopp och samma fördelningsnyckel ger kommunen olika "
          "belopp.", precision="allocated"),

@@ -70,9 +70,13 @@ def run(tables: dict[str, Table], *, continuity: Iterable[Spec] = (),
                                          bad_input=isinstance(e, InputError)))
             return []
 
+    population = next((t for t in every.values() if t.kind == "population"), None)
     own: list[Finding] = []
     for tid, t in tables.items():
-        if t.kind in CHECKS:
+        if t.kind == "fee_matrix":  # which posts follow a population date needs the population
+            own += attempt(t.document, tid, t.kind,
+                           lambda t=t: check_fee_matrix(t, population=population))
+        elif t.kind in CHECKS:
             own += attempt(t.document, tid, t.kind, lambda t=t: CHECKS[t.kind](t))
         if t.kind == "claims":
             own += attempt(t.document, tid, "claims", lambda t=t: check_claims(t, every))

@@ -3,7 +3,9 @@ which population date a key follows."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..data.table import Table
@@ -32,40 +34,31 @@ def implied_keys(table: Table) -> pd.DataFrame:
     shares.index.name = "post"
     return shares
 
-def key_groups(table: Table, tolerance_kr: float = 1.0) -> list[list[str]]:
+def key_groups(table: Table) -> list[list[str]]:
     """Group the posts that share one allocation key.
 
-    Posts a (total A) and b (total B) share a key when the same municipalities take part and
-    for every municipality ``|a/A − b/B| <= t/A + t/B``. With exact whole-krona rounding
-    t would be 0.5 kr; the document itself rounds one quota of one total to two figures 1 kr
-    apart (Jönköping 3 562 623 and 3 562 624 of 9 000 000), so the default is t = 1 kr.
-    A post joins the first group whose every member it matches (in column order).
+    Two posts share a key when the same municipalities take part and one post's amounts are
+    a multiple of the other's, municipality by municipality, within what the rounding of
+    whole kronor explains, but for at most one municipality (a wrong cell must not hide its
+    post from its group: :func:`fit_key`). A post joins the first group whose every member
+    it fits (in column order).
 
     Returns
     -------
     list of list of str
         Post labels, groups in order of their first post.
     """
-    keys = implied_keys(table)
-    totals = table.values.loc[total_row(table), post_labels(table)]
-
-    def same(a: str, b: str) -> bool:
-        ka, kb = keys.loc[a], keys.loc[b]
-        if not (ka.isna() == kb.isna()).all():
-            return False
-        both = ka.notna()
-        bound = tolerance_kr / totals[a] + tolerance_kr / totals[b]
-        return bool(((ka[both] - kb[both]).abs() <= bound + 1e-12).all())
-
+    cells = table.values.loc[list(kommun_codes(table)), post_labels(table)]
     groups: list[list[str]] = []
-    for post in keys.index:
+    for post in cells.columns:
         for g in groups:
-            if all(same(post, other) for other in g):
+            if all(fit_key(cells[post], cells[other]) is not None for other in g):
                 g.append(post)
                 break
         else:
             groups.append([post])
     return groups
+
 
 def common_keys(table: Table, groups: list[list[str]] | None = None) -> pd.DataFrame:
     """The key of each key group: the group's cells pooled (sum of cells / sum of totals).
@@ -178,3 +171,68 @@ def key_vs_population(matrix: Table, population, groups: list[list[str]] | None 
                                            "Största avvikelse"], index=names)
     table.index.name = "Nyckel"
     return table, frame
+
+
+# -- does one post follow another's key? ---------------------------------------------------
+
+#: How far a printed amount can be from its exact quota, in kronor: a split in whole kronor
+#: (largest remainder) puts each part within one krona of it, and an amount rounded once more
+#: (a post scaled from an earlier year's amounts) moves it half a krona further.
+CELL_PRECISION_KR = 1.5
+
+
+@dataclass(frozen=True)
+class KeyFit:
+    """How post p's amounts follow post q's key.
+
+    Attributes
+    ----------
+    scale : float
+        p ≈ scale × q, fitted on the municipalities that agree.
+    outliers : tuple of str
+        Row labels where p is further from scale × q than rounding explains.
+    residuals : dict
+        Row label -> p − scale × q (kr).
+    """
+
+    scale: float
+    outliers: tuple[str, ...]
+    residuals: dict
+
+
+def fit_key(p: pd.Series, q: pd.Series, max_outliers: int = 1) -> KeyFit | None:
+    """Whether the amounts ``p`` follow the key of the amounts ``q``, but for a few cells.
+
+    The scale is fitted on the municipalities that agree (not taken from the printed totals,
+    which a wrong cell moves too); a municipality whose amount is off ``scale × q`` by more
+    than the rounding of both amounts and of the fitted scale explains is an outlier, the
+    worst first, refitting after each.
+
+    Returns
+    -------
+    KeyFit or None
+        None when the two posts have different participants, or when more than
+        ``max_outliers`` municipalities do not fit (a different key).
+    """
+    pv, qv = p.to_numpy(dtype=float), q.to_numpy(dtype=float)
+    if not (np.isnan(pv) == np.isnan(qv)).all():
+        return None
+    present = ~np.isnan(pv)
+    pv, qv, labels = pv[present], qv[present], [r for r, x in zip(p.index, present) if x]
+    kept = np.ones(len(pv), dtype=bool)
+    prec = CELL_PRECISION_KR
+    while True:
+        sp, sq = pv[kept].sum(), qv[kept].sum()
+        if sq <= 0 or sp <= 0:
+            return None
+        scale = sp / sq
+        n = kept.sum()
+        residuals = pv - scale * qv
+        tolerance = prec * (1 + scale) + scale * qv * (n * prec / sp + n * prec / sq)
+        ratio = np.where(kept, np.abs(residuals) / tolerance, 0.0)
+        if ratio.max() < 1:
+            return KeyFit(float(scale), tuple(lab for lab, k in zip(labels, kept) if not k),
+                          dict(zip(labels, residuals.tolist())))
+        kept[int(np.argmax(ratio))] = False
+        if (~kept).sum() > max_outliers:
+            return None

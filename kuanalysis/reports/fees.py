@@ -139,7 +139,8 @@ def check_parameters(*, balanskonto_kr, excelfil: str) -> None:
         in ``.xlsx``.
     """
     faults = []
-    if isinstance(balanskonto_kr, bool) or not isinstance(balanskonto_kr, int) or balanskonto_kr < 0:
+    whole = isinstance(balanskonto_kr, int) and not isinstance(balanskonto_kr, bool)
+    if not whole or balanskonto_kr < 0:
         faults.append(f"parametern balanskonto_kr ska vara hela kronor, minst 0, fick "
                       f"{balanskonto_kr!r}")
     if not (isinstance(excelfil, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.xlsx",

@@ -48,8 +48,8 @@ def check_code(kommun_kod, names: Mapping[str, str]) -> str:
         raise ParameterError(f"parametern kommun_kod ska vara fyra siffror som text, t.ex. "
                              f"\"{DEFAULT_KOMMUN}\" (med inledande nolla), fick {kommun_kod!r}")
     if kommun_kod not in names:
-        raise ParameterError(f"kommunkoden {kommun_kod} finns inte i förslaget; välj en av "
-                             f"{', '.join(sorted(names))}")
+        raise ParameterError(f"parametern kommun_kod: kommunkoden {kommun_kod} finns inte i "
+                             f"förslaget; välj en av {', '.join(sorted(names))}")
     return kommun_kod
 
 
@@ -111,7 +111,7 @@ def kommun_name(r: FeeReport, kommun_kod) -> str:
 
 
 def in_words(n: int) -> str:
-    """A count as Swedish prose writes it: words up to twenty (``13`` -> ``tretton``), then digits."""
+    """A count as Swedish prose writes it: words up to twenty (13 -> ``tretton``), then digits."""
     return _WORDS[n] if 0 <= n < len(_WORDS) else fmt.number(n)
 
 

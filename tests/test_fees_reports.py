@@ -554,3 +554,16 @@ def test_kommun_fees_marks_posts_not_invoiced():
     assert k.loc["Fakturerat totalt"].tolist() == [60, 57]
     with pytest.raises(ValueError, match="finns inte"):
         fees.kommun_fees(FEES, "0680")
+
+
+def test_a_check_that_could_not_run_is_said(report, monkeypatch):
+    from kuanalysis.checks import runner
+
+    def broken(table):
+        raise RuntimeError("trasig")
+
+    monkeypatch.setitem(runner.CHECKS, "fee_matrix", broken)
+    shown = fees.findings_list(report)
+    # no finding, and no silent zero: the box names the check and the error
+    assert cells(shown) == []
+    assert "Följande kontroller kunde inte köras" in shown and "RuntimeError: trasig" in shown

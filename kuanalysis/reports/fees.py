@@ -26,6 +26,7 @@ from ..fees.keys import key_groups, key_vs_population, population_frame
 from ..fees.matrix import kommun_codes, post_labels, total_row
 from ..fees.scenarios import BASE_SCENARIO, FEE_COLUMNS, Scenario, allocate_scenario, load_scenarios
 from . import charts, fmt, html
+from .findings import errors_html
 
 #: The printed 2016 tables the history compares with, by table id (in the ``historik`` folder).
 HISTORY_TABLES = ("pks-2016-social-valfard", "pks-2016-administration")
@@ -427,12 +428,15 @@ def findings_summary(r: FeeReport) -> html.Markup:
 
 
 def findings_list(r: FeeReport) -> html.Markup:
-    """Every finding in the proposal's table, its status marked."""
+    """Every finding in the proposal's table, its status marked; then, in a box, the checks
+    that could not run (nothing when all ran)."""
     frame, marks = findings_frame(r.findings, r.matrix)
-    return html.table(frame, id="avstamning", index=False, marks=marks,
-                      formats={"Tryckt": fmt.kr, "Beräknat": fmt.kr, "Skillnad": _signed_kr},
-                      caption="Varje iakttagelse i förslagets tabell, kronor "
-                              "(tomt = inget att jämföra med)")
+    return html.join([
+        html.table(frame, id="avstamning", index=False, marks=marks,
+                   formats={"Tryckt": fmt.kr, "Beräknat": fmt.kr, "Skillnad": _signed_kr},
+                   caption="Varje iakttagelse i förslagets tabell, kronor "
+                           "(tomt = inget att jämföra med)"),
+        errors_html(r.findings)])
 
 
 def key_groups_table(r: FeeReport) -> html.Markup:
@@ -522,8 +526,8 @@ def balance_table(r: FeeReport, balanskonto_kr: int) -> html.Markup:
 def balance_chart(r: FeeReport, balanskonto_kr: int):
     """The balance at each year's end, alternatives with the same path drawn as one line."""
     closing, _ = balance_overview(r.scenarios, start_kr=balanskonto_kr)
-    paths_ = group_identical_columns(closing)
-    return charts.lines(paths_.index, {c: paths_[c] / 1e6 for c in paths_.columns}, unit="mnkr",
+    shown = group_identical_columns(closing)
+    return charts.lines(shown.index, {c: shown[c] / 1e6 for c in shown.columns}, unit="mnkr",
                         decimals=0, title=f"Balanskontot vid årets slut {closing.index.min()}–"
                                           f"{closing.index.max()} (mnkr)")
 

@@ -46,11 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "render":
+        from .errors import InputError
         from .render import ParameterError, render
         try:
             return render(args.names, dict(args.parameter), jobs=args.jobs, out_dir=args.out,
                           generated_at=args.tidpunkt)
-        except ParameterError as e:
+        except (ParameterError, InputError) as e:  # InputError: e.g. from a variants function
             print(f"Fel: {e}", file=sys.stderr)
             return 2
     if args.command == "list":

@@ -1,4 +1,5 @@
-"""Tests of kuanalysis.fees: the printed 2025 fee matrix, its keys, the allocation."""
+"""Tests of kuanalysis.fees (keys, allocation, balance) and kuanalysis.checks.fee_matrix: the
+printed 2025 fee matrix, its keys, the allocation."""
 from __future__ import annotations
 
 import io as _io
@@ -11,8 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kuanalysis import fees
-from kuanalysis.table import Table
+from kuanalysis.checks.fee_matrix import check_fee_matrix, summa_composition
+from kuanalysis.data.table import Table
+from kuanalysis.fees.allocation import allocate_largest_remainder, allocate_many
+from kuanalysis.fees.balance import project_balance
+from kuanalysis.fees.keys import (common_keys, compare_with_population, implied_keys,
+                                  key_groups)
+from kuanalysis.fees.matrix import kommun_codes
+from kuanalysis.fees.scenarios import PostSpec, Scenario, default_matrix
 
 # The table as printed (source 000, lines 228-241), copied verbatim. Mullsjö prints 16
 # figures: its Miljösamverkan cell is blank (the other twelve already add up to the total).
@@ -97,10 +104,10 @@ def printed() -> Table:
 # Our transcription against the raw file
 # ---------------------------------------------------------------------------------------
 def test_raw_file_matches_the_print(printed):
-    raw = fees.default_matrix()
+    raw = default_matrix()
     a = raw.values.loc[printed.values.index, printed.values.columns]
     pd.testing.assert_frame_equal(a, printed.values, check_names=False)
-    assert fees.kommun_codes(raw) == CODES
+    assert kommun_codes(raw) == CODES
 
 
 # ---------------------------------------------------------------------------------------
@@ -119,30 +126,34 @@ def tiny() -> Table:
 
 
 def test_tiny_matrix_findings():
-    found = {(f.row, f.column, f.check): f for f in fees.check_fee_matrix(tiny())}
-    c = found[("Summa", "C", "summa_utan_post")]
+    found = {(f.row, f.column, f.rule): f for f in check_fee_matrix(tiny())}
+    c = found[("Summa", "C", "fee_not_summed")]
     assert (c.status, c.reported) == ("oklar", 15)
-    blank = found[("Y", "B", "saknad_cell")]
+    blank = found[("Y", "B", "fee_blank_cell")]
     assert (blank.status, blank.expected, blank.reported) == ("saknas", 30, None)
-    col = found[("Summa", "A", "kolumnsumma")]
+    col = found[("Summa", "A", "fee_column_total")]
     assert (col.reported, col.expected, col.difference, col.status) == (61, 60, 1, "avrundning")
-    row = found[("X", "Summa", "radsumma")]
+    row = found[("X", "Summa", "fee_row_total")]
     assert (row.reported, row.expected, row.difference, row.status) == (40, 30, 10, "avvikelse")
     # Y's Summa 50 = 20 + the implied 30: no row finding for Y, no column finding for B
-    assert ("Y", "Summa", "radsumma") not in found
-    assert ("Summa", "B", "kolumnsumma") not in found
+    assert ("Y", "Summa", "fee_row_total") not in found
+    assert ("Summa", "B", "fee_column_total") not in found
     assert all(f.source.startswith("test.csv:") for f in found.values())
+    # the check texts of the findings CSV (a contract) are those of before the rule ids
+    assert {(rule, f.check) for (_, _, rule), f in found.items()} == {
+        ("fee_not_summed", "summa_utan_post"), ("fee_blank_cell", "saknad_cell"),
+        ("fee_column_total", "kolumnsumma"), ("fee_row_total", "radsumma")}
 
 
 def test_blank_that_adds_up_means_outside_the_post():
     meta = fee_meta(["A"], {"X": "0001", "Y": "0002"})
     t = Table.from_rows(meta, {"X": [10, 10], "Y": [None, None], "Summa": [10, 10]})
-    assert [f for f in fees.check_fee_matrix(t) if f.check == "saknad_cell"] == []
+    assert [f for f in check_fee_matrix(t) if f.rule == "fee_blank_cell"] == []
 
 
 def test_explicit_tolerance_turns_rounding_into_a_break():
-    found = fees.check_fee_matrix(tiny(), tolerance_kr=0.5)
-    col = [f for f in found if f.check == "kolumnsumma" and f.column == "A"][0]
+    found = check_fee_matrix(tiny(), tolerance_kr=0.5)
+    col = [f for f in found if f.rule == "fee_column_total" and f.column == "A"][0]
     assert col.status == "avvikelse"
 
 
@@ -150,7 +161,7 @@ def test_explicit_tolerance_turns_rounding_into_a_break():
 # The printed proposal
 # ---------------------------------------------------------------------------------------
 def test_summa_leaves_out_three_posts(printed):
-    comp = fees.summa_composition(printed)
+    comp = summa_composition(printed)
     assert comp.excluded == [GRUND, "Arbete och delaktighet", "Yrkesresorna"]
     # By hand from the print, Summa − the 13 posts: +1 (Aneby, Eksjö, Gislaved, Jönköping),
     # −1 (Mullsjö, Nässjö, Vaggeryd, Vetlanda), −2 (Sävsjö): squares add up to 12. Leaving out
@@ -162,24 +173,24 @@ def test_summa_leaves_out_three_posts(printed):
 
 
 def test_printed_proposal_findings(printed):
-    found = fees.check_fee_matrix(printed)
-    by_check = {}
+    found = check_fee_matrix(printed)
+    by_rule = {}
     for f in found:
-        by_check.setdefault(f.check, []).append(f)
-    assert sorted(f.column for f in by_check["summa_utan_post"]) == sorted(
+        by_rule.setdefault(f.rule, []).append(f)
+    assert sorted(f.column for f in by_rule["fee_not_summed"]) == sorted(
         [GRUND, "Arbete och delaktighet", "Yrkesresorna"])
-    same = {(f.row, f.reported, f.expected) for f in by_check["samma_nyckel"]}
+    same = {(f.row, f.reported, f.expected) for f in by_rule["fee_same_key"]}
     assert same == {("Jönköping", 3_562_624, 3_562_623), ("Värnamo", 845_153, 845_154)}
     # Fritid by hand: 21 103 + 55 478 + 91 154 + 29 183 + 40 908 + 450 612 + 23 437
     # + 98 865 + 36 374 + 58 230 + 46 053 + 85 591 + 107 540 = 1 144 528 (printed 1 144 526)
-    fritid = [f for f in by_check["kolumnsumma"] if f.column == "Fritid"][0]
+    fritid = [f for f in by_rule["fee_column_total"] if f.column == "Fritid"][0]
     assert (fritid.expected, fritid.difference, fritid.status) == (1_144_528, -2, "avrundning")
-    assert "saknad_cell" not in by_check  # Mullsjö's blank Miljösamverkan = outside
+    assert "fee_blank_cell" not in by_rule  # Mullsjö's blank Miljösamverkan = outside
     assert all(f.status != "avvikelse" for f in found)
 
 
 def test_key_groups_of_the_print(printed):
-    groups = fees.key_groups(printed)
+    groups = key_groups(printed)
     assert groups == [
         [GRUND, "Arbete och delaktighet", "Barnahus", "Familjehemsresurs", MEDLEM, "Yrkesresorna"],
         ["Familjecentralsamordnare", "Digitalisering", "Skola", "Fjärrundervisning", "Fritid",
@@ -191,17 +202,17 @@ def test_key_groups_of_the_print(printed):
 
 def test_strict_half_krona_rule_splits_yrkesresorna(printed):
     # why the default tolerance is 1 kr: at 0.5 kr Jönköping's Yrkesresorna no longer fits
-    groups = fees.key_groups(printed, tolerance_kr=0.5)
-    assert ["Yrkesresorna"] not in fees.key_groups(printed)
+    groups = key_groups(printed, tolerance_kr=0.5)
+    assert ["Yrkesresorna"] not in key_groups(printed)
     assert any("Yrkesresorna" in g and GRUND not in g for g in groups)
 
 
 def test_each_post_reproduced_from_its_groups_common_key(printed):
-    keys = fees.common_keys(printed)
+    keys = common_keys(printed)
     totals = printed.values.loc["Summa"]
     for post in POSTS:
         weights = keys.loc[post].to_dict()
-        parts = fees.allocate_largest_remainder(int(totals[post]), weights)
+        parts = allocate_largest_remainder(int(totals[post]), weights)
         for name, code in CODES.items():
             cell = printed.values.at[name, post]
             if math.isnan(cell):
@@ -211,7 +222,7 @@ def test_each_post_reproduced_from_its_groups_common_key(printed):
 
 
 def test_implied_keys_are_cell_over_total(printed):
-    keys = fees.implied_keys(printed)
+    keys = implied_keys(printed)
     assert keys.at["Barnahus", "0604"] == pytest.approx(58_698 / 3_168_492)
     assert math.isnan(keys.at["Miljösamverkan", "0642"])
 
@@ -220,7 +231,7 @@ def test_compare_with_population_tiny():
     keys = pd.DataFrame({"0001": [0.25, 0.5], "0002": [0.75, 0.5]}, index=["A", "B"])
     pop = pd.DataFrame({"kommun_kod": ["0001", "0002"], "befolkning_2023_12_31": [100, 300],
                         "befolkning_2024_12_31": [200, 200]})
-    out = fees.compare_with_population(keys, pop)
+    out = compare_with_population(keys, pop)
     assert out.loc["A", "närmast"] == "2023-12-31"
     assert out.loc["A", "2024-12-31"] == pytest.approx(25.0)
     assert out.loc["B", "närmast"] == "2024-12-31"
@@ -228,7 +239,7 @@ def test_compare_with_population_tiny():
 
 
 def test_compare_with_population_of_the_print(printed):
-    out = fees.compare_with_population(fees.implied_keys(printed), population())
+    out = compare_with_population(implied_keys(printed), population())
     assert out.loc[GRUND, "närmast"] == "2023-12-31"
     assert out.loc[GRUND, "avvikelse_pe"] < 0.05
     assert out.loc["Skola", "närmast"] == "2022-12-31"
@@ -242,17 +253,17 @@ def test_compare_with_population_of_the_print(printed):
 # ---------------------------------------------------------------------------------------
 def test_equal_weights_tie_goes_to_lowest_code():
     # 10 / 3 = 3 1/3 each; the one krona left goes to 0604, whatever the mapping order
-    assert fees.allocate_largest_remainder(10, {"0686": 1, "0604": 1, "0617": 1}) == {
+    assert allocate_largest_remainder(10, {"0686": 1, "0604": 1, "0617": 1}) == {
         "0686": 3, "0604": 4, "0617": 3}
 
 
 def test_largest_remainders_win():
     # 7 x (1/2, 1/4, 1/4) = 3.5, 1.75, 1.75 -> 3, 1, 1 and 2 left for the two 0.75 remainders
-    assert fees.allocate_largest_remainder(7, {"a": 2, "b": 1, "c": 1}) == {"a": 3, "b": 2, "c": 2}
+    assert allocate_largest_remainder(7, {"a": 2, "b": 1, "c": 1}) == {"a": 3, "b": 2, "c": 2}
 
 
 def test_zero_and_outside_get_nothing():
-    out = fees.allocate_largest_remainder(5, {"a": 1, "b": 0, "c": float("nan"), "d": None})
+    out = allocate_largest_remainder(5, {"a": 1, "b": 0, "c": float("nan"), "d": None})
     assert out == {"a": 5, "b": 0, "c": 0, "d": 0}
 
 
@@ -261,13 +272,13 @@ def test_zero_and_outside_get_nothing():
 ])
 def test_bad_allocation_input_raises(total, weights):
     with pytest.raises(ValueError):
-        fees.allocate_largest_remainder(total, weights)
+        allocate_largest_remainder(total, weights)
 
 
 def test_allocate_many_matches_hand_results():
     totals = np.array([[10, 7], [0, 100]])
     weights = np.array([[1.0, 1.0, 1.0], [2.0, 1.0, 1.0]])
-    out = fees.allocate_many(totals, weights)
+    out = allocate_many(totals, weights)
     assert out.tolist() == [[[4, 3, 3], [3, 2, 2]], [[0, 0, 0], [50, 25, 25]]]
 
 
@@ -291,7 +302,7 @@ def allocation_case(draw):
 @given(allocation_case())
 def test_parts_add_up_and_stay_within_one_krona(case):
     total, weights = case
-    parts = fees.allocate_largest_remainder(total, weights)
+    parts = allocate_largest_remainder(total, weights)
     assert sum(parts.values()) == total
     wsum = sum(weights.values())
     for code, w in weights.items():
@@ -304,16 +315,16 @@ def test_parts_add_up_and_stay_within_one_krona(case):
 @given(allocation_case(), st.integers(2, 1000))
 def test_scaling_weights_and_reordering_change_nothing(case, k):
     total, weights = case
-    parts = fees.allocate_largest_remainder(total, weights)
-    assert fees.allocate_largest_remainder(total, {c: w * k for c, w in weights.items()}) == parts
+    parts = allocate_largest_remainder(total, weights)
+    assert allocate_largest_remainder(total, {c: w * k for c, w in weights.items()}) == parts
     reordered = dict(reversed(list(weights.items())))
-    assert fees.allocate_largest_remainder(total, reordered) == parts
+    assert allocate_largest_remainder(total, reordered) == parts
 
 
 @settings(max_examples=100, deadline=None)
 @given(codes_st, st.integers(0, 1000))
 def test_ties_go_by_ascending_code(codes, total):
-    parts = fees.allocate_largest_remainder(total, {c: 1 for c in codes})
+    parts = allocate_largest_remainder(total, {c: 1 for c in codes})
     base, extra = divmod(total, len(codes))
     winners = sorted(codes)[:extra]
     assert parts == {c: base + (c in winners) for c in codes}
@@ -323,12 +334,12 @@ def test_allocate_many_agrees_with_exact_version_and_adds_up():
     rng = np.random.default_rng(2025)
     weights = rng.random((16, 13))  # random floats: no ties
     totals = rng.integers(0, 10_000_000, size=(50, 16))
-    out = fees.allocate_many(totals, weights)
+    out = allocate_many(totals, weights)
     assert (out.sum(axis=-1) == totals).all()
     codes = [f"{i:04d}" for i in range(13)]
     for s in range(0, 50, 7):
         for p in range(16):
-            exact = fees.allocate_largest_remainder(
+            exact = allocate_largest_remainder(
                 int(totals[s, p]), dict(zip(codes, weights[p].tolist())))
             assert out[s, p].tolist() == [exact[c] for c in codes]
 
@@ -336,17 +347,17 @@ def test_allocate_many_agrees_with_exact_version_and_adds_up():
 # ---------------------------------------------------------------------------------------
 # Balance account
 # ---------------------------------------------------------------------------------------
-def _scenario(from_balance_total: int) -> fees.Scenario:
-    spec = fees.PostSpec(post="Grund", total=from_balance_total, key="implied_2025",
+def _scenario(from_balance_total: int) -> Scenario:
+    spec = PostSpec(post="Grund", total=from_balance_total, key="implied_2025",
                          invoiced=False, participants=None, from_balance=True, line=1)
-    other = fees.PostSpec(post="Övrigt", total=5_000_000, key="implied_2025", invoiced=False,
+    other = PostSpec(post="Övrigt", total=5_000_000, key="implied_2025", invoiced=False,
                           participants=None, from_balance=False, line=2)
-    return fees.Scenario(name="t", path="t.yaml", description="",
+    return Scenario(name="t", path="t.yaml", description="",
                          posts={"Grund": spec, "Övrigt": other})
 
 
 def test_balance_runs_out_in_2026_when_9_mnkr_are_taken():
-    frame, year = fees.project_balance(_scenario(9_000_000), years=range(2025, 2028))
+    frame, year = project_balance(_scenario(9_000_000), years=range(2025, 2028))
     # 20,5 − 10 (psykisk hälsa) − 9 = 1,5 mnkr; 2026: 1,5 − 9 = −7,5 mnkr
     assert frame["utgående_kr"].tolist() == [1_500_000, -7_500_000, -16_500_000]
     assert frame["ingående_kr"].tolist() == [20_500_000, 1_500_000, -7_500_000]
@@ -354,7 +365,7 @@ def test_balance_runs_out_in_2026_when_9_mnkr_are_taken():
 
 
 def test_balance_without_withdrawals_lasts():
-    frame, year = fees.project_balance(_scenario(0), start_kr=1_000, payouts={2026: 1_000},
+    frame, year = project_balance(_scenario(0), start_kr=1_000, payouts={2026: 1_000},
                                        years=range(2025, 2028))
     assert frame["utgående_kr"].tolist() == [1_000, 0, 0]
     assert year is None

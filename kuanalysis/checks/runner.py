@@ -73,11 +73,10 @@ def run(tables: dict[str, Table], *, continuity: Iterable[Spec] = (),
     population = next((t for t in every.values() if t.kind == "population"), None)
     own: list[Finding] = []
     for tid, t in tables.items():
-        if t.kind == "fee_matrix":  # which posts follow a population date needs the population
-            own += attempt(t.document, tid, t.kind,
-                           lambda t=t: check_fee_matrix(t, population=population))
-        elif t.kind in CHECKS:
-            own += attempt(t.document, tid, t.kind, lambda t=t: CHECKS[t.kind](t))
+        if t.kind in CHECKS:
+            # which posts of a fee matrix follow a population date needs the population
+            extra = {"population": population} if t.kind == "fee_matrix" else {}
+            own += attempt(t.document, tid, t.kind, lambda t=t, e=extra: CHECKS[t.kind](t, **e))
         if t.kind == "claims":
             own += attempt(t.document, tid, "claims", lambda t=t: check_claims(t, every))
         own += attempt(t.document, tid, "ambiguities", lambda t=t: check_ambiguities(t))

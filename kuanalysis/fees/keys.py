@@ -200,13 +200,16 @@ class KeyFit:
     residuals: dict
 
 
-def fit_key(p: pd.Series, q: pd.Series, max_outliers: int = 1) -> KeyFit | None:
+def fit_key(p: pd.Series, q: pd.Series, max_outliers: int | None = None) -> KeyFit | None:
     """Whether the amounts ``p`` follow the key of the amounts ``q``, but for a few cells.
 
     The scale is fitted on the municipalities that agree (not taken from the printed totals,
     which a wrong cell moves too); a municipality whose amount is off ``scale × q`` by more
     than the rounding of both amounts and of the fitted scale explains is an outlier, the
     worst first, refitting after each.
+
+    ``max_outliers`` defaults to one when at least six municipalities take part (five or more
+    must then agree), else none: with few municipalities any two of them fit some scale.
 
     Returns
     -------
@@ -219,6 +222,8 @@ def fit_key(p: pd.Series, q: pd.Series, max_outliers: int = 1) -> KeyFit | None:
         return None
     present = ~np.isnan(pv)
     pv, qv, labels = pv[present], qv[present], [r for r, x in zip(p.index, present) if x]
+    if max_outliers is None:
+        max_outliers = 1 if len(pv) >= 6 else 0
     kept = np.ones(len(pv), dtype=bool)
     prec = CELL_PRECISION_KR
     while True:

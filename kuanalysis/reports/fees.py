@@ -113,8 +113,10 @@ class FeeReport:
 
     @cached_property
     def findings(self) -> checks.Findings:
-        """The findings of every rule on the printed proposal (:func:`kuanalysis.checks.run`)."""
-        return checks.run({self.matrix.id: self.matrix})
+        """The findings of every rule on the printed proposal (:func:`kuanalysis.checks.run`);
+        the population tells which posts follow a population date."""
+        others = {self.population.id: self.population} if isinstance(self.population, Table) else None
+        return checks.run({self.matrix.id: self.matrix}, others=others)
 
     @property
     def inputs(self) -> list:

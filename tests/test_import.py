@@ -249,11 +249,34 @@ def test_every_bad_figure_is_reported_at_once_with_row_and_column_letter(project
                         "datum eller klockslag i Excel (2026-01-02), inget tal; ge cellen "
                         "talformat och skriv talet igen")
     assert lines[2].startswith('export.xlsx rad 7, kolumn B "Ingående balans 2026": "?200" är '
-                               "inget tal; ett frågetecken före siffrorna är oftast ett minustecken")
+                               "inget tal; ett frågetecken före siffrorna är oftast ett "
+                               "minustecken")
     assert lines[3] == ('export.xlsx rad 8, kolumn F "Utfall förbrukning nettokostnad '
                         '2026-04-30": cellen F8 är ett sanningsvärde i Excel (SANT), inget tal; '
                         "skriv talet i cellen")
     assert len(lines) == 4
+    assert _tree(project / "data" / "raw") == before
+
+
+def test_a_table_that_does_not_load_back_is_removed(project, tmp_path, capsys, monkeypatch):
+    from kuanalysis.data import importer
+    from kuanalysis.errors import DataError
+
+    real_load = importer.load_table
+
+    def load_fails(path):
+        if path.name == f"{NEW}.csv":
+            raise DataError(f"{path.name} rad 2: påhittat fel")
+        return real_load(path)
+
+    monkeypatch.setattr(importer, "load_table", load_fails)
+    before = _tree(project / "data" / "raw")
+    code, out, err = _import(capsys, _export(tmp_path / "export.xlsx"), "--like", LIKE,
+                             "--table", NEW, "--period", PERIOD)
+    assert (code, out) == (2, "")
+    assert err == (f"Fel: {NEW}: den skrivna tabellen gick inte att läsa tillbaka, så inget har "
+                   f"sparats:\n{NEW}.csv rad 2: påhittat fel\n")
+    assert not (project / "data" / "raw" / "006-delar-2026-t1").exists()
     assert _tree(project / "data" / "raw") == before
 
 
@@ -327,7 +350,7 @@ def test_a_row_whose_role_cannot_be_known_is_refused_even_when_confirmed(project
     assert code == 2
     assert err == ('Fel: export.xlsx rad 7: ny rad "Ackumulerat överskott" (finns inte i '
                    f"{LIKE}); vilken sorts rad det är går inte att avgöra av platsen (raden "
-                   "närmast är total): lägg till raden i en handskriven beskrivningsfil\n")
+                   "bredvid har rollen total): lägg till raden i en handskriven beskrivningsfil\n")
 
 
 def test_a_new_column_is_refused_even_when_confirmed(project, tmp_path, capsys):

@@ -140,12 +140,13 @@ def _check_arguments(source: Path, like: str, table: str, period: str, folder: s
     elif source.resolve().is_relative_to(raw.resolve()):
         errors.append(f"{source.name}: lägg exportfilen utanför data/raw (där räknas varje "
                       f"xlsx- och csv-fil som en tabell)")
+    existing = _named(raw, table)
     if not TABLE_NAME.match(table):
         errors.append(f'--table "{table}": ett tabellnamn har bara små bokstäver a–z, siffror '
                       f"och bindestreck, t.ex. delar-2025-t1-4-1")
-    elif _named(raw, table):
+    elif existing:
         errors.append(f"tabellen {table} finns redan ("
-                      + ", ".join(paths.relative(p) for p in _named(raw, table))
+                      + ", ".join(paths.relative(p) for p in existing)
                       + "); import skriver aldrig över något, välj ett annat namn med --table")
     if not PERIOD.match(period):
         errors.append(f'--period "{period}": väntade ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD, '
@@ -295,18 +296,16 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
             continue
         if label:
             first_line[label] = line
-        if i in same_r:
-            old = model["rows"][same_r[i]]
+        if i in paired:
+            old = model["rows"][paired[i]]
             r = {**old, "label": label or old["label"]}
             if _bracketed(old["label"]) and not _bracketed(r["label"]):
                 r.pop("note", None)  # "the print has no label" no longer holds
-        elif i in renamed_r:
-            old = model["rows"][renamed_r[i]]
-            r = {**old, "label": label}
-            renames[old["label"]] = label
-            changes.append(f'{where(line)}: raden "{label}" står där {like} har "{old["label"]}"; '
-                           f"tas med som samma rad ({old['role']})")
-            confirmed.append(f"raden ”{old['label']}” heter nu ”{label}”")
+            if i in renamed_r:
+                renames[old["label"]] = label
+                changes.append(f'{where(line)}: raden "{label}" står där {like} har '
+                               f'"{old["label"]}"; tas med som samma rad ({old["role"]})')
+                confirmed.append(f"raden ”{old['label']}” heter nu ”{label}”")
         elif not label:
             errors.append(f"{where(line)}: radrubriken är tom")
             continue
@@ -315,12 +314,13 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
             new = f'{where(line)}: ny rad "{label}" (finns inte i {like})'
             if role in kind.needs_code:
                 refused.append(f"{new}; en ny rad med rollen {role} behöver en kommunkod, som "
-                               f"inte står i filen: lägg till raden i en handskriven beskrivningsfil")
+                               f"inte står i filen: lägg till raden i en handskriven "
+                               f"beskrivningsfil")
                 continue
             if role is None or role in NOT_BY_POSITION or role in kind.role_needs:
+                beside = f"raden bredvid har rollen {role}" if role else "ingen känd rad bredvid"
                 refused.append(f"{new}; vilken sorts rad det är går inte att avgöra av platsen "
-                               f"(raden närmast är {role or 'ingen'}): lägg till raden i en "
-                               f"handskriven beskrivningsfil")
+                               f"({beside}): lägg till raden i en handskriven beskrivningsfil")
                 continue
             r = {"label": label, "role": role}
             changes.append(f"{new}; tas med som {role}")
@@ -396,11 +396,12 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
                      + "; ".join(f"rad {line}: ”{text}”" for line, text in notes_below))
     label_column = printed(head[0]) or (model["label_column"] if _bracketed(
         model["label_column"]) else "[rad]")
+    heading = (" ".join(printed(plain(c)) for c in title[-1] if c.strip()) if title
+               else model["heading"])
     fields = {
         **model, "table": table, "period": period, "label_column": label_column,
-        "heading": " ".join(printed(plain(c)) for c in title[-1] if c.strip()) if title
-        else model["heading"],
-        "columns": [c for _, c in kept_cols], "rows": [r for _, _, r in kept_rows], "notes": notes,
+        "heading": heading, "columns": [c for _, c in kept_cols],
+        "rows": [r for _, _, r in kept_rows], "notes": notes,
     }
     if document is not None:
         fields["document"] = document
@@ -413,8 +414,8 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
     written = []
     try:
         target.mkdir(exist_ok=True)
-        for path, text in ((csv_path, table_text([label_column] + [c["label"] for _, c in kept_cols],
-                                                  csv_rows)),
+        header = [label_column] + [c["label"] for _, c in kept_cols]
+        for path, text in ((csv_path, table_text(header, csv_rows)),
                            (yaml_path, sidecar_text(meta))):
             with open(path, "x", encoding="utf-8", newline="") as f:  # "x": never overwrite
                 written.append(path)

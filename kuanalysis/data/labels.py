@@ -54,8 +54,9 @@ def match_labels(found: list[str], known: list[str]) -> tuple[dict[int, int], di
     """Pair labels of a new file (``found``) with the labels of the table it is laid out like.
 
     Pairs are made by equal printed text first, then by :func:`label_key`, each label used
-    once, in order; a label that is only a year or date ("2016") pairs only by equal text. A blank found label pairs with the only unpaired bracketed known label
-    (``[Summa]``: the print has no label there). Then, between two paired neighbours, one
+    once, in order; a label that is only a year or date ("2016") pairs only by equal text.
+    A blank found label pairs with the only unpaired bracketed known label (``[Summa]``: the
+    print has no label there). Then, between two paired neighbours, one
     unpaired found label with one unpaired known label is taken as a renamed label.
 
     Returns

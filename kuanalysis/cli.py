@@ -1,4 +1,4 @@
-"""Command line: ``kuanalysis render|list|data|check|fees``.
+"""Command line: ``kuanalysis render|list|data|check|fees|import``.
 
 The commands and their outputs are contracts other tools read: extend, never rename.
 """
@@ -40,6 +40,21 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fees", help="fördela avgifterna 2025 enligt ett eller flera scenarier")
     f.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
     f.add_argument("--out", default=None, metavar="FIL")
+
+    i = sub.add_parser("import", help="läs en export (xlsx/csv) uppställd som en befintlig tabell "
+                       "och skriv den som ny tabell i data/raw")
+    i.add_argument("file", metavar="FIL", help="exportfilen (.xlsx eller .csv)")
+    i.add_argument("--like", required=True, metavar="TABELL",
+                   help="tabellen i data/raw som filen är uppställd som")
+    i.add_argument("--table", required=True, metavar="NY", help="den nya tabellens namn")
+    i.add_argument("--period", required=True, metavar="START/SLUT",
+                   help="perioden som ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD")
+    i.add_argument("--document", default=None, metavar="TEXT",
+                   help="källdokumentet (standard: TABELLs)")
+    i.add_argument("--mapp", default=None, metavar="NAMN",
+                   help="mappen i data/raw (standard: periodens mapp eller en ny)")
+    i.add_argument("--bekrafta", action="store_true",
+                   help="ta med nya, omdöpta och saknade rader och saknade kolumner som listats")
     return p
 
 
@@ -67,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "fees":
         from .fees.cli import cli_fees
         return cli_fees(args.scenarios, args.out)
+    if args.command == "import":
+        from .data.importer import cli_import
+        return cli_import(args.file, like=args.like, table=args.table, period=args.period,
+                          document=args.document, folder=args.mapp, confirm=args.bekrafta)
     return 2
 
 

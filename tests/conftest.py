@@ -46,3 +46,18 @@ def rendered(tmp_path_factory):
     proc = run_cli("render", "--out", str(out), "--tidpunkt", FIXED_TIME)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
+
+
+def store_formula_value(path: Path, formula: str, value: str) -> None:
+    """Give an xlsx formula the value Excel would store with it (openpyxl stores none)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts:
+            if info.filename.startswith("xl/worksheets/"):
+                empty = f"<f>{formula}</f><v />".encode()
+                assert empty in data, f"formeln {formula} finns inte i {info.filename}"
+                data = data.replace(empty, f"<f>{formula}</f><v>{value}</v>".encode())
+            z.writestr(info, data)

@@ -168,13 +168,16 @@ def _xlsx_case(project: Path, stem: str, rows: list[list], merge: str | None = N
                                           encoding="utf-8")
 
 
-def test_xlsx_merged_header_cells_are_refused(project, capsys):
+def test_xlsx_merged_header_cell_belongs_to_its_top_left_cell(project, capsys):
+    # "Grundavgift" merged over B1:C1 is column B's heading; C1 is a column without heading.
     _xlsx_case(project, "sammanslagen", [
         ["Kommun", "Grundavgift", None, "Summa"],
         ["Aneby", 1000, 2500, 3500], ["Eksjö", 2000, 1500, 3500], ["Summa", 3000, 4000, 7000],
     ], merge="B1:C1")
     err = _run_refused(project, capsys)
-    assert 'sammanslagen.xlsx blad "Blad1", celler B1:C1: sammanslagna celler' in err
+    assert err.splitlines()[1:] == [
+        'sammanslagen.xlsx rad 1: kolumnen "Barnahus" saknas',
+        'sammanslagen.xlsx rad 1: okänd kolumn "" (finns inte i beskrivningsfilen)']
 
 
 def test_xlsx_text_in_number_cell_is_refused(project, capsys):

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import store_formula_value
 from kuanalysis import paths
 from kuanalysis.data import DataError, load_all, load_folder, load_table
 from kuanalysis.data.numbers import half_unit, parse_number
@@ -164,6 +165,105 @@ def test_xlsx_with_numeric_cells(tmp_path):
     assert t.values.loc["Eksjö", "Grundavgift"] == -2000.0
     assert math.isnan(t.values.loc["Eksjö", "Barnahus"])
     assert t.source_rows == {"Aneby": 2, "Eksjö": 3, "Summa": 4}
+
+
+def _avgifter_xlsx(folder: Path, rows, merges=(), formats=None) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Blad1"
+    for row in rows:
+        ws.append(row)
+    for m in merges:
+        ws.merge_cells(m)
+    for ref, fmt in (formats or {}).items():
+        ws[ref].number_format = fmt
+    wb.save(folder / "avgifter.xlsx")
+    shutil.copy(GOOD / "avgifter.yaml", folder / "avgifter.yaml")
+    return folder / "avgifter.xlsx"
+
+
+def test_xlsx_blank_trailing_cells_number_formats_formulas_and_merged_cells(tmp_path):
+    path = _avgifter_xlsx(tmp_path, [
+        ["Kommun", "Grundavgift", "Barnahus", "Summa"],
+        ["Aneby", 1000, "=0.1*12", 1001.2],   # the formula's stored value: 1.2000000000000002
+        ["Eksjö", 2000],                       # openpyxl gives no cells after the last value
+        ["Summa", 3000, None, 3001.2],         # B4:C4 merged: the value is B4's, C4 is blank
+    ], merges=["B4:C4"], formats={"B2": "#,##0", "D2": "#,##0.00", "B3": "0%"})
+    store_formula_value(path, "0.1*12", "1.2000000000000002")
+    t = load_table(path)
+    assert t.text.loc["Aneby"].tolist() == ["1 000", "1,2", "1 001,2"]
+    assert t.text.loc["Eksjö"].tolist() == ["2 000", "", ""]  # blank, never 0
+    assert t.text.loc["Summa"].tolist() == ["3 000", "", "3 001,2"]
+    assert t.values.loc["Aneby"].tolist() == [1000.0, 1.2, 1001.2]
+    assert math.isnan(t.values.loc["Eksjö", "Barnahus"])
+    assert math.isnan(t.values.loc["Summa", "Barnahus"])
+
+
+def test_xlsx_formula_without_stored_value_is_an_error_naming_the_cell(tmp_path):
+    path = _avgifter_xlsx(tmp_path, [
+        ["Kommun", "Grundavgift", "Barnahus", "Summa"],
+        ["Aneby", 1000, 2500, "=B2+C2"], ["Eksjö", 2000, 1500, 3500], ["Summa", 3000, 4000, 7500],
+    ])
+    with pytest.raises(DataError) as info:
+        load_table(path)
+    assert info.value.errors == [
+        'avgifter.xlsx blad "Blad1", cell D2: formeln =B2+C2 har inget sparat värde; öppna '
+        "filen i Excel och spara den, så sparas formlernas värden"]
+
+
+def test_xlsx_date_or_truth_value_in_a_figure_cell_is_an_error_naming_the_cell(tmp_path):
+    import datetime as dt
+
+    path = _avgifter_xlsx(tmp_path, [
+        ["Kommun", "Grundavgift", "Barnahus", "Summa"],
+        ["Aneby", 1000, dt.date(2024, 1, 2), 3500], ["Eksjö", 2000, 1500, False],
+        ["Summa", 3000, 4000, 7500],
+    ])
+    with pytest.raises(DataError) as info:
+        load_table(path)
+    assert info.value.errors == [
+        'avgifter.xlsx rad 2, kolumn "Barnahus": cellen C2 är ett datum eller klockslag i Excel '
+        "(2024-01-02), inget tal; ge cellen talformat och skriv talet igen",
+        'avgifter.xlsx rad 3, kolumn "Summa": cellen D3 är ett sanningsvärde i Excel (FALSKT), '
+        "inget tal; skriv talet i cellen"]
+
+
+def test_xlsx_year_headings_stored_as_numbers_read_as_printed(tmp_path):
+    import openpyxl
+
+    raw = Path(__file__).resolve().parent.parent / "data" / "raw" / "002-pks-2016"
+    lines = (raw / "pks-2016-administration.csv").read_text(encoding="utf-8").splitlines()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Kommun", 2016, 2018])  # Excel keeps a typed year as a number
+    for line in lines[1:]:
+        label, *figures = line.split(",")
+        ws.append([label] + [int(f.replace(" ", "")) for f in figures])
+    wb.save(tmp_path / "pks-2016-administration.xlsx")
+    shutil.copy(raw / "pks-2016-administration.yaml", tmp_path)
+    t = load_table(tmp_path / "pks-2016-administration.xlsx")
+    assert list(t.values.columns) == ["2016", "2018"]
+    assert t.text.loc["Summa"].tolist() == ["1 730", "6 100"]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_header_below_title_rows_is_one_message(tmp_path, suffix):
+    rows = [["Avgifter 2025"], [], ["Kommun", "Grundavgift", "Barnahus", "Summa"],
+            ["Aneby", "1 000", "2 500", "3 500"], ["Eksjö", "2 000", "1 500", "3 500"],
+            ["Summa", "3 000", "4 000", "7 000"]]
+    if suffix == "xlsx":
+        path = _avgifter_xlsx(tmp_path, rows)
+    else:
+        path = tmp_path / "avgifter.csv"
+        path.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n",
+                        encoding="utf-8")
+        shutil.copy(GOOD / "avgifter.yaml", tmp_path / "avgifter.yaml")
+    with pytest.raises(DataError) as info:
+        load_table(path)
+    assert info.value.errors == [f"avgifter.{suffix}: rubrikraden står på rad 3; ta bort "
+                                 f"raderna ovanför eller använd kuanalysis import"]
 
 
 # -- folders, tidy, cli ----------------------------------------------------------------------

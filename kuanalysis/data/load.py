@@ -17,8 +17,9 @@ from .. import paths
 from ..errors import DataError
 from ..provenance import source
 from . import kinds as schema
+from .labels import find_header
 from .numbers import _SEP, _where, parse_number
-from .read import _read_csv_rows, _read_sidecar, _read_xlsx_rows
+from .read import NotAFigure, _read_csv_rows, _read_sidecar, _read_xlsx_rows, pad_rows, plain
 from .sidecar import _check_code, _check_meta
 from .table import Table
 
@@ -105,11 +106,26 @@ def load_table(path: str | os.PathLike) -> Table:
         c.get("label") for c in columns if isinstance(c, dict)]
     try:
         if path.suffix.lower() == ".xlsx":
-            records = _read_xlsx_rows(path)
+            _, records = _read_xlsx_rows(path)
+            # an xlsx row ends at its last non-blank cell: blank cells up to the header's width
+            records = records[:1] + pad_rows(records[1:], len(records[0][1]))
+            # headings, labels and text columns read as text: a year heading 2016 is "2016"
+            header = [plain(c) for c in records[0][1]]
+            text_cols = {c.get("label") for c in columns
+                         if isinstance(c, dict) and c.get("role") == "text"}
+            as_text = {0} | {i for i, h in enumerate(header) if h in text_cols}
+            records = [(records[0][0], header)] + [
+                (line, [plain(c) if i in as_text else c for i, c in enumerate(cells)])
+                for line, cells in records[1:]]
         else:
             records = _read_csv_rows(path, expected_header)
     except DataError as e:  # unreadable file: still report the sidecar's faults with it
         raise DataError(errors + e.errors) from None
+    header_at = find_header([[plain(c) for c in cells] for _, cells in records], expected_header)
+    if header_at:  # title rows above the header: one message instead of one per row
+        raise DataError(errors + [
+            f"{name}: rubrikraden står på rad {records[header_at][0]}; ta bort raderna ovanför "
+            f"eller använd kuanalysis import"])
     errors += _check_layout(meta, records, name)
 
     header = records[0][1]
@@ -138,6 +154,10 @@ def load_table(path: str | os.PathLike) -> Table:
                         errors.append(f'{_where(name, line, col)}: kommunkoden {cell} skiljer '
                                       f"sig från beskrivningsfilens "
                                       f'{row_meta[label]["kommun_kod"]}')
+                continue
+            if isinstance(cell, NotAFigure):  # a date or truth value in an xlsx figure cell
+                errors.append(f"{_where(name, line, col)}: {cell.problem}")
+                row_values.append(np.nan)
                 continue
             if cell.strip(_SEP) == "":
                 row_values.append(np.nan)  # blank stays blank

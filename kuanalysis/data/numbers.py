@@ -31,11 +31,13 @@ def shown_text(text: str, limit: int = 60) -> str:
     return visible if len(visible) <= limit else visible[: limit - 3] + "..."
 
 
-def _where(file, row, column) -> str:
+def _where(file, row, column, letter: str | None = None) -> str:
     parts = [str(file)]
     if row is not None:
         parts.append(f"rad {row}")
-    if column is not None:
+    if letter is not None:
+        parts.append(f"kolumn {letter}" + (f' "{column}"' if column is not None else ""))
+    elif column is not None:
         parts.append(f'kolumn "{column}"')
     return parts[0] + (" " + ", ".join(parts[1:]) if len(parts) > 1 else "")
 
@@ -67,7 +69,7 @@ def _hint(text: str) -> str:
 
 
 def parse_number(text: str, *, file: str, row: int | None, column: str | None,
-                 unit: str | None = None) -> float:
+                 unit: str | None = None, letter: str | None = None) -> float:
     """Parse one printed Swedish figure strictly.
 
     Parameters
@@ -84,6 +86,8 @@ def parse_number(text: str, *, file: str, row: int | None, column: str | None,
     unit : str, optional
         The cell's unit (row unit or table unit). A suffix (kr, tkr, mnkr, %) must equal it.
         ``None`` accepts any suffix.
+    letter : str, optional
+        The spreadsheet column letter, shown before the column label (``kolumn C "..."``).
 
     Returns
     -------
@@ -96,7 +100,7 @@ def parse_number(text: str, *, file: str, row: int | None, column: str | None,
         If the text is not such a figure or its suffix disagrees with ``unit``. The message
         names file, row, column and the text found (and the likely cause when it can tell).
     """
-    where = _where(file, row, column)
+    where = _where(file, row, column, letter)
     stripped = text.strip(_SEP) if isinstance(text, str) else text
     if not isinstance(stripped, str) or stripped == "":
         raise DataError(f'{where}: tom cell är inget tal {_EXAMPLE}')

@@ -4,6 +4,7 @@ sidecar YAML beside it. Nothing is parsed as a number here (see :mod:`.numbers`)
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io as _io
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import numpy as np
 
 from .. import yamlfile
 from ..errors import DataError
+from .labels import header_score
+
 
 def _decode(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM) if it decodes strictly, else cp1252, else an error."""
@@ -29,7 +32,12 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _read_csv_rows(path: Path, expected_header: list[str] | None) -> list[tuple[int, list[str]]]:
-    """(line number, cells) of every record, header first; delimiter "," or ";" sniffed."""
+    """(line number, cells) of every record, header first; delimiter "," or ";" sniffed.
+
+    The delimiter is the one in the first non-blank line. When that line has both or neither
+    (a title line above the header), both are tried and the one whose rows hold
+    ``expected_header`` best is taken.
+    """
     text = _decode(path.read_bytes(), path.name)
     if text.strip() == "":
         raise DataError(f"{path.name}: filen är tom (väntade en rubrikrad och tabellens rader)")
@@ -52,59 +60,169 @@ def _read_csv_rows(path: Path, expected_header: list[str] | None) -> list[tuple[
             out.pop()
         return out
 
-    header_line = text.splitlines()[0]
-    candidates = [d for d in (",", ";") if d in header_line] or [","]
+    first_line = next(line for line in text.splitlines() if line.strip())
+    candidates = [d for d in (",", ";") if d in first_line]
+    if len(candidates) != 1:
+        candidates = [d for d in (",", ";") if d in text] or [","]
     if len(candidates) == 1:
         return parse(candidates[0])
-    # Both occur in the header: take the one that yields the sidecar's header.
-    parsed = {d: parse(d) for d in candidates}
-    for d, rows in parsed.items():
-        if expected_header is not None and rows and rows[0][1] == expected_header:
-            return rows
+    parsed, failed = {}, []
+    for d in candidates:
+        try:
+            parsed[d] = parse(d)
+        except DataError as e:
+            failed.append(e)
+    if not parsed:
+        raise failed[0]
+    if expected_header is not None:
+        for rows in parsed.values():
+            if rows and rows[0][1] == expected_header:
+                return rows
+        score = {d: max(header_score(cells, expected_header) for _, cells in rows)
+                 for d, rows in parsed.items()}
+        best = max(score.values())
+        if best > 0 and list(score.values()).count(best) == 1:
+            return next(parsed[d] for d in parsed if score[d] == best)
     return max(parsed.values(), key=lambda rows: len(rows[0][1]))
 
 
-def _cell_text(value) -> str:
-    """An xlsx cell as text: numbers written the Swedish way so they parse like CSV text."""
+class NotAFigure(str):
+    """The text of an xlsx cell that holds a date or a truth value, and why it is no figure.
+
+    It is text where text is wanted (a label, a text column); in a figure column the reader
+    reports :attr:`problem`, which names the cell.
+    """
+
+    problem: str
+
+    def __new__(cls, text: str, problem: str):
+        self = super().__new__(cls, text)
+        self.problem = problem
+        return self
+
+
+class Number(str):
+    """The text of a numeric xlsx cell, written the Swedish way ("2 016", "1,2") so that it
+    parses like CSV text; :attr:`plain` is the number without thousands separator ("2016"),
+    as Excel shows it in a cell of format General: the text of a heading, row label or text
+    column (a year heading, a municipality code)."""
+
+    plain: str
+
+    def __new__(cls, text: str, plain: str):
+        self = super().__new__(cls, text)
+        self.plain = plain
+        return self
+
+
+def plain(cell: str) -> str:
+    """A cell as text to be read as text: a :class:`Number` without thousands separator."""
+    return cell.plain if isinstance(cell, Number) else cell
+
+
+def _swedish(value: int | float) -> str:
+    """A number written the Swedish way: thousands separated by a space, decimal comma.
+
+    Integers stay integers; a float is written with at most 15 significant digits, as Excel
+    shows it, so a stored 1.2000000000000002 reads "1,2".
+    """
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            return str(value)
+        if value.is_integer() and abs(value) < 1e15:
+            value = int(value)
+    if isinstance(value, int):
+        s = str(value)
+    else:
+        s = np.format_float_positional(float(f"{value:.15g}"), trim="-")
+    whole, _, frac = s.lstrip("-").partition(".")
+    sign, frac = ("-" if s.startswith("-") else ""), ("," + frac if frac else "")
+    return Number(sign + f"{int(whole):,}".replace(",", " ") + frac, sign + whole + frac)
+
+
+def _cell_text(value, ref: str = "") -> str:
+    """An xlsx cell as text: numbers written the Swedish way so they parse like CSV text.
+
+    The number format of the cell (``#,##0``, ``0.0``, ``0%``) plays no part: the number
+    the cell holds is written. A date or truth value gives a :class:`NotAFigure`.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
-        return str(value)
+        shown = "SANT" if value else "FALSKT"
+        return NotAFigure(shown, f"cellen {ref} är ett sanningsvärde i Excel ({shown}), inget "
+                                 f"tal; skriv talet i cellen")
+    if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+            value = value.date()
+        shown = str(value) if isinstance(value, dt.timedelta) else value.isoformat()
+        return NotAFigure(shown, f"cellen {ref} är ett datum eller klockslag i Excel ({shown}), "
+                                 f"inget tal; ge cellen talformat och skriv talet igen")
     if isinstance(value, (int, float)):
-        if isinstance(value, float) and not np.isfinite(value):
-            return str(value)
-        s = np.format_float_positional(float(value), trim="-")
-        whole, _, frac = s.lstrip("-").partition(".")
-        whole = f"{int(whole):,}".replace(",", " ")
-        return ("-" if s.startswith("-") else "") + whole + ("," + frac if frac else "")
+        return _swedish(value)
     return str(value)
 
 
-def _read_xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """(sheet row number, cells as text) of the first sheet; merged cells are an error."""
+def _read_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list[str]]]]:
+    """The first sheet's name and (sheet row number, cells as text) of its rows.
+
+    Trailing blank cells of a row and blank rows at the end are dropped (see
+    :func:`pad_rows`). Merged cells: the merged range's value belongs to its top-left cell
+    (openpyxl's reading, as Excel shows it); every other cell of the range reads blank. So a
+    heading merged over ``B1:C1`` is column B's, and a row label merged over ``A3:A4``
+    belongs to row 3. A formula cell gives the value Excel stored with it; a formula without
+    a stored value (the file was written by a program, never saved by Excel) is an error.
+
+    Raises
+    ------
+    DataError
+        When the file is no xlsx, is empty, or has formulas without stored values (all
+        such cells listed).
+    """
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        values = openpyxl.load_workbook(path, data_only=True).worksheets[0]
+        formulas = openpyxl.load_workbook(path, data_only=False).worksheets[0]
     except Exception as e:  # a broken or non-xlsx file
         raise DataError(f"{path.name}: filen går inte att läsa som xlsx ({e})") from None
-    ws = wb.worksheets[0]
-    merged = [str(r) for r in ws.merged_cells.ranges]
-    if merged:
-        raise DataError([
-            f'{path.name} blad "{ws.title}", celler {r}: sammanslagna celler stöds inte '
-            f"(skriv en rubrik per kolumn)" for r in merged
-        ])
-    rows = [(i, [_cell_text(v) for v in vals])
-            for i, vals in enumerate(ws.iter_rows(values_only=True), start=1)]
-    for _, cells in rows:  # xlsx pads rows to the sheet width: drop empty trailing cells
+    rows, errors = [], []
+    for row_v, row_f in zip(values.iter_rows(), formulas.iter_rows()):
+        cells = []
+        for cv, cf in zip(row_v, row_f):
+            if cf.data_type == "f" and cv.value is None:
+                formula = str(getattr(cf.value, "text", cf.value))
+                formula = formula if len(formula) <= 40 else formula[:37] + "..."
+                errors.append(f'{path.name} blad "{values.title}", cell {cv.coordinate}: formeln '
+                              f"{formula} har inget sparat värde; öppna filen i Excel och spara "
+                              f"den, så sparas formlernas värden")
+            cells.append(_cell_text(cv.value, cv.coordinate))
         while cells and cells[-1] == "":
             cells.pop()
+        rows.append((row_v[0].row, cells))
+    if errors:
+        raise DataError(errors)
     while rows and rows[-1][1] == []:
         rows.pop()
     if not rows:
         raise DataError(f"{path.name}: filen är tom (väntade en rubrikrad och tabellens rader)")
-    return rows
+    return values.title, rows
+
+
+def pad_rows(rows: list[tuple[int, list[str]]], width: int) -> list[tuple[int, list[str]]]:
+    """Rows shorter than ``width`` filled with blank cells (an xlsx row ends at its last
+    non-blank cell); a blank cell stays blank, never 0. Longer rows are left as they are."""
+    return [(line, cells + [""] * (width - len(cells))) for line, cells in rows]
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _read_sidecar(path: Path) -> dict:

@@ -1,0 +1,104 @@
+"""Printed labels compared across periods: the same row or column, printed a year later.
+
+A label matches another when they differ only in case, surrounding or repeated whitespace, a
+year or date inside (``"Ingående balans 2024"`` = ``"Ingående balans 2025"``,
+``"Kvarvarande medel 2024-08-31"`` = ``"Kvarvarande medel 2025-04-30"``) or our editorial
+brackets (``"[Summa]"`` = ``"Summa"``). Nothing else is guessed: a typo fixed is another label.
+"""
+from __future__ import annotations
+
+import re
+
+_DATE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}(?![0-9])")
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+_WORDS = re.compile(r"<år>|<datum>|\W")  # what is left of a key that is only years or dates
+
+
+def printed(text) -> str:
+    """A cell's text on one line: surrounding whitespace dropped, runs of it made one space."""
+    return " ".join(str(text).split())
+
+
+def label_key(text) -> str:
+    """What two labels must share to be the same row or column (see the module docstring)."""
+    s = printed(text).casefold()
+    if s.startswith("[") and s.endswith("]"):
+        s = s[1:-1].strip()
+    return _YEAR.sub("<år>", _DATE.sub("<datum>", s))
+
+
+def header_score(cells: list[str], labels: list[str]) -> int:
+    """How many of ``labels`` occur among ``cells`` (by :func:`label_key`, blanks ignored)."""
+    found = {label_key(c) for c in cells if printed(c)}
+    return sum(1 for lab in labels if isinstance(lab, str) and printed(lab)
+               and label_key(lab) in found)
+
+
+def find_header(rows: list[list[str]], labels: list[str]) -> int | None:
+    """The index of the row that is the header of a table with these labels, or None.
+
+    The header is the first row with the most labels of ``labels`` (label column heading and
+    column headings), and it must hold at least half of them (two at the least).
+    """
+    wanted = [lab for lab in labels if isinstance(lab, str) and printed(lab)]
+    need = min(len(wanted), max(2, (len(wanted) + 1) // 2))
+    best, best_score = None, 0
+    for i, cells in enumerate(rows):
+        score = header_score(cells, wanted)
+        if score > best_score:
+            best, best_score = i, score
+    return best if best is not None and best_score >= need else None
+
+
+def match_labels(found: list[str], known: list[str]) -> tuple[dict[int, int], dict[int, int]]:
+    """Pair labels of a new file (``found``) with the labels of the table it is laid out like.
+
+    Pairs are made by equal printed text first, then by :func:`label_key`, each label used
+    once, in order; a label that is only a year or date ("2016") pairs only by equal text.
+    A blank found label pairs with the only unpaired bracketed known label (``[Summa]``: the
+    print has no label there). Then, between two paired neighbours, one
+    unpaired found label with one unpaired known label is taken as a renamed label.
+
+    Returns
+    -------
+    (dict, dict)
+        ``same``: found index -> known index, the same label; ``renamed``: found index ->
+        known index, one label standing where the other stood. Indexes in neither are new
+        (found) or missing (known).
+    """
+    same: dict[int, int] = {}
+    used: set[int] = set()
+    for key in (printed, label_key):
+        for i, lab in enumerate(found):
+            if i in same or not printed(lab):
+                continue
+            if key is label_key and not _WORDS.sub("", label_key(lab)):
+                continue  # a heading that is only a year or date ("2016") must be equal
+            for j, k in enumerate(known):
+                if j not in used and key(k) == key(lab):
+                    same[i] = j
+                    used.add(j)
+                    break
+    blanks = [i for i, lab in enumerate(found) if not printed(lab)]
+    bracketed = [j for j, k in enumerate(known) if j not in used
+                 and printed(k).startswith("[") and printed(k).endswith("]")]
+    if len(blanks) == 1 and len(bracketed) == 1:
+        same[blanks[0]] = bracketed[0]
+        used.add(bracketed[0])
+
+    # Renamed: a gap of exactly one found and one known label between the same neighbours.
+    renamed: dict[int, int] = {}
+    gaps: dict[tuple[int, int], list[int]] = {}
+    for i, lab in enumerate(found):
+        if i in same or not printed(lab):
+            continue
+        a = max((a for a in same if a < i), default=None)
+        b = min((b for b in same if b > i), default=None)
+        above = same[a] if a is not None else -1
+        below = same[b] if b is not None else len(known)
+        gaps.setdefault((above, below), []).append(i)
+    for (above, below), new in gaps.items():
+        old = [j for j in range(above + 1, below) if j not in used]
+        if len(new) == 1 and len(old) == 1:
+            renamed[new[0]] = old[0]
+    return same, renamed

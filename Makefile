@@ -1,11 +1,14 @@
 # kuanalysis: `make reports` renders every report, `make test` runs every test.
-# Both create .venv and install the locked dependencies first if needed.
+# Every target creates .venv and installs the locked dependencies first if needed.
 VENV   ?= .venv
 PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: reports test lab data check fees lock bench clean
+.PHONY: help reports test lint format lab data check fees lock bench clean
+
+help:  ## visa målen
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,34 +17,41 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-reports: $(STAMP)
+reports: $(STAMP)  ## rendera alla rapporter till reports/ (bara de vars indata ändrats)
 	$(BIN)/kuanalysis render
 
-test: $(STAMP)
+test: $(STAMP)  ## kör alla tester
 	$(BIN)/pytest
 
-lab: $(STAMP)
+lint: $(STAMP)  ## ruff (regler och format, även anteckningsböckerna) och mypy
+	$(BIN)/ruff check kuanalysis tests notebooks benchmarks
+	$(BIN)/ruff format --check kuanalysis tests notebooks benchmarks
+	$(BIN)/mypy
+
+format: $(STAMP)  ## skriv om koden i ruffs format och rätta det ruff kan rätta
+	$(BIN)/ruff check --fix kuanalysis tests notebooks benchmarks
+	$(BIN)/ruff format kuanalysis tests notebooks benchmarks
+
+lab: $(STAMP)  ## öppna JupyterLab på notebooks/
 	$(BIN)/jupyter lab notebooks/
 
-data: $(STAMP)
+data: $(STAMP)  ## läs och validera källtabellerna, skriv data/processed/tables.csv
 	$(BIN)/kuanalysis data
 
-check: $(STAMP)
+check: $(STAMP)  ## stäm av alla tabeller, skriv reports/avstamning.csv
 	$(BIN)/kuanalysis check
 
-fees: $(STAMP)
+fees: $(STAMP)  ## fördela avgifterna enligt scenarierna, skriv reports/avgifter.csv
 	$(BIN)/kuanalysis fees scenarios/*.yaml
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_render.py
-	$(BIN)/python benchmarks/bench_fees.py
+bench: $(STAMP)  ## hastighetsmätningar (inga tester)
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
-# Re-pin every dependency from pyproject.toml (run on purpose, then commit requirements.lock).
-lock:
+lock:  ## lås om alla beroenden från pyproject.toml (görs med flit; checka sedan in requirements.lock)
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
 	.lockenv/bin/pip install --quiet --disable-pip-version-check ".[test]"
 	.lockenv/bin/pip freeze --exclude kuanalysis > requirements.lock
 	rm -rf .lockenv
 
-clean:
-	rm -rf $(VENV) reports/*.html reports/kommunblad reports/_failed reports/_index.json
+clean:  ## ta bort .venv och allt genererat i reports/
+	rm -rf $(VENV) reports/*.html reports/*.xlsx reports/*.csv reports/kommunblad reports/_failed reports/_index.json

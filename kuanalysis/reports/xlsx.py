@@ -1,7 +1,6 @@
-"""The fee workbook for Excel: numbers as numbers with kr formats, reproducible bytes."""
+"""The fee workbook for Excel: numbers as numbers with kr formats (the renderer re-dates it)."""
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -88,28 +87,4 @@ def write_xlsx(path, fees: pd.DataFrame, scenarios: list[Scenario],
     target = Path(path)
     with atomic_path(target) as tmp:
         wb.save(tmp)
-        _make_reproducible(tmp)
     return target
-
-def _make_reproducible(path: Path) -> None:
-    """Same inputs, same bytes: fix the zip entries' times and the workbook's own dates.
-
-    openpyxl stamps the save time into ``docProps/core.xml`` and every zip entry; use the
-    report's generation time (``KUANALYSIS_GENERATED_AT``, set by ``kuanalysis render``) or
-    else a fixed date instead.
-    """
-    import zipfile
-
-    stamp = os.environ.get("KUANALYSIS_GENERATED_AT", "2000-01-01 00:00")
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})", stamp)
-    parts = tuple(int(x) for x in m.groups()) if m else (2000, 1, 1, 0, 0)
-    iso = "%04d-%02d-%02dT%02d:%02d:00Z" % parts
-    with zipfile.ZipFile(path) as z:
-        entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                              lambda mm: mm.group(1) + iso.encode(), data)
-            z.writestr(zipfile.ZipInfo(name, date_time=parts + (0,)), data,
-                       compress_type=zipfile.ZIP_DEFLATED)

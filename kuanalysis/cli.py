@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parallella processer (standard: en per kärna)")
     r.add_argument("--out", default=None, help="mapp för rapporterna (standard: reports/)")
     r.add_argument("--tidpunkt", default=None,
-                   help="tidpunkt som skrivs i rapporterna, t.ex. '2024-10-25 08:00' (ger identiska filer)")
+                   help="tidpunkt som skrivs i rapporterna, t.ex. '2024-10-25 08:00' "
+                   "(ger identiska filer)")
     r.add_argument("--alla", action="store_true",
                    help="rendera alla rapporter, även de vars indata inte ändrats")
 

@@ -171,3 +171,20 @@ def test_list_shows_parameters(scratch_project):
     assert proc.returncode == 0
     assert 'kommun (text) = "0604"  # kommunkod, text' in proc.stdout
     assert "ar (heltal) = 2025" in proc.stdout
+
+
+def test_outputs_of_the_index_are_reserved(scratch_project):
+    write_notebook(scratch_project / "notebooks" / "index.ipynb", "x = 1  # x", "print(1)")
+    with pytest.raises(ParameterError, match="index.html är upptaget av rapportlistan"):
+        render.plan(None, {})
+
+
+def test_variant_output_must_be_a_relative_html_path(scratch_project, monkeypatch, tmp_path):
+    (tmp_path / "varianter.py").write_text(
+        "def ut(parameters):\n"
+        "    return [{'parameters': {}, 'output': '../utanfor.html', 'title': 'U'}]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    notebook(scratch_project / "notebooks" / "v.ipynb", "print(1)",
+             metadata={"kuanalysis": {"variants": "varianter:ut"}})
+    with pytest.raises(ValueError, match="utfilen '../utanfor.html' ska vara en relativ sökväg"):
+        render.plan(None, {})

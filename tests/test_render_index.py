@@ -77,3 +77,18 @@ def test_two_processes_writing_the_index_lose_nothing(tmp_path):
     assert len(state) == 80
     assert sorted(state) == sorted(f"{t}-{i:02d}.html" for t in "ab" for i in range(40))
     assert len(re.findall(r"<tr><td><a ", (tmp_path / "index.html").read_text())) == 80
+
+
+def test_state_of_the_previous_version_is_read(tmp_path):
+    (tmp_path / "_index.json").write_text(json.dumps({
+        "a.html": {"report": "a", "output": "a.html", "title": "A", "parameters": {},
+                   "status": "ok", "seconds": 1.0, "generated_at": FIXED_TIME, "message": ""},
+        "b.html": {"report": "b", "output": "b.html", "title": "B", "parameters": {"x": 1},
+                   "status": "fel", "seconds": 1.0, "generated_at": FIXED_TIME, "message": "..."}}))
+    state = index.read_state(tmp_path)
+    assert state["a.html"]["sha256"] == "" and "failure" not in state["a.html"]
+    assert "sha256" not in state["b.html"]
+    assert state["b.html"]["failure"] == {"at": FIXED_TIME, "parameters": {"x": 1}}
+    page = index.page(state)
+    assert '<a href="a.html">A</a></td><td>–</td><td>2024-10-25 08:00</td><td>klar</td>' in page
+    assert "<td>B</td><td>x = 1</td>" in page and "(ingen lyckad version finns)" in page

@@ -9,6 +9,7 @@ import zipfile
 from html.parser import HTMLParser
 
 import nbformat as nbf
+import pytest
 
 from kuanalysis.render import export
 from conftest import KUANALYSIS
@@ -70,7 +71,8 @@ def test_fields_sections_and_files(scratch_project, tmp_path):
              ("md", "## Synligt avsnitt", ["valfri"]), "print('visas')",
              ("md", "## Bara stderr", ["valfri"]), "import sys\nprint('fel', file=sys.stderr)",
              ("md", "## Arbetsbok"), WORKBOOK,
-             params='kommun = "0680"  # kod', title="Rapport för {{kommun_namn}}",
+             params='kommun = "0680"  # kod\netikett = "{{antal}}"  # inget fält',
+             title="Rapport för {{kommun_namn}}",
              metadata={"kuanalysis": {"variants": "varianter:blad"}})
     env = {"PYTHONPATH": str(tmp_path / "mods")}
     proc = run(scratch_project, "render", "--tidpunkt", FIXED_TIME, extra_env=env)
@@ -84,6 +86,7 @@ def test_fields_sections_and_files(scratch_project, tmp_path):
     assert "img" not in [t for t, _ in found.tags] and "em" not in [t for t, _ in found.tags]
     assert [a["href"] for t, a in found.tags if t == "a"] == ["tabell.xlsx"]
     assert "Antal: 3 st." in page
+    assert '<td>etikett</td><td>"{{antal}}"</td>' in page   # provenance: as given
 
     # optional sections: kept when a cell after them shows something, else left out
     assert "Synligt avsnitt" in page and "visas" in page
@@ -155,6 +158,16 @@ def test_reproducible_zip_sets_every_date():
             b"</dcterms:modified></cp:coreProperties>")
     # saved at another time, same content: the same bytes
     assert export.reproducible_zip(workbook((2023, 1, 2, 3, 4, 6)), moment) == first
+
+
+def test_published_file_name_must_be_a_plain_name():
+    from kuanalysis import publish
+
+    out = nbf.v4.new_output("display_data", data={
+        publish.MIME_FILE: {"name": "../../reports/x.csv", "base64": ""}})
+    nb = nbf.v4.new_notebook(cells=[nbf.v4.new_code_cell("", outputs=[out])])
+    with pytest.raises(export.ReportError, match=r"publicerar filen '\.\./\.\./reports/x\.csv'"):
+        export.clean(nb)
 
 
 def test_optional_section_rule():

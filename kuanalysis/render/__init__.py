@@ -28,8 +28,8 @@ from .. import paths, provenance
 from ..errors import ParameterError
 from . import cache, index, run
 from .parameters import TYPE_SV, Parameter, coerce, validate_parameters
-from .plan import Job, Report, discover, plan
-from .run import FAILED_DIR, Result, Settings, generation_time
+from .plan import FAILED_DIR, Job, Report, discover, plan
+from .run import Result, Settings, generation_time
 
 __all__ = ["FAILED_DIR", "Job", "Parameter", "ParameterError", "Report", "Result", "coerce",
            "describe", "discover", "plan", "render", "validate_parameters"]

@@ -2,9 +2,10 @@
 
 :func:`export_html` cleans the notebook (no parameter cells, no stderr, no error outputs, no
 papermill metadata), collects what it published through :mod:`kuanalysis.publish` (inputs,
-fields, files), leaves out empty optional sections (markdown cells tagged ``valfri``), fills
-the ``{{name}}`` fields of the markdown cells (after the sanitiser), appends the provenance block and exports with
-the package's nbconvert template (no code, no prompts, no scripts, HTML sanitised).
+fields, files), leaves out empty optional sections (markdown cells tagged ``valfri``),
+appends the provenance block and exports with the package's nbconvert template (no code, no
+prompts, no scripts, HTML sanitised), filling the ``{{name}}`` fields of the markdown cells
+after the sanitiser.
 :func:`scrub` makes a failed notebook safe to keep: no local absolute paths.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..reports.html import markdown_literal
 #: Tag of a markdown cell that is left out when its section shows nothing.
 OPTIONAL = "valfri"
 _PARAMETER_TAGS = {"parameters", "injected-parameters"}
+PROVENANCE = "proveniens"  # id of the cell holding the provenance block (no fields in it)
 
 _ALLOWED_TAGS = sorted({"a", "abbr", "b", "blockquote", "br", "caption", "code", "col",
                         "colgroup", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption",
@@ -62,7 +64,8 @@ def clean(nb) -> Published:
     Raises
     ------
     ReportError
-        When the notebook publishes two files of the same name.
+        When the notebook publishes a file with a name that is not a plain file name, or
+        two files of the same name.
     """
     found = Published()
     nb.cells = [c for c in nb.cells if not _PARAMETER_TAGS & _tags(c)]
@@ -80,8 +83,12 @@ def clean(nb) -> Published:
             found.fields.update(data.pop(publish.MIME_FIELDS, {}))
             if publish.MIME_FILE in data:
                 f = data.pop(publish.MIME_FILE)
+                if not publish.FILE_NAME.fullmatch(str(f["name"])):  # a name only, never a path
+                    raise ReportError(f"anteckningsboken publicerar filen {f['name']!r}; ett "
+                                      f"filnamn som slutar på .xlsx eller .csv behövs.")
                 if f["name"] in found.files:
-                    raise ReportError(f"anteckningsboken publicerar filen {f['name']} två gånger.")
+                    raise ReportError(
+                        f"anteckningsboken publicerar filen {f['name']} två gånger.")
                 found.files[f["name"]] = base64.b64decode(f["base64"])
             if "data" in out and not data:
                 continue  # it held only what the renderer takes
@@ -127,8 +134,8 @@ def check_fields(cells, fields: dict[str, str]) -> None:
             for name in publish.FIELD.findall(cell.source):
                 if name not in fields:
                     raise ReportError(
-                        f"fältet {{{{{name}}}}} i cell {number} har inget värde; anteckningsboken "
-                        f"ska ge det med publish.fields({name}=...) i en kodcell.")
+                        f"fältet {{{{{name}}}}} i cell {number} har inget värde; "
+                        f"anteckningsboken ska ge det med publish.fields({name}=...) i en kodcell.")
 
 
 def _fill_fields(nb, resources):
@@ -136,7 +143,7 @@ def _fill_fields(nb, resources):
     as literal Markdown (the sanitiser would mangle the backslash escapes)."""
     fields = resources["ku_fields"]
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
+        if cell.cell_type == "markdown" and cell.get("id") != PROVENANCE:
             cell.source = publish.FIELD.sub(lambda m: markdown_literal(fields[m.group(1)]),
                                             cell.source)
     return nb, resources
@@ -233,7 +240,7 @@ def export_html(nb, title: str, parameters: dict, generated_at: str, commit: str
     title = publish.FIELD.sub(lambda m: published.fields.get(m.group(1), m.group(0)), title)
     cell = nbformat.v4.new_markdown_cell(
         str(provenance.block_html(published.inputs, parameters, generated_at, commit)))
-    cell.id = "proveniens"  # fixed, so that two runs give identical files
+    cell.id = PROVENANCE  # fixed, so that two runs give identical files
     nb.cells.append(cell)
     if not _EXPORTER:
         _EXPORTER.append(_exporter())
@@ -253,7 +260,9 @@ def scrub(nb, replacements: dict[str, str]) -> None:
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    pairs = sorted(((k, v) for k, v in replacements.items() if k), key=lambda kv: -len(kv[0]))
+    # a folder, never a root such as "/" (a home folder can be one)
+    pairs = sorted(((k, v) for k, v in replacements.items() if Path(k).name),
+                   key=lambda kv: -len(kv[0]))
 
     def clean_text(text: str) -> str:
         for old, new in pairs:

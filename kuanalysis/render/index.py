@@ -16,7 +16,6 @@ from ..paths import atomic_path
 from ..publish import FIELD
 from ..reports.html import Markup, element, link
 from .export import TEMPLATES
-from .plan import Job
 
 STATE = "_index.json"
 _LOCK = ".index.lock"
@@ -55,7 +54,15 @@ def locked(out_dir: Path):
 def read_state(out_dir: Path) -> dict:
     """The saved state: output (relative to ``out_dir``) -> entry; empty when there is none."""
     path = out_dir / STATE
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    state = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    for entry in state.values():
+        old = entry.pop("status", None)  # written before the state held hashes and failures
+        if old == "fel":
+            entry["failure"] = {"at": entry.get("generated_at", ""),
+                                "parameters": entry["parameters"]}
+        elif old is not None:
+            entry["sha256"] = ""
+    return state
 
 
 def update(out_dir: Path, outcomes: list, generated_at: str) -> dict:

@@ -139,7 +139,8 @@ def coerce(param: Parameter, raw) -> object:
             ) from None
     expected = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list,
                 "dict": dict}[param.type]
-    if isinstance(value, bool) and param.type in ("int", "float") or not isinstance(value, expected):
+    if (isinstance(value, bool) and param.type in ("int", "float")
+            or not isinstance(value, expected)):
         raise ParameterError(
             f"parametern {param.name!r} ska vara {TYPE_SV[param.type]}, fick {value!r}")
     return float(value) if param.type == "float" else value

@@ -22,6 +22,10 @@ from ..paths import notebooks_dir
 from .parameters import Parameter, read_parameters, validate_parameters
 
 
+#: The folder beside the reports where the executed notebook of a failed report is kept.
+FAILED_DIR = "_failed"
+
+
 @dataclass
 class Report:
     """A notebook that renders into one or more HTML files."""
@@ -77,14 +81,17 @@ def discover(nb_dir: Path | None = None) -> dict[str, Report]:
     return reports
 
 
+_OUTPUT = re.compile(r"[\w.-]+(/[\w.-]+)*\.html")
+
+
 def _variants(report: Report, values: dict) -> list[dict]:
     module, _, func = report.variants.partition(":")
     found = getattr(importlib.import_module(module), func)(parameters=values)
     for v in found:
-        out = PurePosixPath(str(v.get("output", "")))
-        if out.is_absolute() or ".." in out.parts or out.suffix != ".html":
-            raise ValueError(f"{report.variants}: utfilen {str(out)!r} ska vara en relativ sökväg "
-                             f"som slutar på .html")
+        out = str(v.get("output", ""))
+        if not _OUTPUT.fullmatch(out) or ".." in PurePosixPath(out).parts:
+            raise ValueError(f"{report.variants}: utfilen {out!r} ska vara en relativ sökväg "
+                             f"(bokstäver, siffror, . _ - och /) som slutar på .html")
         if not isinstance(v.get("sort", ""), str):
             raise ValueError(f"{report.variants}: 'sort' ska vara en text, fick {v['sort']!r}")
     return found
@@ -131,6 +138,10 @@ def plan(names: list[str] | None, overrides: dict, reports: dict[str, Report] | 
     twice = sorted({o for o in outputs if outputs.count(o) > 1})
     if twice:
         raise ParameterError(f"flera rapporter skulle skriva {', '.join(twice)}")
+    taken = [o for o in outputs if o == "index.html" or o.startswith(FAILED_DIR + "/")]
+    if taken:
+        raise ParameterError(f"{', '.join(taken)} är upptaget av rapportlistan; byt namn på "
+                             f"rapporten")
     return jobs
 
 

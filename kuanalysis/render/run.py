@@ -28,9 +28,8 @@ from queue import Empty
 from ..errors import ParameterError
 from ..paths import atomic_path
 from . import export
-from .plan import Job
+from .plan import FAILED_DIR, Job
 
-FAILED_DIR = "_failed"
 _CODE = Path(__file__).resolve().parent.parent.parent  # where the package lives
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -78,8 +77,9 @@ def generation_time(given: str | None) -> tuple[str, bool]:
                 raise ValueError
             moment = dt.datetime.strptime(given, TIME_FORMAT)
         except ValueError:
-            raise ParameterError(f"--tidpunkt ska vara en tidpunkt på formen ÅÅÅÅ-MM-DD TT:MM, "
-                                 f"t.ex. '2024-10-25 08:00'; fick {given!r}") from None
+            raise ParameterError(f"--tidpunkt ska vara en tidpunkt på formen "
+                                 f"ÅÅÅÅ-MM-DD TT:MM, t.ex. '2024-10-25 08:00'; fick {given!r}"
+                                 ) from None
         if moment.year < 1980:
             raise ParameterError(f"--tidpunkt ska vara 1980 eller senare; fick {given!r}")
         return given, True
@@ -94,7 +94,8 @@ def generation_time(given: str | None) -> tuple[str, bool]:
         raise ParameterError(f"miljövariabeln SOURCE_DATE_EPOCH ska vara ett heltal (sekunder "
                              f"sedan 1970-01-01 UTC); fick {epoch!r}") from None
     if moment.year < 1980:
-        raise ParameterError(f"SOURCE_DATE_EPOCH ska ge en tidpunkt 1980 eller senare; fick {epoch!r}")
+        raise ParameterError(f"SOURCE_DATE_EPOCH ska ge en tidpunkt 1980 eller senare; "
+                             f"fick {epoch!r}")
     return moment.strftime(TIME_FORMAT), True
 
 

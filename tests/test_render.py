@@ -47,6 +47,17 @@ def test_parameter_line_papermill_cannot_read_is_an_error(scratch_project, cell,
         render.discover()
 
 
+def test_unreadable_parameter_line_on_cli_is_one_swedish_line(scratch_project):
+    write_notebook(scratch_project / "notebooks" / "blad.ipynb",
+                   'ar = 2025  # år = verksamhetsår', "print(ar)")
+    proc = run_cli("list", env={"KUANALYSIS_ROOT": str(scratch_project)})
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "Fel: notebooks/blad.ipynb, rad 1 i parametercellen: papermill kan inte läsa raden "
+        "'ar = 2025  # år = verksamhetsår'; ta bort '=' ur kommentaren och '#' ur värdet, "
+        "så att raden har formen: namn = värde  # kommentar"]
+
+
 def test_municipality_code_stays_text(scratch_project):
     write_notebook(scratch_project / "notebooks" / "blad.ipynb", PARAMS, "print(kommun)")
     (job,) = render.plan(["blad"], {"kommun": "0680"})

@@ -84,14 +84,15 @@ def read_parameters(path: Path | str, source: str) -> dict[str, Parameter]:
     assigned = _cell_assignments(source, where)
     if not assigned:
         return {}
-    log = logging.getLogger("papermill")  # its own warning would only repeat ours, in English
-    log.disabled, was = True, log.disabled
+    log = logging.getLogger("papermill")  # its warnings would only repeat ours, in English
+    level = log.level
+    log.setLevel(logging.ERROR)
     try:
         inspected = inspect_notebook(str(path))
     except ValueError as e:
         raise ParameterError(f"{where}: papermill kan inte läsa anteckningsboken ({e})") from None
     finally:
-        log.disabled = was
+        log.setLevel(level)
     lines = source.splitlines()
     params = {}
     for name, (lineno, value) in assigned.items():
@@ -104,8 +105,8 @@ def read_parameters(path: Path | str, source: str) -> dict[str, Parameter]:
         if read is None or read_value != value or type(read_value) is not type(value):
             raise ParameterError(
                 f"{where}, rad {lineno} i parametercellen: papermill kan inte läsa raden "
-                f"{line!r} (ett '=' eller '#' i kommentaren eller i en text förvirrar den); "
-                f"skriv raden som  namn = värde  # kommentar utan likhetstecken")
+                f"{line!r}; ta bort '=' ur kommentaren och '#' ur värdet, så att raden har "
+                f"formen: namn = värde  # kommentar")
         params[name] = Parameter(name, value, _TYPES.get(type(value), "str"), read["help"])
     return params
 

@@ -276,7 +276,7 @@ def _stop_kernel(km) -> None:
         _KERNELS.remove(km)
 
 
-def _worker(jobs, results, settings: Settings, project_env: str | None) -> None:
+def _worker(jobs, results, settings: Settings, project_env: str | None, workers: int) -> None:
     _watch_parent()
     # the project root exactly as the parent sees it, also for the notebooks' kernels
     if project_env is None:
@@ -287,16 +287,18 @@ def _worker(jobs, results, settings: Settings, project_env: str | None) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     cwd = str(Path(settings.root) / "notebooks")
-    job = jobs.get()
-    km = _start_kernel(cwd) if job is not None else None
-    while job is not None:
-        upcoming = jobs.get()
-        spare = _start_kernel(cwd) if upcoming is not None else None
+    km = None  # the first job's kernel is started by papermill
+    while (item := jobs.get()) is not None:
+        job, queued_after = item
+        # While this notebook runs, start the kernel for this worker's next job: with at
+        # least one job per worker still queued, it will almost surely get one.
+        spare = _start_kernel(cwd) if queued_after >= workers else None
         try:
             results.put(asdict(run_job(Job(**job), settings, km)))
         finally:
             _stop_kernel(km)
-        job, km = upcoming, spare
+        km = spare
+    _stop_kernel(km)
 
 
 def start_method() -> str:
@@ -312,12 +314,12 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int, on_result) -> li
     """
     ctx = mp.get_context(start_method())
     queue, done = ctx.Queue(), ctx.Queue()
-    for j in jobs:
-        queue.put(asdict(j))
+    for i, j in enumerate(jobs):
+        queue.put((asdict(j), len(jobs) - 1 - i))
     for _ in range(workers):
         queue.put(None)
     procs = [ctx.Process(target=_worker, daemon=True, name=f"kuanalysis-{i}",
-                         args=(queue, done, settings, os.environ.get("KUANALYSIS_ROOT")))
+                         args=(queue, done, settings, os.environ.get("KUANALYSIS_ROOT"), workers))
              for i in range(workers)]
     for p in procs:
         p.start()

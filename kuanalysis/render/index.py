@@ -26,29 +26,29 @@ def locked(out_dir: Path):
     """Hold the output folder's index lock (``fcntl.flock``; ``msvcrt.locking`` on Windows)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / _LOCK, "a+b") as f:
-        if os.name == "nt":
-            import msvcrt
+        _lock(f, True)
+        try:
+            yield
+        finally:
+            _lock(f, False)
 
-            f.seek(0)
-            while True:
-                try:
-                    msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)  # retries for 10 s, then raises
-                    break
-                except OSError:
-                    continue
-            try:
-                yield
-            finally:
-                f.seek(0)
-                msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
 
-            fcntl.flock(f, fcntl.LOCK_EX)
+def _lock(f, on: bool) -> None:
+    if os.name == "nt":
+        import msvcrt
+
+        f.seek(0)
+        while True:
             try:
-                yield
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
+                msvcrt.locking(f.fileno(), msvcrt.LK_LOCK if on else msvcrt.LK_UNLCK, 1)
+                return
+            except OSError:  # LK_LOCK gives up after 10 s: keep waiting
+                if not on:
+                    raise
+    else:
+        import fcntl
+
+        fcntl.flock(f, fcntl.LOCK_EX if on else fcntl.LOCK_UN)
 
 
 def read_state(out_dir: Path) -> dict:

@@ -47,12 +47,15 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_kill_9_leaves_no_worker_and_writes_nothing(scratch_project):
+def test_kill_9_leaves_no_worker_and_writes_nothing(scratch_project, tmp_path_factory):
     for name in ("a", "b"):  # one worker: a runs, b's kernel is started ahead
         notebook(scratch_project / "notebooks" / f"{name}.ipynb", SLOW)
+    # the killed run cannot remove its scratch folder: keep it among pytest's
+    scratch = tmp_path_factory.mktemp("tmp")
     proc = subprocess.Popen([KUANALYSIS, "render", "-j", "1"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL,
-                            env={**os.environ, "KUANALYSIS_ROOT": str(scratch_project)})
+                            env={**os.environ, "KUANALYSIS_ROOT": str(scratch_project),
+                                 "TMPDIR": str(scratch)})
     deadline = time.monotonic() + 60
     while not list(scratch_project.glob("kernel-*.pid")):
         assert time.monotonic() < deadline and proc.poll() is None

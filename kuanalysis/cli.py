@@ -1,11 +1,19 @@
 """Command line: ``kuanalysis render|list|data|check|fees|import``.
 
 The commands and their outputs are contracts other tools read: extend, never rename.
+
+Every command exits with 0 (done), 2 (bad input: any :class:`~kuanalysis.errors.InputError`,
+printed as ``Fel: …`` lines naming the file, line or field) or 1 (a fault in the code: one
+Swedish paragraph; the traceback only with ``--debug``). A path given with ``--out`` is
+checked (:func:`kuanalysis.paths.output`) before anything is written.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
+
+from .errors import InputError
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -15,33 +23,52 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"väntade ett heltal 1 eller större, fick {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kuanalysis", description="Avstämning och rapporter för "
-                                "Kommunal utveckling i Jönköpings län.")
+    # --debug works before or after the command name
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="visa hela felspåret när ett fel i programmet stoppar kommandot")
+    p = argparse.ArgumentParser(prog="kuanalysis", parents=[common], description="Avstämning "
+                                "och rapporter för Kommunal utveckling i Jönköpings län.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    r = sub.add_parser("render", help="kör anteckningsböcker och skriv HTML-rapporter till reports/")
+    r = sub.add_parser("render", parents=[common],
+                       help="kör anteckningsböcker och skriv HTML-rapporter till reports/")
     r.add_argument("names", nargs="*", metavar="NAMN", help="rapporter (alla om inga anges)")
     r.add_argument("-p", "--parameter", action="append", type=_key_value, default=[],
                    metavar="NAMN=VÄRDE", help="sätt en parameter (kan upprepas)")
-    r.add_argument("--jobs", "-j", type=int, default=None, help="parallella processer (standard: en per kärna)")
+    r.add_argument("--jobs", "-j", type=_positive, default=None,
+                   help="parallella processer (standard: en per kärna)")
     r.add_argument("--out", default=None, help="mapp för rapporterna (standard: reports/)")
     r.add_argument("--tidpunkt", default=None,
-                   help="tidpunkt som skrivs i rapporterna, t.ex. '2024-10-25 08:00' (ger identiska filer)")
+                   help="tidpunkt som skrivs i rapporterna, t.ex. '2024-10-25 08:00' "
+                   "(ger identiska filer)")
+    r.add_argument("--alla", action="store_true",
+                   help="rendera alla rapporter, även de vars indata inte ändrats")
 
-    sub.add_parser("list", help="visa rapporterna med parametrar, standardvärden och typer")
+    sub.add_parser("list", parents=[common],
+                   help="visa rapporterna med parametrar, standardvärden och typer")
 
-    d = sub.add_parser("data", help="läs och validera alla källtabeller, skriv tables.csv")
+    d = sub.add_parser("data", parents=[common],
+                       help="läs och validera alla källtabeller, skriv tables.csv")
     d.add_argument("--out", default=None, metavar="MAPP", help="standard: data/processed")
 
-    c = sub.add_parser("check", help="stäm av alla tabeller, skriv avvikelser som CSV")
+    c = sub.add_parser("check", parents=[common],
+                       help="stäm av alla tabeller, skriv avvikelser som CSV")
     c.add_argument("--out", default=None, metavar="FIL", help="standard: reports/avstamning.csv")
 
-    f = sub.add_parser("fees", help="fördela avgifterna 2025 enligt ett eller flera scenarier")
+    f = sub.add_parser("fees", parents=[common],
+                       help="fördela avgifterna 2025 enligt ett eller flera scenarier")
     f.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
     f.add_argument("--out", default=None, metavar="FIL")
 
-    i = sub.add_parser("import", help="läs en export (xlsx/csv) uppställd som en befintlig tabell "
+    i = sub.add_parser("import", parents=[common], help="läs en export (xlsx/csv) uppställd som en befintlig tabell "
                        "och skriv den som ny tabell i data/raw")
     i.add_argument("file", metavar="FIL", help="exportfilen (.xlsx eller .csv)")
     i.add_argument("--like", required=True, metavar="TABELL",
@@ -58,35 +85,63 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+#: What each command writes with --out: a folder or a file.
+_OUT_KIND = {"render": "dir", "data": "dir", "check": "file", "fees": "file"}
+
+
+def _dispatch(args) -> int:
+    out = getattr(args, "out", None)
+    if out is not None:
+        from .paths import output
+
+        out = str(output(out, _OUT_KIND[args.command]))
     if args.command == "render":
-        from .errors import InputError
-        from .render import ParameterError, render
-        try:
-            return render(args.names, dict(args.parameter), jobs=args.jobs, out_dir=args.out,
-                          generated_at=args.tidpunkt)
-        except (ParameterError, InputError) as e:  # InputError: e.g. from a variants function
-            print(f"Fel: {e}", file=sys.stderr)
-            return 2
+        from .render import render
+
+        return render(args.names, dict(args.parameter), jobs=args.jobs, out_dir=out,
+                      generated_at=args.tidpunkt, everything=args.alla)
     if args.command == "list":
         from .render import describe
+
         print(describe())
         return 0
     if args.command == "data":
         from .data.tidy import cli_data
-        return cli_data(args.out)
+
+        return cli_data(out)
     if args.command == "check":
         from .checks.cli import cli_check
-        return cli_check(args.out)
-    if args.command == "fees":
-        from .fees.cli import cli_fees
-        return cli_fees(args.scenarios, args.out)
+
+        return cli_check(out)
     if args.command == "import":
         from .data.importer import cli_import
+
         return cli_import(args.file, like=args.like, table=args.table, period=args.period,
                           document=args.document, folder=args.mapp, confirm=args.bekrafta)
-    return 2
+    from .fees.cli import cli_fees
+
+    return cli_fees(args.scenarios, out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except InputError as e:
+        for message in e.errors:
+            print(f"Fel: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Avbrutet.", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - a fault in the code: one paragraph, not a traceback
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print(f"Ett fel i programmet (inte i indata) stoppade kommandot {args.command}: "
+              f"{type(e).__name__}: {e}. Kör kommandot igen med --debug för "
+              f"att se var felet uppstod, och rapportera det till den som underhåller kuanalysis.",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

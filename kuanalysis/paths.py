@@ -1,7 +1,11 @@
-"""Where the project's folders are.
+"""Where the project's folders are, and the one place that checks paths given by a user.
 
 The package is installed in editable mode from the project checkout, so the project root is
 the parent of the package folder. ``KUANALYSIS_ROOT`` overrides it (tests use a copy).
+
+:func:`output` checks a place a command will write to (never under ``data/raw``, of the right
+kind) and :func:`project_input` a file or folder a report reads (inside the project), both
+before anything is written; :func:`atomic_path` writes a file all or nothing.
 """
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+from .errors import PathError
 
 
 def project_root() -> Path:
@@ -47,11 +53,96 @@ def relative(path: Path | str) -> str:
         return p.name
 
 
+def _shown(path: Path | str) -> str:
+    """A path for an error message: relative to the project when inside it, else as given."""
+    try:
+        return Path(path).resolve().relative_to(project_root()).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def output(path: Path | str, kind: str) -> Path:
+    """Check a place a command will write to, before anything is written.
+
+    Parameters
+    ----------
+    path : path-like
+        As given on the command line (relative to the current folder).
+    kind : {"dir", "file"}
+        What the command writes there: a folder of files, or one file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path, resolved (symbolic links followed).
+
+    Raises
+    ------
+    kuanalysis.errors.PathError
+        When the path lies under ``data/raw`` (symbolic links followed), or is an existing
+        file where a folder is expected or the other way round, or lies under a file.
+    """
+    if kind not in ("dir", "file"):
+        raise ValueError(f"okänd sorts utdata {kind!r}")
+    target = Path(path).resolve()
+    shown = _shown(path)
+    if _inside(target, raw_dir().resolve()):
+        raise PathError(f"{shown}: ligger i data/raw, som aldrig skrivs till; välj en annan mapp")
+    if kind == "dir" and target.exists() and not target.is_dir():
+        raise PathError(f"{shown}: är en fil, men här behövs en mapp")
+    if kind == "file" and target.is_dir():
+        raise PathError(f"{shown}: är en mapp, men här behövs ett filnamn")
+    above = next((p for p in target.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise PathError(f"{shown}: {_shown(above)} är en fil, inte en mapp")
+    return target
+
+
+def project_input(path: Path | str, what: str) -> Path:
+    """A file or folder a report reads, given as a parameter: it must lie in the project.
+
+    Parameters
+    ----------
+    path : path-like
+        Relative to the project root (as the notebooks' parameters are), or absolute.
+    what : str
+        What the path is, for the message (e.g. the parameter's name ``"data_dir"``).
+
+    Returns
+    -------
+    pathlib.Path
+        The path, resolved (symbolic links followed).
+
+    Raises
+    ------
+    kuanalysis.errors.PathError
+        When the path, symbolic links followed, lies outside the project root.
+    """
+    root = project_root()
+    target = (root / Path(path)).resolve()
+    if not _inside(target, root):
+        raise PathError(f"{what} = {str(path)!r}: ligger utanför projektmappen; ange en sökväg "
+                        f"i projektet, relativt dess rot (t.ex. data/raw/…)")
+    return target
+
+
+def _umask() -> int:
+    # The only portable way to read the umask is to set it and put it back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(target: Path | str):
     """Yield a temporary path beside ``target``; on success rename it onto ``target``.
 
     A reader never sees half a file, and a failed write leaves the last good file untouched.
+    The file gets the mode the umask gives a new file (``mkstemp`` makes it 0600).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -59,6 +150,7 @@ def atomic_path(target: Path | str):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -2,23 +2,60 @@
 from __future__ import annotations
 
 import json
+import re
 
+import nbformat
 import pytest
 
 from kuanalysis import render
-from conftest import FIXED_TIME, run_cli, write_notebook
+from kuanalysis.errors import ParameterError
+from conftest import ROOT, run_cli, write_notebook
+from render_support import FIXED_TIME, leftovers, notebook
 
 PARAMS = 'kommun = "0604"  # kommunkod, text\nar = 2025  # år\nandel = 0.5  # andel\nvisa = True  # visa\n'
 
 
-def test_parameters_parsed_with_types_and_comments(scratch_project):
+def test_parameters_read_with_papermill(scratch_project, monkeypatch):
+    import papermill
+
     write_notebook(scratch_project / "notebooks" / "blad.ipynb", PARAMS, "print(kommun)")
+    calls = []
+    real = papermill.inspect_notebook
+    monkeypatch.setattr(papermill, "inspect_notebook", lambda p: calls.append(p) or real(p))
     rep = render.discover()["blad"]
+    assert calls == [str(scratch_project / "notebooks" / "blad.ipynb")]
     assert {k: (p.default, p.type) for k, p in rep.parameters.items()} == {
         "kommun": ("0604", "str"), "ar": (2025, "int"), "andel": (0.5, "float"),
         "visa": (True, "bool")}
     assert rep.parameters["kommun"].comment == "kommunkod, text"
     assert rep.title == "Prov"
+
+
+@pytest.mark.parametrize("cell, message", [
+    # papermill skips a line with two "=": the parameter would vanish without a word
+    ('kommun = "0604"  # kod\nar = 2025  # år = verksamhetsår\n',
+     "notebooks/blad.ipynb, rad 2 i parametercellen: papermill kan inte läsa raden "
+     "'ar = 2025  # år = verksamhetsår'"),
+    # papermill takes "#" in a text for the comment and reads the value as '"'
+    ('farg = "#1f4e79"  # färg\n', "rad 1 i parametercellen: papermill kan inte läsa raden"),
+    ('import os\n', "rad 1: parametercellen får bara innehålla tilldelningar"),
+    ('ar = 2000 + 25  # år\n', "rad 1: ar ska vara ett enkelt värde"),
+])
+def test_parameter_line_papermill_cannot_read_is_an_error(scratch_project, cell, message):
+    write_notebook(scratch_project / "notebooks" / "blad.ipynb", cell, "print(1)")
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        render.discover()
+
+
+def test_unreadable_parameter_line_on_cli_is_one_swedish_line(scratch_project):
+    write_notebook(scratch_project / "notebooks" / "blad.ipynb",
+                   'ar = 2025  # år = verksamhetsår', "print(ar)")
+    proc = run_cli("list", env={"KUANALYSIS_ROOT": str(scratch_project)})
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "Fel: notebooks/blad.ipynb, rad 1 i parametercellen: papermill kan inte läsa raden "
+        "'ar = 2025  # år = verksamhetsår'; ta bort '=' ur kommentaren och '#' ur värdet, "
+        "så att raden har formen: namn = värde  # kommentar"]
 
 
 def test_municipality_code_stays_text(scratch_project):
@@ -37,7 +74,7 @@ def test_municipality_code_stays_text(scratch_project):
 ])
 def test_bad_parameters_are_errors(scratch_project, given, message):
     write_notebook(scratch_project / "notebooks" / "blad.ipynb", PARAMS, "print(kommun)")
-    with pytest.raises(render.ParameterError, match=message):
+    with pytest.raises(ParameterError, match=message):
         render.plan(["blad"], given)
 
 
@@ -47,37 +84,75 @@ def test_typed_values_coerced(scratch_project):
     assert job.parameters == {"kommun": "0604", "ar": 2026, "andel": 0.25, "visa": False}
 
 
-def test_unknown_parameter_on_cli_exits_nonzero(scratch_project):
+def test_unknown_parameter_on_cli_exits_2(scratch_project):
     write_notebook(scratch_project / "notebooks" / "blad.ipynb", PARAMS, "print(kommun)")
     proc = run_cli("render", "blad", "-p", "okand=1", env={"KUANALYSIS_ROOT": str(scratch_project)})
     assert proc.returncode == 2
-    assert "har ingen parameter 'okand'" in proc.stderr
+    assert proc.stderr.startswith("Fel: rapporten 'blad' har ingen parameter 'okand'")
     assert "Traceback" not in proc.stderr
+    assert not (scratch_project / "reports" / "blad.html").exists()
 
 
-def test_failing_notebook_keeps_last_good_report(scratch_project):
+READ_FOLDER = ("from kuanalysis import paths\n"
+               "folder = paths.project_input(data_dir, 'data_dir')\n"
+               "print(sorted(p.name for p in folder.iterdir()))")
+
+
+def test_failure_keeps_last_good_report_and_its_index_entry(scratch_project):
     nbdir, out = scratch_project / "notebooks", scratch_project / "reports"
-    good = 'print("hej")\nfrom IPython.display import HTML, display\ndisplay(HTML("<p>bra version</p>"))'
-    write_notebook(nbdir / "a.ipynb", "x = 1  # x", good)
+    (scratch_project / "data" / "raw").mkdir(parents=True)
+    (scratch_project / "data" / "raw" / "t.csv").write_text("a\n1\n")
+    notebook(nbdir / "a.ipynb", READ_FOLDER, params='data_dir = "data/raw"  # mapp', title="A")
     write_notebook(nbdir / "b.ipynb", "x = 1  # x", 'print("b")')
     env = {"KUANALYSIS_ROOT": str(scratch_project)}
     assert run_cli("render", "--tidpunkt", FIXED_TIME, env=env).returncode == 0
     before = (out / "a.html").read_bytes()
-    assert b"bra version" in before
+    assert b"t.csv" in before
 
-    # a breaks in its fourth cell (markdown title, parameters, one good cell, then the error)
-    write_notebook(nbdir / "a.ipynb", "x = 1  # x", good, "1 / 0")
-    proc = run_cli("render", "--tidpunkt", "2030-01-01 00:00", env=env)
+    # a breaks in its third cell (markdown title, parameters, then the cell reading the folder)
+    proc = run_cli("render", "-p", "data_dir=/etc", "--tidpunkt", "2030-01-01 00:00", env=env)
     assert proc.returncode == 1
-    assert "a.html misslyckades i cell 4" in proc.stdout
-    assert "ZeroDivisionError" in proc.stdout
+    assert "Rapporten a.html misslyckades i cell 3 av anteckningsboken a.ipynb: PathError" in proc.stdout
+    assert "Den körda anteckningsboken finns i _failed/a.ipynb." in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert (out / "a.html").read_bytes() == before           # last good report untouched
-    assert (out / "_failed" / "a.ipynb").exists()            # executed notebook for the analyst
-    assert "2030-01-01 00:00" in (out / "b.html").read_text(), proc.stdout  # the other report still rendered
+    assert (out / "a.html").read_bytes() == before                  # last good report untouched
+    assert "2030-01-01 00:00" in (out / "b.html").read_text()       # the other report rendered
+
+    failed = (out / "_failed" / "a.ipynb").read_text()
+    nbformat.reads(failed, as_version=4)                            # a notebook the analyst opens
+    assert "PathError" in failed
+    for local in (str(scratch_project), str(ROOT), "/tmp/"):
+        assert local not in failed
+    assert '"papermill"' not in failed
+
+    # the index describes the file on disk: the good run's parameters and time
+    entry = json.loads((out / "_index.json").read_text())["a.html"]
+    assert entry["parameters"] == {"data_dir": "data/raw"}
+    assert entry["generated_at"] == FIXED_TIME
+    assert entry["failure"] == {"at": "2030-01-01 00:00", "parameters": {"data_dir": "/etc"}}
     index = (out / "index.html").read_text()
-    assert "fel (senaste lyckade versionen visas)" in index
-    assert not list(out.glob(".*.tmp"))
+    assert 'data_dir = &quot;data/raw&quot;' in index and "/etc" not in index
+    assert "fel vid körningen 2030-01-01 00:00 (senaste lyckade versionen visas)" in index
+    assert leftovers(out) == []                                     # no temporary file left
+
+    # a later good render clears the failure and the failed notebook
+    assert run_cli("render", "a", "--alla", "--tidpunkt", FIXED_TIME, env=env).returncode == 0
+    assert not (out / "_failed" / "a.ipynb").exists()
+    assert "failure" not in json.loads((out / "_index.json").read_text())["a.html"]
+    assert (out / "a.html").read_bytes() == before
+
+
+def test_failure_without_a_good_version(scratch_project):
+    notebook(scratch_project / "notebooks" / "a.ipynb", "print('före')", "1 / 0", title="A")
+    proc = run_cli("render", env={"KUANALYSIS_ROOT": str(scratch_project)})
+    assert proc.returncode == 1
+    assert "Rapporten a.html misslyckades i cell 4 av anteckningsboken a.ipynb: " \
+           "ZeroDivisionError: division by zero." in proc.stdout
+    out = scratch_project / "reports"
+    assert not (out / "a.html").exists()
+    index = (out / "index.html").read_text()
+    assert "<td>A</td>" in index and 'href="a.html"' not in index  # listed, not linked
+    assert "(ingen lyckad version finns)" in index
 
 
 def test_same_inputs_give_identical_files(scratch_project):
@@ -86,7 +161,7 @@ def test_same_inputs_give_identical_files(scratch_project):
     env = {"KUANALYSIS_ROOT": str(scratch_project)}
     assert run_cli("render", "--tidpunkt", FIXED_TIME, env=env).returncode == 0
     first = (scratch_project / "reports" / "a.html").read_bytes()
-    assert run_cli("render", "--tidpunkt", FIXED_TIME, env=env).returncode == 0
+    assert run_cli("render", "--alla", "--tidpunkt", FIXED_TIME, env=env).returncode == 0
     assert (scratch_project / "reports" / "a.html").read_bytes() == first
 
 
@@ -101,22 +176,26 @@ def test_stderr_and_code_never_reach_the_report(scratch_project):
     assert str(scratch_project) not in page
 
 
-def test_index_lists_every_report_with_relative_links(scratch_project):
-    for name in ("a", "b", "c"):
-        write_notebook(scratch_project / "notebooks" / f"{name}.ipynb", "x = 1  # x", "x",
-                       title=f"Rapport {name}")
-    env = {"KUANALYSIS_ROOT": str(scratch_project)}
-    assert run_cli("render", "--jobs", "2", env=env).returncode == 0
-    index = (scratch_project / "reports" / "index.html").read_text()
-    for name in ("a", "b", "c"):
-        assert f'<a href="{name}.html">Rapport {name}</a>' in index
-    state = json.loads((scratch_project / "reports" / "_index.json").read_text())
-    assert sorted(state) == ["a.html", "b.html", "c.html"]
-
-
 def test_list_shows_parameters(scratch_project):
     write_notebook(scratch_project / "notebooks" / "blad.ipynb", PARAMS, "print(kommun)")
     proc = run_cli("list", env={"KUANALYSIS_ROOT": str(scratch_project)})
     assert proc.returncode == 0
     assert 'kommun (text) = "0604"  # kommunkod, text' in proc.stdout
     assert "ar (heltal) = 2025" in proc.stdout
+
+
+def test_outputs_of_the_index_are_reserved(scratch_project):
+    write_notebook(scratch_project / "notebooks" / "index.ipynb", "x = 1  # x", "print(1)")
+    with pytest.raises(ParameterError, match="index.html är upptaget av rapportlistan"):
+        render.plan(None, {})
+
+
+def test_variant_output_must_be_a_relative_html_path(scratch_project, monkeypatch, tmp_path):
+    (tmp_path / "varianter.py").write_text(
+        "def ut(parameters):\n"
+        "    return [{'parameters': {}, 'output': '../utanfor.html', 'title': 'U'}]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    notebook(scratch_project / "notebooks" / "v.ipynb", "print(1)",
+             metadata={"kuanalysis": {"variants": "varianter:ut"}})
+    with pytest.raises(ValueError, match="utfilen '../utanfor.html' ska vara en relativ sökväg"):
+        render.plan(None, {})

@@ -144,26 +144,3 @@ def workbook(fees: pd.DataFrame, scenarios: list[Scenario]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _make_reproducible(path, stamp: str = "2000-01-01 00:00") -> None:
-    """Same inputs, same bytes: fix the zip entries' times and the workbook's own dates.
-
-    The renderer's step, not the workbook's: the interim renderer (``kuanalysis.render``)
-    imports it from here and stamps every published xlsx with the report's time. It moves
-    to the render package with the rest of the writing.
-    """
-    import zipfile
-
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})", stamp)
-    parts = tuple(int(x) for x in m.groups()) if m else (2000, 1, 1, 0, 0)
-    iso = "%04d-%02d-%02dT%02d:%02d:00Z" % parts
-    with zipfile.ZipFile(path) as z:
-        entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                              lambda mm: mm.group(1) + iso.encode(), data)
-            z.writestr(zipfile.ZipInfo(name, date_time=parts + (0,)), data,
-                       compress_type=zipfile.ZIP_DEFLATED)

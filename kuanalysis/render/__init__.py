@@ -1,0 +1,152 @@
+"""Render notebooks into self-contained Swedish HTML reports (``kuanalysis render``).
+
+Each report is one notebook in ``notebooks/`` executed with papermill in a fresh kernel and
+exported with the package's own nbconvert template (no code, no prompts, no stderr, no
+scripts) to ``reports/<name>.html``; ``reports/index.html`` lists them all. A report whose
+inputs have not changed since its last good render is not run again.
+
+Modules: :mod:`.parameters` (a notebook's parameters), :mod:`.plan` (reports and jobs),
+:mod:`.run` (worker processes), :mod:`.export` (executed notebook -> HTML and files),
+:mod:`.cache` (when a report is unchanged), :mod:`.index` (``index.html`` and its state).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# jsonschema (imported by nbformat, papermill) imports rfc3987_syntax when it is installed,
+# which builds a grammar for 1.3 s, only for IRI format checks that notebook validation never
+# makes. The renderer and each of its workers would pay it: block that import (unless done).
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from .. import paths, provenance
+from ..errors import ParameterError
+from . import cache, index, run
+from .parameters import TYPE_SV, Parameter, coerce, validate_parameters
+from .plan import FAILED_DIR, Job, Report, discover, plan
+from .run import Result, Settings, generation_time
+
+__all__ = ["FAILED_DIR", "Job", "Parameter", "ParameterError", "Report", "Result", "coerce",
+           "describe", "discover", "plan", "render", "validate_parameters"]
+
+
+def render(names: list[str] | None = None, overrides: dict | None = None,
+           jobs: int | None = None, out_dir: Path | str | None = None,
+           generated_at: str | None = None, everything: bool = False, echo=print) -> int:
+    """Render reports; a report whose inputs are unchanged since its last good render is kept.
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Reports to render (all when empty).
+    overrides : dict, optional
+        Parameter values as text, ``{"kommun_kod": "0604"}``.
+    jobs : int, optional
+        Worker processes (default: one per core).
+    out_dir : path-like, optional
+        Output folder (default: ``reports/``).
+    generated_at : str, optional
+        The time written into the reports, ``YYYY-MM-DD HH:MM`` (default:
+        ``SOURCE_DATE_EPOCH`` when set, else now). A fixed time gives identical files.
+    everything : bool
+        Render every report, changed or not (``--alla``).
+    echo : callable
+        Prints one line.
+
+    Returns
+    -------
+    int
+        0 when every report is rendered or unchanged, 1 when any failed (one Swedish
+        paragraph each is printed).
+
+    Raises
+    ------
+    kuanalysis.errors.InputError
+        For bad input (time, output folder, report name, parameter); nothing is written then.
+    """
+    moment, fixed = generation_time(generated_at)
+    out = paths.output(out_dir if out_dir is not None else paths.reports_dir(), "dir")
+    todo = plan(names, overrides or {})
+    root = paths.project_root()
+    context = {"code": cache.code_digest(), "commit": provenance.git_commit(),
+               "time": moment if fixed else ""}
+    listings = cache.Listings(root)
+    notebook_sha = {j.notebook: cache.file_sha(j.notebook) for j in todo}
+    state = index.read_state(out)
+    started = time.perf_counter()
+    unchanged, pending = [], []
+    for job in todo:
+        entry = state.get(job.output, {})
+        same = (not everything and "key" in entry and entry["key"] == cache.current_key(
+            job, entry, notebook_sha[job.notebook], root, out, context, listings))
+        (unchanged if same else pending).append(job)
+
+    outcomes = []
+    tty = sys.stdout.isatty() and not os.environ.get("CI")
+
+    def done(job: Job, r: Result) -> None:
+        if r.status == "ok":
+            written = {job.output: r.sha256, **r.files}
+            r.key = cache.key(job, notebook_sha[job.notebook], r.inputs, written, context,
+                              listings)
+        elif r.status == "oförändrad":
+            (out / FAILED_DIR / Path(job.output).with_suffix(".ipynb")).unlink(missing_ok=True)
+        outcomes.append((job, r))
+        _progress(r, len(outcomes), len(todo), tty, echo)
+
+    for job in unchanged:
+        done(job, Result(job.output, "oförändrad"))
+    if pending:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
+        echo(f"Renderar {len(pending)} rapport(er) med {workers} parallella processer.")
+        scratch = tempfile.mkdtemp(prefix="kuanalysis-")
+        try:
+            for job in unchanged:  # their published files stay: no other job may take the names
+                run.claim_files(scratch, job.output, state[job.output].get("files", {}))
+            settings = Settings(str(root), str(out), scratch, moment, context["commit"])
+            run.run_jobs(pending, settings, workers, done)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    index.update(out, outcomes, moment)
+
+    failed = [r for _, r in outcomes if r.status == "fel"]
+    written = sum(r.status == "ok" for _, r in outcomes)
+    summary = (f"Klart på {time.perf_counter() - started:.1f} s: {written} av {len(todo)} "
+               f"rapporter skrivna till {out.name}/")
+    if unchanged:
+        summary += f", {len(unchanged)} oförändrade (--alla renderar om dem)"
+    echo(summary + "." + (f" {len(failed)} misslyckades:" if failed else ""))
+    for r in failed:
+        echo("")
+        echo(r.message)
+    return 1 if failed else 0
+
+
+def _progress(r: Result, i: int, n: int, tty: bool, echo) -> None:
+    if r.status == "oförändrad":
+        line = f"[{i}/{n}] {r.output} oförändrad"
+    else:
+        mark = "klar" if r.status == "ok" else "FEL"
+        line = f"[{i}/{n}] {r.output:<40} {mark:<4} {r.seconds:5.1f} s"
+    echo(("\r\033[K" if tty else "") + line)
+
+
+def describe(reports: dict[str, Report] | None = None) -> str:
+    """Text for ``kuanalysis list``: each report with its parameters, defaults and types."""
+    reports = reports if reports is not None else discover()
+    lines = []
+    for r in reports.values():
+        lines.append(f"{r.name}: {r.title}")
+        for p in r.parameters.values():
+            c = f"  # {p.comment}" if p.comment else ""
+            lines.append(f"    {p.name} ({TYPE_SV[p.type]}) = "
+                         f"{json.dumps(p.default, ensure_ascii=False)}{c}")
+        if not r.parameters:
+            lines.append("    (inga parametrar)")
+    return "\n".join(lines)
+

@@ -1,0 +1,348 @@
+"""Running jobs: worker processes, one per core, each executing notebooks and writing files.
+
+Each job runs with papermill's Python API in a fresh kernel; the worker that ran it exports
+its HTML and writes it, and the files the notebook published, beside each other (through a
+temporary file and a rename, so a failed job leaves the last good files untouched). While one
+notebook runs, the worker starts the kernel for its next job.
+
+Workers are started with ``forkserver`` where the platform has it, else ``spawn`` (never
+``fork``: Windows lacks it, macOS makes it unsafe). A worker dies with its parent: a thread
+waits on the parent's sentinel, kills the worker's kernels and exits, so nothing is written
+after ``kuanalysis render`` is killed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing as mp
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from queue import Empty
+
+from ..errors import ParameterError
+from ..paths import atomic_path
+from . import export
+from .plan import FAILED_DIR, Job
+
+_CODE = Path(__file__).resolve().parent.parent.parent  # where the package lives
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+@dataclass
+class Result:
+    """What a worker reports about one job."""
+
+    output: str
+    status: str  # "ok" | "fel" | "oförändrad"
+    seconds: float = 0.0
+    message: str = ""
+    title: str = ""  # the page's title, its fields filled in
+    inputs: dict = field(default_factory=dict)  # what the notebook published: path -> SHA-256
+    sha256: str = ""  # of the HTML written
+    files: dict = field(default_factory=dict)  # published files written (relative) -> SHA-256
+    key: str = ""  # set by the parent (see cache)
+
+
+@dataclass
+class Settings:
+    """What every job of a run shares."""
+
+    root: str  # project root
+    out_dir: str
+    scratch: str  # this run's temporary folder
+    generated_at: str
+    commit: str
+
+
+def generation_time(given: str | None) -> tuple[str, bool]:
+    """The time written into the reports, and whether it is fixed (not now).
+
+    ``given`` (``--tidpunkt``) is ``YYYY-MM-DD HH:MM``; else ``SOURCE_DATE_EPOCH`` (seconds
+    since 1970, UTC) when set; else now. Local time.
+
+    Raises
+    ------
+    kuanalysis.errors.ParameterError
+        When ``given`` or ``SOURCE_DATE_EPOCH`` is not a valid time.
+    """
+    if given is not None:
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", given):
+                raise ValueError
+            moment = dt.datetime.strptime(given, TIME_FORMAT)
+        except ValueError:
+            raise ParameterError(f"--tidpunkt ska vara en tidpunkt på formen "
+                                 f"ÅÅÅÅ-MM-DD TT:MM, t.ex. '2024-10-25 08:00'; fick {given!r}"
+                                 ) from None
+        if moment.year < 1980:
+            raise ParameterError(f"--tidpunkt ska vara 1980 eller senare; fick {given!r}")
+        return given, True
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.datetime.now().strftime(TIME_FORMAT), False
+    try:
+        if not epoch.isdigit():
+            raise ValueError
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).astimezone()
+    except (ValueError, OverflowError, OSError):
+        raise ParameterError(f"miljövariabeln SOURCE_DATE_EPOCH ska vara ett heltal (sekunder "
+                             f"sedan 1970-01-01 UTC); fick {epoch!r}") from None
+    if moment.year < 1980:
+        raise ParameterError(f"SOURCE_DATE_EPOCH ska ge en tidpunkt 1980 eller senare; "
+                             f"fick {epoch!r}")
+    return moment.strftime(TIME_FORMAT), True
+
+
+# -- one job ------------------------------------------------------------------------------
+
+def _cell_number(executed: Path, err) -> int:
+    """The failing cell's number as the analyst sees it (papermill's own cells not counted)."""
+    import nbformat
+
+    try:
+        cells = [c for c in nbformat.read(executed, as_version=4).cells
+                 if not {"injected-parameters", "papermill-error-cell-tag"}
+                 & set(c.metadata.get("tags", []))]
+        for i, c in enumerate(cells, 1):
+            if any(o.get("output_type") == "error" for o in c.get("outputs", [])):
+                return i
+    except Exception:  # noqa: BLE001 - fall back to papermill's own count
+        pass
+    return err.cell_index + 1
+
+
+def _claim(scratch: str, path: str, owner: str) -> None:
+    """Reserve a published file's path for one job of this run (an O_EXCL marker file)."""
+    marker = Path(scratch) / "filer" / hashlib.sha256(path.encode()).hexdigest()
+    marker.parent.mkdir(exist_ok=True)
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        other = marker.read_text(encoding="utf-8")
+        if other != owner:
+            raise export.ReportError(f"filen {path} publiceras också av {other}; två rapporter "
+                                     f"kan inte skriva samma fil.") from None
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(owner)
+
+
+def claim_files(scratch: str, owner: str, paths) -> None:
+    """Reserve the published files of a job that is not run (its files stay on disk)."""
+    for path in paths:
+        _claim(scratch, path, owner)
+
+
+def _keep_failed(executed: Path, target: Path, settings: Settings) -> None:
+    """Save the executed notebook for the analyst, without local paths in it."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    export.scrub(nb, {settings.root: "<projekt>", str(Path(settings.root).resolve()): "<projekt>",
+                      str(_CODE): "<kuanalysis>",
+                      settings.scratch: "<tmp>", tempfile.gettempdir(): "<tmp>",
+                      sys.prefix: "<python>", sys.base_prefix: "<python>",
+                      str(Path.home()): "~"})
+    with atomic_path(target) as tmp:
+        nbformat.write(nb, tmp)
+
+
+def run_job(job: Job, settings: Settings, km=None) -> Result:
+    """Execute one notebook and write its HTML and published files; never raises.
+
+    Parameters
+    ----------
+    job : Job
+    settings : Settings
+    km : jupyter_client.KernelManager, optional
+        A kernel already started for this job (papermill starts one when not given).
+
+    Returns
+    -------
+    Result
+        ``"ok"`` with what was written, or ``"fel"`` with one Swedish paragraph; then the
+        executed notebook is in ``_failed/`` beside the reports and the last good files are
+        untouched.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    out_dir = Path(settings.out_dir)
+    target = out_dir / job.output
+    folder = PurePosixPath(job.output).parent
+    failed_name = PurePosixPath(FAILED_DIR, job.output).with_suffix(".ipynb")
+    executed = Path(settings.scratch) / (hashlib.sha256(job.output.encode()).hexdigest() + ".ipynb")
+    try:
+        nb = pm.execute_notebook(
+            job.notebook, str(executed), parameters=job.parameters, kernel_name="python3",
+            progress_bar=False, log_output=False, cwd=str(Path(settings.root) / "notebooks"),
+            request_save_on_cell_execute=False, km=km)
+        page, title, published = export.export_html(
+            nb, job.title, job.parameters, settings.generated_at, settings.commit,
+            "../" * (len(folder.parts)) + "index.html")
+        moment = dt.datetime.strptime(settings.generated_at, TIME_FORMAT)
+        files = {(folder / name).as_posix(): export.reproducible_zip(data, moment)
+                 if data[:4] == b"PK\x03\x04" else data for name, data in published.files.items()}
+        for path in files:
+            _claim(settings.scratch, path, job.output)
+        html = page.encode("utf-8")
+        _exit_if_orphaned()
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(html)
+        for path, data in files.items():
+            with atomic_path(out_dir / path) as tmp:
+                tmp.write_bytes(data)
+        (out_dir / failed_name).unlink(missing_ok=True)
+        return Result(job.output, "ok", time.perf_counter() - started, title=title,
+                      inputs=published.inputs,
+                      sha256=hashlib.sha256(html).hexdigest(),
+                      files={p: hashlib.sha256(d).hexdigest() for p, d in files.items()})
+    except PapermillExecutionError as e:
+        message = (f"Rapporten {job.output} misslyckades i cell {_cell_number(executed, e)} "
+                   f"av anteckningsboken {Path(job.notebook).name}: {e.ename}: {e.evalue}")
+    except export.ReportError as e:
+        message = f"Rapporten {job.output} misslyckades: {e}"
+    except Exception as e:  # noqa: BLE001 - any failure must become one readable paragraph
+        message = f"Rapporten {job.output} misslyckades: {type(e).__name__}: {e}"
+    message = message.rstrip(".") + "."
+    if executed.exists():
+        _exit_if_orphaned()
+        _keep_failed(executed, out_dir / failed_name, settings)
+        message += f" Den körda anteckningsboken finns i {failed_name}."
+    message += " Den senaste lyckade rapporten, om någon, är orörd."
+    return Result(job.output, "fel", time.perf_counter() - started, message)
+
+
+# -- workers ------------------------------------------------------------------------------
+
+_KERNELS: list = []  # this worker's kernel managers, killed with it
+
+
+def _exit_if_orphaned() -> None:
+    parent = mp.parent_process()
+    if parent is not None and not parent.is_alive():
+        _die()
+
+
+def _die() -> None:
+    for km in list(_KERNELS):
+        try:
+            km.provisioner.process.kill()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    os._exit(1)
+
+
+def _watch_parent() -> None:
+    """Exit as soon as the parent process is gone (killed, say), taking the kernels along."""
+    from multiprocessing.connection import wait
+
+    parent = mp.parent_process()
+
+    def watch():
+        wait([parent.sentinel])
+        _die()
+
+    threading.Thread(target=watch, daemon=True, name="vakt").start()
+
+
+def _start_kernel(cwd: str):
+    """A kernel started now, for a job that comes next; None if it fails (papermill retries
+    and reports the error with the job)."""
+    from jupyter_client import KernelManager
+
+    try:
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel(cwd=cwd)
+    except Exception:  # noqa: BLE001
+        return None
+    _KERNELS.append(km)
+    return km
+
+
+def _stop_kernel(km) -> None:
+    if km is not None:
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+        _KERNELS.remove(km)
+
+
+def _worker(jobs, results, settings: Settings, project_env: str | None, workers: int) -> None:
+    _watch_parent()
+    # the project root exactly as the parent sees it, also for the notebooks' kernels
+    if project_env is None:
+        os.environ.pop("KUANALYSIS_ROOT", None)
+    else:
+        os.environ["KUANALYSIS_ROOT"] = project_env
+    # kernels inherit this process's stderr: keep their start-up chatter off the terminal
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    cwd = str(Path(settings.root) / "notebooks")
+    km = None  # the first job's kernel is started by papermill
+    while (item := jobs.get()) is not None:
+        job, queued_after = item
+        # While this notebook runs, start the kernel for this worker's next job: with at
+        # least one job per worker still queued, it will almost surely get one.
+        spare = _start_kernel(cwd) if queued_after >= workers else None
+        try:
+            results.put(asdict(run_job(Job(**job), settings, km)))
+        finally:
+            _stop_kernel(km)
+        km = spare
+    _stop_kernel(km)
+
+
+def start_method() -> str:
+    """``forkserver`` where the platform has it, else ``spawn``."""
+    return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+
+
+def run_jobs(jobs: list[Job], settings: Settings, workers: int, on_result) -> list[Result]:
+    """Run ``jobs`` in ``workers`` processes; call ``on_result(job, result)`` as each ends.
+
+    A worker that dies without reporting (killed, out of memory) turns its unfinished jobs
+    into failures instead of hanging the run.
+    """
+    ctx = mp.get_context(start_method())
+    queue, done = ctx.Queue(), ctx.Queue()
+    for i, j in enumerate(jobs):
+        queue.put((asdict(j), len(jobs) - 1 - i))
+    for _ in range(workers):
+        queue.put(None)
+    procs = [ctx.Process(target=_worker, daemon=True, name=f"kuanalysis-{i}",
+                         args=(queue, done, settings, os.environ.get("KUANALYSIS_ROOT"), workers))
+             for i in range(workers)]
+    for p in procs:
+        p.start()
+    by_output = {j.output: j for j in jobs}
+    results: list[Result] = []
+    while len(results) < len(jobs):
+        try:
+            r = Result(**done.get(timeout=2))
+        except Empty:
+            if any(p.is_alive() for p in procs):
+                continue
+            finished = {r.output for r in results}
+            for j in jobs:
+                if j.output not in finished:
+                    r = Result(j.output, "fel", message=f"Rapporten {j.output} avbröts: "
+                               "arbetsprocessen avslutades oväntat. Den senaste lyckade "
+                               "rapporten, om någon, är orörd.")
+                    results.append(r)
+                    on_result(j, r)
+            break
+        results.append(r)
+        on_result(by_output[r.output], r)
+    for p in procs:
+        p.join()
+    return results
+

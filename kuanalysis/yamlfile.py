@@ -14,6 +14,10 @@ from pathlib import Path
 import yaml
 
 from . import paths
+
+#: libyaml's parser where PyYAML was built with it (it is, in PyPI's wheels): the same
+#: events and nodes, several times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 from .errors import InputError
 
 #: Largest YAML file read (a scenario or sidecar is a few kB).
@@ -43,7 +47,7 @@ def _text(path: Path, error: type[InputError]) -> str:
 def _check_events(text: str, shown: str, error: type[InputError]) -> None:
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise error(f"{shown}:{line}: alias och ankare (*namn, &namn) används inte i "
@@ -73,7 +77,7 @@ def compose(path: str | os.PathLike, error: type[InputError] = InputError):
     path = Path(path)
     text = _text(path, error)
     _check_events(text, paths.relative(path), error)
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    return yaml.compose(text, Loader=_LOADER)
 
 
 def load(path: str | os.PathLike, error: type[InputError] = InputError):
@@ -83,7 +87,7 @@ def load(path: str | os.PathLike, error: type[InputError] = InputError):
     shown = paths.relative(path)
     _check_events(text, shown, error)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LOADER)
     except (yaml.YAMLError, ValueError, OverflowError) as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

@@ -74,7 +74,9 @@ def rendered(tmp_path_factory):
         re.sub(r"(?m)^beskrivning:.*$", "beskrivning: " + yaml.safe_dump(f"Beskrivning {EVIL}")
                .strip().removesuffix("...").strip(), text), encoding="utf-8")
     env = {"KUANALYSIS_ROOT": str(root)}
-    proc = run_cli("render", "--tidpunkt", FIXED_TIME, env=env)
+    # every report kind; of the kommunblad the one of the municipality with the hostile name
+    proc = run_cli("render", "fondredovisning", "oversikt", "avgifter-2025", "kommunblad",
+                   "-p", "kommuner=0604", "--tidpunkt", FIXED_TIME, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root / "reports"
 

@@ -205,5 +205,7 @@ def test_a_heading_field_reads_literally_through_the_renderer():
                     "display_data", data=fields)])]
     for i, c in enumerate(nb.cells):
         c.id = f"c{i}"
-    page, _ = render.export_html(nb, "t", {}, "2024-10-25 08:00", "x", "index.html")
+    from kuanalysis.render.export import export_html
+
+    page, _, _ = export_html(nb, "t", {}, "2024-10-25 08:00", "x", "index.html")
     assert "<h2>&lt;script&gt;alert(1)&lt;/script&gt; &amp; *x* kommun</h2>" in page

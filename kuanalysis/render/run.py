@@ -253,18 +253,45 @@ def _watch_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="vakt").start()
 
 
-def _start_kernel(cwd: str):
-    """A kernel started now, for a job that comes next; None if it fails (papermill retries
-    and reports the error with the job)."""
-    from jupyter_client import KernelManager
+#: Imported in a spare kernel while it waits for its job: every report needs them, and each
+#: takes a good part of a second (silent: no output, no history, nothing in the notebook).
+WARM_UP = ("import pandas, matplotlib.pyplot, kuanalysis.publish, kuanalysis.reports.charts, "
+           "kuanalysis.reports.html, kuanalysis.reports.fund, kuanalysis.reports.fees, "
+           "kuanalysis.reports.kommunblad, kuanalysis.reports.overview")
 
-    try:
-        km = KernelManager(kernel_name="python3")
-        km.start_kernel(cwd=cwd)
-    except Exception:  # noqa: BLE001
-        return None
-    _KERNELS.append(km)
-    return km
+
+class _Spare:
+    """A kernel started, and warmed up, in the background while the worker runs a job."""
+
+    def __init__(self, cwd: str):
+        self.km = None
+        self._thread = threading.Thread(target=self._start, args=(cwd,), daemon=True)
+        self._thread.start()
+
+    def _start(self, cwd: str) -> None:
+        from jupyter_client import KernelManager
+
+        try:
+            km = KernelManager(kernel_name="python3")
+            _KERNELS.append(km)
+            km.start_kernel(cwd=cwd)
+            client = km.client()
+            client.start_channels()
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive(WARM_UP, silent=True, store_history=False,
+                                               timeout=60)
+            client.stop_channels()
+            if reply["content"]["status"] == "ok":
+                self.km = km
+                return
+        except Exception:  # noqa: BLE001 - no spare then: papermill starts a kernel itself
+            pass
+        _stop_kernel(km if "km" in locals() else None)
+
+    def take(self):
+        """The ready kernel, or None (then papermill starts one, as for the first job)."""
+        self._thread.join()
+        return self.km
 
 
 def _stop_kernel(km) -> None:
@@ -273,7 +300,8 @@ def _stop_kernel(km) -> None:
             km.shutdown_kernel(now=True)
         except Exception:  # noqa: BLE001 - already gone
             pass
-        _KERNELS.remove(km)
+        if km in _KERNELS:
+            _KERNELS.remove(km)
 
 
 def _worker(jobs, results, settings: Settings, project_env: str | None, workers: int) -> None:
@@ -287,18 +315,19 @@ def _worker(jobs, results, settings: Settings, project_env: str | None, workers:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     cwd = str(Path(settings.root) / "notebooks")
-    km = None  # the first job's kernel is started by papermill
+    spare = None  # the first job's kernel is started by papermill
     while (item := jobs.get()) is not None:
         job, queued_after = item
-        # While this notebook runs, start the kernel for this worker's next job: with at
-        # least one job per worker still queued, it will almost surely get one.
-        spare = _start_kernel(cwd) if queued_after >= workers else None
+        km = spare.take() if spare is not None else None
+        # While this notebook runs, start and warm up the kernel for this worker's next job:
+        # with at least one job per worker still queued, it will almost surely get one.
+        spare = _Spare(cwd) if queued_after >= workers else None
         try:
             results.put(asdict(run_job(Job(**job), settings, km)))
         finally:
             _stop_kernel(km)
-        km = spare
-    _stop_kernel(km)
+    if spare is not None:
+        _stop_kernel(spare.take())
 
 
 def start_method() -> str:

@@ -49,26 +49,32 @@ def post_weights(scenario: Scenario, matrix: Table, population) -> tuple[list[st
     codes_by_row = kommun_codes(matrix)
     codes = sorted(codes_by_row.values())
     row_of = {c: r for r, c in codes_by_row.items()}
+    specs = list(scenario.posts.values())
+    printed = [s.post for s in specs if s.key == PRINTED_KEY]
+    cells = matrix.values.loc[[row_of[c] for c in codes], printed] if printed else None
     pop = population_frame(population) if any(
-        isinstance(s.key, str) and s.key != PRINTED_KEY for s in scenario.posts.values()) else None
+        isinstance(s.key, str) and s.key != PRINTED_KEY for s in specs) else None
     implied = {(b.row, b.post): b.implied_kr for b in scenario.blanks if b.reading == "beräknat"}
-    out = np.full((len(scenario.posts), len(codes)), np.nan)
-    for i, spec in enumerate(scenario.posts.values()):
-        for j, code in enumerate(codes):
-            if spec.participants is not None and code not in spec.participants:
-                continue
-            if spec.key == PRINTED_KEY:
-                w = matrix.values.at[row_of[code], spec.post]
-                if math.isnan(w):
-                    w = implied.get((row_of[code], spec.post), math.nan)
-            elif isinstance(spec.key, dict):
-                w = spec.key.get(code, math.nan)
-            else:
-                w = pop.at[code, spec.key] if code in pop.index else math.nan
-            if math.isnan(w) and spec.participants is not None:
+    out = np.full((len(specs), len(codes)), np.nan)
+    for i, spec in enumerate(specs):
+        if spec.key == PRINTED_KEY:
+            w = cells[spec.post].to_numpy(dtype=float, copy=True)
+            for j, code in enumerate(codes):
+                if math.isnan(w[j]):
+                    w[j] = implied.get((row_of[code], spec.post), math.nan)
+        elif isinstance(spec.key, dict):
+            w = np.array([spec.key.get(c, math.nan) for c in codes], dtype=float)
+        else:
+            w = pop[spec.key].reindex(codes).to_numpy(dtype=float, copy=True)
+        if spec.participants is not None:
+            taking = np.isin(codes, spec.participants)
+            missing = taking & np.isnan(w)
+            if missing.any():
+                code = codes[int(np.argmax(missing))]
                 raise ValueError(f"{spec.post}: kommun {code} deltar men har ingen andel i "
                                  f"nyckeln")
-            out[i, j] = w
+            w[~taking] = np.nan
+        out[i] = w
     return codes, out
 
 

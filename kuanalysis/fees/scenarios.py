@@ -286,7 +286,7 @@ def apply_changes(base: Scenario, head: Head, changes: Changes, table: Table,
         try:
             _, weights = post_weights(one, table, population)
         except ValueError as exc:
-            err(line, where, str(exc).split(": ", 1)[1])
+            err(line, where, str(exc).removeprefix(f"{post}: "))
             continue
         if posts[post].total > 0 and not (weights[0] > 0).any():
             err(line, where, "ingen av kommunerna som deltar har någon vikt i nyckeln")

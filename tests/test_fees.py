@@ -361,6 +361,27 @@ def test_allocate_many_agrees_with_exact_version_and_adds_up():
             assert out[s, p].tolist() == [exact[c] for c in codes]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=13), st.integers(0, 10_000))
+def test_allocate_many_with_whole_weights_is_the_exact_version_ties_included(weights, total):
+    # small whole weights give many equal remainders: the vectorised split must break every
+    # tie as the exact one does (the lower code first)
+    if sum(weights) == 0:
+        weights[0] = 1
+    codes = [f"{i:04d}" for i in range(len(weights))]
+    exact = allocate_largest_remainder(total, dict(zip(codes, weights)))
+    got = allocate_many(np.array([[total, total]]), np.array([weights, weights], dtype=float))
+    assert got[0, 0].tolist() == [exact[c] for c in codes] == got[0, 1].tolist()
+
+
+def test_allocate_many_whole_weights_hand_case():
+    # 10 kr by 1:1:1 -> 3,33 each: 3 + 3 + 3 = 9, the krona left to the first column;
+    # 5 kr by 2:2:1 -> 2, 2, 1 exactly; 0 kr -> nothing; NaN = outside
+    out = allocate_many(np.array([10, 5, 0, 7]),
+                        np.array([[1, 1, 1], [2, 2, 1], [1, 1, 1], [np.nan, 1, 1]]))
+    assert out.tolist() == [[4, 3, 3], [2, 2, 1], [0, 0, 0], [0, 4, 3]]
+
+
 # ---------------------------------------------------------------------------------------
 # Balance account
 # ---------------------------------------------------------------------------------------

@@ -80,16 +80,24 @@ def allocate_many(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
     sums = w.sum(axis=-1, keepdims=True)
     if (sums <= 0).any():
         raise ValueError("alla vikter är noll i någon rad: summan kan inte fördelas")
-    whole = (w == np.floor(w)).all()
-    if whole and totals.size and int(np.abs(totals).max()) * float(sums.max()) < 2.0**62:
+    k = w.shape[-1]
+    biggest = float(np.abs(totals).max()) if totals.size else 0.0
+    if (w == np.floor(w)).all() and max(biggest, k) * float(sums.max()) < 2.0**62:
+        # exact: quota = total x weight / sum, all in integers; in a row the remainders share
+        # one denominator, so they compare exactly. Ranking key: the remainder, then the
+        # lower column (a unique integer per row); the `left` largest keys get a krona each.
         wi = w.astype(np.int64)
-        product = totals[..., None] * wi           # total x weight, exact
-        si = wi.sum(axis=-1, keepdims=True)
-        parts, remainders = product // si, product % si  # same denominator in a row: exact
-    else:
-        quotas = totals[..., None] * (w / sums)
-        floors = np.floor(quotas)
-        parts, remainders = floors.astype(np.int64), quotas - floors
+        parts, remainders = np.divmod(totals[..., None] * wi, wi.sum(axis=-1, keepdims=True))
+        left = totals - parts.sum(axis=-1)
+        keys = remainders * k + np.arange(k - 1, -1, -1)
+        ordered = np.sort(keys, axis=-1)
+        padded = np.concatenate([ordered, np.full(ordered.shape[:-1] + (1,), np.iinfo(
+            np.int64).max)], axis=-1)
+        threshold = np.take_along_axis(padded, (k - left)[..., None], axis=-1)
+        return parts + (keys >= threshold)
+    quotas = totals[..., None] * (w / sums)
+    floors = np.floor(quotas)
+    parts, remainders = floors.astype(np.int64), quotas - floors
     left = totals - parts.sum(axis=-1)
     order = np.argsort(-remainders, axis=-1, kind="stable")
     rank = np.empty_like(order)

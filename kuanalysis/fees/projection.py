@@ -169,6 +169,7 @@ class FeeModel:
         """
         totals = np.asarray(totals, dtype=np.int64)
         out = np.zeros(totals.shape + (len(self.codes),), dtype=np.int64)
+        whole = []
         for p in range(len(self.posts)):
             w = self.weights[p]
             t = totals[..., p]
@@ -177,14 +178,15 @@ class FeeModel:
                 if (t != 0).any():
                     raise ValueError(f"{self.posts[p]}: ingen kommun har någon andel i "
                                      "nyckeln; beloppet kan inte fördelas")
-                continue
-            if (w[present] == np.floor(w[present])).all():
-                out[..., p, :] = allocate_many(t, w)
+            elif (w[present] == np.floor(w[present])).all():
+                whole.append(p)
             else:
                 weights = dict(zip(self.codes, w.tolist()))
                 for idx in np.ndindex(t.shape):
                     parts = allocate_largest_remainder(int(t[idx]), weights)
                     out[idx + (p,)] = [parts[c] for c in self.codes]
+        if whole:   # every post with whole-number weights in one exact call
+            out[..., whole, :] = allocate_many(totals[..., whole], self.weights[whole])
         return out
 
     def invoiced_per_kommun(self, parts: np.ndarray) -> np.ndarray:

@@ -223,7 +223,7 @@ class Explorer:
         var = whatif.Variable(variable)
         last = int(frame["sista_år"].iloc[0])
         shown = frame.drop(columns=["år", "sista_år"]).set_index("värde")
-        shown.index = [var.text(int(v)) for v in shown.index]
+        shown.index = [_value_text(var, int(v)) for v in shown.index]
         shown.index.name = variable
         shown["tar_slut"] = [str(y) if y is not None else f"inte före {last + 1}"
                              for y in shown["tar_slut"]]
@@ -255,7 +255,7 @@ class Explorer:
             text = f"Balanskontot räcker inte till och med {through}, hur lågt värdet än är."
         else:
             text = (f"Högsta värde för {variable} med balanskontot på minst 0 kr till och med "
-                    f"{through}: {var.text(a.value)} (kontrollerat: ett steg mer ger "
+                    f"{through}: {_value_text(var, a.value)} (kontrollerat: ett steg mer ger "
                     f"{fmt.kr(a.next_closing)} vid slutet av {a.next_year}).")
         return html.paragraph([text], box=True)
 
@@ -337,6 +337,13 @@ def _per_kommun(model: FeeModel) -> pd.DataFrame:
     frame.loc["Summa"] = frame.sum()
     frame.index.name = "Kommun"
     return frame
+
+
+def _value_text(var: whatif.Variable, value: int) -> str:
+    """A swept value as readers read it: ``2 625 000 kr`` or ``2,5 %``."""
+    if var.is_uprating:
+        return fmt.percent(value / 100, 2 if value % 100 else 0)
+    return fmt.kr(value)
 
 
 def _signed(x) -> str:

@@ -444,8 +444,8 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
                                    f"fick {_shown(vn)}")
                     continue
                 readings[cell] = text
+                lines[("tomma_celler", cell)] = kn.start_mark.line + 1
         out["blanks"] = readings
-        lines["tomma_celler"] = node.start_mark.line + 1
 
     changes: dict[str, PostChange] = {}
     if "poster" in top:

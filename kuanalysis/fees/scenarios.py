@@ -233,7 +233,8 @@ def apply_changes(base: Scenario, head: Head, changes: Changes, table: Table,
         reading = changes.blanks.get((blank.row, blank.post))
         if reading is not None:
             blank = dataclasses.replace(blank, reading=reading,
-                                        stated_in=f"{head.shown}:{lines['tomma_celler']}")
+                                        stated_in=f"{head.shown}:"
+                                                  f"{lines[('tomma_celler', (blank.row, blank.post))]}")
             spec = posts[blank.post]
             taking = set(spec.participants or codes.values())
             taking = taking | {codes[blank.row]} if reading == "beräknat" else taking - {

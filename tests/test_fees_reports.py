@@ -71,8 +71,11 @@ def report():
 # ---------------------------------------------------------------------------------------
 def test_fee_report_loads_the_shipped_data():
     r = fees.FeeReport.load()
-    assert [s.name for s in r.scenarios][0] == "forslag-2025" and len(r.scenarios) == 5
-    assert len(r.fees) == 5 * 13 * 16 and list(r.fees.columns) == FEE_COLUMNS
+    assert [s.name for s in r.scenarios][0] == "forslag-2025" and len(r.scenarios) == 6
+    assert len(r.fees) == 6 * 13 * 16 and list(r.fees.columns) == FEE_COLUMNS
+    # the years ahead: four years for five scenarios, three for tre-ar-2-procent
+    assert len(r.fees_years) == (5 * 4 + 3) * 13 * 16
+    assert r.year == 2025 and r.other is None
     assert r.date == "2024-12-31"
     shown = publish.collect_sources(r.inputs)
     assert "scenarios/avtal.yaml" in shown
@@ -94,10 +97,16 @@ def test_fee_report_refuses_bad_paths_and_dates_together():
         fees.FeeReport.load(historik="data/raw/000-pks-2024")
 
 
-def test_fee_report_needs_the_proposal(tmp_path):
+def test_fee_report_without_a_proposal_file(tmp_path):
+    # avtal starts from forslag-2025, which is not in the folder: named, nothing shown
     shutil.copy(scenarios_dir() / "avtal.yaml", tmp_path / "avtal.yaml")
     with pytest.raises(ScenarioError, match="forslag-2025.yaml saknas"):
         fees.FeeReport.load(scenarier=str(tmp_path))
+    # with no scenario at all the proposal as printed is the base
+    (tmp_path / "avtal.yaml").unlink()
+    r = fees.FeeReport.load(scenarier=str(tmp_path))
+    assert [s.name for s in r.scenarios] == ["förslaget 2025"]
+    assert r.scenarios[0].balance.opening == 0  # the printed table says nothing about it
 
 
 @pytest.mark.parametrize("values, message", [

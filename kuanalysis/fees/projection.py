@@ -21,7 +21,7 @@ import pandas as pd
 from ..data.table import Table
 from .allocation import allocate_largest_remainder, allocate_many
 from .keys import population_frame
-from .matrix import kommun_codes, post_labels
+from .matrix import kommun_codes
 from .model import Scenario
 from .scenariofile import PRINTED_KEY
 

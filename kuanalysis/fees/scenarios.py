@@ -114,7 +114,8 @@ class ScenarioLoader:
         return self._tables.get(year)
 
     def printed(self, year: int | None) -> Scenario:
-        """The proposal of ``year`` as printed (:func:`~kuanalysis.fees.proposals.printed_scenario`)."""
+        """The proposal of ``year`` as printed
+        (:func:`~kuanalysis.fees.proposals.printed_scenario`)."""
         if year not in self._printed:
             table = self.table(year)
             if table is None:
@@ -230,11 +231,11 @@ def apply_changes(base: Scenario, head: Head, changes: Changes, table: Table,
     posts = dict(base.posts)
     blanks = []
     for blank in base.blanks:
-        reading = changes.blanks.get((blank.row, blank.post))
+        cell = (blank.row, blank.post)
+        reading = changes.blanks.get(cell)
         if reading is not None:
-            blank = dataclasses.replace(blank, reading=reading,
-                                        stated_in=f"{head.shown}:"
-                                                  f"{lines[('tomma_celler', (blank.row, blank.post))]}")
+            blank = dataclasses.replace(blank, reading=reading, stated_in=(
+                f"{head.shown}:{lines[('tomma_celler', cell)]}"))
             spec = posts[blank.post]
             taking = set(spec.participants or codes.values())
             taking = taking | {codes[blank.row]} if reading == "beräknat" else taking - {

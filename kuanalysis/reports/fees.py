@@ -23,14 +23,14 @@ from ..checks.rules import RULES, STATUSES
 from ..data import load_table
 from ..data.load import TABLE_SUFFIXES
 from ..data.table import Table
-from ..errors import DataError, InputError, ParameterError, ScenarioError
+from ..errors import ParameterError
 from ..fees.balance import balance_overview
 from ..fees.keys import key_groups, key_vs_population, population_frame
 from ..fees.matrix import kommun_codes, post_labels, total_row
 from ..fees.model import Scenario
 from ..fees.proposals import (printed_scenario, proposal_files, proposal_year,
                               require_readings)
-from ..fees.scenariofile import format_percent, population_key
+from ..fees.scenariofile import format_percent
 from ..fees.scenarios import (FEE_COLUMNS, ScenarioLoader, allocate_scenario, base_name,
                               changed_totals, load_scenarios)
 from . import charts, fmt, html

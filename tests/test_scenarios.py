@@ -274,6 +274,27 @@ poster:
     find(msgs, "fel.yaml:5: poster.Fritid:", "kommun 0680 deltar men har ingen andel")
 
 
+def test_the_readmes_examples_are_valid(folder, matrix, population):
+    """Every YAML example of scenarios/README.md that is a whole scenario loads."""
+    import re
+
+    readme = (scenarios_dir() / "README.md").read_text(encoding="utf-8")
+    examples = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S)
+                if b.startswith("beskrivning:")]
+    assert len(examples) == 2
+    for i, text in enumerate(examples):
+        s = load(write(folder, f"exempel-{i}", text), matrix, population)
+        assert s.description
+    every = load(folder / "exempel-1.yaml", matrix, population)
+    # 1 571 166 -> 1 800 000; Barnahus 3 168 492 x 1,03 = 3 263 546,76 -> 3 263 547
+    assert every.posts["IoT projekt"].total == 1_800_000
+    assert every.posts["Barnahus"].total == 3_263_547
+    assert every.years == (2025, 2026, 2027) and every.uprating_bp == 200
+    assert every.balance.opening == 18_000_000
+    assert every.balance.withdrawals == {2025: 10_000_000, 2026: 1_000_000}
+    assert every.posts[GRUND].uprating_bp == 0 and every.posts[GRUND].invoiced
+
+
 # ---------------------------------------------------------------------------------------
 # Years ahead
 # ---------------------------------------------------------------------------------------

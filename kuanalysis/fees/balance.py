@@ -17,8 +17,8 @@ BALANCE_COLUMNS = ["år", "ingående_kr", "insättningar_kr", "uttag_kr", "från
                    "utgående_kr"]
 
 
-def project_balance(scenario: Scenario, start_kr: int | None = None,
-                    totals=None) -> tuple[pd.DataFrame, int | None]:
+def project_balance(scenario: Scenario, start_kr: int | None = None
+                    ) -> tuple[pd.DataFrame, int | None]:
     """The balance account year by year under one scenario (method: module docstring).
 
     Parameters
@@ -26,9 +26,6 @@ def project_balance(scenario: Scenario, start_kr: int | None = None,
     scenario : Scenario
     start_kr : int, optional
         Opening balance instead of the scenario's own.
-    totals : numpy.ndarray, optional
-        Kr per year and post (default: the scenario's, see
-        :meth:`~kuanalysis.fees.projection.FeeModel.totals`).
 
     Returns
     -------
@@ -37,7 +34,7 @@ def project_balance(scenario: Scenario, start_kr: int | None = None,
         balance is below zero (None if none within the scenario's years).
     """
     model = FeeModel.of(scenario)  # no proposal needed: amounts and flags only
-    totals = model.totals() if totals is None else totals
+    totals = model.totals()
     taken = (totals * model.from_balance).sum(axis=-1)
     rows, balance, runs_out = [], int(scenario.balance.opening if start_kr is None
                                       else start_kr), None
@@ -77,4 +74,3 @@ def balance_overview(scenarios: list[Scenario], start_kr: int | None = None
     frame = pd.DataFrame(closing).sort_index()
     frame.index.name = "år"
     return frame, table.set_index("scenario")
-

@@ -41,9 +41,10 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}$")
 @dataclass(frozen=True)
 class Choice:
     """What the user has set: the scenario started from (a name from
-    :meth:`Explorer.names`), the last year, the uprating of every post (hundredths of a per
-    cent, None = the base's), and per post an amount (kr) and a key (``tryckt``, a population
-    key ``befolkning_ÅÅÅÅ_12_31``)."""
+    :meth:`Explorer.names`), the last year, the uprating of the posts without their own
+    (hundredths of a per cent, None = the base's), and per post an amount (kr) and a key
+    (``tryckt``, a population key ``befolkning_ÅÅÅÅ_12_31``, or the base's own); a post
+    missing from ``amounts`` or ``keys`` keeps what it has in the base."""
 
     base: str
     last_year: int | None = None
@@ -149,8 +150,7 @@ class Explorer:
         uprating = base.uprating_bp if choice.uprating_bp is None else choice.uprating_bp
         if faults:
             raise InputError(faults)
-        if uprating != base.uprating_bp:
-            posts = {p: dataclasses.replace(s, uprating_bp=None) for p, s in posts.items()}
+        # as in a file: the uprating applies to every post without its own
         return dataclasses.replace(base, name=name, description=description, posts=posts,
                                    years=years, uprating_bp=uprating, path="", source=None,
                                    base=base.name, chain=tuple(base.sources))
@@ -396,7 +396,9 @@ def widget(explorer: Explorer):
                       description="Utgå från")
     last = w.BoundedIntText(description="Sista år", min=1900, max=2200)
     uprating = w.BoundedFloatText(description="Uppräkning %", min=-99.99, max=1000, step=0.5)
-    key_options = [("tryckt", PRINTED_KEY)] + [(population_key(d), d) for d in explorer.dates]
+    # None: the post keeps the key it has in the scenario started from (maybe weights)
+    key_options = [("som utgångsläget", None), ("tryckt", PRINTED_KEY)] + [
+        (population_key(d), d) for d in explorer.dates]
     amounts, keys = {}, {}
     rows = []
     for post in explorer.bases[state["choice"].base].posts:
@@ -415,15 +417,14 @@ def widget(explorer: Explorer):
             uprating.value = (choice.uprating_bp or 0) / 100
             for post in amounts:
                 amounts[post].value = choice.amounts.get(post, 0)
-                keys[post].value = choice.keys.get(post, PRINTED_KEY) if isinstance(
-                    choice.keys.get(post), str) else PRINTED_KEY
+                keys[post].value = None
         finally:
             state["quiet"] = False
 
     def current() -> Choice:
         return Choice(base.value, int(last.value), int(round(uprating.value * 100)),
                       {p: int(a.value) for p, a in amounts.items()},
-                      {p: k.value for p, k in keys.items()})
+                      {p: k.value for p, k in keys.items() if k.value is not None})
 
     def refresh(_=None) -> None:
         if state["quiet"]:

@@ -23,7 +23,7 @@ from ..checks.rules import RULES, STATUSES
 from ..data import load_table
 from ..data.load import TABLE_SUFFIXES
 from ..data.table import Table
-from ..errors import ParameterError
+from ..errors import DataError, ParameterError
 from ..fees.balance import balance_overview
 from ..fees.keys import key_groups, key_vs_population, population_frame
 from ..fees.matrix import kommun_codes, post_labels, total_row
@@ -862,7 +862,11 @@ def years_compared(r: FeeReport, by: str = "kommun") -> html.Markup:
     other year)."""
     if r.other is None:
         return html.Markup("")
-    this, other = printed_fees(r.matrix, r.population), printed_fees(r.other, r.population)
+    try:
+        this, other = printed_fees(r.matrix, r.population), printed_fees(r.other, r.population)
+    except DataError as exc:   # the other year's blank cells are not read yet: say so
+        return html.paragraph([f"Förslaget för {proposal_year(r.other)} kan inte jämföras "
+                               f"ännu: {' '.join(exc.errors)}"], box=True)
     a, b = (other, this) if proposal_year(r.other) < r.year else (this, other)
     frame = year_comparison(a, b, by)
     kr_cols = list(frame.columns[:3])

@@ -362,6 +362,32 @@ def test_shipped_scenarios_load_and_are_short(shipped, matrix):
     assert read_head(scenarios_dir() / "avtal.yaml").base.stem == "forslag-2025"
 
 
+# The former avtal.yaml, post by post as it was written (80 lines): every total as printed on
+# the Summa row, the printed key, everyone taking part, invoiced but for Arbete och
+# delaktighet and Yrkesresorna, nothing from the balance account.
+OLD_AVTAL = [(GRUND, 9_000_000, True), ("Arbete och delaktighet", 900_000, False),
+             ("Familjecentralsamordnare", 285_571, True), ("Barnahus", 3_168_492, True),
+             ("Familjehemsresurs", 5_283_065, True), (MEDLEM, 9_000_000, True),
+             ("Digitalisering", 1_583_550, True), ("IoT projekt", 1_571_166, True),
+             ("Skola", 2_702_752, True), ("Fjärrundervisning", 535_325, True),
+             ("Fritid", 1_144_526, True), ("Kval.arb öppen fritid", 219_801, True),
+             ("Utvecklingsarbete friluftsliv", 451_966, True), (MILJO, 1_050_979, True),
+             ("VO-collage", 904_998, True), ("Yrkesresorna", 1_742_870, False)]
+
+
+def test_avtal_gives_exactly_todays_fees(shipped, matrix, population):
+    from kuanalysis.fees.keys import PRINTED_KEY
+    from kuanalysis.fees.model import PostSpec, Scenario
+
+    old = Scenario("avtal", "avtal.yaml", "", {
+        post: PostSpec(post, total, PRINTED_KEY, invoiced, None, False, 0)
+        for post, total, invoiced in OLD_AVTAL}, years=(2025,))
+    before = allocate_scenario(old, matrix, population)
+    now = allocate_scenario(shipped["avtal"], matrix, population)
+    now = now[now["år"] == 2025].reset_index(drop=True)
+    pd.testing.assert_frame_equal(now, before)
+
+
 def test_proposal_invoices_what_the_summa_column_sums(shipped, matrix):
     invoiced = [p for p, s in shipped["forslag-2025"].posts.items() if s.invoiced]
     assert sorted(invoiced) == sorted(summa_composition(matrix).included)

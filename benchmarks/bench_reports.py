@@ -1,4 +1,4 @@
-"""Speed of the fee reports: ``kuanalysis render avgifter-2025 kommunblad`` (14 HTML files).
+"""Speed of the fee reports: ``kuanalysis render avgifter kommunblad`` (14 HTML files).
 
 Usage: python benchmarks/bench_reports.py [JOBS]   (default: one process per core)
 
@@ -18,7 +18,7 @@ from pathlib import Path
 def main() -> int:
     jobs = sys.argv[1] if len(sys.argv) > 1 else str(os.cpu_count() or 1)
     exe = Path(sys.executable).with_name("kuanalysis")
-    cmd = [str(exe) if exe.exists() else "kuanalysis", "render", "avgifter-2025", "kommunblad",
+    cmd = [str(exe) if exe.exists() else "kuanalysis", "render", "avgifter", "kommunblad",
            "--jobs", jobs]
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as out:
         started = time.perf_counter()
@@ -28,7 +28,7 @@ def main() -> int:
     if proc.returncode != 0:
         print(proc.stdout + proc.stderr, file=sys.stderr)
         return proc.returncode
-    print(f"avgifter-2025 + kommunblad: {pages} rapporter på {took:.1f} s med {jobs} processer "
+    print(f"avgifter + kommunblad: {pages} rapporter på {took:.1f} s med {jobs} processer "
           f"({took / max(pages, 1):.2f} s per rapport)")
     return 0
 

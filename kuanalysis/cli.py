@@ -64,9 +64,23 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default=None, metavar="FIL", help="standard: reports/avstamning.csv")
 
     f = sub.add_parser("fees", parents=[common],
-                       help="fördela avgifterna 2025 enligt ett eller flera scenarier")
+                       help="fördela avgifterna år för år enligt ett eller flera "
+                       "scenarier; svep och högsta värde för ett scenario")
     f.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
-    f.add_argument("--out", default=None, metavar="FIL")
+    f.add_argument("--out", default=None, metavar="FIL",
+                   help="CSV-fil (standard: reports/avgifter.csv; med --svep skrivs svepet "
+                        "bara hit)")
+    f.add_argument("--svep", default=None, metavar="POST=FRÅN..TILL/STEG",
+                   help="variera en posts belopp (kr) eller uppräkning (%%, t.ex. "
+                        "uppräkning=0..5/0,5) och visa kostnad per kommun och balanskontot")
+    f.add_argument("--ar", type=int, default=None, metavar="ÅR",
+                   help="med --svep: året vars avgifter visas (standard: första året; "
+                        "för uppräkning sista)")
+    f.add_argument("--hogsta", default=None, metavar="POST",
+                   help="högsta belopp för POST (eller uppräkning) med balanskontot ≥ 0 "
+                        "till och med --till")
+    f.add_argument("--till", type=int, default=None, metavar="ÅR",
+                   help="med --hogsta: året balanskontot ska räcka till och med")
 
     i = sub.add_parser("import", parents=[common], help="läs en export (xlsx/csv) uppställd som en befintlig tabell "
                        "och skriv den som ny tabell i data/raw")
@@ -120,7 +134,8 @@ def _dispatch(args) -> int:
                           document=args.document, folder=args.mapp, confirm=args.bekrafta)
     from .fees.cli import cli_fees
 
-    return cli_fees(args.scenarios, out)
+    return cli_fees(args.scenarios, out, svep=args.svep, ar=args.ar, hogsta=args.hogsta,
+                    till=args.till)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,3 +41,7 @@ class ParameterError(InputError):
 
 class PathError(InputError):
     """A path outside what a command may read or write."""
+
+
+class ArgumentError(InputError):
+    """A command-line option that does not fit (a malformed range, an unknown post)."""

@@ -5,10 +5,12 @@ Two municipalities X (0001) and Y (0002), two posts:
 - MEDLEM: X 600, Y 400, total 1 000; the Summa column adds up only this post.
 - GRUND: X 70, Y 30, total 100; shown but not summed.
 
-Scenarios: ``forslag-2025`` invoices MEDLEM as printed (X 600, Y 400) and takes GRUND
-(100 kr) from the balance account; ``alt`` splits MEDLEM 50/50 (X 500, Y 500) and invoices
-GRUND as printed (X 70, Y 30). Invoiced: forslag X 600, Y 400 (1 000); alt X 570, Y 530
-(1 100). Population 2024-12-31: X 300, Y 100 (75 % and 25 %).
+Scenarios, both 2025-2026 without uprating, the balance account 20 500 000 kr at the start
+of 2025 and 10 000 000 kr paid out in 2025: ``forslag-2025`` invoices MEDLEM as printed
+(X 600, Y 400) and takes GRUND (100 kr a year) from the balance account; ``alt`` splits
+MEDLEM 50/50 (X 500, Y 500) and invoices GRUND as printed (X 70, Y 30). Invoiced each year:
+forslag X 600, Y 400 (1 000); alt X 570, Y 530 (1 100). Population 2024-12-31: X 300,
+Y 100 (75 % and 25 %).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import pandas as pd
 
 from kuanalysis.data.table import Table
 from kuanalysis.fees.keys import IMPLIED_KEY
-from kuanalysis.fees.scenarios import PostSpec, Scenario
+from kuanalysis.fees.scenarios import Balance, PostSpec, Scenario
 from kuanalysis.reports.fees import FeeReport
 
 GRUND, MEDLEM = "Grundfinansiering Social välfärd", "Medlemsavgift Kommunal utveckling"
@@ -24,7 +26,7 @@ GRUND, MEDLEM = "Grundfinansiering Social välfärd", "Medlemsavgift Kommunal ut
 
 def matrix(x_name: str = "X") -> Table:
     meta = {"table": "finansiering-test", "document": "test.txt", "kind": "fee_matrix",
-            "unit": "kr", "heading": "Förslag",
+            "unit": "kr", "heading": "Förslag", "period": "2025-01-01/2025-12-31",
             "columns": [{"label": MEDLEM, "key": "medlem"}, {"label": GRUND, "key": "grund"},
                         {"label": "Summa", "key": "summa", "role": "total"}],
             "rows": [{"label": x_name, "role": "kommun", "kommun_kod": "0001"},
@@ -58,12 +60,15 @@ def scenarios(alt_name: str = "alt", alt_description: str = "Ett alternativ.") -
     def post(name, total, key, invoiced, from_balance=False):
         return PostSpec(name, total, key, invoiced, None, from_balance, 1)
 
+    years = {"proposal_year": 2025, "years": (2025, 2026),
+             "balance": Balance(20_500_000, {2025: 10_000_000})}
     forslag = Scenario("forslag-2025", "forslag-2025.yaml", "Förslaget.", {
         MEDLEM: post(MEDLEM, 1000, IMPLIED_KEY, True),
-        GRUND: post(GRUND, 100, IMPLIED_KEY, False, from_balance=True)})
+        GRUND: post(GRUND, 100, IMPLIED_KEY, False, from_balance=True)},
+        base="förslaget 2025", **years)
     alt = Scenario(alt_name, f"{alt_name}.yaml", alt_description, {
         MEDLEM: post(MEDLEM, 1000, {"0001": 1.0, "0002": 1.0}, True),
-        GRUND: post(GRUND, 100, IMPLIED_KEY, True)})
+        GRUND: post(GRUND, 100, IMPLIED_KEY, True)}, base="forslag-2025", **years)
     return [forslag, alt]
 
 

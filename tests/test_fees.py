@@ -19,7 +19,8 @@ from kuanalysis.fees.balance import project_balance
 from kuanalysis.fees.keys import (common_keys, compare_with_population, implied_keys,
                                   key_groups)
 from kuanalysis.fees.matrix import kommun_codes
-from kuanalysis.fees.scenarios import PostSpec, Scenario, default_matrix
+from kuanalysis.fees.keys import IMPLIED_KEY
+from kuanalysis.fees.scenarios import Balance, PostSpec, Scenario, default_matrix
 
 # The table as printed (source 000, lines 228-241), copied verbatim. Mullsjö prints 16
 # figures: its Miljösamverkan cell is blank (the other twelve already add up to the total).
@@ -360,28 +361,68 @@ def test_allocate_many_agrees_with_exact_version_and_adds_up():
             assert out[s, p].tolist() == [exact[c] for c in codes]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=13), st.integers(0, 10_000))
+def test_allocate_many_with_whole_weights_is_the_exact_version_ties_included(weights, total):
+    # small whole weights give many equal remainders: the vectorised split must break every
+    # tie as the exact one does (the lower code first)
+    if sum(weights) == 0:
+        weights[0] = 1
+    codes = [f"{i:04d}" for i in range(len(weights))]
+    exact = allocate_largest_remainder(total, dict(zip(codes, weights)))
+    got = allocate_many(np.array([[total, total]]), np.array([weights, weights], dtype=float))
+    assert got[0, 0].tolist() == [exact[c] for c in codes] == got[0, 1].tolist()
+
+
+def test_allocate_many_whole_weights_hand_case():
+    # 10 kr by 1:1:1 -> 3,33 each: 3 + 3 + 3 = 9, the krona left to the first column;
+    # 5 kr by 2:2:1 -> 2, 2, 1 exactly; 0 kr -> nothing; NaN = outside
+    out = allocate_many(np.array([10, 5, 0, 7]),
+                        np.array([[1, 1, 1], [2, 2, 1], [1, 1, 1], [np.nan, 1, 1]]))
+    assert out.tolist() == [[4, 3, 3], [2, 2, 1], [0, 0, 0], [0, 4, 3]]
+
+
 # ---------------------------------------------------------------------------------------
 # Balance account
 # ---------------------------------------------------------------------------------------
-def _scenario(from_balance_total: int) -> Scenario:
-    spec = PostSpec(post="Grund", total=from_balance_total, key="implied_2025",
-                         invoiced=False, participants=None, from_balance=True, line=1)
-    other = PostSpec(post="Övrigt", total=5_000_000, key="implied_2025", invoiced=False,
-                          participants=None, from_balance=False, line=2)
+def _scenario(from_balance_total: int, uprating_bp: int = 0, **balance) -> Scenario:
+    spec = PostSpec(post="Grund", total=from_balance_total, key=IMPLIED_KEY,
+                    invoiced=False, participants=None, from_balance=True, line=1)
+    other = PostSpec(post="Övrigt", total=5_000_000, key=IMPLIED_KEY, invoiced=False,
+                     participants=None, from_balance=False, line=2)
+    b = {"opening": 20_500_000, "withdrawals": {2025: 10_000_000}, **balance}
     return Scenario(name="t", path="t.yaml", description="",
-                         posts={"Grund": spec, "Övrigt": other})
+                    posts={"Grund": spec, "Övrigt": other}, years=(2025, 2026, 2027),
+                    uprating_bp=uprating_bp, balance=Balance(**b))
 
 
 def test_balance_runs_out_in_2026_when_9_mnkr_are_taken():
-    frame, year = project_balance(_scenario(9_000_000), years=range(2025, 2028))
+    frame, year = project_balance(_scenario(9_000_000))
     # 20,5 − 10 (psykisk hälsa) − 9 = 1,5 mnkr; 2026: 1,5 − 9 = −7,5 mnkr
     assert frame["utgående_kr"].tolist() == [1_500_000, -7_500_000, -16_500_000]
     assert frame["ingående_kr"].tolist() == [20_500_000, 1_500_000, -7_500_000]
+    assert frame["från_balanskontot_kr"].tolist() == [9_000_000] * 3
+    assert frame["uttag_kr"].tolist() == [10_000_000, 0, 0]
     assert year == 2026
 
 
 def test_balance_without_withdrawals_lasts():
-    frame, year = project_balance(_scenario(0), start_kr=1_000, payouts={2026: 1_000},
-                                       years=range(2025, 2028))
+    frame, year = project_balance(_scenario(0, opening=1_000, withdrawals={2026: 1_000}))
     assert frame["utgående_kr"].tolist() == [1_000, 0, 0]
     assert year is None
+
+
+def test_balance_with_uprating_and_deposits():
+    # 2 % a year: the 1 000 000 taken becomes 1 020 000, then 1 040 400 (1 020 000 x 1,02);
+    # 3 000 000 at the start, 500 000 paid in during 2026:
+    # 2025: 3 000 000 − 1 000 000 = 2 000 000; 2026: + 500 000 − 1 020 000 = 1 480 000;
+    # 2027: − 1 040 400 = 439 600
+    frame, year = project_balance(_scenario(1_000_000, 200, opening=3_000_000, withdrawals={},
+                                            deposits={2026: 500_000}))
+    assert frame["från_balanskontot_kr"].tolist() == [1_000_000, 1_020_000, 1_040_400]
+    assert frame["insättningar_kr"].tolist() == [0, 500_000, 0]
+    assert frame["utgående_kr"].tolist() == [2_000_000, 1_480_000, 439_600]
+    assert year is None
+    # another opening balance for this run only: 2 000 000 − 1 000 000 − 1 020 000 < 0
+    assert project_balance(_scenario(1_000_000, 200, opening=3_000_000, withdrawals={}),
+                           start_kr=2_000_000)[1] == 2026

@@ -35,9 +35,9 @@ def kuanalysis(*args, root=None):
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """The fee reports rendered from a copy of the project with hostile names (Jönköping
-    renamed; one more scenario) for avgifter-2025 and Jönköping's kommunblad."""
+    renamed; one more scenario) for the 2025 fee report and Jönköping's kommunblad."""
     src, root = project_root(), tmp_path_factory.mktemp("fientlig")
-    for rel in ["notebooks/avgifter-2025.ipynb", "notebooks/kommunblad.ipynb",
+    for rel in ["notebooks/avgifter.ipynb", "notebooks/kommunblad.ipynb",
                 "data/raw/000-pks-2024/finansiering-2025.csv",
                 "data/raw/000-pks-2024/finansiering-2025.yaml",
                 "data/raw/referens", "data/raw/002-pks-2016", "scenarios/forslag-2025.yaml"]:
@@ -53,7 +53,7 @@ def hostile(tmp_path_factory):
     avtal = re.sub(r"(?m)^beskrivning: .*$", "beskrivning: '" + DESCRIPTION + "'", avtal)
     (root / "scenarios" / f"{IMG_NAME}.yaml").write_text(avtal, encoding="utf-8")
     out = root / "ut"
-    proc = kuanalysis("render", "avgifter-2025", "kommunblad", "-p", "kommuner=0680",
+    proc = kuanalysis("render", "avgifter", "kommunblad", "-p", "kommuner=0680",
                       "--out", str(out), "--tidpunkt", "2024-10-25 08:00", root=root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
@@ -61,7 +61,7 @@ def hostile(tmp_path_factory):
 
 def _pages(out):
     return {"avgifter-2025": (out / "avgifter-2025.html").read_text(encoding="utf-8"),
-            "kommunblad": (out / "kommunblad/0680-script-alert-1-script.html"
+            "kommunblad": (out / "kommunblad/2025/0680-script-alert-1-script.html"
                            ).read_text(encoding="utf-8")}
 
 

@@ -23,16 +23,17 @@ from kuanalysis.data.table import Table
 from kuanalysis.errors import ParameterError, ScenarioError
 from kuanalysis.fees.balance import balance_overview
 from kuanalysis.fees.keys import IMPLIED_KEY, key_vs_population
-from kuanalysis.fees.scenarios import FEE_COLUMNS, PostSpec, Scenario
+from kuanalysis.fees.scenarios import FEE_COLUMNS, Balance, PostSpec, Scenario
 from kuanalysis.paths import scenarios_dir
 from kuanalysis.reports import charts, fees, html, xlsx
 
 matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
 
 
-def lines(rows):
-    """A fees frame in the ``kuanalysis fees`` contract from (scenario, kod, kommun, post, kr, fakt)."""
-    return pd.DataFrame(rows, columns=FEE_COLUMNS)
+def lines(rows, year=2025):
+    """A fees frame in the ``kuanalysis fees`` contract from (scenario, kod, kommun, post, kr,
+    fakt), all in ``year``."""
+    return pd.DataFrame([(*row, year) for row in rows], columns=FEE_COLUMNS)
 
 
 # Two scenarios, two municipalities, two posts.
@@ -72,8 +73,11 @@ def report():
 # ---------------------------------------------------------------------------------------
 def test_fee_report_loads_the_shipped_data():
     r = fees.FeeReport.load()
-    assert [s.name for s in r.scenarios][0] == "forslag-2025" and len(r.scenarios) == 5
-    assert len(r.fees) == 5 * 13 * 16 and list(r.fees.columns) == FEE_COLUMNS
+    assert [s.name for s in r.scenarios][0] == "forslag-2025" and len(r.scenarios) == 6
+    assert len(r.fees) == 6 * 13 * 16 and list(r.fees.columns) == FEE_COLUMNS
+    # the years ahead: four years for five scenarios, three for tre-ar-2-procent
+    assert len(r.fees_years) == (5 * 4 + 3) * 13 * 16
+    assert r.year == 2025 and r.other is None
     assert r.date == "2024-12-31"
     shown = publish.collect_sources(r.inputs)
     assert "scenarios/avtal.yaml" in shown
@@ -87,21 +91,28 @@ def test_fee_report_refuses_bad_paths_and_dates_together():
         fees.FeeReport.load(scenarier="finns-inte", befolkningsdatum="2024-12-31")
     assert exc.value.errors == [
         "parametern scenarier: finns-inte finns inte i projektet",
-        "parametern befolkningsdatum ska se ut som befolkning_2024_12_31, fick '2024-12-31'"]
+        "parametern befolkningsdatum ska se ut som befolkning_ÅÅÅÅ_12_31 (eller vara tom), "
+        "fick '2024-12-31'"]
     with pytest.raises(ParameterError, match="befolkning_1999_12_31 finns inte"):
         fees.FeeReport.load(befolkningsdatum="befolkning_1999_12_31")
     with pytest.raises(ParameterError, match="saknar tabellen pks-2016-social-valfard"):
         fees.FeeReport.load(historik="data/raw/000-pks-2024")
 
 
-def test_fee_report_needs_the_proposal(tmp_path):
+def test_fee_report_without_a_proposal_file(tmp_path):
+    # avtal starts from forslag-2025, which is not in the folder: named, nothing shown
     shutil.copy(scenarios_dir() / "avtal.yaml", tmp_path / "avtal.yaml")
     with pytest.raises(ScenarioError, match="forslag-2025.yaml saknas"):
         fees.FeeReport.load(scenarier=str(tmp_path))
+    # with no scenario at all the proposal as printed is the base
+    (tmp_path / "avtal.yaml").unlink()
+    r = fees.FeeReport.load(scenarier=str(tmp_path))
+    assert [s.name for s in r.scenarios] == ["förslaget 2025"]
+    assert r.scenarios[0].balance.opening == 0  # the printed table says nothing about it
 
 
 @pytest.mark.parametrize("values, message", [
-    ({"balanskonto_kr": -1, "excelfil": "a.xlsx"}, "balanskonto_kr"),
+    ({"balanskonto_kr": -2, "excelfil": "a.xlsx"}, "balanskonto_kr"),
     ({"balanskonto_kr": True, "excelfil": "a.xlsx"}, "balanskonto_kr"),
     ({"balanskonto_kr": 1.5, "excelfil": "a.xlsx"}, "balanskonto_kr"),
     ({"balanskonto_kr": 0, "excelfil": "../a.xlsx"}, "excelfil"),
@@ -114,6 +125,8 @@ def test_check_parameters_refuses(values, message):
 
 def test_check_parameters_accepts_the_defaults():
     assert fees.check_parameters(balanskonto_kr=20_500_000, excelfil="avgifter-2025.xlsx") is None
+    # the notebook's defaults: the scenarios' own balance, the workbook named by the year
+    assert fees.check_parameters(balanskonto_kr=-1, excelfil="") is None
 
 
 def test_population_date():
@@ -124,10 +137,13 @@ def test_population_date():
 
 def test_allocate_all_stacks_the_scenarios(report):
     out = fees.allocate_all(F.scenarios(), F.matrix(), F.population())
-    # 2 scenarios x 2 posts x 2 municipalities; alt's MEDLEM 50/50 of 1 000
-    assert len(out) == 8 and list(out.columns) == FEE_COLUMNS
+    # 2 scenarios x 2 years x 2 posts x 2 municipalities; alt's MEDLEM 50/50 of 1 000
+    assert len(out) == 16 and list(out.columns) == FEE_COLUMNS
     alt = out[(out["scenario"] == "alt") & (out["post"] == F.MEDLEM)]
-    assert alt["belopp_kr"].tolist() == [500, 500]
+    assert alt["belopp_kr"].tolist() == [500, 500, 500, 500]
+    assert alt["år"].tolist() == [2025, 2025, 2026, 2026]
+    # the report's fees are the first year's; fees_years every year's
+    assert set(report.fees["år"]) == {2025} and len(report.fees_years) == 16
     assert list(fees.allocate_all([], F.matrix(), F.population()).columns) == FEE_COLUMNS
 
 
@@ -192,7 +208,7 @@ def test_history_matches_by_code_keeps_printed_totals_and_blanks():
                      {"label": "Summa", "role": "total"}]}
     matrix = Table.from_rows(meta, {"X": [1500, 2500, 4000], "Y": [500, 1500, 2000],
                                     "Summa": [2000, 4000, 6000]})
-    h = fees.history_table(social, admin, matrix)
+    h = fees.history_table(social, admin, matrix, 2025)
     assert list(h.index) == ["X", "Y", "Summa"]
     assert h.loc["X", "Social välfärd 2016"] == 10 and h.loc["Y", "Social välfärd 2018"] == 40
     assert h.loc["Summa", "Social välfärd 2018"] == 61          # the printed total
@@ -205,28 +221,37 @@ def test_history_matches_by_code_keeps_printed_totals_and_blanks():
 # ---------------------------------------------------------------------------------------
 # Balance account
 # ---------------------------------------------------------------------------------------
-def _scenario(name, from_balance_kr):
+def _scenario(name, from_balance_kr, years=(2025, 2026, 2027)):
     posts = {"A": PostSpec("A", from_balance_kr, IMPLIED_KEY, False, None,
                            from_balance_kr > 0, 1)}
-    return Scenario(name, f"{name}.yaml", "prov", posts)
+    return Scenario(name, f"{name}.yaml", "prov", posts, years=years,
+                    balance=Balance(20_500_000, {2025: 10_000_000}))
 
 
 def test_balance_overview_runway():
     closing, summary = balance_overview(
-        [_scenario("tar", 9_000_000), _scenario("tar-inte", 0)], years=range(2025, 2028))
+        [_scenario("tar", 9_000_000), _scenario("tar-inte", 0, (2025, 2026))])
     # 20,5 mnkr − 9 − 10 (2025 payout) = 1,5; then −7,5; then −16,5
     assert closing["tar"].tolist() == [1_500_000, -7_500_000, -16_500_000]
-    # nothing taken: 20,5 − 10 = 10,5 and stays there
-    assert closing["tar-inte"].tolist() == [10_500_000] * 3
+    # nothing taken: 20,5 − 10 = 10,5 and stays there; its years end in 2026 (NaN in 2027)
+    assert closing["tar-inte"].tolist()[:2] == [10_500_000] * 2
+    assert math.isnan(closing.loc[2027, "tar-inte"])
     assert summary.loc["tar", "tar_slut"] == 2026
     assert summary.loc["tar-inte", "tar_slut"] is None
     assert summary.loc["tar", "från_balanskonto_kr"] == 9_000_000
+    assert summary["sista_år"].tolist() == [2027, 2026]
+    # another opening balance for all: 30 mnkr − 9 − 10 = 11; 2; −7
+    closing, summary = balance_overview([_scenario("tar", 9_000_000)], start_kr=30_000_000)
+    assert closing["tar"].tolist() == [11_000_000, 2_000_000, -7_000_000]
+    assert summary.loc["tar", "tar_slut"] == 2027
 
 
 def test_runs_out_and_balance_start():
     assert fees.runs_out(2026, 2034) == "2026"
     assert fees.runs_out(None, 2034) == "inte före 2035"
-    assert fees.balance_start(20_500_000) == "20,5\u00a0mnkr"
+    # the base scenario's own opening balance, or the one the report is given
+    assert fees.balance_start(F.report()) == "20,5\u00a0mnkr"
+    assert fees.balance_start(F.report(), 18_250_000) == "18,3\u00a0mnkr"
 
 
 def test_group_identical_columns():
@@ -284,10 +309,11 @@ def test_findings_of_the_tiny_proposal(report):
                               "oklar: oklart, behöver förklaras", "1",
                               RULES["fee_own_key"].sentence,
                               "oklar: oklart, behöver förklaras", "2"]
+    # the last column: no cell explains these findings
     assert cells(fees.findings_list(report)) == [
-        "Summa", F.GRUND, "100\u00a0kr", "–", "–", "oklar",
-        "Summa", F.MEDLEM, "1\u00a0000\u00a0kr", "–", "–", "oklar",
-        "Summa", F.GRUND, "100\u00a0kr", "–", "–", "oklar"]
+        "Summa", F.GRUND, "100\u00a0kr", "–", "–", "oklar", "",
+        "Summa", F.MEDLEM, "1\u00a0000\u00a0kr", "–", "–", "oklar", "",
+        "Summa", F.GRUND, "100\u00a0kr", "–", "–", "oklar", ""]
 
 
 # ---------------------------------------------------------------------------------------
@@ -340,15 +366,18 @@ def test_key_figures(report):
     boxes = fees.key_figures(report, 20_500_000)
     assert isinstance(boxes, html.Markup)
     # invoiced 1 000 kr = 0,0 mnkr; GRUND not summed: 1 of 2 posts; the proposal takes
-    # 100 kr a year: 20,5 mnkr − 10 mnkr − 100 kr stays above zero to 2034; one alternative
-    assert cells(boxes, "b") == ["0,0\u00a0mnkr", "1 av 2", "inte före 2035", "1"]
+    # 100 kr a year: 20,5 mnkr − 10 mnkr − 100 kr stays above zero through 2026, its last
+    # year; one alternative
+    assert cells(boxes, "b") == ["0,0\u00a0mnkr", "1 av 2", "inte före 2027", "1"]
+    assert "<div>Fakturerat 2025 enligt förslaget<b>" in boxes
 
 
 def test_scenario_list_and_descriptions(report):
     frame = fees.scenario_descriptions(report.scenarios)
     assert frame.values.tolist() == [["forslag-2025", "Förslaget."], ["alt", "Ett alternativ."]]
-    assert cells(fees.scenario_list(report)) == ["forslag-2025", "Förslaget.", "alt",
-                                                 "Ett alternativ."]
+    # both keep the printed totals (MEDLEM 1 000, GRUND 100): nothing differs
+    assert cells(fees.scenario_list(report)) == ["forslag-2025", "Förslaget.", "inga", "alt",
+                                                 "Ett alternativ.", "inga"]
 
 
 def test_comparison_and_difference_tables(report):
@@ -382,13 +411,22 @@ def test_shares_table(report):
 
 def test_balance_table_and_chart(report):
     # forslag takes GRUND's 100 kr a year; alt takes nothing
+    # 20 500 000 − 10 000 000 (2025 payout) − 100 = 10 499 900; 2026: − 100 more
     table = fees.balance_table(report, 20_500_000)
-    assert row_of(table, "forslag-2025") == ["100\u00a0kr", "inte före 2035"]
-    assert row_of(table, "alt") == ["0\u00a0kr", "inte före 2035"]
+    assert row_of(table, "forslag-2025") == [
+        "100\u00a0kr", "10\u00a0499\u00a0900\u00a0kr", "10\u00a0499\u00a0800\u00a0kr",
+        "inte före 2027"]
+    assert row_of(table, "alt") == ["0\u00a0kr", "10\u00a0500\u00a0000\u00a0kr",
+                                    "10\u00a0500\u00a0000\u00a0kr", "inte före 2027"]
+    assert re.findall(r'<th scope="col">(.*?)</th>', table) == [
+        "Alternativ", "Tas från balanskontot första året", "Vid slutet av 2025",
+        "Vid slutet av 2026", "Första året under noll"]
     # 10 000 050 − 10 000 000 (2025 payout) − 100 = −50: below zero in 2025
-    assert row_of(fees.balance_table(report, 10_000_050), "forslag-2025")[1] == "2025"
+    assert row_of(fees.balance_table(report, 10_000_050), "forslag-2025")[-1] == "2025"
+    # without an argument the scenarios' own opening balance (20,5 mnkr) is used
+    assert fees.balance_table(report) == table
     ax = fees.balance_chart(report, 10_000_050)
-    assert ax.get_title(loc="left") == "Balanskontot vid årets slut 2025–2034 (mnkr)"
+    assert ax.get_title(loc="left") == "Balanskontot vid årets slut 2025–2026 (mnkr)"
     assert [line.get_label() for line in ax.get_lines()[:2]] == ["forslag-2025", "alt"]
 
 
@@ -402,7 +440,10 @@ def test_history_section(report):
 
 def test_workbook_link(report):
     assert fees.workbook_link(report, "avgifter-2025.xlsx") == (
-        '<p><a href="avgifter-2025.xlsx">Ladda ner avgifter-2025.xlsx</a> (3 blad).</p>')
+        '<p><a href="avgifter-2025.xlsx">Ladda ner avgifter-2025.xlsx</a> (5 blad).</p>')
+    # Jämförelse, År 2025, År 2026 and one sheet per scenario
+    assert fees.workbook_name(report) == "avgifter-2025.xlsx"
+    assert fees.workbook_name(report, "egen.xlsx") == "egen.xlsx"
 
 
 # ---------------------------------------------------------------------------------------
@@ -440,7 +481,7 @@ def test_workbook(tmp_path, monkeypatch):
     data = xlsx.workbook(FEES, _scenarios())
     assert isinstance(data, bytes) and list(tmp_path.iterdir()) == []  # nothing written
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Jämförelse", "forslag-2025", "alt"]
+    assert wb.sheetnames == ["Jämförelse", "År 2025", "forslag-2025", "alt"]
     cmp_ = wb["Jämförelse"]
     # header on row 3: Kommun, forslag-2025, alt; X on row 4: 60 and 57 (see FEES)
     assert [c.value for c in cmp_[3]][:3] == ["Kommun", "forslag-2025", "alt"]

@@ -2,6 +2,7 @@
 Expected values are worked out by hand in the comments (the tiny report: tests/fees_fixtures)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -12,6 +13,8 @@ from kuanalysis import render
 from kuanalysis.errors import ParameterError
 from kuanalysis.paths import notebooks_dir
 from kuanalysis.reports import fees, html, kommunblad
+
+FORSLAG = "data/raw/000-pks-2024/finansiering-2025.csv"
 
 
 @pytest.fixture
@@ -37,12 +40,12 @@ def test_ascii_slug(name, slug):
 
 def test_variants_one_per_municipality():
     variants = kommunblad.variants({"kommun_kod": "0680"})
-    assert len(variants) == 13
-    assert variants[0] == {"parameters": {"kommun_kod": "0604"},
-                           "output": "kommunblad/0604-aneby.html",
-                           "title": "Kommunblad Aneby: avgifter 2025"}
+    assert len(variants) == 13  # the shipped data has one proposal: 2025
+    assert variants[0] == {"parameters": {"kommun_kod": "0604", "forslag": FORSLAG},
+                           "output": "kommunblad/2025/0604-aneby.html",
+                           "title": "Kommunblad Aneby: avgifter 2025", "sort": "2025-12-31"}
     jkp = [v for v in variants if v["parameters"]["kommun_kod"] == "0680"]
-    assert jkp[0]["output"] == "kommunblad/0680-jonkoping.html"
+    assert jkp[0]["output"] == "kommunblad/2025/0680-jonkoping.html"
     assert jkp[0]["title"] == "Kommunblad Jönköping: avgifter 2025"
     assert all(v["output"].isascii() for v in variants)
     codes = [v["parameters"]["kommun_kod"] for v in variants]
@@ -51,16 +54,17 @@ def test_variants_one_per_municipality():
 
 def test_variants_selection_and_unknown_code():
     chosen = kommunblad.variants({"kommuner": "0686, 0604"})
-    assert [v["output"] for v in chosen] == ["kommunblad/0686-eksjo.html",
-                                            "kommunblad/0604-aneby.html"]
+    assert [v["output"] for v in chosen] == ["kommunblad/2025/0686-eksjo.html",
+                                            "kommunblad/2025/0604-aneby.html"]
     with pytest.raises(ParameterError, match="okända kommunkoder 9999"):
         kommunblad.variants({"kommuner": "0604,9999"})
 
 
 def test_an_explicit_kommun_kod_renders_that_sheet_only():
     assert kommunblad.variants({"kommun_kod": "0604", "kommuner": "alla"}) == [
-        {"parameters": {"kommun_kod": "0604"}, "output": "kommunblad/0604-aneby.html",
-         "title": "Kommunblad Aneby: avgifter 2025"}]
+        {"parameters": {"kommun_kod": "0604", "forslag": FORSLAG},
+         "output": "kommunblad/2025/0604-aneby.html",
+         "title": "Kommunblad Aneby: avgifter 2025", "sort": "2025-12-31"}]
 
 
 @pytest.mark.parametrize("parameters, message", [
@@ -77,16 +81,19 @@ def test_variants_refuse_codes_that_do_not_fit(parameters, message):
 def test_variants_name_the_municipalities_of_the_forslag_parameter():
     out = kommunblad.variants({"forslag": "data/raw/000-pks-2024/finansiering-2025.csv"})
     assert len(out) == 13
-    assert kommunblad.variants({}, matrix=F.matrix(x_name="Ö")) == [
-        {"parameters": {"kommun_kod": "0001"}, "output": "kommunblad/0001-o.html",
-         "title": "Kommunblad Ö: avgifter 2025"},
-        {"parameters": {"kommun_kod": "0002"}, "output": "kommunblad/0002-y.html",
-         "title": "Kommunblad Y: avgifter 2025"}]
+    # the year comes from the matrix's period (2025 in the tiny fixture)
+    assert kommunblad.variants({"forslag": "t.csv"}, matrix=F.matrix(x_name="Ö")) == [
+        {"parameters": {"kommun_kod": "0001", "forslag": "t.csv"},
+         "output": "kommunblad/2025/0001-o.html", "title": "Kommunblad Ö: avgifter 2025",
+         "sort": "2025-12-31"},
+        {"parameters": {"kommun_kod": "0002", "forslag": "t.csv"},
+         "output": "kommunblad/2025/0002-y.html", "title": "Kommunblad Y: avgifter 2025",
+         "sort": "2025-12-31"}]
     # a name without a single ASCII letter or digit: the code alone names the file
     assert kommunblad.variants({}, matrix=F.matrix(x_name="ÅÄ<>"))[0]["output"] == (
-        "kommunblad/0001-aa.html")
+        "kommunblad/2025/0001-aa.html")
     assert kommunblad.variants({}, matrix=F.matrix(x_name="東京"))[0]["output"] == (
-        "kommunblad/0001.html")
+        "kommunblad/2025/0001.html")
 
 
 def test_default_kommun_is_the_notebooks():
@@ -98,7 +105,7 @@ def test_default_kommun_is_the_notebooks():
 
 def test_the_renderer_plans_one_sheet_for_an_explicit_code():
     jobs = render.plan(["kommunblad"], {"kommun_kod": "0604"})
-    assert [j.output for j in jobs] == ["kommunblad/0604-aneby.html"]
+    assert [j.output for j in jobs] == ["kommunblad/2025/0604-aneby.html"]
     with pytest.raises(ParameterError):
         render.plan(["kommunblad"], {"kommun_kod": "680"})
 
@@ -135,7 +142,7 @@ def test_summary(report):
 def test_summary_when_every_post_is_invoiced(report):
     # alt invoices both posts: make it the proposal by name
     s = F.scenarios()
-    s[1] = type(s[1])("forslag-2025", "f.yaml", "Allt faktureras.", s[1].posts)
+    s[1] = dataclasses.replace(s[1], name="forslag-2025", description="Allt faktureras.")
     r = fees.FeeReport(F.matrix(), F.population(), F.history(), [s[1]])
     text = kommunblad.summary(r, "0002")
     # Y: 500 + 30 = 530 of 1 100 kr = 48,18 %, population 25 %: pays more
@@ -161,7 +168,7 @@ def test_fees_frame_and_table(report):
 
 def test_history_frame_and_table(report):
     h = fees.history_table(*(report.history[t] for t in fees.HISTORY_TABLES), report.matrix)
-    frame = kommunblad.history_frame(h, "X")
+    frame = kommunblad.history_frame(h, "X", 2025)
     # X: social 10 / 20 and GRUND 70 kr = 0,07 tkr; administration 1 / 2 and MEDLEM 0,6 tkr
     assert list(frame.index) == ["2016", "2018", "2025 (förslaget)"]
     assert frame["Social välfärd"].tolist() == [10, 20, pytest.approx(0.07)]
@@ -169,6 +176,27 @@ def test_history_frame_and_table(report):
     table = kommunblad.history(report, "0001")
     assert "<caption>X: finansieringen förr och nu, tkr</caption>" in table
     assert cells(table) == ["10", "1", "20", "2", "0", "1"]
+
+
+def test_years_frame_and_table(report):
+    # each year (2025, 2026; no uprating): X pays 600 in forslag-2025 and 500 + 70 = 570 in
+    # alt; forslag takes 100 kr a year from 20,5 − 10 mnkr, alt nothing: neither runs out
+    # within its years (to 2026)
+    frame = kommunblad.years_frame(report, "0001")
+    assert list(frame.columns) == ["2025", "2026", "Balanskontot tar slut"]
+    assert frame.loc["forslag-2025"].tolist() == [600, 600, "inte före 2027"]
+    assert frame.loc["alt"].tolist() == [570, 570, "inte före 2027"]
+    # with 10 000 050 kr at the start: −50 kr after 2025 under forslag-2025
+    assert kommunblad.years_frame(report, "0001", 10_000_050).at[
+        "forslag-2025", "Balanskontot tar slut"] == "2025"
+    table = kommunblad.years_table(report, "0002")
+    assert 'id="per-ar"' in table and cells(table)[:3] == ["400\u00a0kr", "400\u00a0kr",
+                                                          "inte före 2027"]
+
+
+def test_fields(report):
+    assert kommunblad.fields(report, "0001") == {
+        "titel": "Kommunblad: avgifter 2025", "kommun": "X", "kommun_kod": "0001"}
 
 
 def test_alternatives(report):

@@ -52,12 +52,17 @@ def allocate_largest_remainder(total: int, weights: Mapping[str, float]) -> dict
     return {code: parts.get(code, 0) for code in weights}
 
 def allocate_many(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Largest-remainder allocation of many totals at once (floating point, vectorised).
+    """Largest-remainder allocation of many totals at once (vectorised).
+
+    With whole-number weights (printed kronor, populations: every key the scenarios use but
+    a weight table with decimals) the arithmetic is exact integer arithmetic, so the result
+    is the same as :func:`allocate_largest_remainder`'s, ties included. Other weights use
+    floating point, where a tie that exact arithmetic would see may fall either way.
 
     Parameters
     ----------
     totals : numpy.ndarray
-        Whole kronor, any shape ``S`` (e.g. scenarios x posts).
+        Whole kronor, any shape ``S`` (e.g. scenarios x years x posts).
     weights : numpy.ndarray
         Shape ``S + (K,)`` or broadcastable to it (e.g. posts x municipalities), ≥ 0;
         NaN = outside. Columns in ascending kommun code order: equal remainders go to the
@@ -66,21 +71,33 @@ def allocate_many(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        int64, shape ``S + (K,)``; each row sums exactly to its total. Ties that exact
-        arithmetic would see may, in float, fall either way (see
-        :func:`allocate_largest_remainder` for the exact version).
+        int64, shape ``S + (K,)``; each row sums exactly to its total.
     """
     totals = np.asarray(totals, dtype=np.int64)
     w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
-    if (w < 0).any():
-        raise ValueError("vikterna måste vara ≥ 0")
+    if (w < 0).any() or not np.isfinite(w).all():
+        raise ValueError("vikterna måste vara ändliga tal ≥ 0")
     sums = w.sum(axis=-1, keepdims=True)
     if (sums <= 0).any():
         raise ValueError("alla vikter är noll i någon rad: summan kan inte fördelas")
+    k = w.shape[-1]
+    biggest = float(np.abs(totals).max()) if totals.size else 0.0
+    if (w == np.floor(w)).all() and max(biggest, k) * float(sums.max()) < 2.0**62:
+        # exact: quota = total x weight / sum, all in integers; in a row the remainders share
+        # one denominator, so they compare exactly. Ranking key: the remainder, then the
+        # lower column (a unique integer per row); the `left` largest keys get a krona each.
+        wi = w.astype(np.int64)
+        parts, remainders = np.divmod(totals[..., None] * wi, wi.sum(axis=-1, keepdims=True))
+        left = totals - parts.sum(axis=-1)
+        keys = remainders * k + np.arange(k - 1, -1, -1)
+        ordered = np.sort(keys, axis=-1)
+        padded = np.concatenate([ordered, np.full(ordered.shape[:-1] + (1,), np.iinfo(
+            np.int64).max)], axis=-1)
+        threshold = np.take_along_axis(padded, (k - left)[..., None], axis=-1)
+        return parts + (keys >= threshold)
     quotas = totals[..., None] * (w / sums)
-    parts = np.floor(quotas)
-    remainders = quotas - parts
-    parts = parts.astype(np.int64)
+    floors = np.floor(quotas)
+    parts, remainders = floors.astype(np.int64), quotas - floors
     left = totals - parts.sum(axis=-1)
     order = np.argsort(-remainders, axis=-1, kind="stable")
     rank = np.empty_like(order)

@@ -1,65 +1,76 @@
-"""The balance account (the municipalities' own unspent money), year by year."""
-from __future__ import annotations
+"""The balance account (the municipalities' own unspent money), year by year.
 
-from collections.abc import Mapping
+Method: the opening balance of the first year is the scenario's ``balanskonto.ingående``.
+Each year its deposits are added and its other withdrawals taken (``insättningar``,
+``uttag``), and the posts marked ``från_balanskontot`` are taken at their amount that year
+(uprated like every post). No interest. A negative closing balance is kept (it shows the
+shortfall) rather than clipped to zero; the first such year is when the account runs out.
+"""
+from __future__ import annotations
 
 import pandas as pd
 
-from .scenarios import Scenario
+from .model import Scenario
+from .projection import FeeModel
+
+BALANCE_COLUMNS = ["år", "ingående_kr", "insättningar_kr", "uttag_kr", "från_balanskontot_kr",
+                   "utgående_kr"]
 
 
-def project_balance(scenario: Scenario, start_kr: int = 20_500_000,
-                    payouts: Mapping[int, int] | None = None,
-                    years=range(2025, 2035)) -> tuple[pd.DataFrame, int | None]:
-    """The balance account (the municipalities' own unspent money) year by year.
+def project_balance(scenario: Scenario, start_kr: int | None = None
+                    ) -> tuple[pd.DataFrame, int | None]:
+    """The balance account year by year under one scenario (method: module docstring).
 
-    Method: the opening balance of the first year is ``start_kr`` (20,5 mnkr, the forecast
-    for 2024-12-31 in the text). Each year the scenario's posts marked ``from_balance``
-    (not invoiced: in the shipped scenarios the social välfärd base fee, 9 mnkr per the
-    agreement) are taken from the balance at their total, the same every year (no
-    indexation, no interest). ``payouts`` are other withdrawals by year (default: the
-    10 mnkr mental-health money paid out in 2025, the socialchefer's decision in the text).
-    Nothing is added to the account. A negative closing balance is kept (it shows the
-    shortfall) rather than clipped to zero.
+    Parameters
+    ----------
+    scenario : Scenario
+    start_kr : int, optional
+        Opening balance instead of the scenario's own.
 
     Returns
     -------
     (pandas.DataFrame, int or None)
-        Columns ``år, ingående_kr, grundavgift_från_balanskonto_kr, övriga_utbetalningar_kr,
-        utgående_kr``; and the first year whose closing balance is below zero (None if none
-        in the horizon).
+        Columns :data:`BALANCE_COLUMNS`, one row per year; and the first year whose closing
+        balance is below zero (None if none within the scenario's years).
     """
-    payouts = {2025: 10_000_000} if payouts is None else dict(payouts)
-    taken = sum(s.total for s in scenario.posts.values() if s.from_balance)
-    rows, balance, runs_out = [], int(start_kr), None
-    for year in years:
-        other = int(payouts.get(year, 0))
-        closing = balance - taken - other
-        rows.append((year, balance, taken, other, closing))
+    model = FeeModel.of(scenario)  # no proposal needed: amounts and flags only
+    totals = model.totals()
+    taken = (totals * model.from_balance).sum(axis=-1)
+    rows, balance, runs_out = [], int(scenario.balance.opening if start_kr is None
+                                      else start_kr), None
+    for i, year in enumerate(model.years):
+        closing = balance + int(model.deposits[i]) - int(model.withdrawals[i]) - int(taken[i])
+        rows.append((year, balance, int(model.deposits[i]), int(model.withdrawals[i]),
+                     int(taken[i]), closing))
         if closing < 0 and runs_out is None:
             runs_out = year
         balance = closing
-    frame = pd.DataFrame(rows, columns=["år", "ingående_kr", "grundavgift_från_balanskonto_kr",
-                                        "övriga_utbetalningar_kr", "utgående_kr"])
-    return frame, runs_out
+    return pd.DataFrame(rows, columns=BALANCE_COLUMNS), runs_out
 
-def balance_overview(scenarios: list[Scenario], **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
+
+def balance_overview(scenarios: list[Scenario], start_kr: int | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The balance account under each scenario (see :func:`project_balance`).
 
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame)
-        Closing balance (kr) by year (rows) and scenario (columns); and per scenario the
-        yearly withdrawal for posts taken from the balance (``från_balanskonto_kr``) and the
-        first year the balance is below zero (``tar_slut``: an int, or ``None`` if not
-        within the horizon).
+        Closing balance (kr) by year (rows, every scenario's years) and scenario (columns;
+        NaN for a year a scenario does not cover); and per scenario: the first year's
+        withdrawal for posts taken from the balance (``från_balanskonto_kr``), the first
+        year the balance is below zero (``tar_slut``: an int, or ``None`` if not within its
+        years) and its last year (``sista_år``).
     """
     closing, summary = {}, []
     for s in scenarios:
-        frame, runs_out = project_balance(s, **kw)
+        frame, runs_out = project_balance(s, start_kr)
         closing[s.name] = frame.set_index("år")["utgående_kr"]
-        summary.append((s.name, int(frame["grundavgift_från_balanskonto_kr"].iloc[0]), runs_out))
-    table = pd.DataFrame(summary, columns=["scenario", "från_balanskonto_kr", "tar_slut"])
+        summary.append((s.name, int(frame["från_balanskontot_kr"].iloc[0]), runs_out,
+                        int(frame["år"].iloc[-1])))
+    table = pd.DataFrame(summary, columns=["scenario", "från_balanskonto_kr", "tar_slut",
+                                           "sista_år"])
     # a year is a label, not an amount: keep it an int (or None), never the float 2026.0
     table["tar_slut"] = pd.Series([r[2] for r in summary], dtype=object)
-    return pd.DataFrame(closing), table.set_index("scenario")
+    frame = pd.DataFrame(closing).sort_index()
+    frame.index.name = "år"
+    return frame, table.set_index("scenario")

@@ -13,7 +13,10 @@ from ..errors import DataError
 from .matrix import kommun_codes, post_labels, total_row
 
 
-IMPLIED_KEY = "implied_2025"
+#: The key "as printed": each municipality's cell / the post's printed total (a scenario
+#: file writes it ``nyckel: tryckt``).
+PRINTED_KEY = "tryckt"
+IMPLIED_KEY = PRINTED_KEY
 
 _POPULATION_KEY = re.compile(r"^befolkning_(\d{4})_12_31$")
 

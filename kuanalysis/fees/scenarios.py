@@ -1,348 +1,365 @@
-"""Scenarios: budget alternatives in ``scenarios/*.yaml`` and the fees each gives.
+"""Scenarios: budget alternatives in ``scenarios/*.yaml``, resolved into what they say.
 
-Format: ``scenarios/README.md``. Every error of a file is collected and reported with file,
-line and field, in Swedish.
+A file starts from the printed proposal of a year (``utgår_från: förslaget 2025``) or from
+another scenario (``utgår_från: forslag-2025``) and lists only what it changes (format:
+``scenarios/README.md``, reading: :mod:`kuanalysis.fees.scenariofile`). Chains resolve here,
+each file once; a cycle or a missing base is an error naming the files. Every error of a
+file is reported with file, line and field, in Swedish.
 """
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
+import dataclasses
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-import yaml
-from yaml.constructor import SafeConstructor
 
 from ..data.table import Table
-from ..errors import ScenarioError
+from ..errors import InputError, ScenarioError
 from ..paths import raw_dir, relative
-from ..provenance import Source, source
-from .allocation import allocate_largest_remainder
-from .keys import IMPLIED_KEY, population_frame
+from ..provenance import source
+from .keys import population_frame
 from .matrix import kommun_codes, post_labels
+from .model import DEFAULT_YEARS, Balance, BlankReading, PostSpec, Scenario
+from .projection import FEE_COLUMNS, allocate_scenario, post_weights, uprate
+from .proposals import proposal_files, proposal_year, printed_scenario, require_readings
+from .scenariofile import ALL, Changes, Head, read_changes, read_head
 
-
-#: Where the printed proposal and the population live in ``data/raw``.
-MATRIX_FILE = ("000-pks-2024", "finansiering-2025.csv")
+__all__ = ["FEE_COLUMNS", "Balance", "BlankReading", "PostSpec", "Scenario", "ScenarioLoader",
+           "allocate_scenario", "apply_changes", "base_name", "changed_totals",
+           "default_matrix", "default_population", "load_scenario", "load_scenarios"]
 
 POPULATION_FILE = ("referens", "kommuner-befolkning.csv")
 
-#: Columns of ``kuanalysis fees``' CSV: a contract, keep stable.
-FEE_COLUMNS = ["scenario", "kommun_kod", "kommun", "post", "belopp_kr", "fakturerad"]
 
-#: The scenario that is the printed proposal: other scenarios are compared with it.
-BASE_SCENARIO = "forslag-2025"
+def base_name(year: int) -> str:
+    """The scenario other alternatives of ``year`` are compared with: ``forslag-<år>``."""
+    return f"forslag-{year}"
 
-@dataclass(frozen=True)
-class PostSpec:
-    """One post of a scenario (see ``scenarios/README.md``)."""
-
-    post: str                         # printed label in the fee matrix
-    total: int                        # kr
-    key: str | dict                   # implied_2025 | befolkning_YYYY_12_31 | {kod: vikt}
-    invoiced: bool
-    participants: tuple[str, ...] | None   # None = alla
-    from_balance: bool
-    line: int
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str                         # file stem, shown to readers
-    path: str
-    description: str
-    posts: dict                       # printed post label -> PostSpec
-    source: Source | None = None      # the file with its SHA-256 (a report's provenance)
-
-_POST_FIELDS = ("total", "key", "invoiced", "participants", "from_balance")
-
-_REQUIRED = ("total", "key", "invoiced", "participants")
-
-_constructor = SafeConstructor()
-
-def _value(node):
-    return _constructor.construct_object(node, deep=True)
-
-def _is_number(node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag in (
-        "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-
-def default_matrix() -> Table:
-    """The printed proposal ``data/raw/000-pks-2024/finansiering-2025.csv``."""
-    from ..data import load_table
-    return load_table(raw_dir().joinpath(*MATRIX_FILE))
 
 def default_population() -> Table:
     """The reference population ``data/raw/referens/kommuner-befolkning.csv``."""
     from ..data import load_table
     return load_table(raw_dir().joinpath(*POPULATION_FILE))
 
-def load_scenario(path, matrix: Table | None = None, population=None) -> Scenario:
-    """Read and validate one scenario file (format: ``scenarios/README.md``).
 
-    Top level ``beskrivning`` and ``poster``; every post of the matrix once, by printed
-    label or key, with ``total``, ``key``, ``invoiced``, ``participants`` and optionally
-    ``from_balance``. Kommun codes must be quoted text. Every error is collected and reported with file, line and field, in Swedish.
+def default_matrix(year: int | None = None) -> Table:
+    """The printed proposal of ``year`` in ``data/raw`` (default: the newest)."""
+    from ..data import load_table
+    from ..errors import DataError
+
+    files = proposal_files()
+    if not files:
+        raise DataError("data/raw har inget avgiftsförslag (en tabell med kind: fee_matrix)")
+    if year is None:
+        year = max(files)
+    if year not in files:
+        raise DataError(f"det finns inget avgiftsförslag för {year} i data/raw (finns: "
+                        f"{', '.join(map(str, files))})")
+    return load_table(files[year])
+
+
+class ScenarioLoader:
+    """Reads scenario files and the files they start from, each once.
+
+    Parameters
+    ----------
+    population : Table or DataFrame
+        For the population keys.
+    proposals : Table or mapping, optional
+        The printed proposals by year; a single table serves its own year (or any year,
+        when its sidecar has no period). Default: every fee matrix in ``data/raw``.
+    """
+
+    def __init__(self, population, proposals: Mapping[int, Table] | Table | None = None):
+        self.population = population
+        self.dates = set(population_frame(population).columns)
+        self._single: Table | None = None
+        self._tables: dict[int, Table] = {}
+        self._files: dict[int, Path] = {}
+        if isinstance(proposals, Table):
+            year = proposal_year(proposals)
+            if year is None:
+                self._single = proposals
+            else:
+                self._tables[year] = proposals
+        elif proposals is not None:
+            self._tables.update(proposals)
+        else:
+            self._files = proposal_files()
+        self._printed: dict[int | None, Scenario] = {}
+        self._done: dict[Path, Scenario | ScenarioError] = {}
+
+    def use(self, table: Table) -> None:
+        """Use ``table`` as the printed proposal of its year (instead of ``data/raw``'s)."""
+        year = proposal_year(table)
+        if year is None:
+            self._single = table
+        else:
+            self._tables[year] = table
+            self._printed.pop(year, None)
+
+    def years(self) -> list[int]:
+        """The years with a printed proposal."""
+        return sorted(set(self._tables) | set(self._files))
+
+    def table(self, year: int | None) -> Table | None:
+        """The printed proposal of ``year`` (None if there is none)."""
+        if self._single is not None:
+            return self._single
+        if year not in self._tables and year in self._files:
+            from ..data import load_table
+            self._tables[year] = load_table(self._files[year])
+        return self._tables.get(year)
+
+    def printed(self, year: int | None) -> Scenario:
+        """The proposal of ``year`` as printed
+        (:func:`~kuanalysis.fees.proposals.printed_scenario`)."""
+        if year not in self._printed:
+            table = self.table(year)
+            if table is None:
+                raise KeyError(year)
+            self._printed[year] = printed_scenario(table, year)
+        return self._printed[year]
+
+    def load(self, path: str | os.PathLike) -> Scenario:
+        """The scenario of one file, with everything it starts from resolved.
+
+        Raises
+        ------
+        ScenarioError
+            Every fault of the file (and of the files it starts from), with file, line and
+            field.
+        """
+        return self._load(Path(path), ())
+
+    def _load(self, path: Path, stack: tuple[Path, ...]) -> Scenario:
+        key = path.resolve()
+        if key in self._done:
+            done = self._done[key]
+            if isinstance(done, ScenarioError):
+                raise done
+            return done
+        try:
+            result = self._resolve(path, stack + (key,))
+        except ScenarioError as exc:
+            self._done[key] = exc
+            raise
+        self._done[key] = result
+        return result
+
+    def _resolve(self, path: Path, stack: tuple[Path, ...]) -> Scenario:
+        head = read_head(path)
+        where = f"{head.shown}:{head.base.line}: utgår_från"
+        if head.base.year is not None:
+            base = self._printed_or_none(head.base.year)
+            if base is None:
+                have = ", ".join(map(str, self.years())) or "inga"
+                raise ScenarioError(list(head.errors) + [
+                    f"{where}: det finns inget tryckt förslag för {head.base.year} i data/raw "
+                    f"(förslag finns för: {have})"])
+        else:
+            base_path = path.parent / f"{head.base.stem}.yaml"
+            if base_path.resolve() in stack:
+                ring = [relative(p) for p in stack[stack.index(base_path.resolve()):]]
+                raise ScenarioError(list(head.errors) + [
+                    f"{where}: scenarierna utgår från varandra i en ring: "
+                    f"{' → '.join(ring + [relative(base_path)])}"])
+            if not base_path.exists():
+                raise ScenarioError(list(head.errors) + [
+                    f"{where}: scenariot {head.base.stem} finns inte ({relative(base_path)} "
+                    f"saknas)"])
+            try:
+                base = self._load(base_path, stack)
+            except ScenarioError as exc:
+                raise ScenarioError(list(head.errors) + [
+                    f"{where}: {relative(base_path)} som scenariot utgår från har fel"]
+                    + exc.messages) from None
+        table = self.table(base.proposal_year)
+        codes = kommun_codes(table)
+        posts = post_labels(table)
+        post_keys = {k: lbl for k, lbl in table.keys().items() if lbl in posts}
+        blanks = {(b.row, b.post): b.implied_kr for b in base.blanks}
+        changes = read_changes(head, posts, post_keys, codes, self.dates, blanks,
+                               base.proposal_year, base.years)
+        scenario = apply_changes(base, head, changes, table, self.population)
+        try:
+            require_readings(scenario, f"{head.shown}:{head.base.line}")
+        except InputError as exc:
+            raise ScenarioError(exc.errors) from None
+        return scenario
+
+    def _printed_or_none(self, year: int) -> Scenario | None:
+        try:
+            return self.printed(year)
+        except KeyError:
+            return None
+
+
+def apply_changes(base: Scenario, head: Head, changes: Changes, table: Table,
+                  population) -> Scenario:
+    """``base`` with a file's ``changes`` applied: the file's scenario.
+
+    Order: years, uprating, balance account, blank cells, the key of every post, then
+    each post's own changes. ``faktureras: true`` also ends ``från_balanskontot`` (and the
+    other way round) unless the same post says both.
+
+    Raises
+    ------
+    ScenarioError
+        A participant without a weight in its post's key, or no weight at all.
+    """
+    errors: list[str] = []
+    lines = changes.lines
+
+    def err(line: int, where: str, message: str) -> None:
+        errors.append(f"{head.shown}:{line}: {where}: {message}")
+
+    year = base.proposal_year
+    years = base.years
+    if changes.years is not None:
+        years = tuple(range(changes.years[0], changes.years[1] + 1))
+    elif not years and year is not None:
+        years = tuple(range(year, year + DEFAULT_YEARS))
+    b = changes.balance
+    balance = Balance(opening=b.get("opening", base.balance.opening),
+                      withdrawals={**base.balance.withdrawals, **b.get("withdrawals", {})},
+                      deposits={**base.balance.deposits, **b.get("deposits", {})})
+
+    codes = kommun_codes(table)
+    posts = dict(base.posts)
+    blanks = []
+    for blank in base.blanks:
+        cell = (blank.row, blank.post)
+        reading = changes.blanks.get(cell)
+        if reading is not None:
+            blank = dataclasses.replace(blank, reading=reading, stated_in=(
+                f"{head.shown}:{lines[('tomma_celler', cell)]}"))
+            spec = posts[blank.post]
+            taking = set(spec.participants or codes.values())
+            taking = taking | {codes[blank.row]} if reading == "beräknat" else taking - {
+                codes[blank.row]}
+            posts[blank.post] = dataclasses.replace(
+                spec, participants=None if len(taking) == len(codes) else tuple(sorted(taking)))
+        blanks.append(blank)
+
+    touched: dict[str, tuple[int, str]] = {}      # post -> (line, field) to check its weights
+    if changes.key is not None:
+        for post, spec in posts.items():
+            posts[post] = dataclasses.replace(spec, key=changes.key, participants=(
+                None if isinstance(changes.key, dict) else spec.participants))
+            touched[post] = (lines["nyckel"], "nyckel")
+    for post, c in changes.posts.items():
+        spec = posts[post]
+        total = spec.total
+        if c.amount is not None:
+            total = c.amount
+        elif c.change_bp is not None:
+            total = int(uprate(spec.total, c.change_bp))
+        invoiced = spec.invoiced if c.invoiced is None else c.invoiced
+        from_balance = spec.from_balance if c.from_balance is None else c.from_balance
+        if c.invoiced and c.from_balance is None:
+            from_balance = False
+        if c.from_balance and c.invoiced is None:
+            invoiced = False
+        participants = spec.participants
+        if isinstance(c.key, dict) and c.participants is None:
+            participants = None           # a weight table says who takes part
+        if c.participants == ALL:
+            participants = tuple(sorted(codes.values()))
+        elif c.participants is not None:
+            participants = c.participants
+        posts[post] = dataclasses.replace(
+            spec, total=total, key=spec.key if c.key is None else c.key, invoiced=invoiced,
+            from_balance=from_balance, participants=participants, line=c.line,
+            uprating_bp=spec.uprating_bp if c.uprating_bp is None else c.uprating_bp)
+        if c.key is not None or c.participants is not None:
+            touched[post] = (c.line, f"poster.{post}")
+
+    scenario = Scenario(
+        name=head.name, path=head.shown, description=head.description, posts=posts,
+        source=source(head.path), base=head.base.text, proposal_year=year, years=years,
+        uprating_bp=base.uprating_bp if changes.uprating_bp is None else changes.uprating_bp,
+        balance=balance, blanks=tuple(blanks),
+        chain=tuple(base.sources))
+    for post, (line, where) in touched.items():
+        one = dataclasses.replace(scenario, posts={post: posts[post]})
+        try:
+            _, weights = post_weights(one, table, population)
+        except ValueError as exc:
+            err(line, where, str(exc).removeprefix(f"{post}: "))
+            continue
+        if posts[post].total > 0 and not (weights[0] > 0).any():
+            err(line, where, "ingen av kommunerna som deltar har någon vikt i nyckeln")
+    if errors:
+        raise ScenarioError(errors)
+    return scenario
+
+
+def load_scenario(path, matrix: Table | None = None, population=None) -> Scenario:
+    """Read and resolve one scenario file (format: ``scenarios/README.md``).
 
     Parameters
     ----------
     path : str or Path
-        The YAML file; its stem is the scenario's name.
+        The YAML file; its stem is the scenario's name. A scenario it starts from is read
+        from the same folder.
     matrix : Table, optional
-        The fee matrix naming the posts and municipalities (default: the printed proposal).
+        The printed proposal (default: every fee matrix in ``data/raw``, by year).
     population : Table or DataFrame, optional
-        Population, to check ``befolkning_YYYY_12_31`` keys (default: the reference file).
-
-    Returns
-    -------
-    Scenario
+        Population, for the ``befolkning ÅÅÅÅ-MM-DD`` keys (default: the reference file).
 
     Raises
     ------
     ScenarioError
         With one message per error: ``file:line: field: message``.
     """
-    path = Path(path)
-    matrix = default_matrix() if matrix is None else matrix
     population = default_population() if population is None else population
-    dates = set(population_frame(population).columns)
-    shown = relative(path)
-    errors: list[str] = []
+    return ScenarioLoader(population, matrix).load(path)
 
-    def err(node, where: str, message: str):
-        line = node.start_mark.line + 1 if node is not None else 1
-        errors.append(f"{shown}:{line}: {where}: {message}")
 
-    codes = kommun_codes(matrix)                      # label -> code
-    by_ref = {**{c: c for c in codes.values()}, **codes}   # code or name -> code
-    posts = post_labels(matrix)
-    post_by_ref = {p: p for p in posts}
-    post_by_ref.update({k: lbl for k, lbl in matrix.keys().items() if lbl in posts})
-
-    def kommun(node, where: str) -> str | None:
-        # A plain 0604 is the int 388 in YAML 1.1 but a plain 0686 is the text "0686":
-        # require quotes on every code so the file reads the same whichever digits it has.
-        if (isinstance(node, yaml.ScalarNode) and node.style is None
-                and re.fullmatch(r"[0-9_]+", node.value)):
-            read = _value(node)
-            how = f"läses som talet {read}" if isinstance(read, int) else "ska stå inom citattecken"
-            err(node, where, f"kommunkoden {node.value} är skriven utan citattecken och {how}; "
-                f'skriv "{node.value.zfill(4)}" (fyra siffror inom citattecken)')
-            return None
-        if not isinstance(node, yaml.ScalarNode) or _value(node) not in by_ref:
-            err(node, where, f"okänd kommun {getattr(node, 'value', '?')!r}")
-            return None
-        return by_ref[_value(node)]
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            root = yaml.compose(fh)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ScenarioError([f"{shown}:1: fil: kan inte läsas som YAML ({exc})"]) from None
-    if not isinstance(root, yaml.MappingNode):
-        raise ScenarioError([f"{shown}:1: fil: väntade nycklarna beskrivning och poster"])
-
-    top, top_keys = {}, {}
-    for k, v in root.value:
-        if k.value in top:
-            err(k, k.value, "står två gånger")
-        elif k.value not in ("beskrivning", "poster"):
-            err(k, k.value, "okänt fält (väntade beskrivning, poster)")
-        top[k.value], top_keys[k.value] = v, k
-    description = ""
-    if "beskrivning" not in top:
-        err(root, "beskrivning", "saknas")
-    elif not isinstance(top["beskrivning"], yaml.ScalarNode) or not str(
-            _value(top["beskrivning"]) or "").strip():
-        err(top["beskrivning"], "beskrivning", "måste vara en mening text")
-    else:
-        description = str(_value(top["beskrivning"]))
-
-    specs: dict[str, PostSpec] = {}
-    poster = top.get("poster")
-    if poster is None:
-        err(root, "poster", "saknas")
-    elif not isinstance(poster, yaml.MappingNode):
-        err(poster, "poster", "väntade en post per rad: 'Postnamn: {total: ..., key: ...}'")
-    else:
-        for name_node, body in poster.value:
-            name = str(name_node.value)
-            where = f"poster.{name}"
-            post = post_by_ref.get(name)
-            if post is None:
-                err(name_node, where, f"okänd post {name!r}; väntade en av: {', '.join(posts)}")
-                continue
-            if post in specs:
-                err(name_node, where, f"posten {post!r} står två gånger")
-                continue
-            spec = _post_spec(post, name_node, body, where, err, kommun, dates)
-            if spec is not None:
-                specs[post] = spec
-        for post in posts:
-            if post not in specs and not any(
-                    post_by_ref.get(str(k.value)) == post for k, _ in poster.value):
-                err(top_keys["poster"], f"poster.{post}", "posten saknas i scenariot")
-    if errors:
-        raise ScenarioError(errors)
-    return Scenario(name=path.stem, path=shown, description=description, posts=specs,
-                    source=source(path))
-
-def _post_spec(post, name_node, body, where, err, kommun, dates) -> PostSpec | None:
-    if not isinstance(body, yaml.MappingNode):
-        err(body, where, "väntade fälten total, key, invoiced, participants")
-        return None
-    fields = {}
-    for k, v in body.value:
-        if k.value not in _POST_FIELDS:
-            err(k, f"{where}.{k.value}", f"okänt fält (väntade {', '.join(_POST_FIELDS)})")
-        elif k.value in fields:
-            err(k, f"{where}.{k.value}", "står två gånger")
-        fields[k.value] = v
-    ok = True
-    for f in _REQUIRED:
-        if f not in fields:
-            err(name_node, f"{where}.{f}", "fältet saknas")
-            ok = False
-
-    total = None
-    if "total" in fields:
-        node = fields["total"]
-        value = _value(node) if _is_number(node) else None
-        if value is None:
-            err(node, f"{where}.total", f"måste vara ett tal i kronor, fick {node.value!r}")
-        elif not math.isfinite(value) or value < 0:
-            err(node, f"{where}.total", f"får inte vara negativ, fick {node.value}")
-        elif value != int(value):
-            err(node, f"{where}.total", f"måste vara hela kronor, fick {node.value}")
-        else:
-            total = int(value)
-        ok &= total is not None
-
-    key = None
-    if "key" in fields:
-        node = fields["key"]
-        if isinstance(node, yaml.MappingNode):
-            key = {}
-            for kn, vn in node.value:
-                code = kommun(kn, f"{where}.key")
-                if not _is_number(vn) or _value(vn) < 0:
-                    err(vn, f"{where}.key.{kn.value}", f"vikten måste vara ett tal ≥ 0, fick "
-                        f"{getattr(vn, 'value', '?')!r}")
-                    code = None
-                if code is not None:
-                    key[code] = float(_value(vn))
-            if not key or sum(key.values()) <= 0:
-                err(node, f"{where}.key", "nyckeltabellen har ingen vikt över noll")
-                key = None
-        elif isinstance(node, yaml.ScalarNode) and (
-                node.value == IMPLIED_KEY or node.value in dates):
-            key = node.value
-        else:
-            err(node, f"{where}.key", f"okänd nyckel {getattr(node, 'value', '?')!r}; väntade "
-                f"{IMPLIED_KEY}, en av {', '.join(sorted(dates))} eller en tabell kommun: vikt")
-        ok &= key is not None
-
-    flags = {}
-    for f in ("invoiced", "from_balance"):
-        node = fields.get(f)
-        if node is None:
-            flags[f] = False
-        elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
-            flags[f] = _value(node)
-        else:
-            err(node, f"{where}.{f}", f"måste vara true eller false, fick {node.value!r}")
-            ok = False
-    if flags.get("from_balance") and flags.get("invoiced"):
-        err(fields["from_balance"], f"{where}.from_balance",
-            "en fakturerad post kan inte samtidigt tas från balanskontot")
-        ok = False
-
-    participants = None
-    if "participants" in fields:
-        node = fields["participants"]
-        if isinstance(node, yaml.ScalarNode) and node.value == "alla":
-            participants = None
-        elif isinstance(node, yaml.SequenceNode) and node.value:
-            found = [kommun(n, f"{where}.participants") for n in node.value]
-            if None in found:
-                ok = False
-            else:
-                participants = tuple(found)
-                if isinstance(key, dict):
-                    for code in participants:
-                        if code not in key:
-                            err(node, f"{where}.participants",
-                                f"kommun {code} deltar men saknar vikt i nyckeln")
-                            ok = False
-        else:
-            err(node, f"{where}.participants", "väntade 'alla' eller en lista med kommunkoder")
-            ok = False
-    if not ok:
-        return None
-    return PostSpec(post=post, total=total, key=key, invoiced=flags["invoiced"],
-                    participants=participants, from_balance=flags["from_balance"],
-                    line=name_node.start_mark.line + 1)
-
-def _weights(spec: PostSpec, matrix: Table, pop: pd.DataFrame) -> dict[str, float]:
-    codes = kommun_codes(matrix)
-    if spec.key == IMPLIED_KEY:
-        weights = {codes[r]: matrix.values.at[r, spec.post] for r in codes}
-    elif isinstance(spec.key, dict):
-        weights = {c: spec.key.get(c, math.nan) for c in codes.values()}
-    else:
-        weights = {c: pop.at[c, spec.key] for c in codes.values()}
-    if spec.participants is None:
-        return weights
-    for c in spec.participants:
-        if pd.isna(weights[c]):
-            raise ValueError(f"{spec.post}: kommun {c} deltar men har ingen andel i nyckeln")
-    return {c: (w if c in spec.participants else math.nan) for c, w in weights.items()}
-
-def allocate_scenario(scenario: Scenario, matrix: Table, population) -> pd.DataFrame:
-    """Every municipality's fee for every post under one scenario.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``scenario, kommun_kod, kommun, post, belopp_kr, fakturerad`` (the contract
-        of ``kuanalysis fees``): one line per municipality and post, in the matrix's order;
-        kommun_kod text, belopp_kr int (0 for a municipality outside the post),
-        fakturerad bool.
-    """
-    pop = population_frame(population)
-    names = {code: label for label, code in kommun_codes(matrix).items()}
-    lines = []
-    for post in post_labels(matrix):
-        spec = scenario.posts[post]
-        parts = allocate_largest_remainder(spec.total, _weights(spec, matrix, pop))
-        for code, name in names.items():
-            lines.append((scenario.name, code, name, post, parts[code], spec.invoiced))
-    frame = pd.DataFrame(lines, columns=FEE_COLUMNS)
-    return frame.astype({"kommun_kod": str, "kommun": str, "post": str,
-                         "belopp_kr": "int64", "fakturerad": bool})
-
-def _load_each(paths, matrix: Table, population) -> tuple[list[Scenario], list[str]]:
-    """Load every scenario file, collecting the errors of all of them (none stops the rest)."""
+def _load_each(paths, loader: ScenarioLoader) -> tuple[list[Scenario], list[str]]:
+    """Load every scenario file, collecting the errors of all of them (none stops the rest);
+    a message repeated through a chain is given once."""
     scenarios, errors = [], []
     for p in paths:
         try:
-            scenarios.append(load_scenario(p, matrix, population))
+            scenarios.append(loader.load(p))
         except ScenarioError as exc:
-            errors.extend(exc.messages)
+            errors.extend(m for m in exc.messages if m not in errors)
     return scenarios, errors
 
-def load_scenarios(folder, matrix: Table, population) -> list[Scenario]:
-    """Every ``*.yaml`` scenario in a folder; the proposal first, the others by name.
+
+def load_scenarios(folder, loader: ScenarioLoader, year: int | None = None) -> list[Scenario]:
+    """Every ``*.yaml`` scenario in a folder (those starting from ``year``'s proposal if
+    given); ``forslag-<år>`` first, the others by name.
 
     Raises
     ------
     ScenarioError
-        With every error of every file (nothing is half-loaded), or when there is no file.
+        With every error of every file (nothing is half-loaded).
     """
     files = sorted(Path(folder).glob("*.yaml"))
-    if not files:
-        raise ScenarioError([f"{relative(folder)}: inga scenariofiler (*.yaml)"])
-    scenarios, errors = _load_each(files, matrix, population)
+    scenarios, errors = _load_each(files, loader)
     if errors:
         raise ScenarioError(errors)
-    return sorted(scenarios, key=lambda s: (s.name != BASE_SCENARIO, s.name))
+    if year is not None:
+        scenarios = [s for s in scenarios if s.proposal_year == year]
+    return sorted(scenarios, key=lambda s: (s.name != base_name(s.proposal_year), s.name))
+
+
+def changed_totals(scenario: Scenario, printed: Scenario) -> pd.DataFrame:
+    """The posts whose first-year amount differs from the printed proposal's total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index post; ``tryckt_kr``, ``scenario_kr``, ``skillnad_kr`` (int).
+    """
+    rows = [(p, printed.posts[p].total, s.total, s.total - printed.posts[p].total)
+            for p, s in scenario.posts.items()
+            if p in printed.posts and s.total != printed.posts[p].total]
+    frame = pd.DataFrame(rows, columns=["post", "tryckt_kr", "scenario_kr", "skillnad_kr"])
+    return frame.set_index("post")
+

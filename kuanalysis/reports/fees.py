@@ -1,15 +1,18 @@
-"""The fee report (``avgifter-2025``): the proposal checked, its keys, the alternatives, the
-balance account and the history, as tables, sentences and charts.
+"""The fee report (``avgifter-<år>``, one per proposal year): the proposal checked, its keys,
+the alternatives over the years ahead, the balance account, a comparison with another
+proposal year and the history, as tables, sentences and charts.
 
-:class:`FeeReport` loads what both fee notebooks need (the printed proposal, the population,
-the 2016 history, the scenarios and the fees they give); the kommunblad
-(:mod:`kuanalysis.reports.kommunblad`) uses it too. Functions that return a frame are the
-figures; functions that return :class:`~kuanalysis.reports.html.Markup` or a chart are
-what a notebook cell shows. Every text passes through :mod:`kuanalysis.reports.html`.
+:class:`FeeReport` loads what both fee notebooks need (one year's printed proposal, the
+population, the 2016 history, the scenarios starting from that proposal and the fees they
+give); the kommunblad (:mod:`kuanalysis.reports.kommunblad`) uses it too. The year is data:
+the proposal's sidecar ``period``. Functions that return a frame are the figures; functions
+that return :class:`~kuanalysis.reports.html.Markup` or a chart are what a notebook cell
+shows. Every text passes through :mod:`kuanalysis.reports.html`.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cached_property
 
 import pandas as pd
@@ -20,16 +23,24 @@ from ..checks.rules import RULES, STATUSES
 from ..data import load_table
 from ..data.load import TABLE_SUFFIXES
 from ..data.table import Table
-from ..errors import ParameterError, ScenarioError
+from ..errors import DataError, ParameterError
 from ..fees.balance import balance_overview
 from ..fees.keys import key_groups, key_vs_population, population_frame
 from ..fees.matrix import kommun_codes, post_labels, total_row
-from ..fees.scenarios import BASE_SCENARIO, FEE_COLUMNS, Scenario, allocate_scenario, load_scenarios
+from ..fees.model import Scenario
+from ..fees.proposals import (printed_scenario, proposal_files, proposal_year,
+                              require_readings)
+from ..fees.scenariofile import format_percent
+from ..fees.scenarios import (FEE_COLUMNS, ScenarioLoader, allocate_scenario, base_name,
+                              changed_totals, load_scenarios)
 from . import charts, fmt, html
 from .findings import errors_html
 
 #: The printed 2016 tables the history compares with, by table id (in the ``historik`` folder).
 HISTORY_TABLES = ("pks-2016-social-valfard", "pks-2016-administration")
+
+#: The posts of a proposal nearest the 2016 tables' social välfärd and administration.
+HISTORY_POSTS = ("Grundfinansiering Social välfärd", "Medlemsavgift Kommunal utveckling")
 
 #: What a kommunblad shows for a post that a scenario does not invoice.
 NOT_INVOICED = "faktureras ej"
@@ -40,75 +51,117 @@ _DATE_KEY = re.compile(r"^befolkning_(\d{4})_(\d{2})_(\d{2})$")
 # -- the data of both fee notebooks --------------------------------------------------------
 
 class FeeReport:
-    """The printed proposal, the population, the history and the scenarios, with their fees.
+    """One year's printed proposal, the population, the history and the scenarios of that
+    year, with their fees.
 
     Attributes
     ----------
     matrix : Table
         The printed fee matrix (kind ``fee_matrix``).
+    year : int or None
+        The year it proposes fees for (its sidecar's ``period``).
     population : Table
         Population per municipality (columns ``befolkning_YYYY_12_31``).
     history : dict
         The 2016 tables of :data:`HISTORY_TABLES` by id.
     scenarios : list of Scenario
-        The proposal first, the others by name.
+        The base first (``forslag-<år>``, or the proposal as printed when there is no such
+        file), the others by name.
     date_key : str
-        The population date the shares are compared with (``befolkning_2024_12_31``).
+        The population date the shares are compared with.
+    start_kr : int or None
+        An opening balance for every scenario instead of their own (None: their own).
+    other : Table or None
+        Another year's printed proposal to compare with (the previous year's, else the
+        next's), None when there is only one.
     fees : pandas.DataFrame
-        Every scenario's fees (the ``kuanalysis fees`` columns), scenarios in order.
+        Every scenario's fees in the first year (the ``kuanalysis fees`` columns).
+    fees_years : pandas.DataFrame
+        The same for every year each scenario covers.
     """
 
-    def __init__(self, matrix: Table, population: Table, history: dict[str, Table],
-                 scenarios: list[Scenario], date_key: str = "befolkning_2024_12_31"):
+    def __init__(self, matrix: Table, population, history: dict[str, Table],
+                 scenarios: list[Scenario], date_key: str | None = None,
+                 start_kr: int | None = None, other: Table | None = None):
         self.matrix = matrix
+        self.year = proposal_year(matrix) or next(
+            (s.proposal_year for s in scenarios if s.proposal_year), None)
         self.population = population
         self.history = history
         self.scenarios = scenarios
-        self.date_key = date_key
-        self.fees = allocate_all(scenarios, matrix, population)
+        self.date_key = date_key or latest_date(population)
+        self.start_kr = start_kr
+        self.other = other
+        self.fees_years = allocate_all(scenarios, matrix, population)
+        first = self.fees_years.groupby("scenario", sort=False)["år"].transform("min")
+        self.fees = self.fees_years[self.fees_years["år"] == first].reset_index(drop=True)
+
+    @property
+    def base(self) -> str:
+        """The scenario the others are compared with: the first (``forslag-<år>``)."""
+        return self.scenarios[0].name
 
     @classmethod
-    def load(cls, scenarier: str = "scenarios",
-             forslag: str = "data/raw/000-pks-2024/finansiering-2025.csv",
+    def load(cls, scenarier: str = "scenarios", forslag: str = "",
              befolkning: str = "data/raw/referens/kommuner-befolkning.csv",
-             historik: str = "data/raw/002-pks-2016",
-             befolkningsdatum: str = "befolkning_2024_12_31") -> "FeeReport":
+             historik: str = "data/raw/002-pks-2016", befolkningsdatum: str = "",
+             balanskonto_kr: int = -1) -> "FeeReport":
         """Load the fee data named by the notebooks' parameters (paths relative to the project).
+
+        ``forslag`` "" = the newest proposal in ``data/raw``; ``befolkningsdatum`` "" = the
+        newest population date; ``balanskonto_kr`` -1 = each scenario's own opening balance.
 
         Raises
         ------
         ParameterError
             A path that does not exist, a population date of the wrong form or not in the
-            population table, or a history folder without the tables of :data:`HISTORY_TABLES`.
-        ScenarioError
-            Faults in the scenario files, or no proposal (``forslag-2025.yaml``) among them.
+            population table, a proposal without a year, or a history folder without the
+            tables of :data:`HISTORY_TABLES`.
+        ScenarioError, DataError
+            Faults in the scenario files; a blank cell of the proposal whose reading nobody
+            states.
         """
         root = paths.project_root()
         faults = [f"parametern {name}: {value} finns inte i projektet"
                   for name, value in (("scenarier", scenarier), ("forslag", forslag),
                                       ("befolkning", befolkning), ("historik", historik))
-                  if not (root / value).exists()]
-        if not _DATE_KEY.match(str(befolkningsdatum)):
-            faults.append("parametern befolkningsdatum ska se ut som befolkning_2024_12_31, "
-                          f"fick {befolkningsdatum!r}")
+                  if value and not (root / value).exists()]
+        if befolkningsdatum and not _DATE_KEY.match(str(befolkningsdatum)):
+            faults.append("parametern befolkningsdatum ska se ut som befolkning_ÅÅÅÅ_12_31 "
+                          f"(eller vara tom), fick {befolkningsdatum!r}")
         if faults:
             raise ParameterError(faults)
-        matrix = load_table(root / forslag)
+        files = proposal_files()
+        if not forslag and not files:
+            raise ParameterError("data/raw har inget avgiftsförslag (kind: fee_matrix); ange "
+                                 "parametern forslag")
+        matrix = load_table(root / forslag if forslag else files[max(files)])
+        year = proposal_year(matrix)
+        if year is None:
+            raise ParameterError(f"parametern forslag: {forslag} säger inte vilket år den "
+                                 "gäller (fältet period i beskrivningsfilen)")
         population = load_table(root / befolkning)
-        if befolkningsdatum not in population_frame(population).columns:
+        if befolkningsdatum and befolkningsdatum not in population_frame(population).columns:
             dates = ", ".join(population_frame(population).columns)
             raise ParameterError(f"parametern befolkningsdatum: {befolkningsdatum} finns inte i "
                                  f"{befolkning}; välj en av {dates}")
         history = {t: load_table(_table_file(root / historik, t)) for t in HISTORY_TABLES}
-        scenarios = load_scenarios(root / scenarier, matrix, population)
-        if scenarios[0].name != BASE_SCENARIO:
-            raise ScenarioError([f"{scenarier}: förslaget {BASE_SCENARIO}.yaml saknas; "
-                                 "alternativen jämförs med det"])
-        return cls(matrix, population, history, scenarios, befolkningsdatum)
+        loader = ScenarioLoader(population)
+        loader.use(matrix)
+        scenarios = load_scenarios(root / scenarier, loader, year)
+        if not scenarios or scenarios[0].name != base_name(year):
+            printed = loader.printed(year)
+            require_readings(printed, paths.relative(root / forslag) if forslag
+                             else paths.relative(files[year]))
+            scenarios = [printed, *scenarios]
+        others = sorted((y for y in files if y != year), key=lambda y: (y > year, abs(y - year)))
+        other = load_table(files[others[0]]) if others else None
+        return cls(matrix, population, history, scenarios, befolkningsdatum or None,
+                   None if balanskonto_kr == -1 else balanskonto_kr, other)
 
     @property
     def date(self) -> str:
-        """The population date as ``2024-12-31``."""
+        """The population date as ``ÅÅÅÅ-MM-DD``."""
         return population_date(self.date_key)
 
     @cached_property
@@ -121,7 +174,7 @@ class FeeReport:
     @property
     def inputs(self) -> list:
         """Everything the report read, for its provenance."""
-        return [self.matrix, self.population, self.history, self.scenarios]
+        return [self.matrix, self.population, self.history, self.scenarios, self.other]
 
 
 def _table_file(folder, table_id: str):
@@ -132,34 +185,91 @@ def _table_file(folder, table_id: str):
                          f"tabellen {table_id}")
 
 
-def check_parameters(*, balanskonto_kr, excelfil: str) -> None:
-    """The avgifter-2025 parameters that :meth:`FeeReport.load` does not read.
+def variants(parameters: Mapping) -> list[dict]:
+    """Which fee reports to render: one per proposal year in ``data/raw`` (or the one
+    ``forslag`` names), newest first.
+
+    Returns
+    -------
+    list of dict
+        ``{"parameters": {"forslag": "data/raw/.../x.csv"}, "output": "avgifter-<år>.html",
+        "title": ..., "sort": "<år>-12-31"}``.
 
     Raises
     ------
     ParameterError
-        ``balanskonto_kr`` not a whole number ≥ 0; ``excelfil`` not a plain file name ending
-        in ``.xlsx``.
+        No proposal; ``excelfil`` given while several years are rendered.
+    """
+    chosen = proposals_chosen(parameters)
+    if parameters.get("excelfil") and len(chosen) > 1:
+        raise ParameterError("parametern excelfil gäller en rapport: ange också forslag (ett "
+                             "års avgiftstabell)")
+    return [{"parameters": {"forslag": rel}, "output": f"avgifter-{year}.html",
+             "title": title(year), "sort": f"{year}-12-31"} for year, rel in chosen]
+
+
+def proposals_chosen(parameters: Mapping) -> list[tuple[int, str]]:
+    """(year, table path relative to the project) of the proposals to render, newest first:
+    the one ``forslag`` names, or every one in ``data/raw``."""
+    wanted = str(parameters.get("forslag", "") or "").strip()
+    root = paths.project_root()
+    if wanted:
+        if not (root / wanted).exists():
+            raise ParameterError(f"parametern forslag: {wanted} finns inte i projektet")
+        year = proposal_year(load_table(root / wanted))
+        if year is None:
+            raise ParameterError(f"parametern forslag: {wanted} säger inte vilket år den "
+                                 "gäller (fältet period i beskrivningsfilen)")
+        return [(year, wanted)]
+    files = proposal_files()
+    if not files:
+        raise ParameterError("data/raw har inget avgiftsförslag (en tabell med kind: fee_matrix)")
+    return [(y, paths.relative(files[y])) for y in sorted(files, reverse=True)]
+
+
+def title(year) -> str:
+    """The report's title: ``Avgifterna <år>: förslaget, nycklarna och alternativen``."""
+    return f"Avgifterna {year}: förslaget, nycklarna och alternativen"
+
+
+def workbook_name(r: FeeReport, excelfil: str = "") -> str:
+    """The workbook's file name: ``excelfil``, or ``avgifter-<år>.xlsx``."""
+    return excelfil or f"avgifter-{r.year}.xlsx"
+
+
+def check_parameters(*, balanskonto_kr, excelfil: str) -> None:
+    """The avgifter parameters that :meth:`FeeReport.load` does not read.
+
+    Raises
+    ------
+    ParameterError
+        ``balanskonto_kr`` not a whole number ≥ 0 (or -1: the scenarios' own); ``excelfil``
+        neither empty nor a plain file name ending in ``.xlsx``.
     """
     faults = []
     whole = isinstance(balanskonto_kr, int) and not isinstance(balanskonto_kr, bool)
-    if not whole or balanskonto_kr < 0:
-        faults.append(f"parametern balanskonto_kr ska vara hela kronor, minst 0, fick "
-                      f"{balanskonto_kr!r}")
-    if not (isinstance(excelfil, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.xlsx",
-                                                      excelfil)):
+    if not whole or balanskonto_kr < -1:
+        faults.append(f"parametern balanskonto_kr ska vara hela kronor, minst 0 (eller -1: "
+                      f"som scenarierna anger), fick {balanskonto_kr!r}")
+    if not (isinstance(excelfil, str) and (excelfil == "" or re.fullmatch(
+            r"[A-Za-z0-9][A-Za-z0-9._-]*\.xlsx", excelfil))):
         faults.append("parametern excelfil ska vara ett filnamn (bokstäver a–z, siffror, . _ -) "
-                      f"som slutar på .xlsx, fick {excelfil!r}")
+                      f"som slutar på .xlsx, eller tom, fick {excelfil!r}")
     if faults:
         raise ParameterError(faults)
 
 
 def population_date(date_key: str) -> str:
-    """``befolkning_2024_12_31`` -> ``2024-12-31``."""
+    """``befolkning_ÅÅÅÅ_MM_DD`` -> ``ÅÅÅÅ-MM-DD``."""
     m = _DATE_KEY.match(date_key)
     if not m:
         raise ValueError(f"väntade befolkning_ÅÅÅÅ_MM_DD, fick {date_key!r}")
     return "-".join(m.groups())
+
+
+def latest_date(population) -> str:
+    """The newest population key of ``population`` (``befolkning_ÅÅÅÅ_12_31``)."""
+    return max(population_frame(population).columns)
 
 
 def allocate_all(scenarios: list[Scenario], matrix: Table, population) -> pd.DataFrame:
@@ -205,8 +315,10 @@ def scenario_comparison(fees: pd.DataFrame, by: str = "kommun") -> pd.DataFrame:
     return frame
 
 
-def difference_to_base(comparison: pd.DataFrame, base: str = BASE_SCENARIO) -> pd.DataFrame:
-    """Each scenario minus the base scenario (kr), the base column dropped."""
+def difference_to_base(comparison: pd.DataFrame, base: str | None = None) -> pd.DataFrame:
+    """Each scenario minus the base scenario (kr; default: the first column), the base column
+    dropped."""
+    base = comparison.columns[0] if base is None else base
     if base not in comparison.columns:
         raise ValueError(f"jämförelsen saknar scenariot {base!r}")
     return comparison.drop(columns=base).sub(comparison[base], axis=0)
@@ -241,19 +353,22 @@ def share_vs_population(fees: pd.DataFrame, population, date: str = "befolkning_
     return out
 
 
-def history_table(social: Table, administration: Table, matrix: Table) -> pd.DataFrame:
-    """Social välfärd and administration per municipality 2016 and 2018, beside 2025 (tkr).
+def history_table(social: Table, administration: Table, matrix: Table,
+                  year: int | None = None) -> pd.DataFrame:
+    """Social välfärd and administration per municipality 2016 and 2018, beside the
+    proposal's year (tkr).
 
-    2016/2018: the printed PKS 2016 tables (tkr; administration in 2016 price level).
-    2025: the proposal's printed cells for ``Grundfinansiering Social välfärd`` and
-    ``Medlemsavgift Kommunal utveckling`` (the nearest posts), converted from kr to tkr.
-    Rows matched by kommun code (the two 2016 tables print the municipalities in different
-    orders); the ``Summa`` row is the printed totals, not recomputed. A blank stays NaN.
+    2016/2018: the printed PKS 2016 tables (tkr; administration in 2016 price level). The
+    proposal: its printed cells for the posts of :data:`HISTORY_POSTS` (the nearest posts;
+    blank where the proposal has no such post), converted from kr to tkr. Rows matched by
+    kommun code (the two 2016 tables print the municipalities in different orders); the
+    ``Summa`` row is the printed totals, not recomputed. A blank stays NaN.
 
     Returns
     -------
     pandas.DataFrame
-        Index printed name in the matrix's order, then ``Summa``; six float columns.
+        Index printed name in the matrix's order, then ``Summa``; six float columns, the
+        proposal's named ``Grundfinansiering social välfärd <år>`` and ``Medlemsavgift <år>``.
     """
     def by_code(table: Table) -> pd.DataFrame:
         codes = kommun_codes(table)
@@ -261,15 +376,19 @@ def history_table(social: Table, administration: Table, matrix: Table) -> pd.Dat
         frame.loc["Summa"] = table.values.loc[total_row(table)]
         return frame
 
+    year = proposal_year(matrix) if year is None else year
     soc, adm = by_code(social), by_code(administration)
     names = {code: label for label, code in kommun_codes(matrix).items()}
     mat = by_code(matrix) / 1000
     order = list(names) + ["Summa"]
+    social_post, member_post = (mat[p] if p in mat.columns else pd.Series(float("nan"),
+                                                                          index=mat.index)
+                                for p in HISTORY_POSTS)
     out = pd.DataFrame({
         "Social välfärd 2016": soc.iloc[:, 0], "Social välfärd 2018": soc.iloc[:, 1],
-        "Grundfinansiering social välfärd 2025": mat["Grundfinansiering Social välfärd"],
+        f"Grundfinansiering social välfärd {year}": social_post,
         "Administration 2016": adm.iloc[:, 0], "Administration 2018": adm.iloc[:, 1],
-        "Medlemsavgift 2025": mat["Medlemsavgift Kommunal utveckling"],
+        f"Medlemsavgift {year}": member_post,
     }).reindex(order)
     out.index = [names.get(c, c) for c in out.index]
     out.index.name = "Kommun"
@@ -304,8 +423,9 @@ def findings_frame(findings: list[Finding], table: Table) -> tuple[pd.DataFrame,
     -------
     (frame, marks)
         ``frame``: ``Rad``, ``Kolumn``, ``Tryckt``, ``Beräknat``, ``Skillnad`` (NaN where
-        there is nothing to compare), ``Status``. ``marks``: same shape, the status in the
-        ``Status`` column, "" elsewhere.
+        there is nothing to compare), ``Status``, ``Förklaras av`` (the cell whose error
+        explains this finding too, ``rad / kolumn``, or ""). ``marks``: same shape, the
+        status in the ``Status`` column, "" elsewhere.
     """
     order = list(RULES)
     rows = {r: i for i, r in enumerate(table.values.index)}
@@ -313,9 +433,9 @@ def findings_frame(findings: list[Finding], table: Table) -> tuple[pd.DataFrame,
     mine = sorted((f for f in findings if f.table == table.id),
                   key=lambda f: (order.index(f.rule), rows.get(f.row, len(rows)),
                                  cols.get(f.column, -1)))
-    columns = ["Rad", "Kolumn", "Tryckt", "Beräknat", "Skillnad", "Status"]
-    frame = pd.DataFrame([(f.row, f.column, f.reported, f.expected, f.difference, f.status)
-                          for f in mine], columns=columns)
+    columns = ["Rad", "Kolumn", "Tryckt", "Beräknat", "Skillnad", "Status", "Förklaras av"]
+    frame = pd.DataFrame([(f.row, f.column, f.reported, f.expected, f.difference, f.status,
+                           f.explained_by) for f in mine], columns=columns)
     for c in ("Tryckt", "Beräknat", "Skillnad"):
         frame[c] = frame[c].astype(float)
     marks = pd.DataFrame("", index=frame.index, columns=columns)
@@ -338,10 +458,19 @@ def key_panels(summary: pd.DataFrame, deviations: pd.DataFrame, groups: list[lis
     return out
 
 
-def scenario_descriptions(scenarios: list[Scenario]) -> pd.DataFrame:
-    """One line per scenario: ``Alternativ`` (its name) and ``Vad det visar`` (its description)."""
-    return pd.DataFrame({"Alternativ": [s.name for s in scenarios],
-                         "Vad det visar": [s.description for s in scenarios]})
+def scenario_descriptions(scenarios: list[Scenario], printed: Scenario | None = None
+                          ) -> pd.DataFrame:
+    """One line per scenario: ``Alternativ`` (its name) and ``Vad det visar`` (its
+    description); with ``printed`` (the proposal as printed) also ``Belopp som skiljer sig
+    från förslagets tabell``: each post whose first-year amount is not the printed total."""
+    frame = pd.DataFrame({"Alternativ": [s.name for s in scenarios],
+                          "Vad det visar": [s.description for s in scenarios]})
+    if printed is not None:
+        frame["Belopp som skiljer sig från förslagets tabell"] = [
+            "; ".join(f"{post} {fmt.kr(row.scenario_kr)} (tryckt {fmt.kr(row.tryckt_kr)})"
+                      for post, row in changed_totals(s, printed).iterrows()) or "inga"
+            for s in scenarios]
+    return frame
 
 
 def runs_out(year, horizon_end: int) -> str:
@@ -391,7 +520,121 @@ def group_identical_columns(frame: pd.DataFrame, sep: str = ", ") -> pd.DataFram
     return pd.DataFrame({sep.join(map(str, g)): frame[g[0]] for g in groups}, index=frame.index)
 
 
-# -- what the avgifter-2025 notebook shows, section by section -----------------------------
+def yearly_invoiced(fees_years: pd.DataFrame) -> pd.DataFrame:
+    """Invoiced kr per scenario (rows, in order) and year (columns); NaN for a year a
+    scenario does not cover."""
+    billed = fees_years[fees_years["fakturerad"]]
+    frame = billed.pivot_table(index="scenario", columns="år", values="belopp_kr",
+                               aggfunc="sum", sort=False)
+    frame = frame.reindex(list(dict.fromkeys(fees_years["scenario"])))
+    frame.index.name, frame.columns.name = "Alternativ", None
+    return frame
+
+
+def kommun_years(fees_years: pd.DataFrame, kommun_kod: str) -> pd.DataFrame:
+    """One municipality's invoiced kr per scenario (rows) and year (columns)."""
+    return yearly_invoiced(fees_years[fees_years["kommun_kod"] == kommun_kod])
+
+
+def assumptions(scenario: Scenario, start_kr: int | None = None) -> str:
+    """What a scenario assumes about the years ahead, in plain Swedish: what it starts
+    from, its years, the uprating, which posts are taken from the balance account and the
+    account's own movements. ``start_kr``: an opening balance the report uses instead."""
+    years = scenario.horizon
+    parts = [f"Utgår från {scenario.base or 'förslaget som det är tryckt'}."]
+    if years:
+        parts.append(f"Räknar åren {years[0]}–{years[-1]}." if len(years) > 1
+                     else f"Räknar bara {years[0]}.")
+    own = {p: s.uprating_bp for p, s in scenario.posts.items() if s.uprating_bp is not None
+           and s.uprating_bp != scenario.uprating_bp}
+    if len(years) > 1:
+        if scenario.uprating_bp:
+            parts.append(f"Alla belopp räknas upp med {_pct(scenario.uprating_bp)} per år"
+                         + (", utom där annat anges." if own else "."))
+        else:
+            parts.append("Beloppen är desamma varje år (ingen uppräkning)"
+                         + (", utom där annat anges." if own else "."))
+        parts += [f"{p} räknas upp med {_pct(bp)} per år." for p, bp in own.items()]
+    taken = [p for p, s in scenario.posts.items() if s.from_balance]
+    parts.append(f"Tas från balanskontot: {', '.join(taken)}." if taken else
+                 "Ingen post tas från balanskontot.")
+    b = scenario.balance
+    opening = b.opening if start_kr is None else start_kr
+    note = " (rapportens parameter)" if start_kr is not None else ""
+    parts.append(f"Balanskontot är {fmt.mnkr(opening, source_unit='kr')} vid årets början"
+                 f"{' ' + str(years[0]) if years else ''}{note}.")
+    for what, moves in (("Uttag", b.withdrawals), ("Insättning", b.deposits)):
+        for y, kr_ in sorted(moves.items()):
+            if kr_ and (not years or y in years):
+                parts.append(f"{what} {y}: {fmt.mnkr(kr_, source_unit='kr')}.")
+    parts.append("Ingen ränta.")
+    return " ".join(parts)
+
+
+def _pct(bp: int) -> str:
+    return format_percent(bp).lstrip("+")
+
+
+def blank_readings(scenarios: list[Scenario]) -> pd.DataFrame:
+    """How each scenario reads the proposal's blank cells that the column total gives an
+    amount (rule ``fee_blank_cell``): one line per scenario and cell.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Alternativ``, ``Cell`` (``rad / kolumn``), ``Beräknat belopp`` (kr), ``Läsning``
+        (in words), ``Angiven i`` (file and line); empty when there is no such cell.
+    """
+    words = {"beräknat": "beräknat belopp: kommunen betalar sin del",
+             "utanför": "utanför posten: kommunen deltar inte",
+             None: "inte angiven"}
+    rows = [(s.name, f"{b.row} / {b.post}", b.implied_kr, words[b.reading], b.stated_in)
+            for s in scenarios for b in s.blanks]
+    return pd.DataFrame(rows, columns=["Alternativ", "Cell", "Beräknat belopp", "Läsning",
+                                       "Angiven i"])
+
+
+def year_comparison(a: pd.DataFrame, b: pd.DataFrame, by: str = "kommun") -> pd.DataFrame:
+    """Two proposal years side by side, per municipality (invoiced kr) or per post (total kr).
+
+    Parameters
+    ----------
+    a, b : pandas.DataFrame
+        The first-year fees of each year's proposal as printed (``kuanalysis fees``
+        columns, one scenario each); ``a`` the earlier year.
+    by : {"kommun", "post"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index municipality or post (``a``'s order, then those only in ``b``), then ``Summa``;
+        columns ``<år a>``, ``<år b>``, ``Skillnad`` (kr, NaN where a year lacks it), then
+        ``Andel <år a>``, ``Andel <år b>``, ``Skillnad, procentenheter`` (share of all
+        municipalities' invoiced fees, or of the proposal's total, in per cent).
+    """
+    if by not in ("kommun", "post"):
+        raise ValueError(f"by måste vara 'kommun' eller 'post', fick {by!r}")
+    ya, yb = int(a["år"].iloc[0]), int(b["år"].iloc[0])
+
+    def amounts(f: pd.DataFrame) -> pd.Series:
+        if by == "kommun":
+            f = f[f["fakturerad"]]
+        return f.groupby(by, sort=False)["belopp_kr"].sum()
+
+    sa, sb = amounts(a), amounts(b)
+    index = list(dict.fromkeys([*sa.index, *sb.index]))
+    frame = pd.DataFrame({str(ya): sa.reindex(index), str(yb): sb.reindex(index)})
+    frame["Skillnad"] = frame[str(yb)] - frame[str(ya)]
+    share_a, share_b = sa / sa.sum() * 100, sb / sb.sum() * 100
+    frame[f"Andel {ya}"] = share_a.reindex(index)
+    frame[f"Andel {yb}"] = share_b.reindex(index)
+    frame["Skillnad, procentenheter"] = frame[f"Andel {yb}"] - frame[f"Andel {ya}"]
+    frame.loc["Summa"] = [sa.sum(), sb.sum(), sb.sum() - sa.sum(), 100.0, 100.0, 0.0]
+    frame.index.name = "Kommun" if by == "kommun" else "Post"
+    return frame
+
+
+# -- what the avgifter notebook shows, section by section ----------------------------------
 
 def _signed_kr(x) -> str:
     return fmt.kr(x, sign=True)
@@ -401,26 +644,56 @@ def _percent2(x) -> str:
     return fmt.percent(x, 2)
 
 
-def balance_start(balanskonto_kr: int) -> str:
-    """The balance account's opening figure as text: ``20,5 mnkr``."""
-    return fmt.mnkr(balanskonto_kr, source_unit="kr")
+def _start(r: FeeReport, balanskonto_kr: int | None) -> int | None:
+    """The opening balance a section uses: the argument, else the report's (-1/None: own)."""
+    if balanskonto_kr is None or balanskonto_kr == -1:
+        return r.start_kr
+    return balanskonto_kr
 
 
-def key_figures(r: FeeReport, balanskonto_kr: int) -> html.Markup:
-    """Four boxes: invoiced by the proposal, posts not invoiced, when the balance runs out,
-    how many alternatives."""
+def balance_start(r: FeeReport, balanskonto_kr: int | None = None) -> str:
+    """The base scenario's opening balance as text: ``20,5 mnkr``."""
+    start = _start(r, balanskonto_kr)
+    return fmt.mnkr(r.scenarios[0].balance.opening if start is None else start,
+                    source_unit="kr")
+
+
+def fields(r: FeeReport) -> dict[str, str]:
+    """The Markdown fields of the avgifter notebook: ``titel``, ``ar`` (the proposal's year),
+    ``bas`` (the base scenario's name)."""
+    return {"titel": title(r.year), "ar": str(r.year), "bas": r.base}
+
+
+def key_figures(r: FeeReport, balanskonto_kr: int | None = None) -> html.Markup:
+    """Four boxes: invoiced by the proposal in its year, posts not invoiced, when the balance
+    runs out, how many alternatives."""
     comparison = scenario_comparison(r.fees)
-    closing, summary = balance_overview(r.scenarios, start_kr=balanskonto_kr)
+    _, summary = balance_overview(r.scenarios, start_kr=_start(r, balanskonto_kr))
     not_summed = sum(f.rule == "fee_not_summed" for f in r.findings)
     return html.boxes([
-        ("Fakturerat enligt förslaget",
-         fmt.mnkr(comparison.at["Summa", BASE_SCENARIO], source_unit="kr")),
+        (f"Fakturerat {r.year} enligt förslaget",
+         fmt.mnkr(comparison.at["Summa", r.base], source_unit="kr")),
         ("Poster i tabellen som inte faktureras",
          f"{not_summed} av {len(post_labels(r.matrix))}"),
         ("Balanskontot tar slut enligt förslaget",
-         runs_out(summary.at[BASE_SCENARIO, "tar_slut"], int(closing.index.max()))),
+         runs_out(summary.at[r.base, "tar_slut"], int(summary.at[r.base, "sista_år"]))),
         ("Alternativ som jämförs", str(len(r.scenarios) - 1)),
     ])
+
+
+def totals_note(r: FeeReport) -> html.Markup:
+    """A sentence when the base scenario invoices another total than the proposal's
+    Summa column prints (empty when they agree)."""
+    from ..fees.matrix import total_column
+
+    printed = float(r.matrix.values.at[total_row(r.matrix), total_column(r.matrix)])
+    invoiced = int(scenario_comparison(r.fees).at["Summa", r.base])
+    if abs(invoiced - printed) < 0.5:
+        return html.Markup("")
+    return html.paragraph([
+        f"Förslagets tabell summerar till {fmt.kr(printed)} i kolumnen Summa, men "
+        f"{r.base} fakturerar {fmt.kr(invoiced)} ({fmt.kr(invoiced - printed, sign=True)}): "
+        "se avstämningen och hur tomma celler läses nedan."], box=True)
 
 
 def findings_summary(r: FeeReport) -> html.Markup:
@@ -430,15 +703,27 @@ def findings_summary(r: FeeReport) -> html.Markup:
 
 
 def findings_list(r: FeeReport) -> html.Markup:
-    """Every finding in the proposal's table, its status marked; then, in a box, the checks
-    that could not run (nothing when all ran)."""
+    """Every finding in the proposal's table, its status marked, with the cell that explains
+    it where one does; then, in a box, the checks that could not run (nothing when all ran)."""
     frame, marks = findings_frame(r.findings, r.matrix)
     return html.join([
         html.table(frame, id="avstamning", index=False, marks=marks,
                    formats={"Tryckt": fmt.kr, "Beräknat": fmt.kr, "Skillnad": _signed_kr},
-                   caption="Varje iakttagelse i förslagets tabell, kronor "
-                           "(tomt = inget att jämföra med)"),
+                   caption="Varje iakttagelse i förslagets tabell, kronor (tomt = inget att "
+                           "jämföra med; Förklaras av = cellen vars fel förklarar den)"),
         errors_html(r.findings)])
+
+
+def blanks_table(r: FeeReport) -> html.Markup:
+    """How each alternative reads the blank cells the column total gives an amount (empty
+    markup when the proposal has none)."""
+    frame = blank_readings(r.scenarios)
+    if frame.empty:
+        return html.Markup("")
+    return html.table(frame, id="tomma-celler", index=False,
+                      formats={"Beräknat belopp": fmt.kr},
+                      caption="Tomma celler som postens summarad ger ett belopp, och hur varje "
+                              "alternativ läser dem")
 
 
 def key_groups_table(r: FeeReport) -> html.Markup:
@@ -461,27 +746,48 @@ def key_chart(r: FeeReport):
 
 
 def scenario_list(r: FeeReport) -> html.Markup:
-    return html.table(scenario_descriptions(r.scenarios), id="alternativ", index=False,
-                      caption="Alternativen som jämförs")
+    """The alternatives, each with its description and the amounts that differ from the
+    printed proposal."""
+    printed = printed_scenario(r.matrix, r.year)
+    return html.table(scenario_descriptions(r.scenarios, printed), id="alternativ",
+                      index=False, caption="Alternativen som jämförs")
 
 
-_COMPARISON = {
-    "kommun": ("per-kommun", "Fakturerat per kommun 2025 i varje alternativ, kronor"),
-    "post": ("per-post", "Fakturerat per post 2025 i varje alternativ, kronor "
-                         "(0 kr = faktureras inte)"),
-}
+def assumptions_table(r: FeeReport, balanskonto_kr: int | None = None) -> html.Markup:
+    """Every alternative's assumptions about the years ahead, in plain Swedish."""
+    start = _start(r, balanskonto_kr)
+    frame = pd.DataFrame({"Alternativ": [s.name for s in r.scenarios],
+                          "Antaganden": [assumptions(s, start) for s in r.scenarios]})
+    return html.table(frame, id="antaganden", index=False,
+                      caption="Vad varje alternativ antar om åren framåt")
+
+
+def years_table(r: FeeReport) -> html.Markup:
+    """Invoiced kronor per alternative and year (all municipalities)."""
+    frame = yearly_invoiced(r.fees_years)
+    frame.columns = [str(c) for c in frame.columns]
+    return html.table(frame, id="per-ar", formats={c: fmt.kr for c in frame.columns},
+                      caption="Fakturerat per år i varje alternativ, alla kommuner, kronor "
+                              "(– = året ingår inte i alternativet)")
+
+
+def _comparison_caption(r: FeeReport, by: str) -> tuple[str, str]:
+    if by == "kommun":
+        return "per-kommun", f"Fakturerat per kommun {r.year} i varje alternativ, kronor"
+    return "per-post", (f"Fakturerat per post {r.year} i varje alternativ, kronor "
+                        "(0 kr = faktureras inte)")
 
 
 def comparison_table(r: FeeReport, by: str = "kommun") -> html.Markup:
     """Invoiced kronor per municipality (``by="kommun"``) or post, one column per alternative."""
     frame = scenario_comparison(r.fees, by)
-    id_, caption = _COMPARISON[by]
+    id_, caption = _comparison_caption(r, by)
     return html.table(frame, id=id_, formats={c: fmt.kr for c in frame.columns}, caption=caption)
 
 
 def difference_table(r: FeeReport, by: str = "kommun") -> html.Markup:
     """Each alternative minus the proposal: every municipality, or the posts that differ."""
-    diff = difference_to_base(scenario_comparison(r.fees, by))
+    diff = difference_to_base(scenario_comparison(r.fees, by), r.base)
     if by == "kommun":
         id_, caption = ("per-kommun-skillnad",
                         "Skillnad mot förslaget per kommun, kronor (plus = kommunen betalar mer)")
@@ -495,12 +801,12 @@ def difference_table(r: FeeReport, by: str = "kommun") -> html.Markup:
 
 def difference_chart(r: FeeReport):
     """The alternatives that differ from the proposal, per municipality (tkr); None if none."""
-    shown = nonzero(difference_to_base(scenario_comparison(r.fees)).drop(index="Summa"),
+    shown = nonzero(difference_to_base(scenario_comparison(r.fees), r.base).drop(index="Summa"),
                     rows=False)
     if shown.empty:
         return None
     return charts.barh(shown.index, {c: shown[c] / 1000 for c in shown.columns}, unit="tkr",
-                       title="Skillnad mot förslaget 2025 per kommun och alternativ (tkr)")
+                       title=f"Skillnad mot förslaget {r.year} per kommun och alternativ (tkr)")
 
 
 def shares_table(r: FeeReport) -> html.Markup:
@@ -513,36 +819,84 @@ def shares_table(r: FeeReport) -> html.Markup:
                               f"folkmängden {r.date}, procent")
 
 
-def balance_table(r: FeeReport, balanskonto_kr: int) -> html.Markup:
-    """Per alternative: what is taken from the balance each year, and when it runs out."""
-    closing, summary = balance_overview(r.scenarios, start_kr=balanskonto_kr)
-    end = int(closing.index.max())
-    frame = summary.rename(columns={"från_balanskonto_kr": "Tas från balanskontot varje år",
-                                    "tar_slut": "Första året under noll"})
+def balance_table(r: FeeReport, balanskonto_kr: int | None = None) -> html.Markup:
+    """Per alternative: what is taken from the balance in the first year, the balance at each
+    year's end, and the first year below zero."""
+    closing, summary = balance_overview(r.scenarios, start_kr=_start(r, balanskonto_kr))
+    frame = closing.T
+    frame.columns = [f"Vid slutet av {y}" for y in frame.columns]
+    frame.insert(0, "Tas från balanskontot första året", summary["från_balanskonto_kr"])
+    frame["Första året under noll"] = [runs_out(y, int(e)) for y, e in
+                                       zip(summary["tar_slut"], summary["sista_år"])]
     frame.index.name = "Alternativ"
-    return html.table(frame, id="balanskonto", caption="Balanskontot i varje alternativ",
-                      formats={"Tas från balanskontot varje år": fmt.kr,
-                               "Första året under noll": lambda y: runs_out(y, end)})
+    return html.table(frame, id="balanskonto", caption="Balanskontot i varje alternativ, kronor",
+                      formats={c: fmt.kr for c in frame.columns[:-1]})
 
 
-def balance_chart(r: FeeReport, balanskonto_kr: int):
+def balance_chart(r: FeeReport, balanskonto_kr: int | None = None):
     """The balance at each year's end, alternatives with the same path drawn as one line."""
-    closing, _ = balance_overview(r.scenarios, start_kr=balanskonto_kr)
+    closing, _ = balance_overview(r.scenarios, start_kr=_start(r, balanskonto_kr))
     shown = group_identical_columns(closing)
     return charts.lines(shown.index, {c: shown[c] / 1e6 for c in shown.columns}, unit="mnkr",
                         decimals=0, title=f"Balanskontot vid årets slut {closing.index.min()}–"
                                           f"{closing.index.max()} (mnkr)")
 
 
+def printed_fees(table: Table, population) -> pd.DataFrame:
+    """The first-year fees of a proposal as printed (blank cells read as its sidecar states).
+
+    Raises
+    ------
+    DataError
+        A blank cell the column total gives an amount, without a stated reading.
+    """
+    printed = printed_scenario(table)
+    require_readings(printed, paths.relative(table.source_file) if table.source_file
+                     else table.id)
+    fees_ = allocate_scenario(printed, table, population)
+    return fees_[fees_["år"] == fees_["år"].min()]
+
+
+def years_compared(r: FeeReport, by: str = "kommun") -> html.Markup:
+    """This year's proposal beside another year's, both as printed (empty when there is no
+    other year)."""
+    if r.other is None:
+        return html.Markup("")
+    try:
+        this, other = printed_fees(r.matrix, r.population), printed_fees(r.other, r.population)
+    except DataError as exc:   # the other year's blank cells are not read yet: say so
+        return html.paragraph([f"Förslaget för {proposal_year(r.other)} kan inte jämföras "
+                               f"ännu: {' '.join(exc.errors)}"], box=True)
+    a, b = (other, this) if proposal_year(r.other) < r.year else (this, other)
+    frame = year_comparison(a, b, by)
+    kr_cols = list(frame.columns[:3])
+    formats = {c: fmt.kr for c in kr_cols[:2]}
+    formats["Skillnad"] = _signed_kr
+    formats.update({c: _percent2 for c in frame.columns[3:5]})
+    formats["Skillnad, procentenheter"] = lambda x: fmt.points(x, 2, sign=True)
+    what = ("fakturerat per kommun" if by == "kommun" else "postens summa")
+    return html.table(frame, id=f"ar-mot-ar-{by}", formats=formats,
+                      caption=f"Förslagen {kr_cols[0]} och {kr_cols[1]} som tryckta: {what}, "
+                              f"kronor, och andel av summan, procent")
+
+
 def history(r: FeeReport) -> html.Markup:
-    """Social välfärd and administration 2016 and 2018 beside the nearest posts of 2025 (tkr)."""
+    """Social välfärd and administration 2016 and 2018 beside the nearest posts of the
+    proposal (tkr)."""
     social, administration = (r.history[t] for t in HISTORY_TABLES)
-    return html.table(history_table(social, administration, r.matrix), id="historik",
-                      caption="Finansiering per kommun 2016, 2018 och 2025, tkr "
+    return html.table(history_table(social, administration, r.matrix, r.year), id="historik",
+                      caption=f"Finansiering per kommun 2016, 2018 och {r.year}, tkr "
                               "(Summa som tryckt)")
 
 
 def workbook_link(r: FeeReport, name: str) -> html.Markup:
     """The link to the workbook beside the report, with its number of sheets."""
-    sheets = r.fees["scenario"].nunique() + 1
+    sheets = 1 + r.fees_years["år"].nunique() + r.fees["scenario"].nunique()
     return html.element("p", html.link(name, f"Ladda ner {name}"), f" ({sheets} blad).")
+
+
+def workbook(r: FeeReport) -> bytes:
+    """The report's workbook (:func:`kuanalysis.reports.xlsx.workbook`)."""
+    from .xlsx import workbook as make
+
+    return make(r.fees_years, r.scenarios)

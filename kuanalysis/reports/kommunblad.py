@@ -1,4 +1,5 @@
-"""The kommunblad: one municipality's fees 2025 on one printed page, one report per municipality.
+"""The kommunblad: one municipality's fees in one proposal year, and the years ahead, on one
+printed page; one report per municipality and proposal year.
 
 :func:`variants` tells the renderer which sheets to make; the other functions are what the
 ``kommunblad`` notebook shows, each from a :class:`~kuanalysis.reports.fees.FeeReport` and a
@@ -16,11 +17,12 @@ from .. import paths
 from ..data import load_table
 from ..data.table import Table
 from ..errors import ParameterError
+from ..fees.balance import balance_overview
 from ..fees.matrix import kommun_codes
-from ..fees.scenarios import BASE_SCENARIO, default_matrix
+from ..fees.proposals import proposal_year
 from . import fmt, html
 from .fees import (HISTORY_TABLES, NOT_INVOICED, FeeReport, history_table, kommun_fees,
-                   share_vs_population)
+                   kommun_years, proposals_chosen, runs_out, share_vs_population)
 
 #: The notebook's default ``kommun_kod`` (the sheet shown when it is run in JupyterLab).
 DEFAULT_KOMMUN = "0680"
@@ -54,7 +56,8 @@ def check_code(kommun_kod, names: Mapping[str, str]) -> str:
 
 
 def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
-    """Which kommunblad to render: one per municipality of the fee matrix, in code order.
+    """Which kommunblad to render: one per municipality of each proposal year (newest first),
+    in code order.
 
     Parameters
     ----------
@@ -63,51 +66,65 @@ def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
         separated by commas (``"0604,0680"``) to render only those. ``kommun_kod`` other than
         the default (:data:`DEFAULT_KOMMUN`): render only that sheet (the default itself
         cannot be told from "not given": ``kommuner=0680`` renders only Jönköping's).
-        ``forslag``: the fee matrix naming the municipalities.
+        ``forslag``: one year's fee matrix (default: every proposal in ``data/raw``).
     matrix : Table, optional
-        The fee matrix (default: the table ``forslag`` names, else the printed proposal).
+        The fee matrix naming the municipalities (then only its year is rendered).
 
     Returns
     -------
     list of dict
-        ``{"parameters": {"kommun_kod": "0604"}, "output": "kommunblad/0604-aneby.html",
-        "title": "Kommunblad Aneby: avgifter 2025"}``.
+        ``{"parameters": {"kommun_kod": "0604", "forslag": "data/raw/..."}, "output":
+        "kommunblad/<år>/0604-aneby.html", "title": "Kommunblad Aneby: avgifter <år>",
+        "sort": "<år>-12-31"}``.
 
     Raises
     ------
     ParameterError
         An unknown or malformed code, or both ``kommuner`` and ``kommun_kod`` given.
     """
-    if matrix is None:
-        forslag = parameters.get("forslag")
-        matrix = load_table(paths.project_root() / forslag) if forslag else default_matrix()
-    names = {code: label for label, code in kommun_codes(matrix).items()}
+    if matrix is not None:
+        chosen = [(proposal_year(matrix), parameters.get("forslag", ""), matrix)]
+    else:
+        root = paths.project_root()
+        chosen = [(y, rel, load_table(root / rel)) for y, rel in proposals_chosen(parameters)]
     kod = parameters.get("kommun_kod", DEFAULT_KOMMUN)
     wanted = str(parameters.get("kommuner", "alla")).strip()
-    if kod != DEFAULT_KOMMUN:
-        check_code(kod, names)
-        if wanted not in ("", "alla"):
-            raise ParameterError("ange antingen kommuner (flera kommunblad) eller kommun_kod "
-                                 "(ett kommunblad), inte båda")
-        codes = [kod]
-    elif wanted in ("", "alla"):
-        codes = sorted(names)
-    else:
-        codes = [c.strip() for c in wanted.split(",") if c.strip()]
-        unknown = [c for c in codes if c not in names]
-        if unknown:
-            raise ParameterError(f"parametern kommuner: okända kommunkoder {', '.join(unknown)}; "
-                                 f"väntade några av {', '.join(sorted(names))} (fyra siffror, "
-                                 f"med kommatecken emellan) eller alla")
-    return [{"parameters": {"kommun_kod": c},
-             "output": f"kommunblad/{'-'.join(filter(None, [c, ascii_slug(names[c])]))}.html",
-             "title": f"Kommunblad {names[c]}: avgifter 2025"} for c in codes]
+    if kod != DEFAULT_KOMMUN and wanted not in ("", "alla"):
+        raise ParameterError("ange antingen kommuner (flera kommunblad) eller kommun_kod "
+                             "(ett kommunblad), inte båda")
+    out = []
+    for year, rel, table in chosen:
+        names = {code: label for label, code in kommun_codes(table).items()}
+        if kod != DEFAULT_KOMMUN:
+            codes = [check_code(kod, names)]
+        elif wanted in ("", "alla"):
+            codes = sorted(names)
+        else:
+            codes = [c.strip() for c in wanted.split(",") if c.strip()]
+            unknown = [c for c in codes if c not in names]
+            if unknown:
+                raise ParameterError(
+                    f"parametern kommuner: okända kommunkoder {', '.join(unknown)}; väntade "
+                    f"några av {', '.join(sorted(names))} (fyra siffror, med kommatecken "
+                    f"emellan) eller alla")
+        folder = f"kommunblad/{year}" if year is not None else "kommunblad"
+        out += [{"parameters": {"kommun_kod": c, "forslag": rel},
+                 "output": f"{folder}/{'-'.join(filter(None, [c, ascii_slug(names[c])]))}.html",
+                 "title": f"Kommunblad {names[c]}: avgifter {year}",
+                 "sort": f"{year}-12-31"} for c in codes]
+    return out
 
 
 def kommun_name(r: FeeReport, kommun_kod) -> str:
     """The municipality's printed name (checks the code: :func:`check_code`)."""
     names = {code: label for label, code in kommun_codes(r.matrix).items()}
     return names[check_code(kommun_kod, names)]
+
+
+def fields(r: FeeReport, kommun_kod) -> dict[str, str]:
+    """The Markdown fields of the kommunblad notebook: ``titel``, ``kommun``, ``kommun_kod``."""
+    return {"titel": f"Kommunblad: avgifter {r.year}", "kommun": kommun_name(r, kommun_kod),
+            "kommun_kod": kommun_kod}
 
 
 def in_words(n: int) -> str:
@@ -121,9 +138,9 @@ def summary(r: FeeReport, kommun_kod: str) -> html.Markup:
     name = kommun_name(r, kommun_kod)
     sheet = kommun_fees(r.fees, kommun_kod)
     share = share_vs_population(r.fees, r.population, r.date_key).loc[kommun_kod]
-    invoiced = sheet.at["Fakturerat totalt", BASE_SCENARIO]
-    not_invoiced = [p for p in sheet.index if sheet.at[p, BASE_SCENARIO] == NOT_INVOICED]
-    more = "mer" if share[BASE_SCENARIO] > share["befolkning_andel"] else "mindre"
+    invoiced = sheet.at["Fakturerat totalt", r.base]
+    not_invoiced = [p for p in sheet.index if sheet.at[p, r.base] == NOT_INVOICED]
+    more = "mer" if share[r.base] > share["befolkning_andel"] else "mindre"
     n_kommuner = len(kommun_codes(r.matrix))
     if not_invoiced:
         posts = (f"{len(not_invoiced)} {'post står' if len(not_invoiced) == 1 else 'poster står'}"
@@ -132,7 +149,7 @@ def summary(r: FeeReport, kommun_kod: str) -> html.Markup:
         posts = "Alla poster i förslagets tabell faktureras."
     return html.element(
         "p", f"Enligt förslaget faktureras {name} ", html.element("b", fmt.kr(invoiced)),
-        f" för 2025. Det är {fmt.percent(share[BASE_SCENARIO], 2)} av det som faktureras alla "
+        f" för {r.year}. Det är {fmt.percent(share[r.base], 2)} av det som faktureras alla "
         f"{in_words(n_kommuner)} kommuner. {name} har "
         f"{fmt.percent(share['befolkning_andel'], 2)} av länets invånare ({r.date}), så "
         f"kommunen betalar något {more} än sin andel av folkmängden. {posts}",
@@ -141,14 +158,15 @@ def summary(r: FeeReport, kommun_kod: str) -> html.Markup:
 
 def fees_frame(fees: pd.DataFrame, kommun_kod: str, shares: pd.DataFrame) -> pd.DataFrame:
     """The sheet's table: :func:`~kuanalysis.reports.fees.kommun_fees`, then the difference
-    of the invoiced total to the proposal (``+3 562 623 kr``) and the municipality's share of
-    all municipalities' fees (``38,92 %``) as text.
+    of the invoiced total to the proposal (the first scenario; ``+3 562 623 kr``) and the
+    municipality's share of all municipalities' fees (``38,92 %``) as text.
 
     ``shares`` as from :func:`~kuanalysis.reports.fees.share_vs_population`.
     """
     frame = kommun_fees(fees, kommun_kod)
     total = frame.loc["Fakturerat totalt"]
-    frame.loc["Skillnad mot förslaget"] = [fmt.kr(total[c] - total[BASE_SCENARIO], sign=True)
+    base = frame.columns[0]
+    frame.loc["Skillnad mot förslaget"] = [fmt.kr(total[c] - total[base], sign=True)
                                            for c in frame.columns]
     frame.loc["Andel av alla kommuners avgifter"] = [
         fmt.percent(shares.at[kommun_kod, c], 2) for c in frame.columns]
@@ -163,22 +181,45 @@ def fees_table(r: FeeReport, kommun_kod: str) -> html.Markup:
     """The municipality's fee per post in the proposal and each alternative."""
     frame = fees_frame(r.fees, kommun_kod, share_vs_population(r.fees, r.population, r.date_key))
     return html.table(frame, id="per-post", formats={c: _kr_or_text for c in frame.columns},
-                      caption=f"{kommun_name(r, kommun_kod)}: avgift per post 2025 i förslaget "
-                              "och alternativen, kronor")
+                      caption=f"{kommun_name(r, kommun_kod)}: avgift per post {r.year} i "
+                              "förslaget och alternativen, kronor")
 
 
-def history_frame(history: pd.DataFrame, name: str) -> pd.DataFrame:
+def years_frame(r: FeeReport, kommun_kod: str, balanskonto_kr: int | None = None
+                ) -> pd.DataFrame:
+    """The municipality's invoiced kr per alternative (rows) and year (columns), and when
+    each alternative's balance account runs out (``Balanskontot tar slut``, text)."""
+    frame = kommun_years(r.fees_years, kommun_kod).astype(object)
+    frame.columns = [str(c) for c in frame.columns]
+    start = r.start_kr if balanskonto_kr in (None, -1) else balanskonto_kr
+    _, summary = balance_overview(r.scenarios, start_kr=start)
+    frame["Balanskontot tar slut"] = [runs_out(summary.at[s, "tar_slut"],
+                                               int(summary.at[s, "sista_år"]))
+                                      for s in frame.index]
+    return frame
+
+
+def years_table(r: FeeReport, kommun_kod: str) -> html.Markup:
+    """What the municipality is invoiced each year ahead in every alternative, and when the
+    balance account runs out."""
+    frame = years_frame(r, kommun_kod)
+    return html.table(frame, id="per-ar", formats={c: _kr_or_text for c in frame.columns},
+                      caption=f"{kommun_name(r, kommun_kod)}: fakturerat per år i förslaget och "
+                              "alternativen, kronor, och när balanskontot tar slut")
+
+
+def history_frame(history: pd.DataFrame, name: str, year: int) -> pd.DataFrame:
     """One municipality's row of :func:`~kuanalysis.reports.fees.history_table` as years
-    (``2016``, ``2018``, ``2025 (förslaget)``) by ``Social välfärd`` and
+    (``2016``, ``2018``, ``<år> (förslaget)``) by ``Social välfärd`` and
     ``Administration / medlemsavgift`` (tkr)."""
     row = history.loc[name]
     frame = pd.DataFrame(
         {"Social välfärd": [row["Social välfärd 2016"], row["Social välfärd 2018"],
-                            row["Grundfinansiering social välfärd 2025"]],
+                            row[f"Grundfinansiering social välfärd {year}"]],
          "Administration / medlemsavgift": [row["Administration 2016"],
                                             row["Administration 2018"],
-                                            row["Medlemsavgift 2025"]]},
-        index=["2016", "2018", "2025 (förslaget)"])
+                                            row[f"Medlemsavgift {year}"]]},
+        index=["2016", "2018", f"{year} (förslaget)"])
     frame.index.name = "År"
     return frame
 
@@ -187,13 +228,13 @@ def history(r: FeeReport, kommun_kod: str) -> html.Markup:
     """The municipality's financing 2016 and 2018 beside the proposal (tkr)."""
     name = kommun_name(r, kommun_kod)
     social, administration = (r.history[t] for t in HISTORY_TABLES)
-    frame = history_frame(history_table(social, administration, r.matrix), name)
+    frame = history_frame(history_table(social, administration, r.matrix, r.year), name, r.year)
     return html.table(frame, id="historik", caption=f"{name}: finansieringen förr och nu, tkr")
 
 
 def alternatives(r: FeeReport) -> html.Markup:
     """The alternatives to the proposal, each name with its description (empty if none)."""
-    others = [s for s in r.scenarios if s.name != BASE_SCENARIO]
+    others = r.scenarios[1:]
     if not others:
         return html.Markup("")
     parts: list = [html.element("b", "Alternativen."), " "]

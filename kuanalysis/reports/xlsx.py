@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from ..fees.scenarios import BASE_SCENARIO, Scenario
+from ..fees.model import Scenario
 from .fees import difference_to_base, scenario_comparison
 
 #: Excel number formats: Excel shows these with the reader's own separators (space, comma).
@@ -101,14 +101,23 @@ def scenario_sheet(lines: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return matrix, not_invoiced
 
 
-def workbook(fees: pd.DataFrame, scenarios: list[Scenario]) -> bytes:
-    """The workbook as the bytes of an xlsx file: a comparison sheet, one sheet per scenario.
+def year_sheet(fees_year: pd.DataFrame) -> pd.DataFrame:
+    """Invoiced kr per municipality (rows, then ``Summa``) and scenario (columns) in one year."""
+    return scenario_comparison(fees_year)
 
-    Sheet ``Jämförelse``: invoiced kr per municipality and scenario, then each scenario's
-    difference to the proposal. Each scenario sheet: the scenario's description, kr per
-    municipality and post, a column ``Fakturerat`` (sum of invoiced posts), a ``Summa`` row
-    and a line saying which posts are not invoiced. Numbers are numbers with a kr format;
-    every text goes through :func:`put_text`.
+
+def workbook(fees: pd.DataFrame, scenarios: list[Scenario]) -> bytes:
+    """The workbook as the bytes of an xlsx file: a comparison sheet, a sheet per year, one
+    sheet per scenario.
+
+    ``fees``: the ``kuanalysis fees`` lines; with an ``år`` column, every year's. Sheet
+    ``Jämförelse``: invoiced kr per municipality and scenario in the first year, then each
+    scenario's difference to the first scenario (the proposal). Sheets ``År <år>`` (when
+    ``fees`` has years): invoiced kr per municipality and scenario that year. Each scenario
+    sheet: the scenario's description, kr per municipality and post in the first year, a
+    column ``Fakturerat`` (sum of invoiced posts), a ``Summa`` row and a line saying which
+    posts are not invoiced. Numbers are numbers with a kr format; every text goes through
+    :func:`put_text`.
 
     The zip entries and ``docProps/core.xml`` carry openpyxl's save time; the renderer
     stamps them with the report's time when it writes the file.
@@ -116,24 +125,38 @@ def workbook(fees: pd.DataFrame, scenarios: list[Scenario]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    years = sorted(fees["år"].unique()) if "år" in fees.columns and len(fees) else []
+    if years:
+        first = fees.groupby("scenario", sort=False)["år"].transform("min")
+        first_year = fees[fees["år"] == first]
+    else:
+        first_year = fees
+    when = f" {years[0]}" if years else ""
     title_font = Font(bold=True, size=12)
     wb = Workbook()
     ws = wb.active
     ws.title = "Jämförelse"
-    put_text(ws, 1, 1, "Fakturerat per kommun 2025, kr, per scenario och skillnad mot förslaget",
-             title_font)
-    comparison = scenario_comparison(fees)
+    put_text(ws, 1, 1, f"Fakturerat per kommun{when}, kr, per scenario och skillnad mot "
+                       "förslaget", title_font)
+    comparison = scenario_comparison(first_year)
     nxt = _put_frame(ws, comparison, 3, XLSX_KR)
-    if BASE_SCENARIO in comparison.columns and comparison.shape[1] > 1:
+    if comparison.shape[1] > 1:
         diff = difference_to_base(comparison)
-        diff.columns = [f"{c} − förslaget" for c in diff.columns]
+        diff.columns = [f"{c} − {comparison.columns[0]}" for c in diff.columns]
         _put_frame(ws, diff, nxt, XLSX_KR)
     ws.freeze_panes = "B4"
 
+    for year in years:
+        sheet = wb.create_sheet(sheet_title(f"År {year}"))
+        put_text(sheet, 1, 1, f"Fakturerat per kommun {year}, kr, per scenario", title_font)
+        _put_frame(sheet, year_sheet(fees[fees["år"] == year]), 3, XLSX_KR)
+        sheet.freeze_panes = "B4"
+
     described = {s.name: s for s in scenarios}
-    for name, lines in fees.groupby("scenario", sort=False):
+    for name, lines in first_year.groupby("scenario", sort=False):
         sheet = wb.create_sheet(sheet_title(name))
-        put_text(sheet, 1, 1, f"Scenario {name}: avgift per kommun och post 2025, kr", title_font)
+        put_text(sheet, 1, 1, f"Scenario {name}: avgift per kommun och post{when}, kr",
+                 title_font)
         if name in described:
             put_text(sheet, 2, 1, described[name].description)
         matrix, not_invoiced = scenario_sheet(lines)

@@ -1,0 +1,558 @@
+"""The scenario file format (``scenarios/*.yaml``): reading one file into its changes, and
+writing changes back as a file.
+
+A file is Swedish throughout (``scenarios/README.md``): ``beskrivning``, ``utgår_från`` (the
+printed proposal of a year, ``förslaget 2025``, or another scenario's file stem), and only
+what it changes: ``år``, ``uppräkning``, ``nyckel``, ``balanskonto``, ``tomma_celler`` and
+``poster`` (per post ``belopp`` or ``ändring``, ``nyckel``, ``faktureras``, ``deltagare``,
+``från_balanskontot``, ``uppräkning``). Reading is in two steps, because the posts and
+municipalities a file may name are those of the proposal its chain starts from:
+:func:`read_head` (what the file starts from) and :func:`read_changes` (everything else,
+checked against that proposal). Every error names file, line and field, in Swedish; all of
+a file's errors are collected before :class:`~kuanalysis.errors.ScenarioError` is raised.
+How the changes are applied: :mod:`kuanalysis.fees.scenarios`.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from .. import paths, yamlfile
+from ..errors import ScenarioError
+from .keys import PRINTED_KEY
+
+#: Everyone takes part (``deltagare: alla``).
+ALL = "alla"
+#: The two readings of a blank cell whose column total implies an amount.
+BLANK_READINGS = ("beräknat", "utanför")
+
+TOP_FIELDS = ("beskrivning", "utgår_från", "år", "uppräkning", "nyckel", "balanskonto",
+              "tomma_celler", "poster")
+POST_FIELDS = ("belopp", "ändring", "nyckel", "faktureras", "deltagare", "från_balanskontot",
+               "uppräkning")
+BALANCE_FIELDS = ("ingående", "uttag", "insättningar")
+#: The English keys of the first format, and the Swedish key that replaced each.
+OLD_KEYS = {"total": "belopp", "key": "nyckel", "invoiced": "faktureras",
+            "participants": "deltagare", "from_balance": "från_balanskontot",
+            "description": "beskrivning", "posts": "poster"}
+#: Largest amount a file may give (kr): far above any post, far below int64 trouble.
+MAX_KR = 10_000_000_000
+#: Longest horizon, in years.
+MAX_YEARS = 30
+#: Percentages in hundredths of a per cent (basis points): -100 % < p <= 1000 %.
+MIN_BP, MAX_BP = -9_999, 100_000
+
+_BASE_PROPOSAL = re.compile(r"^förslaget (\d{4})$")
+_POPULATION = re.compile(r"^befolkning (\d{4})-(\d{2})-(\d{2})$")
+_PERCENT = re.compile(r"^([+\-\u2212\u2013]?)\s*(\d{1,6})(?:[,.](\d{1,2}))?\s*%$")
+_YEARS = re.compile(r"^(\d{4})\s*[-\u2013]\s*(\d{4})$")
+_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+_constructor = SafeConstructor()
+
+
+def _value(node):
+    return _constructor.construct_object(node, deep=True)
+
+
+def _is_number(node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag in (
+        "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _is_int(node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int"
+
+
+def _is_bool(node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool"
+
+
+def _shown(node) -> str:
+    """A node's text for a message: a scalar's first 40 characters, never a whole tree."""
+    if isinstance(node, yaml.ScalarNode):
+        return repr(str(node.value)[:40])
+    return "en lista" if isinstance(node, yaml.SequenceNode) else "en tabell"
+
+
+def population_key(date_key: str) -> str:
+    """``befolkning_2024_12_31`` -> ``befolkning 2024-12-31`` (how a file writes it)."""
+    y, m, d = date_key.split("_")[1:]
+    return f"befolkning {y}-{m}-{d}"
+
+
+def format_percent(bp: int) -> str:
+    """Basis points as a file writes them: 250 -> ``"+2,5 %"``, -100 -> ``"-1 %"``."""
+    sign = "-" if bp < 0 else "+"
+    whole, frac = divmod(abs(bp), 100)
+    return f"{sign}{whole}" + (f",{frac:02d}".rstrip("0") if frac else "") + " %"
+
+
+# -- what a file says ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Base:
+    """What a scenario starts from: the printed proposal of ``year``, or the file ``stem``."""
+
+    year: int | None = None
+    stem: str | None = None
+    line: int = 1
+
+    @property
+    def text(self) -> str:
+        return f"förslaget {self.year}" if self.year is not None else str(self.stem)
+
+
+@dataclass(frozen=True)
+class PostChange:
+    """What a file changes in one post; None = unchanged (``participants``: ALL or codes)."""
+
+    amount: int | None = None
+    change_bp: int | None = None
+    key: str | dict | None = None
+    invoiced: bool | None = None
+    participants: str | tuple[str, ...] | None = None
+    from_balance: bool | None = None
+    uprating_bp: int | None = None
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Head:
+    """The part of a file read before its proposal is known (:func:`read_head`)."""
+
+    name: str
+    path: Path
+    shown: str
+    description: str
+    base: Base
+    top: dict = field(repr=False)          # field name -> (key node, value node)
+    errors: tuple[str, ...] = ()           # faults found so far, reported with the rest
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Everything a file changes, checked against the proposal its chain starts from.
+
+    ``years``: (first, last) or None; ``balance``: ``opening`` (kr), ``withdrawals`` and
+    ``deposits`` ({year: kr}), each only if the file gives it; ``blanks``: {(kommun label,
+    post): reading}; ``posts``: {printed post label: PostChange}; ``lines``: field -> line.
+    """
+
+    years: tuple[int, int] | None = None
+    uprating_bp: int | None = None
+    key: str | dict | None = None
+    balance: dict = field(default_factory=dict)
+    blanks: dict = field(default_factory=dict)
+    posts: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+class _Errors:
+    def __init__(self, shown: str):
+        self.shown, self.messages = shown, []
+
+    def __call__(self, node, where: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.messages.append(f"{self.shown}:{line}: {where}: {message}")
+
+    def raise_any(self) -> None:
+        if self.messages:
+            raise ScenarioError(self.messages)
+
+
+def _mapping(root, err: _Errors, where: str, allowed: tuple[str, ...]) -> dict:
+    """A mapping node's fields by name; unknown, duplicate and old English keys are errors."""
+    out: dict = {}
+    for k, v in root.value:
+        name = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
+        path = f"{where}.{name}" if where else name
+        if name in out:
+            err(k, path, "står två gånger")
+        elif name in OLD_KEYS and OLD_KEYS[name] in allowed:
+            err(k, path, f"fältet heter {OLD_KEYS[name]} på svenska (det engelska {name} "
+                         "används inte längre)")
+        elif name not in allowed:
+            err(k, path, f"okänt fält (väntade {', '.join(allowed)})")
+        else:
+            out[name] = (k, v)
+    return out
+
+
+def read_head(path: str | os.PathLike) -> Head:
+    """Read a file's description and what it starts from (``utgår_från``).
+
+    Faults of the top level that do not hide the base (an unknown field, a missing
+    description) are kept in ``Head.errors`` and reported with the rest of the file's.
+
+    Raises
+    ------
+    ScenarioError
+        The file cannot be read as YAML (``yamlfile`` limits: size, aliases, tags, depth),
+        is not a mapping, or does not say what it starts from.
+    """
+    path = Path(path)
+    shown = paths.relative(path)
+    root = yamlfile.compose(path, ScenarioError)
+    err = _Errors(shown)
+    if not isinstance(root, yaml.MappingNode):
+        raise ScenarioError([f"{shown}:1: fil: väntade fälten beskrivning, utgår_från och "
+                             "poster"])
+    top = _mapping(root, err, "", TOP_FIELDS)
+    description = ""
+    if "beskrivning" not in top:
+        err(root, "beskrivning", "saknas")
+    else:
+        node = top["beskrivning"][1]
+        if not isinstance(node, yaml.ScalarNode) or not str(_value(node) or "").strip():
+            err(node, "beskrivning", "måste vara en mening text")
+        else:
+            description = str(_value(node)).strip()
+    base = None
+    if "utgår_från" not in top:
+        err(root, "utgår_från", "saknas (skriv t.ex. utgår_från: förslaget 2025, eller namnet "
+                                "på ett annat scenario)")
+    else:
+        node = top["utgår_från"][1]
+        text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        m = _BASE_PROPOSAL.match(text)
+        line = node.start_mark.line + 1
+        if m:
+            base = Base(year=int(m[1]), line=line)
+        elif text.endswith((".yaml", ".yml")) and _STEM.match(text):
+            err(node, "utgår_från", f"skriv scenariots namn utan .yaml: {Path(text).stem}")
+        elif _STEM.match(text) and not text.isdigit():
+            base = Base(stem=text, line=line)
+        else:
+            err(node, "utgår_från", f"väntade 'förslaget ÅÅÅÅ' (förslaget som det är tryckt) "
+                                    f"eller namnet på ett annat scenario, fick {_shown(node)}")
+    if base is None:
+        err.raise_any()
+    return Head(path.stem, path, shown, description, base, top, tuple(err.messages))
+
+
+def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
+                 kommuner: dict[str, str], dates: set[str], blanks: dict,
+                 year: int | None = None, base_years: tuple[int, ...] = ()) -> Changes:
+    """Read what a file changes, checked against the proposal its chain starts from.
+
+    Parameters
+    ----------
+    head : Head
+        From :func:`read_head`.
+    posts : list of str
+        The proposal's printed post labels; ``post_keys`` maps a post's sidecar key to it.
+    kommuner : dict
+        Printed kommun label -> code.
+    dates : set of str
+        The population keys available (``befolkning_2024_12_31``).
+    blanks : dict
+        (kommun label, post) -> implied kr: the blank cells a reading may be stated for.
+    year : int, optional
+        The proposal's year: the first year of ``år``.
+    base_years : tuple of int
+        The years of what the file starts from (its own ``år`` replaces them): balance
+        movements must fall within the years.
+
+    Raises
+    ------
+    ScenarioError
+        Every fault of the file, with file, line and field.
+    """
+    err = _Errors(head.shown)
+    err.messages = list(head.errors)
+    top = head.top
+    codes = set(kommuner.values())
+    by_ref = {**{c: c for c in codes}, **kommuner}
+    post_by_ref = {**{p: p for p in posts}, **post_keys}
+    lines: dict = {}
+    out: dict = {}
+
+    def kommun(node, where: str) -> str | None:
+        # A plain 0604 is the int 388 in YAML 1.1 but a plain 0686 is the text "0686":
+        # require quotes on every code so the file reads the same whichever digits it has.
+        if (isinstance(node, yaml.ScalarNode) and node.style is None
+                and re.fullmatch(r"[0-9_]+", node.value)):
+            read = _value(node)
+            how = f"läses som talet {read}" if isinstance(read, int) else "ska stå inom citattecken"
+            err(node, where, f"kommunkoden {node.value} är skriven utan citattecken och {how}; "
+                f'skriv "{node.value.zfill(4)}" (fyra siffror inom citattecken)')
+            return None
+        if not isinstance(node, yaml.ScalarNode) or _value(node) not in by_ref:
+            err(node, where, f"okänd kommun {_shown(node)}")
+            return None
+        return by_ref[_value(node)]
+
+    def kronor(node, where: str, negative: bool = False) -> int | None:
+        if not _is_int(node):
+            err(node, where, f"måste vara hela kronor (ett heltal, t.ex. 9_000_000), fick "
+                             f"{_shown(node)}")
+            return None
+        value = _value(node)
+        if value < 0 and not negative:
+            err(node, where, f"får inte vara negativ, fick {node.value}")
+            return None
+        if abs(value) > MAX_KR:
+            err(node, where, f"är orimligt stort (högst {MAX_KR:_} kr), fick {node.value}")
+            return None
+        return int(value)
+
+    def percent(node, where: str) -> int | None:
+        text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        m = _PERCENT.match(text) if isinstance(node, yaml.ScalarNode) and not _is_number(
+            node) else None
+        if not m:
+            err(node, where, f'skriv procent med procenttecken inom citattecken, t.ex. "+3 %" '
+                             f'eller "2,5 %", fick {_shown(node)}')
+            return None
+        bp = int(m[2]) * 100 + int((m[3] or "0").ljust(2, "0"))
+        bp = -bp if m[1] in ("-", "\u2212", "\u2013") else bp
+        if not MIN_BP <= bp <= MAX_BP:
+            err(node, where, f"måste ligga över −100 % och högst 1000 %, fick {text}")
+            return None
+        return bp
+
+    def key(node, where: str):
+        if isinstance(node, yaml.MappingNode):
+            weights = {}
+            for kn, vn in node.value:
+                code = kommun(kn, where)
+                value = _value(vn) if _is_number(vn) else None
+                if value is None or not math.isfinite(value) or value < 0:
+                    err(vn, f"{where}.{kn.value}", f"vikten måste vara ett ändligt tal ≥ 0, "
+                                                   f"fick {_shown(vn)}")
+                    continue
+                if code is not None:
+                    if code in weights:
+                        err(kn, f"{where}.{kn.value}", "kommunen står två gånger")
+                    weights[code] = float(value)
+            if not weights or sum(weights.values()) <= 0:
+                err(node, where, "nyckeltabellen har ingen vikt över noll")
+                return None
+            return weights
+        text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        if text == PRINTED_KEY:
+            return PRINTED_KEY
+        m = _POPULATION.match(text)
+        if m and f"befolkning_{m[1]}_{m[2]}_{m[3]}" in dates:
+            return f"befolkning_{m[1]}_{m[2]}_{m[3]}"
+        choices = ", ".join([PRINTED_KEY, *sorted(population_key(d) for d in dates)])
+        hint = ""
+        if text.startswith("implied"):
+            hint = "; förslagets tryckta nyckel heter nu tryckt"
+        elif re.match(r"^befolkning_\d{4}_\d{2}_\d{2}$", text):
+            hint = f"; skriv {population_key(text)}"
+        err(node, where, f"okänd nyckel {_shown(node)}{hint}; väntade {choices} eller en "
+                         f"tabell kommun: vikt")
+        return None
+
+    def flag(node, where: str) -> bool | None:
+        if not _is_bool(node):
+            err(node, where, f"måste vara true eller false, fick {_shown(node)}")
+            return None
+        return bool(_value(node))
+
+    def year_map(node, where: str) -> dict | None:
+        if not isinstance(node, yaml.MappingNode):
+            err(node, where, "väntade ett belopp per år, t.ex. {2025: 10_000_000}")
+            return None
+        out_, ok = {}, True
+        for kn, vn in node.value:
+            if not _is_int(kn) or not 1900 <= _value(kn) <= 2200:
+                err(kn, where, f"väntade ett årtal, fick {_shown(kn)}")
+                ok = False
+                continue
+            amount = kronor(vn, f"{where}.{kn.value}")
+            if amount is None:
+                ok = False
+            elif _value(kn) in out_:
+                err(kn, f"{where}.{kn.value}", "året står två gånger")
+                ok = False
+            else:
+                out_[int(_value(kn))] = amount
+        return out_ if ok else None
+
+    if "år" in top:
+        k, node = top["år"]
+        lines["år"] = node.start_mark.line + 1
+        text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        m = _YEARS.match(text)
+        if _is_int(node):
+            out["years"] = (int(_value(node)), int(_value(node)))
+        elif m and int(m[1]) <= int(m[2]) and int(m[2]) - int(m[1]) < MAX_YEARS:
+            out["years"] = (int(m[1]), int(m[2]))
+        else:
+            err(node, "år", f'väntade första och sista året, t.ex. "2025–2028" (högst '
+                            f"{MAX_YEARS} år), fick {_shown(node)}")
+        if "years" in out and year is not None and out["years"][0] != year:
+            err(node, "år", f"åren börjar med förslagets år {year}, inte {out['years'][0]}")
+    if "uppräkning" in top:
+        out["uprating_bp"] = percent(top["uppräkning"][1], "uppräkning")
+        lines["uppräkning"] = top["uppräkning"][1].start_mark.line + 1
+    if "nyckel" in top:
+        out["key"] = key(top["nyckel"][1], "nyckel")
+        lines["nyckel"] = top["nyckel"][1].start_mark.line + 1
+    if "balanskonto" in top:
+        node = top["balanskonto"][1]
+        balance = {}
+        if not isinstance(node, yaml.MappingNode):
+            err(node, "balanskonto", f"väntade fälten {', '.join(BALANCE_FIELDS)}")
+        else:
+            fields = _mapping(node, err, "balanskonto", BALANCE_FIELDS)
+            if "ingående" in fields:
+                balance["opening"] = kronor(fields["ingående"][1], "balanskonto.ingående",
+                                            negative=True)
+            span = out.get("years") or ((base_years[0], base_years[-1]) if base_years else None)
+            for name, attr in (("uttag", "withdrawals"), ("insättningar", "deposits")):
+                if name in fields:
+                    moves = year_map(fields[name][1], f"balanskonto.{name}")
+                    outside = sorted(y for y in moves or {}
+                                     if span and not span[0] <= y <= span[1])
+                    if outside:
+                        err(fields[name][1], f"balanskonto.{name}",
+                            f"år {', '.join(map(str, outside))} ligger utanför scenariots år "
+                            f"{span[0]}–{span[1]}")
+                    balance[attr] = moves
+        out["balance"] = {k: v for k, v in balance.items() if v is not None}
+    if "tomma_celler" in top:
+        node = top["tomma_celler"][1]
+        readings = {}
+        if not isinstance(node, yaml.MappingNode):
+            err(node, "tomma_celler", 'väntade "Kommun / Post": beräknat eller utanför')
+        else:
+            for kn, vn in node.value:
+                where = f"tomma_celler.{kn.value}"
+                parts = [x.strip() for x in str(kn.value).split("/", 1)]
+                cell = (parts[0], post_by_ref.get(parts[1])) if len(parts) == 2 else None
+                if cell is None or cell not in blanks:
+                    listed = "; ".join(f"{r} / {p}" for r, p in blanks) or "inga"
+                    err(kn, where, f"är ingen tom cell med beräknat värde i förslaget (sådana "
+                                   f"celler: {listed})")
+                    continue
+                text = str(vn.value).strip() if isinstance(vn, yaml.ScalarNode) else ""
+                if text not in BLANK_READINGS:
+                    err(vn, where, f"väntade beräknat (kommunen betalar det belopp som "
+                                   f"kolumnens summa ger) eller utanför (kommunen deltar inte), "
+                                   f"fick {_shown(vn)}")
+                    continue
+                readings[cell] = text
+                lines[("tomma_celler", cell)] = kn.start_mark.line + 1
+        out["blanks"] = readings
+
+    changes: dict[str, PostChange] = {}
+    if "poster" in top:
+        node = top["poster"][1]
+        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+            pass  # an empty poster: no post changed
+        elif not isinstance(node, yaml.MappingNode):
+            err(node, "poster", "väntade en post per rad: 'Postnamn: {belopp: ..., ...}'")
+        else:
+            for name_node, body in node.value:
+                name = str(name_node.value)
+                where = f"poster.{name}"
+                post = post_by_ref.get(name)
+                if post is None:
+                    err(name_node, where, f"okänd post {name!r}; väntade en av: "
+                                          f"{', '.join(posts)}")
+                    continue
+                if post in changes:
+                    err(name_node, where, f"posten {post!r} står två gånger")
+                    continue
+                if not isinstance(body, yaml.MappingNode):
+                    err(body, where, f"väntade ett eller flera av fälten {', '.join(POST_FIELDS)}")
+                    continue
+                fields = _mapping(body, err, where, POST_FIELDS)
+                got: dict = {"line": name_node.start_mark.line + 1}
+                if "belopp" in fields and "ändring" in fields:
+                    err(fields["ändring"][0], f"{where}.ändring",
+                        "ange antingen belopp eller ändring, inte båda")
+                if "belopp" in fields:
+                    got["amount"] = kronor(fields["belopp"][1], f"{where}.belopp")
+                if "ändring" in fields:
+                    got["change_bp"] = percent(fields["ändring"][1], f"{where}.ändring")
+                if "nyckel" in fields:
+                    got["key"] = key(fields["nyckel"][1], f"{where}.nyckel")
+                for f, attr in (("faktureras", "invoiced"), ("från_balanskontot", "from_balance")):
+                    if f in fields:
+                        got[attr] = flag(fields[f][1], f"{where}.{f}")
+                if got.get("invoiced") and got.get("from_balance"):
+                    err(fields["från_balanskontot"][1], f"{where}.från_balanskontot",
+                        "en fakturerad post kan inte samtidigt tas från balanskontot")
+                if "deltagare" in fields:
+                    pn = fields["deltagare"][1]
+                    if isinstance(pn, yaml.ScalarNode) and pn.value == ALL:
+                        got["participants"] = ALL
+                    elif isinstance(pn, yaml.SequenceNode) and pn.value:
+                        found = [kommun(n, f"{where}.deltagare") for n in pn.value]
+                        if None not in found:
+                            if len(set(found)) != len(found):
+                                err(pn, f"{where}.deltagare", "en kommun står två gånger")
+                            got["participants"] = tuple(sorted(set(found)))
+                    else:
+                        err(pn, f"{where}.deltagare", "väntade alla eller en lista med "
+                                                      'kommunkoder, t.ex. ["0604", "0680"]')
+                if "uppräkning" in fields:
+                    got["uprating_bp"] = percent(fields["uppräkning"][1], f"{where}.uppräkning")
+                changes[post] = PostChange(**got)
+    out["posts"] = changes
+    err.raise_any()
+    return Changes(lines=lines, **out)
+
+
+# -- writing -------------------------------------------------------------------------------
+
+def scenario_text(description: str, base: str, changes: Changes) -> str:
+    """A scenario file that says ``changes`` relative to ``base`` (``förslaget 2025`` or a
+    file stem), in the format :func:`read_changes` reads. Kommun codes are quoted."""
+    data: dict = {"beskrivning": description, "utgår_från": base}
+    if changes.years is not None:
+        first, last = changes.years
+        data["år"] = f"{first}–{last}" if last != first else first
+    if changes.uprating_bp is not None:
+        data["uppräkning"] = format_percent(changes.uprating_bp)
+    if changes.key is not None:
+        data["nyckel"] = _key_text(changes.key)
+    if changes.balance:
+        b = changes.balance
+        data["balanskonto"] = {**({"ingående": b["opening"]} if "opening" in b else {}),
+                               **({"uttag": dict(b["withdrawals"])} if "withdrawals" in b else {}),
+                               **({"insättningar": dict(b["deposits"])}
+                                  if "deposits" in b else {})}
+    if changes.blanks:
+        data["tomma_celler"] = {f"{r} / {p}": v for (r, p), v in changes.blanks.items()}
+    posts = {}
+    for post, c in changes.posts.items():
+        entry: dict = {}
+        if c.amount is not None:
+            entry["belopp"] = c.amount
+        if c.change_bp is not None:
+            entry["ändring"] = format_percent(c.change_bp)
+        if c.key is not None:
+            entry["nyckel"] = _key_text(c.key)
+        if c.invoiced is not None:
+            entry["faktureras"] = c.invoiced
+        if c.participants is not None:
+            entry["deltagare"] = c.participants if c.participants == ALL else list(c.participants)
+        if c.from_balance is not None:
+            entry["från_balanskontot"] = c.from_balance
+        if c.uprating_bp is not None:
+            entry["uppräkning"] = format_percent(c.uprating_bp)
+        if entry:
+            posts[post] = entry
+    data["poster"] = posts
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                          width=100)
+
+
+def _key_text(key):
+    if isinstance(key, dict):
+        return {code: (int(w) if float(w).is_integer() else float(w)) for code, w in key.items()}
+    return key if key == PRINTED_KEY else population_key(key)

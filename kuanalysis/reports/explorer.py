@@ -1,0 +1,521 @@
+"""The fee explorer for JupyterLab (``notebooks/utforska-avgifter.ipynb``): pick a scenario
+to start from, change post amounts, keys, the yearly uprating and the last year, and see at
+once what each municipality pays per year, the difference against the proposal and how long
+the balance account lasts; sweep one variable; save the choice as a scenario file.
+
+:class:`Explorer` holds the data (one loader, every scenario and printed proposal) and the
+functions the widgets call: :meth:`Explorer.scenario` (a :class:`Choice` as a scenario, no
+file read), :meth:`Explorer.view` (the tables as markup), :meth:`Explorer.sweep_view`
+(a sweep as a table and a chart), :meth:`Explorer.save` (a valid scenario file, never
+overwriting). :func:`widget` only wires ipywidgets to them. Exploring never publishes: only
+:meth:`Explorer.save` writes, and only into the scenario folder.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..errors import InputError, ScenarioError
+from ..fees import whatif
+from ..fees.balance import project_balance
+from ..fees.keys import PRINTED_KEY, population_frame
+from ..fees.matrix import kommun_codes
+from ..fees.model import Scenario
+from ..fees.proposals import unstated
+from ..fees.scenariofile import Changes, PostChange, population_key, scenario_text
+from ..fees.projection import FeeModel
+from ..fees.scenarios import ScenarioLoader, base_name, load_scenarios
+from . import charts, fmt, html
+from .fees import assumptions
+
+#: A scenario's file name: what ``utgår_från`` can name.
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}$")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the user has set: the scenario started from (a name from
+    :meth:`Explorer.names`), the last year, the uprating of the posts without their own
+    (hundredths of a per cent, None = the base's), and per post an amount (kr) and a key
+    (``tryckt``, a population key ``befolkning_ÅÅÅÅ_12_31``, or the base's own); a post
+    missing from ``amounts`` or ``keys`` keeps what it has in the base."""
+
+    base: str
+    last_year: int | None = None
+    uprating_bp: int | None = None
+    amounts: dict = field(default_factory=dict, hash=False)
+    keys: dict = field(default_factory=dict, hash=False)
+
+
+class Explorer:
+    """The scenarios to start from and what a choice gives (the functions behind the widgets).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The scenario folder (read, and written by :meth:`save`).
+    loader : ScenarioLoader, optional
+        Default: the proposals in ``data/raw`` and the reference population.
+    """
+
+    def __init__(self, folder: str | os.PathLike, loader: ScenarioLoader | None = None):
+        from ..fees.scenarios import default_population
+
+        self.folder = Path(folder)
+        self.loader = loader or ScenarioLoader(default_population())
+        self.population = self.loader.population
+        self.dates = sorted(population_frame(self.population).columns)
+        self.bases: dict[str, Scenario] = {}
+        self._proposal_cache: dict = {}
+        for year in self.loader.years():
+            printed = self.loader.printed(year)
+            if not unstated(printed):
+                self.bases[printed.name] = printed
+        for s in load_scenarios(self.folder, self.loader):
+            self.bases[s.name] = s
+
+    @classmethod
+    def load(cls, scenarier: str = "scenarios") -> "Explorer":
+        """The explorer on a scenario folder relative to the project (a notebook parameter)."""
+        root = paths.project_root()
+        if not (root / scenarier).is_dir():
+            raise InputError(f"parametern scenarier: {scenarier} är ingen mapp i projektet")
+        return cls(root / scenarier)
+
+    @property
+    def inputs(self) -> list:
+        """Everything the explorer read, for a page's provenance."""
+        return [self.population, *(self.loader.table(y) for y in self.loader.years()),
+                list(self.bases.values())]
+
+    def names(self) -> list[str]:
+        """The scenarios one can start from: the printed proposals, then the files by name."""
+        return list(self.bases)
+
+    def default(self) -> str:
+        """The newest proposal scenario (``forslag-<år>``), else the first name."""
+        years = self.loader.years()
+        for year in reversed(years):
+            if base_name(year) in self.bases:
+                return base_name(year)
+        return self.names()[0]
+
+    def proposal(self, base: Scenario) -> Scenario:
+        """What a scenario is compared with: ``forslag-<år>`` of its year, else the printed."""
+        return self.bases.get(base_name(base.proposal_year)) or self.loader.printed(
+            base.proposal_year)
+
+    def start(self, name: str) -> Choice:
+        """The choice that is the scenario ``name`` unchanged."""
+        base = self.bases[name]
+        return Choice(name, base.years[-1] if base.years else None, base.uprating_bp,
+                      {p: s.total for p, s in base.posts.items()},
+                      {p: s.key for p, s in base.posts.items()})
+
+    def scenario(self, choice: Choice, name: str = "utforskat", description: str = "") -> Scenario:
+        """``choice`` as a scenario (no file is read or written).
+
+        Raises
+        ------
+        InputError
+            An amount that is not whole kronor ≥ 0, a last year before the proposal's, an
+            unknown key.
+        """
+        base = self.bases[choice.base]
+        faults = []
+        posts = dict(base.posts)
+        for post, amount in choice.amounts.items():
+            if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+                faults.append(f"{post}: beloppet ska vara hela kronor, minst 0, fick {amount!r}")
+            elif amount != posts[post].total:
+                posts[post] = dataclasses.replace(posts[post], total=amount)
+        for post, key in choice.keys.items():
+            if key != posts[post].key:
+                if not (key == PRINTED_KEY or key in self.dates):
+                    faults.append(f"{post}: okänd nyckel {key!r}")
+                else:
+                    posts[post] = dataclasses.replace(posts[post], key=key)
+        years = base.years
+        if choice.last_year is not None and years and choice.last_year != years[-1]:
+            if choice.last_year < years[0]:
+                faults.append(f"sista året kan inte vara före {years[0]}")
+            else:
+                years = tuple(range(years[0], choice.last_year + 1))
+        uprating = base.uprating_bp if choice.uprating_bp is None else choice.uprating_bp
+        if faults:
+            raise InputError(faults)
+        # as in a file: the uprating applies to every post without its own
+        return dataclasses.replace(base, name=name, description=description, posts=posts,
+                                   years=years, uprating_bp=uprating, path="", source=None,
+                                   base=base.name, chain=tuple(base.sources))
+
+    # -- what the view shows ----------------------------------------------------------------
+
+    def frames(self, choice: Choice) -> dict:
+        """The view's figures: ``per_kommun`` (invoiced kr per municipality and year, then
+        Summa), ``skillnad`` (the first year against the proposal per municipality: the
+        proposal, this choice, the difference), ``balanskonto`` (per year: opening, in, out,
+        posts taken, closing) and ``scenario`` (the choice as a scenario)."""
+        s = self.scenario(choice)
+        matrix = self.loader.table(s.proposal_year)
+        per = _per_kommun(FeeModel.of(s, matrix, self.population))
+        proposal = self.proposal(self.bases[choice.base])
+        first = s.horizon[0]
+        key = (proposal.name, first)
+        if key not in self._proposal_cache:
+            one = dataclasses.replace(proposal, years=(first,))
+            self._proposal_cache[key] = _per_kommun(FeeModel.of(one, matrix, self.population))
+        base_per = self._proposal_cache[key][first]
+        diff = pd.DataFrame({proposal.name: base_per, "Detta val": per[first]})
+        diff["Skillnad"] = diff["Detta val"] - diff[proposal.name]
+        balance, _ = project_balance(s)
+        return {"per_kommun": per, "skillnad": diff, "balanskonto": balance.set_index("år"),
+                "scenario": s}
+
+    def view(self, choice: Choice) -> html.Markup:
+        """The three tables of a choice, and its assumptions in a sentence."""
+        f = self.frames(choice)
+        s = f["scenario"]
+        per = f["per_kommun"].copy()
+        per.columns = [str(c) for c in per.columns]
+        _, year = project_balance(s)
+        bal = f["balanskonto"].rename(columns={
+            "ingående_kr": "Ingående", "insättningar_kr": "Insättningar", "uttag_kr": "Uttag",
+            "från_balanskontot_kr": "Poster från balanskontot", "utgående_kr": "Utgående"})
+        bal.index = [str(y) for y in bal.index]
+        bal.index.name = "År"
+        runway = (f"Balanskontot tar slut {year}." if year is not None else
+                  f"Balanskontot räcker till och med {s.horizon[-1]}.")
+        return html.join([
+            html.paragraph([assumptions(s), runway], box=True),
+            html.table(per, id="utforska-per-kommun", formats={c: fmt.kr for c in per.columns},
+                       caption="Fakturerat per kommun och år, kronor"),
+            html.table(f["skillnad"], id="utforska-skillnad",
+                       formats={c: (_signed if c == "Skillnad" else fmt.kr)
+                                for c in f["skillnad"].columns},
+                       caption=f"{s.horizon[0]}: detta val mot förslaget per kommun, kronor"),
+            html.table(bal, id="utforska-balanskonto",
+                       formats={c: fmt.kr for c in bal.columns},
+                       caption="Balanskontot år för år, kronor"),
+        ])
+
+    def sweep_frame(self, choice: Choice, variable: str, values: list[int],
+                    year: int | None = None) -> pd.DataFrame:
+        """:func:`kuanalysis.fees.whatif.sweep` on the choice, with municipality names."""
+        s = self.scenario(choice)
+        matrix = self.loader.table(s.proposal_year)
+        var = whatif.variable(variable, s)
+        frame = whatif.sweep(s, matrix, self.population, var, values, year)
+        names = {code: label for label, code in kommun_codes(matrix).items()}
+        return frame.rename(columns=names)
+
+    def sweep_view(self, choice: Choice, variable: str, values: list[int],
+                   year: int | None = None):
+        """A sweep as a table (markup) and a chart (the balance at the end against the value,
+        the invoiced total on a second panel)."""
+        frame = self.sweep_frame(choice, variable, values, year)
+        var = whatif.Variable(variable)
+        last = int(frame["sista_år"].iloc[0])
+        shown = frame.drop(columns=["år", "sista_år"]).set_index("värde")
+        shown.index = [_value_text(var, int(v)) for v in shown.index]
+        shown.index.name = variable
+        shown["tar_slut"] = [str(y) if y is not None else f"inte före {last + 1}"
+                             for y in shown["tar_slut"]]
+        shown = shown.rename(columns={"summa_kr": "Summa", "balanskonto_kr": f"Balans {last}",
+                                      "tar_slut": "Tar slut"})
+        table = html.table(shown, id="utforska-svep",
+                           formats={c: fmt.kr for c in shown.columns if c != "Tar slut"},
+                           caption=f"Fakturerat {int(frame['år'].iloc[0])} per kommun och "
+                                   f"balanskontot när {variable} varierar, kronor")
+        x = [int(v) / 100 if var.is_uprating else int(v) / 1e6 for v in frame["värde"]]
+        ax = charts.lines(x, {f"Balanskontot vid slutet av {last}": frame["balanskonto_kr"] / 1e6,
+                              f"Fakturerat {int(frame['år'].iloc[0])}": frame["summa_kr"] / 1e6},
+                          unit="mnkr", decimals=1,
+                          xlabel=("uppräkning per år, %" if var.is_uprating
+                                  else f"{variable}, mnkr"),
+                          title=f"Svep: {variable} (mnkr)")
+        return table, ax
+
+    def largest(self, choice: Choice, variable: str, through: int) -> html.Markup:
+        """The largest value of ``variable`` for which the balance lasts through ``through``,
+        in a sentence."""
+        s = self.scenario(choice)
+        matrix = self.loader.table(s.proposal_year)
+        var = whatif.variable(variable, s)
+        a = whatif.largest_value(s, matrix, self.population, var, through)
+        if a.independent:
+            text = f"Balanskontot beror inte på {variable} i det här valet."
+        elif a.value is None:
+            text = f"Balanskontot räcker inte till och med {through}, hur lågt värdet än är."
+        else:
+            text = (f"Högsta värde för {variable} med balanskontot på minst 0 kr till och med "
+                    f"{through}: {_value_text(var, a.value)} (kontrollerat: ett steg mer ger "
+                    f"{fmt.kr(a.next_closing)} vid slutet av {a.next_year}).")
+        return html.paragraph([text], box=True)
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def changes(self, choice: Choice) -> Changes:
+        """What ``choice`` changes against the scenario it starts from (for a file)."""
+        base = self.bases[choice.base]
+        posts = {}
+        for post, spec in base.posts.items():
+            amount = choice.amounts.get(post, spec.total)
+            key = choice.keys.get(post, spec.key)
+            if amount != spec.total or key != spec.key:
+                posts[post] = PostChange(amount=amount if amount != spec.total else None,
+                                         key=key if key != spec.key else None)
+        years = None
+        if choice.last_year is not None and base.years and choice.last_year != base.years[-1]:
+            years = (base.years[0], choice.last_year)
+        uprating = (choice.uprating_bp if choice.uprating_bp is not None
+                    and choice.uprating_bp != base.uprating_bp else None)
+        return Changes(years=years, uprating_bp=uprating, posts=posts)
+
+    def save(self, choice: Choice, name: str, description: str) -> Path:
+        """Write ``choice`` as ``<folder>/<name>.yaml`` (starting from its base) and return it.
+
+        The file is checked by reading it back as ``kuanalysis fees`` would before it is
+        put in place; an existing file is never overwritten.
+
+        Raises
+        ------
+        InputError
+            A name that is not a plain file name (a–z, 0–9, - and _), an empty description,
+            a name that is taken, or a file that would not read back.
+        """
+        name = str(name).strip()
+        description = " ".join(str(description).split())
+        faults = []
+        if not NAME.match(name):
+            faults.append(f"namnet {name!r} ska vara små bokstäver a–z, siffror, - och _ "
+                          "(det blir filens namn)")
+        if not description:
+            faults.append("skriv en beskrivning: en mening om vad scenariot visar")
+        target = self.folder / f"{name}.yaml"
+        if not faults and (target.exists() or name in self.bases):
+            faults.append(f"{paths.relative(target)} finns redan; välj ett annat namn")
+        if faults:
+            raise InputError(faults)
+        self.scenario(choice)                               # amounts and keys are valid
+        base = self.bases[choice.base]
+        # a file starts from another file by its name, from the printed proposal by
+        # "förslaget <år>" (the printed scenario's name)
+        text = scenario_text(description, base.name, self.changes(choice))
+        tmp = self.folder / f".{name}.yaml.tmp"        # not *.yaml: never read as a scenario
+        tmp.write_text("# Sparad från utforska-avgifter.\n" + text, encoding="utf-8")
+        try:
+            fresh = ScenarioLoader(self.population,
+                                   {y: self.loader.table(y) for y in self.loader.years()})
+            try:
+                checked = fresh.load(tmp)
+            except ScenarioError as exc:
+                raise InputError(["den sparade filen gick inte att läsa tillbaka:",
+                                  *exc.errors]) from None
+            os.link(tmp, target)                         # fails if the name was taken
+        except FileExistsError:
+            raise InputError(f"{paths.relative(target)} finns redan; välj ett annat namn"
+                             ) from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        self.bases[name] = dataclasses.replace(checked, name=name, path=paths.relative(target))
+        return target
+
+
+def _per_kommun(model: FeeModel) -> pd.DataFrame:
+    """Invoiced kr per municipality (rows, the proposal's order, then Summa) and year."""
+    billed = model.invoiced_per_kommun(model.allocate(model.totals()))   # years x codes
+    order = [model.codes.index(c) for c in model.order]
+    frame = pd.DataFrame(billed[:, order].T, index=[model.names[c] for c in model.order],
+                         columns=model.years)
+    frame.loc["Summa"] = frame.sum()
+    frame.index.name = "Kommun"
+    return frame
+
+
+def _value_text(var: whatif.Variable, value: int) -> str:
+    """A swept value as readers read it: ``2 625 000 kr`` or ``2,5 %``."""
+    if var.is_uprating:
+        return fmt.percent(value / 100, 2 if value % 100 else 0)
+    return fmt.kr(value)
+
+
+def _signed(x) -> str:
+    return fmt.kr(x, sign=True)
+
+
+def snapshot(explorer: Explorer, choice: Choice | None = None) -> html.Markup:
+    """The view of a choice (default: the default scenario unchanged), for a static page."""
+    return explorer.view(choice or explorer.start(explorer.default()))
+
+
+def sweep_variable(explorer: Explorer, choice: Choice) -> str:
+    """What a sweep varies by default: the first post the scenario takes from the balance
+    account (its amount matters for the runway), else the uprating."""
+    s = explorer.bases[choice.base]
+    return next((p for p, spec in s.posts.items() if spec.from_balance), whatif.UPRATING)
+
+
+def default_values(explorer: Explorer, choice: Choice, variable: str) -> list[int]:
+    """21 values for a sweep: 0 to twice the post's amount, or 0 to 10 % (every 0,5 %)."""
+    if variable == whatif.UPRATING:
+        return list(range(0, 1001, 50))
+    top = max(2 * int(choice.amounts.get(variable, 0)), 20)
+    step = -(-top // 20)
+    return list(range(0, step * 20 + 1, step))
+
+
+def default_sweep(explorer: Explorer):
+    """The sweep the page shows: :func:`sweep_variable` over :func:`default_values` for the
+    default scenario, as (table, chart)."""
+    choice = explorer.start(explorer.default())
+    variable = sweep_variable(explorer, choice)
+    return explorer.sweep_view(choice, variable, default_values(explorer, choice, variable))
+
+
+def default_largest(explorer: Explorer) -> html.Markup:
+    """The largest value of :func:`sweep_variable` for which the balance account lasts
+    through the default scenario's last year."""
+    choice = explorer.start(explorer.default())
+    return explorer.largest(choice, sweep_variable(explorer, choice), choice.last_year)
+
+
+def widget(explorer: Explorer):
+    """The explorer as ipywidgets: a form on the left, the view below, a sweep and a save
+    button. Returns the top widget (display it in a notebook)."""
+    import ipywidgets as w
+
+    state = {"choice": explorer.start(explorer.default()), "quiet": False}
+    base = w.Dropdown(options=explorer.names(), value=state["choice"].base,
+                      description="Utgå från")
+    last = w.BoundedIntText(description="Sista år", min=1900, max=2200)
+    uprating = w.BoundedFloatText(description="Uppräkning %", min=-99.99, max=1000, step=0.5)
+    # None: the post keeps the key it has in the scenario started from (maybe weights)
+    key_options = [("som utgångsläget", None), ("tryckt", PRINTED_KEY)] + [
+        (population_key(d), d) for d in explorer.dates]
+    amounts, keys = {}, {}
+    rows = []
+    for post in explorer.bases[state["choice"].base].posts:
+        amounts[post] = w.BoundedIntText(min=0, max=10_000_000_000, step=100_000,
+                                         layout=w.Layout(width="11em"))
+        keys[post] = w.Dropdown(options=key_options, layout=w.Layout(width="14em"))
+        rows.append(w.HBox([w.Label(post, layout=w.Layout(width="18em")), amounts[post],
+                            keys[post]]))
+    view = w.HTML()
+    status = w.HTML()
+
+    def fill(choice: Choice) -> None:
+        state["quiet"] = True
+        try:
+            last.value = choice.last_year or last.value
+            uprating.value = (choice.uprating_bp or 0) / 100
+            for post in amounts:
+                amounts[post].value = choice.amounts.get(post, 0)
+                keys[post].value = None
+        finally:
+            state["quiet"] = False
+
+    def current() -> Choice:
+        return Choice(base.value, int(last.value), int(round(uprating.value * 100)),
+                      {p: int(a.value) for p, a in amounts.items()},
+                      {p: k.value for p, k in keys.items() if k.value is not None})
+
+    def refresh(_=None) -> None:
+        if state["quiet"]:
+            return
+        try:
+            state["choice"] = current()
+            view.value = str(explorer.view(state["choice"]))
+            status.value = ""
+        except (InputError, ValueError) as exc:
+            status.value = str(html.paragraph([str(exc)], box=True))
+
+    def rebase(change) -> None:
+        fill(explorer.start(change["new"]))
+        refresh()
+
+    base.observe(rebase, names="value")
+    for control in [last, uprating, *amounts.values(), *keys.values()]:
+        control.observe(refresh, names="value")
+
+    name = w.Text(description="Namn")
+    description = w.Text(description="Beskrivning", layout=w.Layout(width="40em"))
+    save = w.Button(description="Spara som scenario")
+
+    def on_save(_) -> None:
+        try:
+            path = explorer.save(current(), name.value, description.value)
+            base.options = explorer.names()
+            status.value = str(html.paragraph([f"Sparat som {paths.relative(path)}."], box=True))
+        except InputError as exc:
+            status.value = str(html.paragraph(exc.errors, box=True))
+
+    save.on_click(on_save)
+
+    variable = w.Dropdown(options=[whatif.UPRATING, *amounts], description="Svep")
+    start, stop, step = (w.FloatText(description=d, layout=w.Layout(width="16em"))
+                         for d in ("Från", "Till", "Steg"))
+    start.value, stop.value, step.value = 0, 9_000_000, 500_000
+    through = w.BoundedIntText(description="Räcka till", min=1900, max=2200)
+    sweep_button = w.Button(description="Visa svep")
+    largest_button = w.Button(description="Högsta värde")
+    sweep_out = w.Output()
+
+    def values() -> list[int]:
+        scale = 100 if variable.value == whatif.UPRATING else 1
+        lo, hi, st = (int(round(x.value * scale)) for x in (start, stop, step))
+        if st <= 0 or lo > hi or (hi - lo) // st + 1 > whatif.MAX_VALUES:
+            raise InputError(f"svepet: Från ≤ Till, Steg > 0 och högst {whatif.MAX_VALUES} värden")
+        return list(range(lo, hi + 1, st))
+
+    def on_sweep(_) -> None:
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        sweep_out.clear_output()
+        with sweep_out:
+            try:
+                table, ax = explorer.sweep_view(current(), variable.value, values())
+                display(ax.figure)
+                plt.close(ax.figure)
+                html.show(table)
+            except InputError as exc:
+                html.show(html.paragraph(exc.errors, box=True))
+
+    def on_largest(_) -> None:
+        sweep_out.clear_output()
+        with sweep_out:
+            try:
+                html.show(explorer.largest(current(), variable.value, int(through.value)))
+            except InputError as exc:
+                html.show(html.paragraph(exc.errors, box=True))
+
+    sweep_button.on_click(on_sweep)
+    largest_button.on_click(on_largest)
+
+    fill(state["choice"])
+    through.value = last.value
+    refresh()
+    return w.VBox([
+        w.HBox([base, last, uprating]), w.VBox(rows), view,
+        w.HBox([variable, start, stop, step]), w.HBox([through, sweep_button, largest_button]),
+        sweep_out, w.HBox([name, description, save]), status])
+
+
+def show(explorer: Explorer) -> None:
+    """Display the widgets; where no widget can be drawn (a rendered page) a sentence says
+    the explorer runs in JupyterLab."""
+    from IPython.display import display
+
+    ui = widget(explorer)
+    bundle = ui._repr_mimebundle_()
+    bundle["text/html"] = str(html.paragraph(
+        ["Reglagen visas när anteckningsboken körs i JupyterLab (make lab)."]))
+    bundle["text/plain"] = "Utforskaren: reglagen visas i JupyterLab."
+    display(bundle, raw=True)

@@ -77,7 +77,23 @@ def compose(path: str | os.PathLike, error: type[InputError] = InputError):
     path = Path(path)
     text = _text(path, error)
     _check_events(text, paths.relative(path), error)
-    return yaml.compose(text, Loader=_LOADER)
+    root = yaml.compose(text, Loader=_LOADER)
+    _plain_style(root)
+    return root
+
+
+def _plain_style(node) -> None:
+    """libyaml marks a plain scalar with style ``''``, the Python parser with None: use None."""
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.ScalarNode):
+            if n.style == "":
+                n.style = None
+        elif isinstance(n, yaml.MappingNode):
+            stack.extend(x for pair in n.value for x in pair)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
 
 
 def load(path: str | os.PathLike, error: type[InputError] = InputError):

@@ -75,7 +75,7 @@ def rendered(tmp_path_factory):
                .strip().removesuffix("...").strip(), text), encoding="utf-8")
     env = {"KUANALYSIS_ROOT": str(root)}
     # every report kind; of the kommunblad the one of the municipality with the hostile name
-    proc = run_cli("render", "fondredovisning", "oversikt", "avgifter-2025", "kommunblad",
+    proc = run_cli("render", "fondredovisning", "oversikt", "avgifter", "kommunblad",
                    "-p", "kommuner=0604", "--tidpunkt", FIXED_TIME, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root / "reports"

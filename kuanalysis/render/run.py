@@ -305,6 +305,11 @@ def _stop_kernel(km) -> None:
 
 
 def _worker(jobs, results, settings: Settings, project_env: str | None, workers: int) -> None:
+    # imported here, before the spare kernel's thread imports jupyter_client too: two threads
+    # importing one package at once can see it half-initialised
+    import jupyter_client.manager  # noqa: F401
+    import papermill  # noqa: F401
+
     _watch_parent()
     # the project root exactly as the parent sees it, also for the notebooks' kernels
     if project_env is None:

@@ -71,6 +71,7 @@ def render(names: list[str] | None = None, overrides: dict | None = None,
     """
     moment, fixed = generation_time(generated_at)
     out = paths.output(out_dir if out_dir is not None else paths.reports_dir(), "dir")
+    run.prepare()  # the worker processes' server starts while the run is planned
     todo = plan(names, overrides or {})
     root = paths.project_root()
     context = {"code": cache.code_digest(), "commit": provenance.git_commit(),

@@ -205,6 +205,13 @@ def _exporter():
 _EXPORTER: list = []  # one per process: building it costs more than an export
 
 
+def exporter():
+    """This process's HTML exporter, built on first use."""
+    if not _EXPORTER:
+        _EXPORTER.append(_exporter())
+    return _EXPORTER[0]
+
+
 def export_html(nb, title: str, parameters: dict, generated_at: str, commit: str,
                 index_href: str) -> tuple[str, str, Published]:
     """The reader's HTML page of an executed notebook, its title, and what it published.
@@ -242,9 +249,7 @@ def export_html(nb, title: str, parameters: dict, generated_at: str, commit: str
         str(provenance.block_html(published.inputs, parameters, generated_at, commit)))
     cell.id = PROVENANCE  # fixed, so that two runs give identical files
     nb.cells.append(cell)
-    if not _EXPORTER:
-        _EXPORTER.append(_exporter())
-    body, _ = _EXPORTER[0].from_notebook_node(nb, resources={
+    body, _ = exporter().from_notebook_node(nb, resources={
         "ku_title": title, "ku_index_href": index_href, "ku_fields": published.fields})
     return body, title, published
 

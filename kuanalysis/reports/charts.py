@@ -5,11 +5,17 @@ black-and-white printer: distinct grey levels plus hatching, direct labels where
 """
 from __future__ import annotations
 
-import matplotlib as mpl
-import matplotlib.pyplot as plt
 import numpy as np
 
 from . import fmt
+
+
+def _subplots(*args, **kwargs):
+    """``plt.subplots``, importing pyplot only when a chart is drawn (the renderer imports
+    this module to plan reports, and pyplot takes half a second to import)."""
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(*args, **kwargs)
 
 #: Grey-safe palette (dark to light) and hatches, used in this order.
 COLORS = ["#1f4e79", "#8fb3d9", "#4d4d4d", "#c7c7c7", "#b35806", "#fdb863"]
@@ -18,6 +24,8 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "oo"]
 
 def style() -> None:
     """House style; call once per notebook (deterministic fonts, no timestamps in output)."""
+    import matplotlib as mpl
+
     mpl.rcParams.update({
         "figure.figsize": (8, 4.2), "figure.dpi": 110, "savefig.dpi": 150,
         "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold",
@@ -33,7 +41,7 @@ def barh(labels, series: dict, *, title: str, unit: str, decimals: int = 0, ax=N
     """Horizontal grouped bars: one group per label, one bar per series (name -> values)."""
     labels = list(labels)
     n = len(series)
-    ax = ax or plt.subplots(figsize=(8, 0.45 * len(labels) * max(1, n) ** 0.5 + 1.2))[1]
+    ax = ax or _subplots(figsize=(8, 0.45 * len(labels) * max(1, n) ** 0.5 + 1.2))[1]
     y = np.arange(len(labels))
     height = 0.8 / max(n, 1)
     for i, (name, values) in enumerate(series.items()):
@@ -62,7 +70,7 @@ def panels_barh(labels, panels: dict, *, title: str, unit: str, decimals: int = 
     """
     labels = list(labels)
     n = len(panels)
-    fig, axes = plt.subplots(1, n, sharey=True, squeeze=False,
+    fig, axes = _subplots(1, n, sharey=True, squeeze=False,
                              figsize=(max(8, 2.6 * n), 0.32 * len(labels) + 1.6))
     y = np.arange(len(labels))
     for ax, (name, values) in zip(axes[0], panels.items()):
@@ -87,7 +95,7 @@ def lines(x, series: dict, *, title: str, unit: str, decimals: int = 0, ax=None,
 
     ``zero_line`` draws y = 0, so a balance that goes below zero is seen at once.
     """
-    ax = ax or plt.subplots(figsize=(8, 4.2))[1]
+    ax = ax or _subplots(figsize=(8, 4.2))[1]
     markers = ["o", "s", "^", "D", "v", "x"]
     dashes = ["-", "--", ":", "-.", (0, (5, 1)), (0, (1, 1))]
     x = list(x)
@@ -136,7 +144,7 @@ def pace(labels, rates, elapsed: float, *, title: str, elapsed_label: str):
     labels = list(labels)
     rates = np.asarray(rates, dtype=float)
     shown = [f"{lab} (ingen budget)" if np.isnan(r) else lab for lab, r in zip(labels, rates)]
-    fig, ax = plt.subplots(figsize=(8, 0.38 * len(labels) + 1.4))
+    fig, ax = _subplots(figsize=(8, 0.38 * len(labels) + 1.4))
     y = np.arange(len(labels))
     over = np.where(np.isnan(rates), False, rates > elapsed)
     colors = [COLORS[0] if o else COLORS[3] for o in over]
@@ -164,7 +172,7 @@ def stacked_barh(labels, series: dict, *, title: str, unit: str, decimals: int =
     NaN draws no segment (a blank is not a zero; say so in the text beside the chart).
     """
     labels = list(labels)
-    fig, ax = plt.subplots(figsize=(8, 0.38 * len(labels) + 1.6))
+    fig, ax = _subplots(figsize=(8, 0.38 * len(labels) + 1.6))
     y = np.arange(len(labels))
     pos, neg = np.zeros(len(labels)), np.zeros(len(labels))
     for i, (name, values) in enumerate(series.items()):
@@ -190,7 +198,7 @@ def waterfall(labels, amounts, kinds, *, title: str, unit: str, decimals: int = 
     the chart reads in greyscale.
     """
     labels, amounts, kinds = list(labels), [float(a) for a in amounts], list(kinds)
-    fig, ax = plt.subplots(figsize=(max(8, 0.9 * len(labels) + 2), 4.8))
+    fig, ax = _subplots(figsize=(max(8, 0.9 * len(labels) + 2), 4.8))
     level, bottoms, heights, colors, hatches = 0.0, [], [], [], []
     for a, k in zip(amounts, kinds):
         if k in ("start", "slut"):
@@ -245,7 +253,7 @@ def small_multiples(x, series: dict, *, title: str, unit: str, decimals: int = 0
     """
     names = list(series)
     rows = max(1, -(-len(names) // columns))
-    fig, axes = plt.subplots(rows, columns, squeeze=False, figsize=(8, 1.9 * rows + 0.8))
+    fig, axes = _subplots(rows, columns, squeeze=False, figsize=(8, 1.9 * rows + 0.8))
     positions = np.arange(len(x))
     for ax, name in zip(axes.flat, names):
         values = np.asarray(series[name], dtype=float)

@@ -12,6 +12,7 @@ shows. Every text passes through :mod:`kuanalysis.reports.html`.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -49,6 +50,22 @@ _DATE_KEY = re.compile(r"^befolkning_(\d{4})_(\d{2})_(\d{2})$")
 
 
 # -- the data of both fee notebooks --------------------------------------------------------
+
+#: The last report :meth:`FeeReport.load` loaded, with what it was loaded from.
+_LOADED: dict = {}
+
+
+def _stamp(*folders: Path) -> tuple:
+    """Name, size and modification time of every file under ``folders``."""
+    out = []
+    for folder in folders:
+        if folder.is_dir():
+            for p in sorted(folder.rglob("*")):
+                if p.is_file():
+                    st = p.stat()
+                    out.append((str(p), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
 
 class FeeReport:
     """One year's printed proposal, the population, the history and the scenarios of that
@@ -111,6 +128,11 @@ class FeeReport:
         ``forslag`` "" = the newest proposal in ``data/raw``; ``befolkningsdatum`` "" = the
         newest population date; ``balanskonto_kr`` -1 = each scenario's own opening balance.
 
+        The renderer runs the variants of a notebook (the thirteen kommunblad) one after
+        another in one kernel: the report loaded for the previous one is reused while the
+        parameters are the same and no file under ``data/raw`` or the scenario folder has
+        changed (name, size and modification time).
+
         Raises
         ------
         ParameterError
@@ -121,6 +143,18 @@ class FeeReport:
             Faults in the scenario files; a blank cell of the proposal whose reading nobody
             states.
         """
+        root = paths.project_root()
+        key = (str(root), scenarier, forslag, befolkning, historik, befolkningsdatum,
+               balanskonto_kr, _stamp(root / "data" / "raw", root / scenarier))
+        if _LOADED.get("key") != key:
+            _LOADED.clear()
+            _LOADED.update(key=key, report=cls._load(scenarier, forslag, befolkning, historik,
+                                                      befolkningsdatum, balanskonto_kr))
+        return _LOADED["report"]
+
+    @classmethod
+    def _load(cls, scenarier, forslag, befolkning, historik, befolkningsdatum,
+              balanskonto_kr) -> "FeeReport":
         root = paths.project_root()
         faults = [f"parametern {name}: {value} finns inte i projektet"
                   for name, value in (("scenarier", scenarier), ("forslag", forslag),

@@ -9,6 +9,7 @@ explorer the slowest of 20 updates too). Targets on the project machine (2 cores
 - the largest value for which the balance lasts (search and its check): under 1 s;
 - one explorer update (the view recomputed after a change): under 0,2 s.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -44,7 +45,7 @@ def main(n_scenarios: int = 10_000) -> dict[str, float]:
     rng = np.random.default_rng(2025)
     n_posts, n_years, n_codes = len(model.posts), len(model.years), len(model.codes)
     amounts = rng.integers(0, 10_000_000, size=(n_scenarios, n_posts))
-    uprating = rng.integers(0, 500, size=(n_scenarios, n_posts))    # 0-5 % a year
+    uprating = rng.integers(0, 500, size=(n_scenarios, n_posts))  # 0-5 % a year
 
     def allocate():
         totals = model.totals(amounts, uprating)
@@ -53,19 +54,26 @@ def main(n_scenarios: int = 10_000) -> dict[str, float]:
     out["allocation"], (totals, parts, _) = best(allocate)
     if not (parts.sum(axis=-1) == totals).all():
         raise SystemExit("fel: delarna summerar inte till totalen")
-    print(f"{n_scenarios} scenarier x {n_posts} poster x {n_codes} kommuner x {n_years} år "
-          f"fördelade (med balanskontot): {out['allocation']:.3f} s (bäst av 5)")
+    print(
+        f"{n_scenarios} scenarier x {n_posts} poster x {n_codes} kommuner x {n_years} år "
+        f"fördelade (med balanskontot): {out['allocation']:.3f} s (bäst av 5)"
+    )
 
     var = whatif.Variable(GRUND)
     values = list(range(0, 10_000_000, 100_000))
     out["sweep"], frame = best(lambda: whatif.sweep(scenario, matrix, population, var, values))
-    print(f"svep över {len(frame)} värden av {GRUND} med balanskontot: {out['sweep']:.3f} s "
-          f"(bäst av 5)")
+    print(
+        f"svep över {len(frame)} värden av {GRUND} med balanskontot: {out['sweep']:.3f} s "
+        f"(bäst av 5)"
+    )
 
     out["search"], answer = best(
-        lambda: whatif.largest_value(scenario, matrix, population, var, 2028))
-    print(f"högsta värde för {GRUND} till och med 2028 ({answer.value} kr, kontrollerat): "
-          f"{out['search']:.3f} s (bäst av 5)")
+        lambda: whatif.largest_value(scenario, matrix, population, var, 2028)
+    )
+    print(
+        f"högsta värde för {GRUND} till och med 2028 ({answer.value} kr, kontrollerat): "
+        f"{out['search']:.3f} s (bäst av 5)"
+    )
 
     from kuanalysis.reports.explorer import Explorer
 
@@ -74,14 +82,17 @@ def main(n_scenarios: int = 10_000) -> dict[str, float]:
     explorer.view(start)
     times = []
     for i in range(20):
-        choice = dataclasses.replace(start, uprating_bp=10 * i,
-                                     amounts={**start.amounts, GRUND: 100_000 * i})
+        choice = dataclasses.replace(
+            start, uprating_bp=10 * i, amounts={**start.amounts, GRUND: 100_000 * i}
+        )
         t = time.perf_counter()
         explorer.view(choice)
         times.append(time.perf_counter() - t)
     out["explorer"], out["explorer_worst"] = min(times), max(times)
-    print(f"utforskaren, en uppdatering (tabellerna räknade om): {out['explorer']:.3f} s "
-          f"(bäst av 20), {out['explorer_worst']:.3f} s (sämst)")
+    print(
+        f"utforskaren, en uppdatering (tabellerna räknade om): {out['explorer']:.3f} s "
+        f"(bäst av 20), {out['explorer_worst']:.3f} s (sämst)"
+    )
     return out
 
 

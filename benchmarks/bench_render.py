@@ -9,6 +9,7 @@ temporary project folder, then times
      one report after another.
 Prints seconds per report for both and the speed-up. A benchmark, not a test.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,10 +33,16 @@ df.describe()"""
 
 def make_notebook(path: Path) -> None:
     nb = nbf.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbf.v4.new_markdown_cell("# Mätrapport"),
-                nbf.v4.new_code_cell("n = 13  # antal", metadata={"tags": ["parameters"]}),
-                nbf.v4.new_code_cell(CODE)]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbf.v4.new_markdown_cell("# Mätrapport"),
+        nbf.v4.new_code_cell("n = 13  # antal", metadata={"tags": ["parameters"]}),
+        nbf.v4.new_code_cell(CODE),
+    ]
     nbf.write(nb, path)
 
 
@@ -49,8 +56,9 @@ def main(n: int = 12) -> None:
         env = dict(os.environ, KUANALYSIS_ROOT=str(root))
 
         t0 = time.perf_counter()
-        subprocess.run([str(bindir / "kuanalysis"), "render"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(bindir / "kuanalysis"), "render"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
         ours = time.perf_counter() - t0
         assert len(list((root / "reports").glob("rapport*.html"))) == n
 
@@ -59,16 +67,25 @@ def main(n: int = 12) -> None:
         t0 = time.perf_counter()
         for nb in sorted((root / "notebooks").glob("*.ipynb")):
             out = naive_dir / nb.name
-            subprocess.run([str(bindir / "papermill"), str(nb), str(out), "--no-progress-bar"],
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            subprocess.run([str(bindir / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                            str(out)], check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [str(bindir / "papermill"), str(nb), str(out), "--no-progress-bar"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            subprocess.run(
+                [str(bindir / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         naive = time.perf_counter() - t0
 
     print(f"rapporter: {n}, kärnor: {os.cpu_count()}")
     print(f"kuanalysis render: {ours:.2f} s totalt, {ours / n:.2f} s per rapport")
-    print(f"naivt (papermill + nbconvert CLI i följd): {naive:.2f} s totalt, {naive / n:.2f} s per rapport")
+    print(
+        f"naivt (papermill + nbconvert CLI i följd): {naive:.2f} s totalt, {naive / n:.2f} s per rapport"
+    )
     print(f"uppsnabbning: {naive / ours:.2f}x")
 
 

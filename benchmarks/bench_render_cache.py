@@ -13,6 +13,7 @@ scenario edited < 10 s on 2 cores.
 Prints the seconds of each run and how many reports were rendered or skipped. A benchmark,
 not a test.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,12 +48,19 @@ def scratch_project(root: Path, n: int) -> None:
         rows = "\n".join(f"K{k},{k * 1000 + i}" for k in range(13))
         (root / "data" / "raw" / f"tabell{i:02d}.csv").write_text("kommun,belopp\n" + rows + "\n")
         nb = nbf.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
-        nb.cells = [nbf.v4.new_markdown_cell(f"# Mätrapport {i}"),
-                    nbf.v4.new_code_cell(f'tabell = "data/raw/tabell{i:02d}.csv"  # tabellen',
-                                         metadata={"tags": ["parameters"]}),
-                    nbf.v4.new_code_cell(CODE)]
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nb.cells = [
+            nbf.v4.new_markdown_cell(f"# Mätrapport {i}"),
+            nbf.v4.new_code_cell(
+                f'tabell = "data/raw/tabell{i:02d}.csv"  # tabellen',
+                metadata={"tags": ["parameters"]},
+            ),
+            nbf.v4.new_code_cell(CODE),
+        ]
         nbf.write(nb, root / "notebooks" / f"rapport{i:02d}.ipynb")
 
 
@@ -62,20 +70,33 @@ def copy_project(root: Path) -> None:
     source = project_root()
     for folder in ("notebooks", "data", "scenarios"):
         if (source / folder).is_dir():
-            shutil.copytree(source / folder, root / folder, symlinks=True,
-                            ignore=shutil.ignore_patterns("processed"))
+            shutil.copytree(
+                source / folder,
+                root / folder,
+                symlinks=True,
+                ignore=shutil.ignore_patterns("processed"),
+            )
 
 
 def render(root: Path, *args: str) -> tuple[float, dict[str, int]]:
     env = dict(os.environ, KUANALYSIS_ROOT=str(root))
     started = time.perf_counter()
-    proc = subprocess.run([str(Path(sys.executable).parent / "kuanalysis"), "render",
-                           "--tidpunkt", "2024-10-25 08:00", *args],
-                          env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "kuanalysis"),
+            "render",
+            "--tidpunkt",
+            "2024-10-25 08:00",
+            *args,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     took = time.perf_counter() - started
     marks = re.findall(r"^\[\d+/\d+\] \S+\s+(klar|FEL|oförändrad)", proc.stdout, re.M)
     if "FEL" in marks:
-        print(proc.stdout[proc.stdout.find("misslyckades") - 200:], file=sys.stderr)
+        print(proc.stdout[proc.stdout.find("misslyckades") - 200 :], file=sys.stderr)
     return took, {m: marks.count(m) for m in sorted(set(marks))}
 
 
@@ -99,8 +120,10 @@ def main(argv: list[str]) -> None:
     print(f"rapporter: {sum(full[1].values())}, kärnor: {os.cpu_count()}")
     print(f"full rendering (--alla):   {full[0]:6.2f} s  {full[1]}")
     print(f"oförändrat träd:           {unchanged[0]:6.2f} s  {unchanged[1]}")
-    print(f"en indatafil ändrad:       {edited[0]:6.2f} s  {edited[1]}"
-          + (f"  ({inputs[0]})" if inputs else "  (inga publicerade indatafiler)"))
+    print(
+        f"en indatafil ändrad:       {edited[0]:6.2f} s  {edited[1]}"
+        + (f"  ({inputs[0]})" if inputs else "  (inga publicerade indatafiler)")
+    )
 
 
 if __name__ == "__main__":

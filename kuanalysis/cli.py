@@ -7,6 +7,7 @@ printed as ``Fel: …`` lines naming the file, line or field) or 1 (a fault in t
 Swedish paragraph; the traceback only with ``--debug``). A path given with ``--out`` is
 checked (:func:`kuanalysis.paths.output`) before anything is written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,70 +33,139 @@ def _positive(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     # --debug works before or after the command name
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="visa hela felspåret när ett fel i programmet stoppar kommandot")
-    p = argparse.ArgumentParser(prog="kuanalysis", parents=[common], description="Avstämning "
-                                "och rapporter för Kommunal utveckling i Jönköpings län.")
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="visa hela felspåret när ett fel i programmet stoppar kommandot",
+    )
+    p = argparse.ArgumentParser(
+        prog="kuanalysis",
+        parents=[common],
+        description="Avstämning och rapporter för Kommunal utveckling i Jönköpings län.",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
-    r = sub.add_parser("render", parents=[common],
-                       help="kör anteckningsböcker och skriv HTML-rapporter till reports/")
+    r = sub.add_parser(
+        "render",
+        parents=[common],
+        help="kör anteckningsböcker och skriv HTML-rapporter till reports/",
+    )
     r.add_argument("names", nargs="*", metavar="NAMN", help="rapporter (alla om inga anges)")
-    r.add_argument("-p", "--parameter", action="append", type=_key_value, default=[],
-                   metavar="NAMN=VÄRDE", help="sätt en parameter (kan upprepas)")
-    r.add_argument("--jobs", "-j", type=_positive, default=None,
-                   help="parallella processer (standard: en per kärna)")
+    r.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        type=_key_value,
+        default=[],
+        metavar="NAMN=VÄRDE",
+        help="sätt en parameter (kan upprepas)",
+    )
+    r.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=None,
+        help="parallella processer (standard: en per kärna)",
+    )
     r.add_argument("--out", default=None, help="mapp för rapporterna (standard: reports/)")
-    r.add_argument("--tidpunkt", default=None,
-                   help="tidpunkt som skrivs i rapporterna, t.ex. '2024-10-25 08:00' "
-                   "(ger identiska filer)")
-    r.add_argument("--alla", action="store_true",
-                   help="rendera alla rapporter, även de vars indata inte ändrats")
+    r.add_argument(
+        "--tidpunkt",
+        default=None,
+        help="tidpunkt som skrivs i rapporterna, t.ex. '2024-10-25 08:00' (ger identiska filer)",
+    )
+    r.add_argument(
+        "--alla",
+        action="store_true",
+        help="rendera alla rapporter, även de vars indata inte ändrats",
+    )
 
-    sub.add_parser("list", parents=[common],
-                   help="visa rapporterna med parametrar, standardvärden och typer")
+    sub.add_parser(
+        "list", parents=[common], help="visa rapporterna med parametrar, standardvärden och typer"
+    )
 
-    d = sub.add_parser("data", parents=[common],
-                       help="läs och validera alla källtabeller, skriv tables.csv")
+    d = sub.add_parser(
+        "data", parents=[common], help="läs och validera alla källtabeller, skriv tables.csv"
+    )
     d.add_argument("--out", default=None, metavar="MAPP", help="standard: data/processed")
 
-    c = sub.add_parser("check", parents=[common],
-                       help="stäm av alla tabeller, skriv avvikelser som CSV")
+    c = sub.add_parser(
+        "check", parents=[common], help="stäm av alla tabeller, skriv avvikelser som CSV"
+    )
     c.add_argument("--out", default=None, metavar="FIL", help="standard: reports/avstamning.csv")
 
-    f = sub.add_parser("fees", parents=[common],
-                       help="fördela avgifterna år för år enligt ett eller flera "
-                       "scenarier; svep och högsta värde för ett scenario")
+    f = sub.add_parser(
+        "fees",
+        parents=[common],
+        help="fördela avgifterna år för år enligt ett eller flera "
+        "scenarier; svep och högsta värde för ett scenario",
+    )
     f.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
-    f.add_argument("--out", default=None, metavar="FIL",
-                   help="CSV-fil (standard: reports/avgifter.csv; med --svep skrivs svepet "
-                        "bara hit)")
-    f.add_argument("--svep", default=None, metavar="POST=FRÅN..TILL/STEG",
-                   help="variera en posts belopp (kr) eller uppräkning (%%, t.ex. "
-                        "uppräkning=0..5/0,5) och visa kostnad per kommun och balanskontot")
-    f.add_argument("--ar", type=int, default=None, metavar="ÅR",
-                   help="med --svep: året vars avgifter visas (standard: första året; "
-                        "för uppräkning sista)")
-    f.add_argument("--hogsta", default=None, metavar="POST",
-                   help="högsta belopp för POST (eller uppräkning) med balanskontot ≥ 0 "
-                        "till och med --till")
-    f.add_argument("--till", type=int, default=None, metavar="ÅR",
-                   help="med --hogsta: året balanskontot ska räcka till och med")
+    f.add_argument(
+        "--out",
+        default=None,
+        metavar="FIL",
+        help="CSV-fil (standard: reports/avgifter.csv; med --svep skrivs svepet bara hit)",
+    )
+    f.add_argument(
+        "--svep",
+        default=None,
+        metavar="POST=FRÅN..TILL/STEG",
+        help="variera en posts belopp (kr) eller uppräkning (%%, t.ex. "
+        "uppräkning=0..5/0,5) och visa kostnad per kommun och balanskontot",
+    )
+    f.add_argument(
+        "--ar",
+        type=int,
+        default=None,
+        metavar="ÅR",
+        help="med --svep: året vars avgifter visas (standard: första året; för uppräkning sista)",
+    )
+    f.add_argument(
+        "--hogsta",
+        default=None,
+        metavar="POST",
+        help="högsta belopp för POST (eller uppräkning) med balanskontot ≥ 0 till och med --till",
+    )
+    f.add_argument(
+        "--till",
+        type=int,
+        default=None,
+        metavar="ÅR",
+        help="med --hogsta: året balanskontot ska räcka till och med",
+    )
 
-    i = sub.add_parser("import", parents=[common], help="läs en export (xlsx/csv) uppställd som en befintlig tabell "
-                       "och skriv den som ny tabell i data/raw")
+    i = sub.add_parser(
+        "import",
+        parents=[common],
+        help="läs en export (xlsx/csv) uppställd som en befintlig tabell "
+        "och skriv den som ny tabell i data/raw",
+    )
     i.add_argument("file", metavar="FIL", help="exportfilen (.xlsx eller .csv)")
-    i.add_argument("--like", required=True, metavar="TABELL",
-                   help="tabellen i data/raw som filen är uppställd som")
+    i.add_argument(
+        "--like",
+        required=True,
+        metavar="TABELL",
+        help="tabellen i data/raw som filen är uppställd som",
+    )
     i.add_argument("--table", required=True, metavar="NY", help="den nya tabellens namn")
-    i.add_argument("--period", required=True, metavar="START/SLUT",
-                   help="perioden som ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD")
-    i.add_argument("--document", default=None, metavar="TEXT",
-                   help="källdokumentet (standard: TABELLs)")
-    i.add_argument("--mapp", default=None, metavar="NAMN",
-                   help="mappen i data/raw (standard: periodens mapp eller en ny)")
-    i.add_argument("--bekrafta", action="store_true",
-                   help="ta med nya, omdöpta och saknade rader och saknade kolumner som listats")
+    i.add_argument(
+        "--period", required=True, metavar="START/SLUT", help="perioden som ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD"
+    )
+    i.add_argument(
+        "--document", default=None, metavar="TEXT", help="källdokumentet (standard: TABELLs)"
+    )
+    i.add_argument(
+        "--mapp",
+        default=None,
+        metavar="NAMN",
+        help="mappen i data/raw (standard: periodens mapp eller en ny)",
+    )
+    i.add_argument(
+        "--bekrafta",
+        action="store_true",
+        help="ta med nya, omdöpta och saknade rader och saknade kolumner som listats",
+    )
     return p
 
 
@@ -112,8 +182,14 @@ def _dispatch(args) -> int:
     if args.command == "render":
         from .render import render
 
-        return render(args.names, dict(args.parameter), jobs=args.jobs, out_dir=out,
-                      generated_at=args.tidpunkt, everything=args.alla)
+        return render(
+            args.names,
+            dict(args.parameter),
+            jobs=args.jobs,
+            out_dir=out,
+            generated_at=args.tidpunkt,
+            everything=args.alla,
+        )
     if args.command == "list":
         from .render import describe
 
@@ -130,12 +206,20 @@ def _dispatch(args) -> int:
     if args.command == "import":
         from .data.importer import cli_import
 
-        return cli_import(args.file, like=args.like, table=args.table, period=args.period,
-                          document=args.document, folder=args.mapp, confirm=args.bekrafta)
+        return cli_import(
+            args.file,
+            like=args.like,
+            table=args.table,
+            period=args.period,
+            document=args.document,
+            folder=args.mapp,
+            confirm=args.bekrafta,
+        )
     from .fees.cli import cli_fees
 
-    return cli_fees(args.scenarios, out, svep=args.svep, ar=args.ar, hogsta=args.hogsta,
-                    till=args.till)
+    return cli_fees(
+        args.scenarios, out, svep=args.svep, ar=args.ar, hogsta=args.hogsta, till=args.till
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,10 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - a fault in the code: one paragraph, not a traceback
         if getattr(args, "debug", False):
             traceback.print_exc()
-        print(f"Ett fel i programmet (inte i indata) stoppade kommandot {args.command}: "
-              f"{type(e).__name__}: {e}. Kör kommandot igen med --debug för "
-              f"att se var felet uppstod, och rapportera det till den som underhåller kuanalysis.",
-              file=sys.stderr)
+        print(
+            f"Ett fel i programmet (inte i indata) stoppade kommandot {args.command}: "
+            f"{type(e).__name__}: {e}. Kör kommandot igen med --debug för "
+            f"att se var felet uppstod, och rapportera det till den som underhåller kuanalysis.",
+            file=sys.stderr,
+        )
         return 1
 
 

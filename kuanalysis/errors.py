@@ -8,6 +8,7 @@
 Every error the package raises on purpose for bad input is a subclass of :class:`InputError`;
 commands decide the exit code by the exception's type, never by its text.
 """
+
 from __future__ import annotations
 
 

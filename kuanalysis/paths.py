@@ -7,6 +7,7 @@ the parent of the package folder. ``KUANALYSIS_ROOT`` overrides it (tests use a 
 kind) and :func:`project_input` a file or folder a report reads (inside the project), both
 before anything is written; :func:`atomic_path` writes a file all or nothing.
 """
+
 from __future__ import annotations
 
 import os
@@ -125,8 +126,10 @@ def project_input(path: Path | str, what: str) -> Path:
     root = project_root()
     target = (root / Path(path)).resolve()
     if not _inside(target, root):
-        raise PathError(f"{what} = {str(path)!r}: ligger utanför projektmappen; ange en sökväg "
-                        f"i projektet, relativt dess rot (t.ex. data/raw/…)")
+        raise PathError(
+            f"{what} = {str(path)!r}: ligger utanför projektmappen; ange en sökväg "
+            f"i projektet, relativt dess rot (t.ex. data/raw/…)"
+        )
     return target
 
 

@@ -4,6 +4,7 @@ A loaded table carries its :class:`Source` files (``Table.sources``); a notebook
 sources of what it used to the renderer with :func:`kuanalysis.publish.inputs`, and the
 renderer appends :func:`block_html` to the report. Nothing is collected behind the scenes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,10 +42,20 @@ def git_commit() -> str:
     """The checkout's commit, with ``+ändringar`` when the work tree differs from it."""
     root = project_root()
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root,
-                                capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "okänd"
     return commit + ("+ändringar" if dirty else "")
@@ -56,18 +67,27 @@ def block_html(inputs: dict[str, str], parameters: dict, generated_at: str, comm
 
     rows_in = [e("tr", e("td", p), e("td", e("code", h))) for p, h in sorted(inputs.items())]
     rows_in = rows_in or [e("tr", e("td", "Inga indatafiler lästes.", colspan="2"))]
-    rows_p = [e("tr", e("td", k), e("td", json.dumps(v, ensure_ascii=False)))
-              for k, v in sorted(parameters.items())]
+    rows_p = [
+        e("tr", e("td", k), e("td", json.dumps(v, ensure_ascii=False)))
+        for k, v in sorted(parameters.items())
+    ]
     rows_p = rows_p or [e("tr", e("td", "Inga parametrar.", colspan="2"))]
 
     def table(id_, caption, headings, rows):
         head = e("thead", e("tr", *(e("th", h, scope="col") for h in headings)))
         return e("table", e("caption", caption), head, e("tbody", *rows), id=id_)
 
-    return e("section",
-             e("h2", "Om rapporten"),
-             e("p", f"Skapad {generated_at} med kuanalysis {__version__}, version ",
-               e("code", commit), " av koden."),
-             table("proveniens-indata", "Indatafiler (SHA-256)", ("Fil", "SHA-256"), rows_in),
-             table("proveniens-parametrar", "Parametrar", ("Namn", "Värde"), rows_p),
-             class_="proveniens", id="proveniens")
+    return e(
+        "section",
+        e("h2", "Om rapporten"),
+        e(
+            "p",
+            f"Skapad {generated_at} med kuanalysis {__version__}, version ",
+            e("code", commit),
+            " av koden.",
+        ),
+        table("proveniens-indata", "Indatafiler (SHA-256)", ("Fil", "SHA-256"), rows_in),
+        table("proveniens-parametrar", "Parametrar", ("Namn", "Värde"), rows_p),
+        class_="proveniens",
+        id="proveniens",
+    )

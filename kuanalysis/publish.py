@@ -9,6 +9,7 @@
 
 Run in JupyterLab these only display; nothing is written. Only ``kuanalysis render`` writes.
 """
+
 from __future__ import annotations
 
 import base64
@@ -86,9 +87,14 @@ def file(name: str, data: bytes, link_html) -> None:
     from .reports.html import Markup
 
     if not FILE_NAME.match(name):
-        raise ValueError(f"filnamnet {name!r} ska vara ett enkelt filnamn som slutar på "
-                         f".xlsx eller .csv")
+        raise ValueError(
+            f"filnamnet {name!r} ska vara ett enkelt filnamn som slutar på .xlsx eller .csv"
+        )
     if not isinstance(link_html, Markup):
         raise TypeError("link_html ska vara byggd av kuanalysis.reports.html")
-    _display({MIME_FILE: {"name": name, "base64": base64.b64encode(data).decode("ascii")},
-              "text/html": str(link_html)})
+    _display(
+        {
+            MIME_FILE: {"name": name, "base64": base64.b64encode(data).decode("ascii")},
+            "text/html": str(link_html),
+        }
+    )

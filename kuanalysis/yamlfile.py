@@ -6,6 +6,7 @@ laughs"), no explicit tags (``!!float``, ``!python/...``), at most :data:`MAX_DE
 Every fault is an :class:`~kuanalysis.errors.InputError` (of the caller's kind) naming the
 file and line; a message never quotes a node (that would expand it).
 """
+
 from __future__ import annotations
 
 import os
@@ -14,11 +15,11 @@ from pathlib import Path
 import yaml
 
 from . import paths
+from .errors import InputError
 
 #: libyaml's parser where PyYAML was built with it (it is, in PyPI's wheels): the same
 #: events and nodes, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-from .errors import InputError
 
 #: Largest YAML file read (a scenario or sidecar is a few kB).
 MAX_BYTES = 1_000_000
@@ -31,8 +32,10 @@ def _text(path: Path, error: type[InputError]) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise error(f"{shown}: filen är {size // 1000} kB; en YAML-fil här får vara högst "
-                        f"{MAX_BYTES // 1000} kB")
+            raise error(
+                f"{shown}: filen är {size // 1000} kB; en YAML-fil här får vara högst "
+                f"{MAX_BYTES // 1000} kB"
+            )
         data = path.read_bytes()
     except OSError as e:
         raise error(f"{shown}: filen går inte att läsa ({e.strerror})") from None
@@ -40,8 +43,9 @@ def _text(path: Path, error: type[InputError]) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise error(f"{shown}:{line}: filen är inte UTF-8 (byte 0x{data[e.start]:02X}); spara "
-                    f"den som UTF-8") from None
+        raise error(
+            f"{shown}:{line}: filen är inte UTF-8 (byte 0x{data[e.start]:02X}); spara den som UTF-8"
+        ) from None
 
 
 def _check_events(text: str, shown: str, error: type[InputError]) -> None:
@@ -50,15 +54,19 @@ def _check_events(text: str, shown: str, error: type[InputError]) -> None:
         for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise error(f"{shown}:{line}: alias och ankare (*namn, &namn) används inte i "
-                            f"den här filen; skriv ut värdet")
+                raise error(
+                    f"{shown}:{line}: alias och ankare (*namn, &namn) används inte i "
+                    f"den här filen; skriv ut värdet"
+                )
             tag = getattr(event, "tag", None)
             implicit = getattr(event, "implicit", True)
             explicit = tag is not None and (implicit is False or implicit == (False, False))
             if explicit:
                 name = str(tag).replace("tag:yaml.org,2002:", "!!")[:40]
-                raise error(f"{shown}:{line}: taggen {name} används inte i den här "
-                            f"filen; skriv värdet utan tagg")
+                raise error(
+                    f"{shown}:{line}: taggen {name} används inte i den här "
+                    f"filen; skriv värdet utan tagg"
+                )
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:

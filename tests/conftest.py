@@ -1,4 +1,5 @@
 """Shared fixtures: a scratch project with tiny notebooks, and the real reports rendered once."""
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,15 @@ FIXED_TIME = "2024-10-25 08:00"
 
 def write_notebook(path: Path, params: str, *cells: str, title: str = "Prov") -> None:
     nb = nbf.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbf.v4.new_markdown_cell(f"# {title}"),
-                nbf.v4.new_code_cell(params, metadata={"tags": ["parameters"]})]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbf.v4.new_markdown_cell(f"# {title}"),
+        nbf.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
+    ]
     nb.cells += [nbf.v4.new_code_cell(c) for c in cells]
     for i, c in enumerate(nb.cells):
         c.id = f"c{i}"
@@ -35,8 +42,13 @@ def scratch_project(tmp_path, monkeypatch):
 
 
 def run_cli(*args, env=None, cwd=ROOT):
-    return subprocess.run([KUANALYSIS, *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [KUANALYSIS, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ error put in on purpose: the total row's Kvarvarande medel prints 61 900 tkr, wh
 
 Everything runs in a copy of the project (``KUANALYSIS_ROOT``): data/raw is never touched.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,7 +16,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import FIXED_TIME, ROOT, run_cli
 
 FIXTURE = ROOT / "tests" / "fixtures" / "period-2025-t1"
@@ -40,8 +40,15 @@ def project(tmp_path_factory):
 @pytest.fixture(scope="module")
 def report(project):
     env = {"KUANALYSIS_ROOT": str(project)}
-    proc = run_cli("render", "fondredovisning", "-p", "fondtabell=delar-2025-t1-4-1",
-                   "--tidpunkt", FIXED_TIME, env=env)
+    proc = run_cli(
+        "render",
+        "fondredovisning",
+        "-p",
+        "fondtabell=delar-2025-t1-4-1",
+        "--tidpunkt",
+        FIXED_TIME,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return (project / "reports" / "delarsrapport-2025-t1.html").read_text(encoding="utf-8")
 
@@ -49,7 +56,10 @@ def report(project):
 def test_the_period_renders_under_its_own_name(project, report):
     names = sorted(p.name for p in (project / "reports").glob("*.html"))
     assert names == ["delarsrapport-2025-t1.html", "index.html"]
-    assert "<title>Delårsrapport 2025, tertial 1: Kommunal utvecklings medel per område</title>" in report
+    assert (
+        "<title>Delårsrapport 2025, tertial 1: Kommunal utvecklings medel per område</title>"
+        in report
+    )
     assert "2024" not in re.search(r"<h1[^>]*>(.*?)</h1>", report, re.S)[1]
 
 
@@ -68,8 +78,10 @@ def test_report_shows_the_invented_key_figures(report):
 def test_report_marks_and_explains_the_invented_error(report):
     assert re.search(r'<td class="tal avvikelse">61\u00a0900</td>', report)
     text = _text(report)
-    assert ("Raden ”[Summa]”, kolumnen ”Kvarvarande medel 2025-04-30”, anger 61 900 tkr, men "
-            "summan av raderna ovan ger 60 900 tkr (skillnad +1 000 tkr)") in text
+    assert (
+        "Raden ”[Summa]”, kolumnen ”Kvarvarande medel 2025-04-30”, anger 61 900 tkr, men "
+        "summan av raderna ovan ger 60 900 tkr (skillnad +1 000 tkr)"
+    ) in text
     assert "gav 2 avvikelser; se avsnittet Avstämning" in text
 
 
@@ -82,8 +94,13 @@ def test_sections_without_data_are_left_out(report):
 
 
 def test_an_unknown_fund_table_is_refused_before_anything_runs(project):
-    proc = run_cli("render", "fondredovisning", "-p", "fondtabell=delar-2025-t9",
-                   env={"KUANALYSIS_ROOT": str(project)})
+    proc = run_cli(
+        "render",
+        "fondredovisning",
+        "-p",
+        "fondtabell=delar-2025-t9",
+        env={"KUANALYSIS_ROOT": str(project)},
+    )
     assert proc.returncode == 2
     assert "fondredovisningen 'delar-2025-t9' finns inte i data/raw" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr

@@ -1,4 +1,5 @@
 """Reconciliation rules on tiny hand-made tables; every expected number worked out by hand."""
+
 from __future__ import annotations
 
 import csv
@@ -8,9 +9,9 @@ import pytest
 
 from kuanalysis.checks import runner
 from kuanalysis.checks.ambiguities import check_ambiguities
-from kuanalysis.checks.cells import CellRef
 from kuanalysis.checks.amounts import check_amount_table
 from kuanalysis.checks.budget import check_budget_followup
+from kuanalysis.checks.cells import CellRef
 from kuanalysis.checks.cli import cli_check
 from kuanalysis.checks.continuity import check_continuity
 from kuanalysis.checks.crosstable import check_claims, check_pairings
@@ -22,18 +23,27 @@ from kuanalysis.data.numbers import half_unit
 from kuanalysis.data.table import Table
 
 FUND_COLS = [
-    {"label": "IB", "key": "ib"}, {"label": "Erh", "key": "erhallna"},
-    {"label": "Disp", "key": "disponibla"}, {"label": "Utfall", "key": "utfall"},
-    {"label": "Utbet", "key": "utbetalt"}, {"label": "Kvar", "key": "kvarvarande"},
+    {"label": "IB", "key": "ib"},
+    {"label": "Erh", "key": "erhallna"},
+    {"label": "Disp", "key": "disponibla"},
+    {"label": "Utfall", "key": "utfall"},
+    {"label": "Utbet", "key": "utbetalt"},
+    {"label": "Kvar", "key": "kvarvarande"},
     {"label": "Stat", "key": "varav_statliga"},
 ]
 
 
 def fund(rows: dict, roles: dict | None = None, **meta) -> Table:
     roles = roles or {}
-    m = {"table": "t", "document": "d.txt", "unit": "tkr", "kind": "fund_statement",
-         "columns": FUND_COLS,
-         "rows": [{"label": k, "role": roles.get(k, "area")} for k in rows], **meta}
+    m = {
+        "table": "t",
+        "document": "d.txt",
+        "unit": "tkr",
+        "kind": "fund_statement",
+        "columns": FUND_COLS,
+        "rows": [{"label": k, "role": roles.get(k, "area")} for k in rows],
+        **meta,
+    }
     return Table.from_rows(m, rows)
 
 
@@ -45,8 +55,18 @@ def one(findings, **where):
 
 # -- precision -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, half", [("60 896", 0.5), ("28,9", 0.05), ("1,8 mnkr", 0.05),
-                                        ("34 %", 0.5), ("0,125", 0.0005), ("-395", 0.5)])
+
+@pytest.mark.parametrize(
+    "text, half",
+    [
+        ("60 896", 0.5),
+        ("28,9", 0.05),
+        ("1,8 mnkr", 0.05),
+        ("34 %", 0.5),
+        ("0,125", 0.0005),
+        ("-395", 0.5),
+    ],
+)
 def test_half_unit_follows_printed_decimals(text, half):
     assert half_unit(text) == pytest.approx(half)
 
@@ -75,6 +95,7 @@ def test_two_roundings_of_one_figure_must_agree():
 
 # -- fund statement ------------------------------------------------------------------------
 
+
 def test_fund_row_that_holds_gives_nothing():
     # 100 + 50 = 150; 150 - 30 - 20 = 100; 80 <= 100
     t = fund({"A": [100, 50, 150, 30, 20, 100, 80]})
@@ -83,8 +104,7 @@ def test_fund_row_that_holds_gives_nothing():
 
 def test_fund_disponibla_break_and_rounding():
     # 100 + 50 = 150 but 153 printed: +3 beyond 2 * 0.5; B: 10 + 5 = 15, 16 printed: +1 <= 1
-    t = fund({"A": [100, 50, 153, 53, None, 100, None],
-              "B": [10, 5, 16, 16, None, 0, None]})
+    t = fund({"A": [100, 50, 153, 53, None, 100, None], "B": [10, 5, 16, 16, None, 0, None]})
     got = check_fund_statement(t)
     f = one(got, row="A", column="Disp")
     assert (f.reported, f.expected, f.difference, f.status) == (153, 150, 3, "avvikelse")
@@ -103,18 +123,27 @@ def test_fund_blank_kvarvarande_is_saknas_with_implied_value():
 
 def test_fund_blank_utbetalt_is_zero_and_blank_utfall_implied_zero_is_no_finding():
     # Förstärkt 2024 without Överförda: 44 411 - 7 915 = 36 496, utfall blank
-    t = fund({"F": [34340, 10071, 44411, None, 7915, 36496, 30596],
-              "G": [0, 10, 10, None, None, 10, None]})
+    t = fund(
+        {
+            "F": [34340, 10071, 44411, None, 7915, 36496, 30596],
+            "G": [0, 10, 10, None, None, 10, None],
+        }
+    )
     assert check_fund_statement(t) == []
 
 
 def test_fund_blank_ib_with_zero_implied_is_no_finding_but_nonzero_is_saknas():
     # Kurs: ib blank, 1 931 = 1 931 -> nothing; Ledning: ib blank, 7 209 - 9 230 = -2 021
-    t = fund({"Kurs": [None, 1931, 1931, 2326, None, -395, None],
-              "Ledning": [None, 9230, 7209, 9085, None, -1876, None]})
+    t = fund(
+        {
+            "Kurs": [None, 1931, 1931, 2326, None, -395, None],
+            "Ledning": [None, 9230, 7209, 9085, None, -1876, None],
+        }
+    )
     got = check_fund_statement(t)
     assert [(f.row, f.column, f.expected, f.status) for f in got] == [
-        ("Ledning", "IB", -2021, "saknas")]
+        ("Ledning", "IB", -2021, "saknas")
+    ]
 
 
 def test_fund_two_blanks_imply_disponibla_and_chain_to_kvarvarande():
@@ -133,10 +162,12 @@ def test_fund_statliga_above_kvarvarande():
 
 
 def _with_netting(total_row):
-    rows = {"A": [100, 50, 150, 40, None, 110, None],
-            "B": [20, 30, 50, 10, None, 40, None],
-            "Härav": [None, -8, -8, -6, None, None, None],
-            "Summa": total_row}
+    rows = {
+        "A": [100, 50, 150, 40, None, 110, None],
+        "B": [20, 30, 50, 10, None, 40, None],
+        "Härav": [None, -8, -8, -6, None, None, None],
+        "Summa": total_row,
+    }
     return fund(rows, roles={"Härav": "netting", "Summa": "total"})
 
 
@@ -158,14 +189,19 @@ def test_fund_total_excluding_netting_row_is_detected_and_named():
     assert check_fund_statement(t) == []
     # a break in an excluding total is reported against the sum without the netting row
     t = _with_netting([120, 85, 200, 50, None, 150, None])
-    f = one(check_fund_statement(t), row="Summa", column="Erh", check="kolumnsumma (exkl. nettoraden)")
+    f = one(
+        check_fund_statement(t), row="Summa", column="Erh", check="kolumnsumma (exkl. nettoraden)"
+    )
     assert (f.reported, f.expected, f.difference, f.status) == (85, 80, 5, "avvikelse")
 
 
 def test_fund_blank_total_is_saknas_and_feeds_the_total_row_identity():
     # Utbet in the areas 3 + 4 = 7, total blank -> saknas 7; total kvar = 30 - 10 - 7 = 13
-    rows = {"A": [10, 10, 20, 5, 3, 12, None], "B": [5, 5, 10, 5, 4, 1, None],
-            "Summa": [15, 15, 30, 10, None, 13, None]}
+    rows = {
+        "A": [10, 10, 20, 5, 3, 12, None],
+        "B": [5, 5, 10, 5, 4, 1, None],
+        "Summa": [15, 15, 30, 10, None, 13, None],
+    }
     got = check_fund_statement(fund(rows, roles={"Summa": "total"}))
     f = one(got, row="Summa", column="Utbet")
     assert (f.status, f.expected) == ("saknas", 7)
@@ -180,24 +216,49 @@ def test_explicit_tolerance_overrides_printed_precision():
 
 # -- share table ---------------------------------------------------------------------------
 
+
 def share(rows, roles, parts=None):
-    cols = [{"label": "Andel", "key": "andel_av_utfall"}, {"label": "Kom", "key": "kommunerna"},
-            {"label": "Stat", "key": "staten"}, {"label": "Övr", "key": "ovriga"}]
-    meta_rows = [{"label": k, "role": roles.get(k, "area"), **({"parts": parts[k]} if parts and k in parts else {})}
-                 for k in rows]
-    return Table.from_rows({"table": "s", "document": "d", "unit": "%", "kind": "share_table",
-                            "columns": cols, "rows": meta_rows}, rows)
+    cols = [
+        {"label": "Andel", "key": "andel_av_utfall"},
+        {"label": "Kom", "key": "kommunerna"},
+        {"label": "Stat", "key": "staten"},
+        {"label": "Övr", "key": "ovriga"},
+    ]
+    meta_rows = [
+        {
+            "label": k,
+            "role": roles.get(k, "area"),
+            **({"parts": parts[k]} if parts and k in parts else {}),
+        }
+        for k in rows
+    ]
+    return Table.from_rows(
+        {
+            "table": "s",
+            "document": "d",
+            "unit": "%",
+            "kind": "share_table",
+            "columns": cols,
+            "rows": meta_rows,
+        },
+        rows,
+    )
 
 
 def test_share_table_rules():
-    rows = {"A": [34, 29, 59, 12],          # 100: ok
-            "B": [16, 38, 62, None],        # 100: ok
-            "Varav": [49, 48, 44, 8],       # subtotal 49 vs 34 + 16 = 50: -1 within 1
-            "C": [4, 54, None, 56],         # 110: break
-            "D": [45, 100, None, None],     # 100: ok
-            "Summa": [99, 54, 37, 10]}      # 101 within 1.5; 99 vs 100 and vs 49 + 4 + 45 = 98
-    t = share(rows, {"Varav": "subtotal", "Summa": "total"},
-              parts={"Varav": ["A", "B"], "Summa": ["Varav", "C", "D"]})
+    rows = {
+        "A": [34, 29, 59, 12],  # 100: ok
+        "B": [16, 38, 62, None],  # 100: ok
+        "Varav": [49, 48, 44, 8],  # subtotal 49 vs 34 + 16 = 50: -1 within 1
+        "C": [4, 54, None, 56],  # 110: break
+        "D": [45, 100, None, None],  # 100: ok
+        "Summa": [99, 54, 37, 10],
+    }  # 101 within 1.5; 99 vs 100 and vs 49 + 4 + 45 = 98
+    t = share(
+        rows,
+        {"Varav": "subtotal", "Summa": "total"},
+        parts={"Varav": ["A", "B"], "Summa": ["Varav", "C", "D"]},
+    )
     got = check_share_table(t)
     assert one(got, row="Varav", column="Andel").difference == -1
     assert one(got, row="Varav", column="Andel").status == "avrundning"
@@ -213,20 +274,33 @@ def test_share_table_rules():
 
 # -- amount table --------------------------------------------------------------------------
 
+
 def amounts(rows, meta_rows, unit="mnkr"):
-    return Table.from_rows({"table": "a", "document": "d", "unit": unit, "kind": "amount_table",
-                            "columns": [{"label": "Mnkr", "key": "belopp"}], "rows": meta_rows},
-                           {k: [v] for k, v in rows.items()})
+    return Table.from_rows(
+        {
+            "table": "a",
+            "document": "d",
+            "unit": unit,
+            "kind": "amount_table",
+            "columns": [{"label": "Mnkr", "key": "belopp"}],
+            "rows": meta_rows,
+        },
+        {k: [v] for k, v in rows.items()},
+    )
 
 
 def test_amount_subparts_listed_as_parts_must_sum_and_varav_must_not_exceed():
-    t = amounts({"P": "8,0", "a": 3.5, "b": 3.5, "c": 1.2, "U": 3.1, "v": 0.6},
-                [{"label": "P", "role": "part", "parts": ["a", "b", "c"]},
-                 {"label": "a", "role": "subpart", "parent": "P"},
-                 {"label": "b", "role": "subpart", "parent": "P"},
-                 {"label": "c", "role": "subpart", "parent": "P"},
-                 {"label": "U", "role": "part"},
-                 {"label": "v", "role": "subpart", "parent": "U", "unit": "tkr"}])
+    t = amounts(
+        {"P": "8,0", "a": 3.5, "b": 3.5, "c": 1.2, "U": 3.1, "v": 0.6},
+        [
+            {"label": "P", "role": "part", "parts": ["a", "b", "c"]},
+            {"label": "a", "role": "subpart", "parent": "P"},
+            {"label": "b", "role": "subpart", "parent": "P"},
+            {"label": "c", "role": "subpart", "parent": "P"},
+            {"label": "U", "role": "part"},
+            {"label": "v", "role": "subpart", "parent": "U", "unit": "tkr"},
+        ],
+    )
     got = check_amount_table(t)
     f = one(got, row="P")  # 3.5 + 3.5 + 1.2 = 8.2 vs 8,0: -0.2 not below 4 * 0.05
     assert f.expected == pytest.approx(8.2) and f.status == "avvikelse"
@@ -234,9 +308,15 @@ def test_amount_subparts_listed_as_parts_must_sum_and_varav_must_not_exceed():
 
 
 def test_amount_total_row_and_varav_above_parent():
-    t = amounts({"a": "1,0", "b": "2,0", "S": "3,2", "v": "1,5"},
-                [{"label": "a", "role": "part"}, {"label": "v", "role": "subpart", "parent": "a"},
-                 {"label": "b", "role": "part"}, {"label": "S", "role": "total"}])
+    t = amounts(
+        {"a": "1,0", "b": "2,0", "S": "3,2", "v": "1,5"},
+        [
+            {"label": "a", "role": "part"},
+            {"label": "v", "role": "subpart", "parent": "a"},
+            {"label": "b", "role": "part"},
+            {"label": "S", "role": "total"},
+        ],
+    )
     got = check_amount_table(t)
     assert one(got, row="S").difference == pytest.approx(0.2)
     assert one(got, row="v").status == "avvikelse"  # varav 1.5 > 1.0
@@ -244,28 +324,53 @@ def test_amount_total_row_and_varav_above_parent():
 
 # -- budget follow-up ----------------------------------------------------------------------
 
+
 def followup(rows, meta_rows, rule):
-    cols = [{"label": "Utfall", "key": "utfall"}, {"label": "Budget", "key": "budget"},
-            {"label": "Avv", "key": "avvikelse"}]
-    return Table.from_rows({"table": "b", "document": "d", "unit": "tkr", "kind": "budget_followup",
-                            "avvikelse": rule, "columns": cols, "rows": meta_rows}, rows)
+    cols = [
+        {"label": "Utfall", "key": "utfall"},
+        {"label": "Budget", "key": "budget"},
+        {"label": "Avv", "key": "avvikelse"},
+    ]
+    return Table.from_rows(
+        {
+            "table": "b",
+            "document": "d",
+            "unit": "tkr",
+            "kind": "budget_followup",
+            "avvikelse": rule,
+            "columns": cols,
+            "rows": meta_rows,
+        },
+        rows,
+    )
 
 
 def test_budget_followup_signed_result_holds():
     # Intäkter 64 645 - 42 857 = 21 788; Kostnader -396 527 + 361 660 = -34 867;
     # Resultat 64 645 - 396 527 = -331 882, budget -318 803, avvikelse -13 079
-    rows = {"Intäkter": [64645, 42857, 21788], "Kostnader": [-396527, -361660, -34867],
-            "varav personal": [-281924, -267414, -14510], "Resultat": [-331882, -318803, -13079]}
-    meta = [{"label": "Intäkter", "role": "item"}, {"label": "Kostnader", "role": "item"},
-            {"label": "varav personal", "role": "subitem", "parent": "Kostnader"},
-            {"label": "Resultat", "role": "total", "parts": ["Intäkter", "Kostnader"]}]
+    rows = {
+        "Intäkter": [64645, 42857, 21788],
+        "Kostnader": [-396527, -361660, -34867],
+        "varav personal": [-281924, -267414, -14510],
+        "Resultat": [-331882, -318803, -13079],
+    }
+    meta = [
+        {"label": "Intäkter", "role": "item"},
+        {"label": "Kostnader", "role": "item"},
+        {"label": "varav personal", "role": "subitem", "parent": "Kostnader"},
+        {"label": "Resultat", "role": "total", "parts": ["Intäkter", "Kostnader"]},
+    ]
     assert check_budget_followup(followup(rows, meta, "utfall_minus_budget")) == []
 
 
 def test_budget_followup_breaks():
     rows = {"A": [833, 904, 71], "B": [100, 90, 5], "v": [150, 10, None], "Summa": [933, 990, 76]}
-    meta = [{"label": "A", "role": "item"}, {"label": "B", "role": "item"},
-            {"label": "v", "role": "subitem", "parent": "B"}, {"label": "Summa", "role": "total"}]
+    meta = [
+        {"label": "A", "role": "item"},
+        {"label": "B", "role": "item"},
+        {"label": "v", "role": "subitem", "parent": "B"},
+        {"label": "Summa", "role": "total"},
+    ]
     got = check_budget_followup(followup(rows, meta, "budget_minus_utfall"))
     f = one(got, row="B", column="Avv")  # 90 - 100 = -10, printed 5
     assert (f.expected, f.difference, f.status) == (-10, 15, "avvikelse")
@@ -284,21 +389,37 @@ def test_budget_followup_breaks():
 
 # -- claims and pairings -------------------------------------------------------------------
 
+
 def _claims(value_text_rows):
     cols = [{"label": "Belopp", "key": "belopp"}]
-    meta_rows = [{"label": k, "role": "claim", "unit": u, "targets": tg}
-                 for k, (_, u, tg) in value_text_rows.items()]
-    t = Table.from_rows({"table": "c", "document": "d", "unit": "mnkr", "kind": "claims",
-                         "columns": cols, "rows": meta_rows},
-                        {k: [v] for k, (v, _, _) in value_text_rows.items()})
+    meta_rows = [
+        {"label": k, "role": "claim", "unit": u, "targets": tg}
+        for k, (_, u, tg) in value_text_rows.items()
+    ]
+    t = Table.from_rows(
+        {
+            "table": "c",
+            "document": "d",
+            "unit": "mnkr",
+            "kind": "claims",
+            "columns": cols,
+            "rows": meta_rows,
+        },
+        {k: [v] for k, (v, _, _) in value_text_rows.items()},
+    )
     return t
 
 
 def test_claims_precision_from_text():
     ref = fund({"Nära vård": [0, 69250, 69250, 0, 69250, 0, None]})
     target = [{"table": "t", "row": "Nära vård", "column": "utbetalt"}]
-    c = _claims({"70 mnkr": (70, "mnkr", target), "69 mnkr": (69, "mnkr", target),
-                 "69,3 mnkr": (69.3, "mnkr", target)})
+    c = _claims(
+        {
+            "70 mnkr": (70, "mnkr", target),
+            "69 mnkr": (69, "mnkr", target),
+            "69,3 mnkr": (69.3, "mnkr", target),
+        }
+    )
     got = check_claims(c, {"t": ref})
     f = one(got, row="70 mnkr")  # 70 - 69,25 = 0,75 > 0,5
     assert (f.expected, f.difference, f.status) == (69.25, 0.75, "avvikelse")
@@ -309,13 +430,26 @@ def test_claims_precision_from_text():
 
 def test_pairing_unit_slip_is_avvikelse_and_coarse_precision_is_rounding():
     ref = fund({"S": [0, 28922, 28922, 0, 643, 28279, None]})
-    a = amounts({"God": 28.9, "Varav": 0.6},
-                [{"label": "God", "role": "part"}, {"label": "Varav", "role": "item", "unit": "tkr"}])
-    spec = {"checks": [
-        {"table": "a", "row": "God", "column": "belopp",
-         "against": [{"table": "t", "row": "S", "column": "Erh"}]},
-        {"table": "a", "row": "Varav", "column": "Mnkr",
-         "against": [{"table": "t", "row": "S", "column": "utbetalt"}]}]}
+    a = amounts(
+        {"God": 28.9, "Varav": 0.6},
+        [{"label": "God", "role": "part"}, {"label": "Varav", "role": "item", "unit": "tkr"}],
+    )
+    spec = {
+        "checks": [
+            {
+                "table": "a",
+                "row": "God",
+                "column": "belopp",
+                "against": [{"table": "t", "row": "S", "column": "Erh"}],
+            },
+            {
+                "table": "a",
+                "row": "Varav",
+                "column": "Mnkr",
+                "against": [{"table": "t", "row": "S", "column": "utbetalt"}],
+            },
+        ]
+    }
     got = check_pairings(spec, {"a": a, "t": ref})
     f = one(got, row="God")  # 28,9 - 28,922 = -0,022 within 0,05
     assert f.difference == pytest.approx(-0.022) and f.status == "avrundning"
@@ -331,19 +465,40 @@ def test_unknown_target_raises_rather_than_zero():
 
 # -- continuity ----------------------------------------------------------------------------
 
+
 def test_continuity_split_rename_new_and_total():
-    a = fund({"Soc": [0, 100, 100, 20, None, 80, None], "Led o stab": [0, 10, 10, 5, None, 5, None],
-              "Kurs": [None, 5, 5, 8, None, None, None], "Summa": [0, 115, 115, 33, None, 85, None]},
-             roles={"Summa": "total"}, table="a")
-    b = fund({"Soc2": [70, 0, 70, 0, None, 70, None], "Barnahus": [12, 0, 12, 0, None, 12, None],
-              "Ledning": [4, 0, 4, 0, None, 4, None], "Kurs": [None, 1, 1, 0, None, 1, None],
-              "Nytt": [0, 1, 1, 0, None, 1, None],
-              "Summa": [86, 2, 88, 0, None, 88, None]}, roles={"Summa": "total"}, table="b")
-    spec = {"from": {"table": "a", "column": "kvarvarande"}, "to": {"table": "b", "column": "ib"},
-            "groups": [{"from": ["Soc"], "to": ["Soc2", "Barnahus"]},
-                       {"from": ["Led o stab"], "to": ["Ledning"]},
-                       {"from": ["Kurs"], "to": ["Kurs"]}],
-            "new": ["Nytt"]}
+    a = fund(
+        {
+            "Soc": [0, 100, 100, 20, None, 80, None],
+            "Led o stab": [0, 10, 10, 5, None, 5, None],
+            "Kurs": [None, 5, 5, 8, None, None, None],
+            "Summa": [0, 115, 115, 33, None, 85, None],
+        },
+        roles={"Summa": "total"},
+        table="a",
+    )
+    b = fund(
+        {
+            "Soc2": [70, 0, 70, 0, None, 70, None],
+            "Barnahus": [12, 0, 12, 0, None, 12, None],
+            "Ledning": [4, 0, 4, 0, None, 4, None],
+            "Kurs": [None, 1, 1, 0, None, 1, None],
+            "Nytt": [0, 1, 1, 0, None, 1, None],
+            "Summa": [86, 2, 88, 0, None, 88, None],
+        },
+        roles={"Summa": "total"},
+        table="b",
+    )
+    spec = {
+        "from": {"table": "a", "column": "kvarvarande"},
+        "to": {"table": "b", "column": "ib"},
+        "groups": [
+            {"from": ["Soc"], "to": ["Soc2", "Barnahus"]},
+            {"from": ["Led o stab"], "to": ["Ledning"]},
+            {"from": ["Kurs"], "to": ["Kurs"]},
+        ],
+        "new": ["Nytt"],
+    }
     got = check_continuity(spec, {"a": a, "b": b})
     assert all(f.check == "kontinuitet" for f in got)
     f = one(got, row="Soc2 + Barnahus")  # 70 + 12 = 82 vs 80: +2 beyond (3 - 1) * 0.5
@@ -367,38 +522,81 @@ def test_continuity_mapping_must_cover_every_area():
 
 # -- ambiguities, run_all, CSV, CLI --------------------------------------------------------
 
+
 def test_ambiguity_rows_are_oklar_once_each():
-    t = fund({"A": [0, 1, 1, 0, None, 1, None], "B": [0, 1, 1, 0, None, 1, None]},
-             ambiguities=[{"row": "A, B", "placed": "1 under Erh"}])
+    t = fund(
+        {"A": [0, 1, 1, 0, None, 1, None], "B": [0, 1, 1, 0, None, 1, None]},
+        ambiguities=[{"row": "A, B", "placed": "1 under Erh"}],
+    )
     got = check_ambiguities(t)
     assert [(f.row, f.status, f.check) for f in got] == [
-        ("A", "oklar", "oklar läsning: 1 under Erh"), ("B", "oklar", "oklar läsning: 1 under Erh")]
+        ("A", "oklar", "oklar läsning: 1 under Erh"),
+        ("B", "oklar", "oklar läsning: 1 under Erh"),
+    ]
 
 
 def test_run_all_collects_errors_and_keeps_other_checks():
     good = fund({"A": [100, 50, 153, 53, None, 100, None]}, table="good")
-    bad = Table.from_rows({"table": "bad", "document": "d", "unit": "tkr", "kind": "budget_followup",
-                           "avvikelse": "fel", "columns": [{"label": "U", "key": "utfall"}]},
-                          {"x": [1]})
+    bad = Table.from_rows(
+        {
+            "table": "bad",
+            "document": "d",
+            "unit": "tkr",
+            "kind": "budget_followup",
+            "avvikelse": "fel",
+            "columns": [{"label": "U", "key": "utfall"}],
+        },
+        {"x": [1]},
+    )
     out = runner.run({"good": good, "bad": bad})
     assert [f.row for f in out] == ["A"]
     assert [(e.table, e.check, e.bad_input) for e in out.errors] == [
-        ("bad", "budget_followup", True)]
+        ("bad", "budget_followup", True)
+    ]
 
 
 def test_write_findings_plain_decimals(tmp_path):
-    f = Finding("cross_check", "d", "t", "r", "c", 0.6, 643.0, 0.6 - 643.0, "avvikelse", "f:2",
-                params={"against": [("t2", "S", "U")], "unit": "tkr"})
+    f = Finding(
+        "cross_check",
+        "d",
+        "t",
+        "r",
+        "c",
+        0.6,
+        643.0,
+        0.6 - 643.0,
+        "avvikelse",
+        "f:2",
+        params={"against": [("t2", "S", "U")], "unit": "tkr"},
+    )
     g = Finding("fund_kvarvarande", "d", "t", "r2", "c", None, 1e-5 * 3, None, "saknas", "f:3")
     path = write_csv([f, g], tmp_path / "sub" / "a.csv")
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == FINDING_COLUMNS
-    assert rows[0][:10] == ["document", "table", "row", "column", "check", "reported",
-                            "expected", "difference", "status", "source"]  # as in 0.1.0
+    assert rows[0][:10] == [
+        "document",
+        "table",
+        "row",
+        "column",
+        "check",
+        "reported",
+        "expected",
+        "difference",
+        "status",
+        "source",
+    ]  # as in 0.1.0
     assert rows[0][10:] == ["rule", "explained_by"]  # extended at the end, nothing renamed
-    assert rows[1][4:] == ["korskontroll mot t2: S / U (tkr)", "0.6", "643", "-642.4",
-                           "avvikelse", "f:2", "cross_check", ""]
+    assert rows[1][4:] == [
+        "korskontroll mot t2: S / U (tkr)",
+        "0.6",
+        "643",
+        "-642.4",
+        "avvikelse",
+        "f:2",
+        "cross_check",
+        "",
+    ]
     assert rows[2][5:8] == ["", "0.00003", ""]
     assert not any(p.name.startswith(".avstamning") for p in path.parent.iterdir())
 
@@ -412,7 +610,9 @@ def _raw_copy(tmp_path) -> Path:
         "table: t\ndocument: d.txt\nheading: H\nunit: tkr\nkind: fund_statement\n"
         "period: 2024-01-01/2024-12-31\n"
         "label_column: Rad\ncolumns:\n- {label: IB, key: ib}\n- {label: Erh, key: erhallna}\n"
-        "- {label: Disp, key: disponibla}\nrows:\n- {label: A, role: area}\n", encoding="utf-8")
+        "- {label: Disp, key: disponibla}\nrows:\n- {label: A, role: area}\n",
+        encoding="utf-8",
+    )
     return root
 
 
@@ -420,15 +620,19 @@ def test_cli_check_writes_csv_and_exits_0_with_findings(tmp_path, monkeypatch, c
     root = _raw_copy(tmp_path)
     monkeypatch.setenv("KUANALYSIS_ROOT", str(root))
     assert cli_check() == 0
-    rows = list(csv.DictReader(open(root / "reports" / "avstamning.csv", encoding="utf-8")))
-    assert [(r["row"], r["column"], r["reported"], r["expected"], r["status"], r["rule"])
-            for r in rows] == [("A", "Disp", "5", "3", "avvikelse", "fund_disponibla")]
+    with open(root / "reports" / "avstamning.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [
+        (r["row"], r["column"], r["reported"], r["expected"], r["status"], r["rule"]) for r in rows
+    ] == [("A", "Disp", "5", "3", "avvikelse", "fund_disponibla")]
     assert "d.txt: 1 avvikelse" in capsys.readouterr().out
 
 
 def test_cli_check_exits_2_on_unreadable_input(tmp_path, monkeypatch, capsys):
     root = _raw_copy(tmp_path)
-    (root / "data" / "raw" / "x" / "t.csv").write_text("Rad,IB,Erh,Disp\nA,1,2,fyra\n", encoding="utf-8")
+    (root / "data" / "raw" / "x" / "t.csv").write_text(
+        "Rad,IB,Erh,Disp\nA,1,2,fyra\n", encoding="utf-8"
+    )
     monkeypatch.setenv("KUANALYSIS_ROOT", str(root))
     assert cli_check(tmp_path / "out.csv") == 2
     assert not (tmp_path / "out.csv").exists()
@@ -438,13 +642,20 @@ def test_cli_check_exits_2_on_unreadable_input(tmp_path, monkeypatch, capsys):
 def test_netting_row_obeys_its_own_identity_with_a_blank_opening_balance():
     # The 2024 netting row prints no ib: a redistribution has none, so disponibla must equal
     # erhållna. -8 + 0 = -8, printed -10: -2 is a break (two figures: 1 not reachable).
-    rows = {"A": [100, 50, 150, 40, None, 110, None],
-            "Härav": [None, -8, -10, -6, None, None, None],
-            "Summa": [100, 50, 150, 40, None, 110, None]}
+    rows = {
+        "A": [100, 50, 150, 40, None, 110, None],
+        "Härav": [None, -8, -10, -6, None, None, None],
+        "Summa": [100, 50, 150, 40, None, 110, None],
+    }
     got = check_fund_statement(fund(rows, roles={"Härav": "netting", "Summa": "total"}))
     f = one(got, row="Härav")
     assert (f.rule, f.column, f.reported, f.expected, f.status) == (
-        "fund_disponibla", "Disp", -10, -8, "avvikelse")
+        "fund_disponibla",
+        "Disp",
+        -10,
+        -8,
+        "avvikelse",
+    )
     assert len(got) == 1  # nothing implied for the netting row's blank kvarvarande
 
 
@@ -460,20 +671,48 @@ def test_every_finding_names_a_registered_rule_and_its_cells():
 def test_report_order_puts_a_tables_own_rules_before_those_between_tables():
     def f(rule, table, row):
         params = {"against": [("x", "r", "c")], "unit": "tkr"} if rule == "cross_check" else {}
-        return Finding(rule, "d", table, row, "c", 1.0, 2.0, -1.0, "avvikelse", f"{table}:1",
-                       params=params)
-    found = [f("cross_check", "b", "1"), f("continuity", "a", "2"), f("fund_kvarvarande", "b", "3"),
-             f("fund_disponibla", "a", "4")]
+        return Finding(
+            rule, "d", table, row, "c", 1.0, 2.0, -1.0, "avvikelse", f"{table}:1", params=params
+        )
+
+    found = [
+        f("cross_check", "b", "1"),
+        f("continuity", "a", "2"),
+        f("fund_kvarvarande", "b", "3"),
+        f("fund_disponibla", "a", "4"),
+    ]
     assert [x.row for x in runner.report_order(found, ["a"])] == ["4", "2", "3", "1"]
 
 
 def test_select_keeps_claims_about_the_kept_tables():
-    claim = Finding("claim", "d", "c", "70 mnkr", "Belopp", 70.0, 69.25, 0.75, "avvikelse", "c:7",
-                    cells=(CellRef("c", "70 mnkr", "Belopp"), CellRef("bokslut", "N", "U")),
-                    params={"against": [("bokslut", "N", "U")], "unit": "mnkr"})
-    other = Finding("claim", "d", "c", "1,8 mnkr", "Belopp", 1.8, 1.57, 0.23, "avvikelse", "c:8",
-                    cells=(CellRef("c", "1,8 mnkr", "Belopp"), CellRef("avgifter", "S", "IoT")),
-                    params={"against": [("avgifter", "S", "IoT")], "unit": "mnkr"})
+    claim = Finding(
+        "claim",
+        "d",
+        "c",
+        "70 mnkr",
+        "Belopp",
+        70.0,
+        69.25,
+        0.75,
+        "avvikelse",
+        "c:7",
+        cells=(CellRef("c", "70 mnkr", "Belopp"), CellRef("bokslut", "N", "U")),
+        params={"against": [("bokslut", "N", "U")], "unit": "mnkr"},
+    )
+    other = Finding(
+        "claim",
+        "d",
+        "c",
+        "1,8 mnkr",
+        "Belopp",
+        1.8,
+        1.57,
+        0.23,
+        "avvikelse",
+        "c:8",
+        cells=(CellRef("c", "1,8 mnkr", "Belopp"), CellRef("avgifter", "S", "IoT")),
+        params={"against": [("avgifter", "S", "IoT")], "unit": "mnkr"},
+    )
     assert runner.select(runner.Findings([claim, other]), ["bokslut"]) == [claim]
 
 
@@ -487,13 +726,25 @@ def test_continuity_without_a_mapping_follows_the_labels():
 
 
 def test_a_mapping_lists_only_what_the_labels_do_not_say():
-    a = fund({"Led o stab": [0, 4, 4, 0, None, 4, None], "Z": [0, 1, 1, 0, None, 1, None]},
-             table="a")
-    b = fund({"Ledning": [4, 0, 4, 0, None, 4, None], "Z": [1, 0, 1, 0, None, 1, None],
-              "Ny": [0, 2, 2, 0, None, 2, None]}, table="b")
-    spec = {"from": {"table": "a"}, "to": {"table": "b"},
-            "groups": [{"from": ["Led o stab"], "to": ["Ledning"]}], "new": ["Ny"]}
+    a = fund(
+        {"Led o stab": [0, 4, 4, 0, None, 4, None], "Z": [0, 1, 1, 0, None, 1, None]}, table="a"
+    )
+    b = fund(
+        {
+            "Ledning": [4, 0, 4, 0, None, 4, None],
+            "Z": [1, 0, 1, 0, None, 1, None],
+            "Ny": [0, 2, 2, 0, None, 2, None],
+        },
+        table="b",
+    )
+    spec = {
+        "from": {"table": "a"},
+        "to": {"table": "b"},
+        "groups": [{"from": ["Led o stab"], "to": ["Ledning"]}],
+        "new": ["Ny"],
+    }
     assert check_continuity(spec, {"a": a, "b": b}) == []
     with pytest.raises(ValueError, match="'Ledning' finns inte i den andra perioden"):
-        check_continuity({"from": {"table": "a"}, "to": {"table": "b"}, "new": ["Ny"]},
-                         {"a": a, "b": b})
+        check_continuity(
+            {"from": {"table": "a"}, "to": {"table": "b"}, "new": ["Ny"]}, {"a": a, "b": b}
+        )

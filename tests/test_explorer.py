@@ -1,6 +1,7 @@
 """Tests of the functions behind the fee explorer's widgets (kuanalysis.reports.explorer),
 not of the widgets: a choice as a scenario, the view's figures, the sweep, the search and
 saving. Expected values are worked out by hand in the comments."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -59,8 +60,9 @@ def test_an_unchanged_choice_is_its_base(ex):
 
 def test_a_changed_choice(ex):
     start = ex.start("forslag-2025")
-    choice = dataclasses.replace(start, last_year=2026, uprating_bp=1000,
-                                 amounts={**start.amounts, GRUND: 1_000_000})
+    choice = dataclasses.replace(
+        start, last_year=2026, uprating_bp=1000, amounts={**start.amounts, GRUND: 1_000_000}
+    )
     f = ex.frames(choice)
     # two years; the base fee from the balance: 1 000 000, then 1 100 000 (10 %):
     # 20 500 000 − 10 000 000 − 1 000 000 = 9 500 000; − 1 100 000 = 8 400 000
@@ -88,9 +90,13 @@ def test_a_key_change_and_bad_input(ex):
 
 def test_changes_list_only_what_differs(ex):
     start = ex.start("forslag-2025")
-    choice = dataclasses.replace(start, last_year=2026, uprating_bp=250,
-                                 amounts={**start.amounts, "Skola": 1},
-                                 keys={**start.keys, "Fritid": "befolkning_2023_12_31"})
+    choice = dataclasses.replace(
+        start,
+        last_year=2026,
+        uprating_bp=250,
+        amounts={**start.amounts, "Skola": 1},
+        keys={**start.keys, "Fritid": "befolkning_2023_12_31"},
+    )
     c = ex.changes(choice)
     assert (c.years, c.uprating_bp) == ((2025, 2026), 250)
     assert set(c.posts) == {"Skola", "Fritid"}
@@ -101,13 +107,20 @@ def test_changes_list_only_what_differs(ex):
 
 def test_saved_scenario_is_accepted_by_kuanalysis_fees(ex, folder, tmp_path_factory, capsys):
     start = ex.start("forslag-2025")
-    choice = dataclasses.replace(start, last_year=2027, uprating_bp=200,
-                                 amounts={**start.amounts, GRUND: 2_000_000},
-                                 keys={**start.keys, "Skola": "befolkning_2024_12_31"})
+    choice = dataclasses.replace(
+        start,
+        last_year=2027,
+        uprating_bp=200,
+        amounts={**start.amounts, GRUND: 2_000_000},
+        keys={**start.keys, "Skola": "befolkning_2024_12_31"},
+    )
     path = ex.save(choice, "mitt-val", "Grundavgiften 2 mnkr från balanskontot, 2 % om året.")
     assert path == folder / "mitt-val.yaml" and path.exists()
-    assert sorted(p.name for p in folder.iterdir()) == ["avtal.yaml", "forslag-2025.yaml",
-                                                         "mitt-val.yaml"]  # no temporary file
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "avtal.yaml",
+        "forslag-2025.yaml",
+        "mitt-val.yaml",
+    ]  # no temporary file
     text = path.read_text(encoding="utf-8")
     assert "utgår_från: forslag-2025" in text and "uppräkning: +2 %" in text
     assert "nyckel: befolkning 2024-12-31" in text
@@ -118,8 +131,9 @@ def test_saved_scenario_is_accepted_by_kuanalysis_fees(ex, folder, tmp_path_fact
     # what the file gives is what the explorer showed
     saved = ScenarioLoader(ex.population, {2025: ex.loader.table(2025)}).load(path)
     shown = ex.scenario(choice)
-    assert saved.posts == {p: dataclasses.replace(s, line=saved.posts[p].line)
-                           for p, s in shown.posts.items()}
+    assert saved.posts == {
+        p: dataclasses.replace(s, line=saved.posts[p].line) for p, s in shown.posts.items()
+    }
     assert (saved.years, saved.uprating_bp) == (shown.years, shown.uprating_bp)
     # the new scenario can be started from at once
     assert "mitt-val" in ex.names()
@@ -139,8 +153,11 @@ def test_save_refuses_to_overwrite_and_bad_names(ex, folder):
 
 def test_save_from_the_printed_proposal(ex, folder):
     start = ex.start("förslaget 2025")
-    path = ex.save(dataclasses.replace(start, amounts={**start.amounts, "Skola": 0}),
-                   "utan-skola", "Förslaget utan skolposten.")
+    path = ex.save(
+        dataclasses.replace(start, amounts={**start.amounts, "Skola": 0}),
+        "utan-skola",
+        "Förslaget utan skolposten.",
+    )
     assert "utgår_från: förslaget 2025" in path.read_text(encoding="utf-8")
     assert ex.bases["utan-skola"].posts["Skola"].total == 0
 

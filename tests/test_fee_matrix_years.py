@@ -4,6 +4,7 @@ the municipalities by largest remainder in proportion to their printed 2025 amou
 municipality's Summa = the sum of the 13 posts the 2025 Summa adds up; the total row = the sum
 of the municipalities. Clean, it must give no avvikelse, only the stated readings; each
 planted error must be found with the right status, and nothing else."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,8 +37,11 @@ def proposal(m, changes=()):
         for k in kommuner:
             values.at[k, post] = float(parts[k]) if not math.isnan(weights[k]) else math.nan
     for k in kommuner:
-        values.at[k, "Summa"] = sum(values.at[k, p] for p in posts if p not in NOT_SUMMED
-                                    and not math.isnan(values.at[k, p]))
+        values.at[k, "Summa"] = sum(
+            values.at[k, p]
+            for p in posts
+            if p not in NOT_SUMMED and not math.isnan(values.at[k, p])
+        )
     for col in values.columns:
         values.at["Summa", col] = values.loc[kommuner, col].sum()
     for row, col, amount in changes:
@@ -57,20 +61,25 @@ def test_clean_proposal_gives_only_the_stated_readings(y2025):
     # column fits either being left out, and the report must say which reading it took;
     # Miljösamverkan shares no key with another post (without population: no date either)
     assert sorted((f.rule, f.column) for f in found if f.status == "oklar") == sorted(
-        [("fee_not_summed", p) for p in NOT_SUMMED] + [("fee_summa_reading", "Summa"),
-                                                        ("fee_own_key", "Miljösamverkan")])
+        [("fee_not_summed", p) for p in NOT_SUMMED]
+        + [("fee_summa_reading", "Summa"), ("fee_own_key", "Miljösamverkan")]
+    )
     (reading,) = [f for f in found if f.rule == "fee_summa_reading"]
-    assert reading.params == {"chosen": ["Grundfinansiering Social välfärd"],
-                              "instead": ["Medlemsavgift Kommunal utveckling"]}
+    assert reading.params == {
+        "chosen": ["Grundfinansiering Social välfärd"],
+        "instead": ["Medlemsavgift Kommunal utveckling"],
+    }
 
 
 def test_a_wrong_cell_explains_its_row_and_its_column(y2025):
     clean = proposal(y2025)
     cell = clean.values.at["Gnosjö", "Skola"]
     found = check_fee_matrix(proposal(y2025, [("Gnosjö", "Skola", cell + 500)]))
-    assert avvikelser(found) == [("fee_cell", "Gnosjö", "Skola"),
-                                 ("fee_column_total", "Summa", "Skola"),
-                                 ("fee_row_total", "Gnosjö", "Summa")]
+    assert avvikelser(found) == [
+        ("fee_cell", "Gnosjö", "Skola"),
+        ("fee_column_total", "Summa", "Skola"),
+        ("fee_row_total", "Gnosjö", "Summa"),
+    ]
     (f,) = [f for f in found if f.rule == "fee_cell"]
     assert (f.reported, f.expected, f.difference) == (cell + 500, cell, 500)
     sums = [f for f in found if f.rule in ("fee_row_total", "fee_column_total")]
@@ -81,8 +90,10 @@ def test_a_wrong_row_total_explains_the_grand_total(y2025):
     clean = proposal(y2025)
     summa = clean.values.at["Eksjö", "Summa"]
     found = check_fee_matrix(proposal(y2025, [("Eksjö", "Summa", summa + 1000)]))
-    assert avvikelser(found) == [("fee_column_total", "Summa", "Summa"),
-                                 ("fee_row_total", "Eksjö", "Summa")]
+    assert avvikelser(found) == [
+        ("fee_column_total", "Summa", "Summa"),
+        ("fee_row_total", "Eksjö", "Summa"),
+    ]
     grand = next(f for f in found if f.rule == "fee_column_total")
     assert grand.explained_by == "Eksjö / Summa"
     row = next(f for f in found if f.rule == "fee_row_total")
@@ -94,10 +105,12 @@ def test_a_wrong_share_is_seen_even_when_every_sum_foots(y2025):
     cell = clean.values.at["Aneby", "Digitalisering"]
     raised = math.floor(cell * 1.05 + 0.5)
     extra = raised - cell
-    changes = [("Aneby", "Digitalisering", raised),
-               ("Aneby", "Summa", clean.values.at["Aneby", "Summa"] + extra),
-               ("Summa", "Digitalisering", clean.values.at["Summa", "Digitalisering"] + extra),
-               ("Summa", "Summa", clean.values.at["Summa", "Summa"] + extra)]
+    changes = [
+        ("Aneby", "Digitalisering", raised),
+        ("Aneby", "Summa", clean.values.at["Aneby", "Summa"] + extra),
+        ("Summa", "Digitalisering", clean.values.at["Summa", "Digitalisering"] + extra),
+        ("Summa", "Summa", clean.values.at["Summa", "Summa"] + extra),
+    ]
     found = check_fee_matrix(proposal(y2025, changes))
     assert avvikelser(found) == [("fee_share", "Aneby", "Digitalisering")]
     (f,) = [f for f in found if f.rule == "fee_share"]
@@ -114,16 +127,20 @@ def test_own_key_is_stated_once_and_a_pair_that_disagrees_is_unclear(y2025):
     found = check_fee_matrix(clean, population=population)
     # Miljösamverkan follows no other post and no population date (16 percentage points off)
     assert [(f.rule, f.column) for f in found if f.rule == "fee_own_key"] == [
-        ("fee_own_key", "Miljösamverkan")]
+        ("fee_own_key", "Miljösamverkan")
+    ]
     # IoT and friluftsliv share one key: a wrong IoT amount cannot be told from a wrong
     # friluftsliv amount, so it is unclear, once, with both cells
     cell = clean.values.at["Habo", "IoT projekt"]
-    changes = [("Habo", "IoT projekt", cell + 3000),
-               ("Habo", "Summa", clean.values.at["Habo", "Summa"] + 3000),
-               ("Summa", "IoT projekt", clean.values.at["Summa", "IoT projekt"] + 3000),
-               ("Summa", "Summa", clean.values.at["Summa", "Summa"] + 3000)]
+    changes = [
+        ("Habo", "IoT projekt", cell + 3000),
+        ("Habo", "Summa", clean.values.at["Habo", "Summa"] + 3000),
+        ("Summa", "IoT projekt", clean.values.at["Summa", "IoT projekt"] + 3000),
+        ("Summa", "Summa", clean.values.at["Summa", "Summa"] + 3000),
+    ]
     found = check_fee_matrix(proposal(y2025, changes), population=population)
     assert avvikelser(found) == []
     unclear = [f for f in found if f.rule == "fee_share_unclear"]
     assert [(f.row, f.params["posts"]) for f in unclear] == [
-        ("Habo", ["IoT projekt", "Utvecklingsarbete friluftsliv"])]
+        ("Habo", ["IoT projekt", "Utvecklingsarbete friluftsliv"])
+    ]

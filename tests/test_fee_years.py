@@ -7,6 +7,7 @@ municipalities), with Habo's Skola cell left blank while the total row still cou
 
 Fast tests use the table in memory; the slow one places it in a temporary copy of the project
 (``KUANALYSIS_ROOT``) and renders the reports."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -50,8 +51,11 @@ def values_2026(m) -> pd.DataFrame:
         for k in kommuner:
             values.at[k, post] = float(parts[k]) if not math.isnan(weights[k]) else math.nan
     for k in kommuner:
-        values.at[k, "Summa"] = sum(values.at[k, p] for p in posts if p not in NOT_SUMMED
-                                    and not math.isnan(values.at[k, p]))
+        values.at[k, "Summa"] = sum(
+            values.at[k, p]
+            for p in posts
+            if p not in NOT_SUMMED and not math.isnan(values.at[k, p])
+        )
     for col in values.columns:
         values.at["Summa", col] = values.loc[kommuner, col].sum()
     return values
@@ -59,11 +63,15 @@ def values_2026(m) -> pd.DataFrame:
 
 def meta_2026(m, placed: str | None) -> dict:
     meta = {k: v for k, v in m.meta.items() if k not in ("ambiguities", "notes")}
-    meta.update(table="finansiering-2026", heading="FÖRSLAG finansiering Kommunal Utveckling 2026",
-                period="2026-01-01/2026-12-31")
+    meta.update(
+        table="finansiering-2026",
+        heading="FÖRSLAG finansiering Kommunal Utveckling 2026",
+        period="2026-01-01/2026-12-31",
+    )
     if placed:
-        meta["ambiguities"] = [{"row": BLANK[0], "column": BLANK[1], "printed": "tom cell",
-                                "placed": placed}]
+        meta["ambiguities"] = [
+            {"row": BLANK[0], "column": BLANK[1], "printed": "tom cell", "placed": placed}
+        ]
     return meta
 
 
@@ -71,9 +79,14 @@ def table_2026(m, placed: str | None = "beräknat belopp (summaraden minus de an
     values = values_2026(m)
     values.at[BLANK] = math.nan
     text = values.map(lambda v: "" if math.isnan(v) else f"{v:.0f} kr")
-    return dataclasses.replace(m, meta=meta_2026(m, placed), values=values, text=text,
-                               source_file="data/raw/000-pks-2024/finansiering-2026.csv",
-                               sources=())
+    return dataclasses.replace(
+        m,
+        meta=meta_2026(m, placed),
+        values=values,
+        text=text,
+        source_file="data/raw/000-pks-2024/finansiering-2026.csv",
+        sources=(),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -93,15 +106,16 @@ def test_an_unstated_blank_stops_the_fees(y2025):
     assert "tomma_celler" in message and "ambiguities" in message
 
 
-@pytest.mark.parametrize("placed, habo_pays", [("beräknat belopp", True),
-                                               ("utanför posten", False)])
+@pytest.mark.parametrize(
+    "placed, habo_pays", [("beräknat belopp", True), ("utanför posten", False)]
+)
 def test_the_bill_uses_the_sidecars_reading(y2025, placed, habo_pays):
     t = table_2026(y2025, placed)
     printed = printed_scenario(t)
     assert printed.blanks[0].stated_in == "data/raw/000-pks-2024/finansiering-2026.yaml"
     out = allocate_scenario(printed, t, default_population())
     skola = out[(out["post"] == "Skola") & (out["år"] == 2026)].set_index("kommun")["belopp_kr"]
-    total = math.floor(2_702_752 * 1.03 + 0.5)        # 2 783 834,56 -> 2 783 835
+    total = math.floor(2_702_752 * 1.03 + 0.5)  # 2 783 834,56 -> 2 783 835
     assert skola.sum() == total
     if habo_pays:
         # read as the implied amount, Habo's share of the key is the cell the rule gave it,
@@ -118,25 +132,39 @@ def test_a_scenario_states_another_reading(y2025, tmp_path):
     t = table_2026(y2025, "beräknat belopp")
     (tmp_path / "habo-utanfor.yaml").write_text(
         'beskrivning: "Habo utanför skolposten"\nutgår_från: förslaget 2026\n'
-        'tomma_celler:\n  "Habo / Skola": utanför\n', encoding="utf-8")
+        'tomma_celler:\n  "Habo / Skola": utanför\n',
+        encoding="utf-8",
+    )
     (tmp_path / "fel.yaml").write_text(
         'beskrivning: "Fel cell"\nutgår_från: förslaget 2026\n'
-        'tomma_celler:\n  "Aneby / Skola": utanför\n', encoding="utf-8")
+        'tomma_celler:\n  "Aneby / Skola": utanför\n',
+        encoding="utf-8",
+    )
     loader = ScenarioLoader(default_population(), {2026: t})
     s = loader.load(tmp_path / "habo-utanfor.yaml")
     (blank,) = s.blanks
     assert (blank.reading, blank.stated_in) == ("utanför", "habo-utanfor.yaml:4")
     assert "0643" not in s.posts["Skola"].participants
-    with pytest.raises(Exception, match="fel.yaml:4: tomma_celler.Aneby / Skola: är ingen tom "
-                                        "cell"):
+    with pytest.raises(
+        Exception, match="fel.yaml:4: tomma_celler.Aneby / Skola: är ingen tom cell"
+    ):
         loader.load(tmp_path / "fel.yaml")
     # the report lists each reading and where it is stated
     frame = fees.blank_readings([printed_scenario(t), s])
     assert frame[["Alternativ", "Cell", "Läsning", "Angiven i"]].values.tolist() == [
-        ["förslaget 2026", "Habo / Skola", "beräknat belopp: kommunen betalar sin del",
-         "data/raw/000-pks-2024/finansiering-2026.yaml"],
-        ["habo-utanfor", "Habo / Skola", "utanför posten: kommunen deltar inte",
-         "habo-utanfor.yaml:4"]]
+        [
+            "förslaget 2026",
+            "Habo / Skola",
+            "beräknat belopp: kommunen betalar sin del",
+            "data/raw/000-pks-2024/finansiering-2026.yaml",
+        ],
+        [
+            "habo-utanfor",
+            "Habo / Skola",
+            "utanför posten: kommunen deltar inte",
+            "habo-utanfor.yaml:4",
+        ],
+    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -144,16 +172,26 @@ def test_a_scenario_states_another_reading(y2025, tmp_path):
 # ---------------------------------------------------------------------------------------
 def test_year_comparison_by_hand():
     def lines(year, rows):
-        return pd.DataFrame([("s", k, k, p, kr, f, year) for k, p, kr, f in rows],
-                            columns=["scenario", "kommun_kod", "kommun", "post", "belopp_kr",
-                                     "fakturerad", "år"])
+        return pd.DataFrame(
+            [("s", k, k, p, kr, f, year) for k, p, kr, f in rows],
+            columns=["scenario", "kommun_kod", "kommun", "post", "belopp_kr", "fakturerad", "år"],
+        )
+
     a = lines(2025, [("X", "A", 60, True), ("Y", "A", 40, True), ("X", "B", 5, False)])
-    b = lines(2026, [("X", "A", 66, True), ("Y", "A", 44, True), ("X", "B", 5, False),
-                     ("Y", "C", 10, True)])
+    b = lines(
+        2026,
+        [("X", "A", 66, True), ("Y", "A", 44, True), ("X", "B", 5, False), ("Y", "C", 10, True)],
+    )
     k = fees.year_comparison(a, b)
     # X: 60 -> 66 (+6), 60 % -> 66/120 = 55 % (−5 pp); Y: 40 -> 54 (+14), 40 % -> 45 %
-    assert list(k.columns) == ["2025", "2026", "Skillnad", "Andel 2025", "Andel 2026",
-                               "Skillnad, procentenheter"]
+    assert list(k.columns) == [
+        "2025",
+        "2026",
+        "Skillnad",
+        "Andel 2025",
+        "Andel 2026",
+        "Skillnad, procentenheter",
+    ]
     assert k.loc["X"].tolist() == pytest.approx([60, 66, 6, 60, 55, -5])
     assert k.loc["Y"].tolist() == pytest.approx([40, 54, 14, 40, 45, 5])
     assert k.loc["Summa"].tolist() == pytest.approx([100, 120, 20, 100, 100, 0])
@@ -178,14 +216,17 @@ def test_the_fee_report_compares_with_the_other_year(y2025):
     total_2026 = sum(math.floor(y2025.values.at["Summa", p] * 1.03 + 0.5) for p in included)
     row = re.search(r'<th scope="row">Summa</th>(.*?)</tr>', shown).group(1)
     figures = re.findall(r"<td[^>]*>(.*?)</td>", row)
-    assert figures[:3] == ["27\u00a0902\u00a0191\u00a0kr", f"{total_2026:,}".replace(
-        ",", "\u00a0") + "\u00a0kr", f"+{total_2026 - 27_902_191:,}".replace(",", "\u00a0")
-        + "\u00a0kr"]
+    assert figures[:3] == [
+        "27\u00a0902\u00a0191\u00a0kr",
+        f"{total_2026:,}".replace(",", "\u00a0") + "\u00a0kr",
+        f"+{total_2026 - 27_902_191:,}".replace(",", "\u00a0") + "\u00a0kr",
+    ]
     assert fees.years_compared(fees.FeeReport(t, population, {}, [printed_scenario(t)])) == ""
     # another year whose blank cell nobody has read yet: said, not a failure
     unread = table_2026(y2025, placed=None)
-    note = fees.years_compared(fees.FeeReport(y2025, population, {}, [printed_scenario(y2025)],
-                                              other=unread))
+    note = fees.years_compared(
+        fees.FeeReport(y2025, population, {}, [printed_scenario(y2025)], other=unread)
+    )
     assert "Förslaget för 2026 kan inte jämföras ännu" in note and "Habo / Skola" in note
 
 
@@ -198,13 +239,17 @@ def write_2026(root, m) -> None:
     values.at[BLANK] = math.nan
     folder = root / "data/raw/000-pks-2024"
     header = ",".join([m.meta["label_column"], *values.columns])
-    rows = [",".join([label] + ["" if math.isnan(v) else f"{v:,.0f} kr".replace(",", " ")
-                                for v in row]) for label, row in values.iterrows()]
-    (folder / "finansiering-2026.csv").write_text("\n".join([header, *rows]) + "\n",
-                                                   encoding="utf-8")
+    rows = [
+        ",".join([label] + ["" if math.isnan(v) else f"{v:,.0f} kr".replace(",", " ") for v in row])
+        for label, row in values.iterrows()
+    ]
+    (folder / "finansiering-2026.csv").write_text(
+        "\n".join([header, *rows]) + "\n", encoding="utf-8"
+    )
     side = meta_2026(m, "beräknat belopp (summaraden minus de andra kommunerna)")
     (folder / "finansiering-2026.yaml").write_text(
-        yaml.safe_dump(side, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        yaml.safe_dump(side, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -216,15 +261,25 @@ def rendered_2026(y2025, tmp_path_factory):
     (root / "scenarios/habo-utanfor.yaml").write_text(
         'beskrivning: "Förslaget 2026, men Habo deltar inte i skolposten"\n'
         'utgår_från: förslaget 2026\ntomma_celler:\n  "Habo / Skola": utanför\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     out = root / "ut"
     env = {**os.environ, "KUANALYSIS_ROOT": str(root)}
-    run = [sys.executable, "-m", "kuanalysis", "render", "--out", str(out), "--tidpunkt",
-           "2024-10-25 08:00"]
-    for args in (["avgifter"], ["kommunblad", "-p",
-                                "forslag=data/raw/000-pks-2024/finansiering-2026.csv"]):
-        proc = subprocess.run(run + args, capture_output=True, text=True, env=env,
-                              cwd=src)
+    run = [
+        sys.executable,
+        "-m",
+        "kuanalysis",
+        "render",
+        "--out",
+        str(out),
+        "--tidpunkt",
+        "2024-10-25 08:00",
+    ]
+    for args in (
+        ["avgifter"],
+        ["kommunblad", "-p", "forslag=data/raw/000-pks-2024/finansiering-2026.csv"],
+    ):
+        proc = subprocess.run(run + args, capture_output=True, text=True, env=env, cwd=src)
         assert proc.returncode == 0, proc.stdout + proc.stderr
     return root, out
 
@@ -243,10 +298,11 @@ def test_each_year_gets_its_own_reports(rendered_2026):
             os.environ["KUANALYSIS_ROOT"] = env_root
     page = (out / "avgifter-2026.html").read_text(encoding="utf-8")
     assert "<title>Avgifterna 2026: förslaget, nycklarna och alternativen</title>" in page
-    assert "2025" not in re.sub(r"<(table|img)[^>]*>.*?</\1>", "",
-                                page.split('id="proveniens"')[0], flags=re.S).replace(
-        "Förslagen 2025 och 2026", "").replace("Förslaget jämfört", ""), \
+    assert "2025" not in re.sub(
+        r"<(table|img)[^>]*>.*?</\1>", "", page.split('id="proveniens"')[0], flags=re.S
+    ).replace("Förslagen 2025 och 2026", "").replace("Förslaget jämfört", ""), (
         "the 2026 report names 2025 outside the comparison"
+    )
     assert 'id="ar-mot-ar-kommun"' in page and 'id="ar-mot-ar-post"' in page
     assert 'id="ar-mot-ar-kommun"' in (out / "avgifter-2025.html").read_text(encoding="utf-8")
     # the blank cell: its reading and where it is stated
@@ -254,7 +310,7 @@ def test_each_year_gets_its_own_reports(rendered_2026):
     assert "data/raw/000-pks-2024/finansiering-2026.yaml" in page
     sheets = sorted(p.name for p in (out / "kommunblad/2026").glob("*.html"))
     assert len(sheets) == 13 and "0643-habo.html" in sheets
-    assert not (out / "kommunblad/2025").exists()   # only the 2026 ones were asked for
+    assert not (out / "kommunblad/2025").exists()  # only the 2026 ones were asked for
     habo = (out / "kommunblad/2026/0643-habo.html").read_text(encoding="utf-8")
     assert "Kommunblad: avgifter 2026" in habo and "för 2026" in habo
 

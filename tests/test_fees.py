@@ -1,5 +1,6 @@
 """Tests of kuanalysis.fees (keys, allocation, balance) and kuanalysis.checks.fee_matrix: the
 printed 2025 fee matrix, its keys, the allocation."""
+
 from __future__ import annotations
 
 import io as _io
@@ -16,10 +17,14 @@ from kuanalysis.checks.fee_matrix import check_fee_matrix, summa_composition
 from kuanalysis.data.table import Table
 from kuanalysis.fees.allocation import allocate_largest_remainder, allocate_many
 from kuanalysis.fees.balance import project_balance
-from kuanalysis.fees.keys import (common_keys, compare_with_population, implied_keys,
-                                  key_groups)
+from kuanalysis.fees.keys import (
+    IMPLIED_KEY,
+    common_keys,
+    compare_with_population,
+    implied_keys,
+    key_groups,
+)
 from kuanalysis.fees.matrix import kommun_codes
-from kuanalysis.fees.keys import IMPLIED_KEY
 from kuanalysis.fees.scenarios import Balance, PostSpec, Scenario, default_matrix
 
 # The table as printed (source 000, lines 228-241), copied verbatim. Mullsjö prints 16
@@ -41,15 +46,38 @@ Värnamo 845 154 kr 84 515 kr 26 832 kr 297 540 kr 496 111 kr 845 153 kr 148 791
 Summa 9 000 000 kr 900 000 kr 285 571 kr 3 168 492 kr 5 283 065 kr 9 000 000 kr 1 583 550 kr 1 571 166 kr 2 702 752 kr 535 325 kr 1 144 526 kr 219 801 kr 451 966 kr 1 050 979 kr 904 998 kr 1 742 870 kr 27 902 191 kr
 """
 POSTS = [
-    "Grundfinansiering Social välfärd", "Arbete och delaktighet", "Familjecentralsamordnare",
-    "Barnahus", "Familjehemsresurs", "Medlemsavgift Kommunal utveckling", "Digitalisering",
-    "IoT projekt", "Skola", "Fjärrundervisning", "Fritid", "Kval.arb öppen fritid",
-    "Utvecklingsarbete friluftsliv", "Miljösamverkan", "VO-collage", "Yrkesresorna",
+    "Grundfinansiering Social välfärd",
+    "Arbete och delaktighet",
+    "Familjecentralsamordnare",
+    "Barnahus",
+    "Familjehemsresurs",
+    "Medlemsavgift Kommunal utveckling",
+    "Digitalisering",
+    "IoT projekt",
+    "Skola",
+    "Fjärrundervisning",
+    "Fritid",
+    "Kval.arb öppen fritid",
+    "Utvecklingsarbete friluftsliv",
+    "Miljösamverkan",
+    "VO-collage",
+    "Yrkesresorna",
 ]
-CODES = {"Aneby": "0604", "Eksjö": "0686", "Gislaved": "0662", "Gnosjö": "0617",
-         "Habo": "0643", "Jönköping": "0680", "Mullsjö": "0642", "Nässjö": "0682",
-         "Sävsjö": "0684", "Tranås": "0687", "Vaggeryd": "0665", "Vetlanda": "0685",
-         "Värnamo": "0683"}
+CODES = {
+    "Aneby": "0604",
+    "Eksjö": "0686",
+    "Gislaved": "0662",
+    "Gnosjö": "0617",
+    "Habo": "0643",
+    "Jönköping": "0680",
+    "Mullsjö": "0642",
+    "Nässjö": "0682",
+    "Sävsjö": "0684",
+    "Tranås": "0687",
+    "Vaggeryd": "0665",
+    "Vetlanda": "0685",
+    "Värnamo": "0683",
+}
 GRUND, MEDLEM = POSTS[0], POSTS[5]
 
 # Population on 2021..2024-12-31 (shared/reference/kommuner_befolkning.csv)
@@ -77,7 +105,10 @@ def population() -> pd.DataFrame:
 
 def fee_meta(posts: list[str], kommuner: dict[str, str]) -> dict:
     return {
-        "table": "finansiering-test", "document": "test.txt", "kind": "fee_matrix", "unit": "kr",
+        "table": "finansiering-test",
+        "document": "test.txt",
+        "kind": "fee_matrix",
+        "unit": "kr",
         "columns": [{"label": p, "key": f"p{i}"} for i, p in enumerate(posts)]
         + [{"label": "Summa", "key": "summa", "role": "total"}],
         "rows": [{"label": k, "role": "kommun", "kommun_kod": c} for k, c in kommuner.items()]
@@ -118,12 +149,15 @@ def tiny() -> Table:
     # A and B are summed; C is shown but not summed. Column B: Y blank, implied 30.
     # Column A's total says 61 but the parts add up to 60 (rounding). X's Summa is 10 off.
     meta = fee_meta(["A", "B", "C"], {"X": "0001", "Y": "0002", "Z": "0003"})
-    return Table.from_rows(meta, {
-        "X": [10, 20, 5, 40],
-        "Y": [20, None, 5, 50],
-        "Z": [30, 40, 5, 70],
-        "Summa": [61, 90, 15, 151],
-    })
+    return Table.from_rows(
+        meta,
+        {
+            "X": [10, 20, 5, 40],
+            "Y": [20, None, 5, 50],
+            "Z": [30, 40, 5, 70],
+            "Summa": [61, 90, 15, 151],
+        },
+    )
 
 
 def test_tiny_matrix_findings():
@@ -142,9 +176,12 @@ def test_tiny_matrix_findings():
     assert all(f.source.startswith("test.csv:") for f in found.values())
     # the check texts of the findings CSV (a contract) are those of before the rule ids
     assert {(rule, f.check) for (_, _, rule), f in found.items()} == {
-        ("fee_not_summed", "summa_utan_post"), ("fee_blank_cell", "saknad_cell"),
-        ("fee_column_total", "kolumnsumma"), ("fee_row_total", "radsumma"),
-        ("fee_own_key", "egen_nyckel")}
+        ("fee_not_summed", "summa_utan_post"),
+        ("fee_blank_cell", "saknad_cell"),
+        ("fee_column_total", "kolumnsumma"),
+        ("fee_row_total", "radsumma"),
+        ("fee_own_key", "egen_nyckel"),
+    }
     # B (without Y) shares its municipalities with no other post: its own key, stated once.
     # A (10:20:30) and C (5:5:5) are amounts of a few kronor: scaled by 4 they differ by
     # 10 kr, less than what the rounding of each amount (1,5 kr) and of the fitted scale
@@ -185,7 +222,8 @@ def test_printed_proposal_findings(printed):
     for f in found:
         by_rule.setdefault(f.rule, []).append(f)
     assert sorted(f.column for f in by_rule["fee_not_summed"]) == sorted(
-        [GRUND, "Arbete och delaktighet", "Yrkesresorna"])
+        [GRUND, "Arbete och delaktighet", "Yrkesresorna"]
+    )
     same = {(f.row, f.reported, f.expected) for f in by_rule["fee_same_key"]}
     assert same == {("Jönköping", 3_562_624, 3_562_623), ("Värnamo", 845_153, 845_154)}
     # Fritid by hand: 21 103 + 55 478 + 91 154 + 29 183 + 40 908 + 450 612 + 23 437
@@ -200,8 +238,15 @@ def test_key_groups_of_the_print(printed):
     groups = key_groups(printed)
     assert groups == [
         [GRUND, "Arbete och delaktighet", "Barnahus", "Familjehemsresurs", MEDLEM, "Yrkesresorna"],
-        ["Familjecentralsamordnare", "Digitalisering", "Skola", "Fjärrundervisning", "Fritid",
-         "Kval.arb öppen fritid", "VO-collage"],
+        [
+            "Familjecentralsamordnare",
+            "Digitalisering",
+            "Skola",
+            "Fjärrundervisning",
+            "Fritid",
+            "Kval.arb öppen fritid",
+            "VO-collage",
+        ],
         ["IoT projekt", "Utvecklingsarbete friluftsliv"],
         ["Miljösamverkan"],
     ]
@@ -246,8 +291,13 @@ def test_implied_keys_are_cell_over_total(printed):
 
 def test_compare_with_population_tiny():
     keys = pd.DataFrame({"0001": [0.25, 0.5], "0002": [0.75, 0.5]}, index=["A", "B"])
-    pop = pd.DataFrame({"kommun_kod": ["0001", "0002"], "befolkning_2023_12_31": [100, 300],
-                        "befolkning_2024_12_31": [200, 200]})
+    pop = pd.DataFrame(
+        {
+            "kommun_kod": ["0001", "0002"],
+            "befolkning_2023_12_31": [100, 300],
+            "befolkning_2024_12_31": [200, 200],
+        }
+    )
     out = compare_with_population(keys, pop)
     assert out.loc["A", "närmast"] == "2023-12-31"
     assert out.loc["A", "2024-12-31"] == pytest.approx(25.0)
@@ -271,7 +321,10 @@ def test_compare_with_population_of_the_print(printed):
 def test_equal_weights_tie_goes_to_lowest_code():
     # 10 / 3 = 3 1/3 each; the one krona left goes to 0604, whatever the mapping order
     assert allocate_largest_remainder(10, {"0686": 1, "0604": 1, "0617": 1}) == {
-        "0686": 3, "0604": 4, "0617": 3}
+        "0686": 3,
+        "0604": 4,
+        "0617": 3,
+    }
 
 
 def test_largest_remainders_win():
@@ -284,9 +337,15 @@ def test_zero_and_outside_get_nothing():
     assert out == {"a": 5, "b": 0, "c": 0, "d": 0}
 
 
-@pytest.mark.parametrize("total, weights", [
-    (-1, {"a": 1}), (1.5, {"a": 1}), (5, {"a": -1, "b": 2}), (5, {"a": 0, "b": 0}),
-])
+@pytest.mark.parametrize(
+    "total, weights",
+    [
+        (-1, {"a": 1}),
+        (1.5, {"a": 1}),
+        (5, {"a": -1, "b": 2}),
+        (5, {"a": 0, "b": 0}),
+    ],
+)
 def test_bad_allocation_input_raises(total, weights):
     with pytest.raises(ValueError):
         allocate_largest_remainder(total, weights)
@@ -302,8 +361,9 @@ def test_allocate_many_matches_hand_results():
 # ---------------------------------------------------------------------------------------
 # Allocation, properties
 # ---------------------------------------------------------------------------------------
-codes_st = st.lists(st.from_regex(r"0[0-9]{3}", fullmatch=True), min_size=1, max_size=13,
-                    unique=True)
+codes_st = st.lists(
+    st.from_regex(r"0[0-9]{3}", fullmatch=True), min_size=1, max_size=13, unique=True
+)
 
 
 @st.composite
@@ -357,7 +417,8 @@ def test_allocate_many_agrees_with_exact_version_and_adds_up():
     for s in range(0, 50, 7):
         for p in range(16):
             exact = allocate_largest_remainder(
-                int(totals[s, p]), dict(zip(codes, weights[p].tolist())))
+                int(totals[s, p]), dict(zip(codes, weights[p].tolist()))
+            )
             assert out[s, p].tolist() == [exact[c] for c in codes]
 
 
@@ -377,8 +438,9 @@ def test_allocate_many_with_whole_weights_is_the_exact_version_ties_included(wei
 def test_allocate_many_whole_weights_hand_case():
     # 10 kr by 1:1:1 -> 3,33 each: 3 + 3 + 3 = 9, the krona left to the first column;
     # 5 kr by 2:2:1 -> 2, 2, 1 exactly; 0 kr -> nothing; NaN = outside
-    out = allocate_many(np.array([10, 5, 0, 7]),
-                        np.array([[1, 1, 1], [2, 2, 1], [1, 1, 1], [np.nan, 1, 1]]))
+    out = allocate_many(
+        np.array([10, 5, 0, 7]), np.array([[1, 1, 1], [2, 2, 1], [1, 1, 1], [np.nan, 1, 1]])
+    )
     assert out.tolist() == [[4, 3, 3], [2, 2, 1], [0, 0, 0], [0, 4, 3]]
 
 
@@ -386,14 +448,34 @@ def test_allocate_many_whole_weights_hand_case():
 # Balance account
 # ---------------------------------------------------------------------------------------
 def _scenario(from_balance_total: int, uprating_bp: int = 0, **balance) -> Scenario:
-    spec = PostSpec(post="Grund", total=from_balance_total, key=IMPLIED_KEY,
-                    invoiced=False, participants=None, from_balance=True, line=1)
-    other = PostSpec(post="Övrigt", total=5_000_000, key=IMPLIED_KEY, invoiced=False,
-                     participants=None, from_balance=False, line=2)
+    spec = PostSpec(
+        post="Grund",
+        total=from_balance_total,
+        key=IMPLIED_KEY,
+        invoiced=False,
+        participants=None,
+        from_balance=True,
+        line=1,
+    )
+    other = PostSpec(
+        post="Övrigt",
+        total=5_000_000,
+        key=IMPLIED_KEY,
+        invoiced=False,
+        participants=None,
+        from_balance=False,
+        line=2,
+    )
     b = {"opening": 20_500_000, "withdrawals": {2025: 10_000_000}, **balance}
-    return Scenario(name="t", path="t.yaml", description="",
-                    posts={"Grund": spec, "Övrigt": other}, years=(2025, 2026, 2027),
-                    uprating_bp=uprating_bp, balance=Balance(**b))
+    return Scenario(
+        name="t",
+        path="t.yaml",
+        description="",
+        posts={"Grund": spec, "Övrigt": other},
+        years=(2025, 2026, 2027),
+        uprating_bp=uprating_bp,
+        balance=Balance(**b),
+    )
 
 
 def test_balance_runs_out_in_2026_when_9_mnkr_are_taken():
@@ -417,12 +499,17 @@ def test_balance_with_uprating_and_deposits():
     # 3 000 000 at the start, 500 000 paid in during 2026:
     # 2025: 3 000 000 − 1 000 000 = 2 000 000; 2026: + 500 000 − 1 020 000 = 1 480 000;
     # 2027: − 1 040 400 = 439 600
-    frame, year = project_balance(_scenario(1_000_000, 200, opening=3_000_000, withdrawals={},
-                                            deposits={2026: 500_000}))
+    frame, year = project_balance(
+        _scenario(1_000_000, 200, opening=3_000_000, withdrawals={}, deposits={2026: 500_000})
+    )
     assert frame["från_balanskontot_kr"].tolist() == [1_000_000, 1_020_000, 1_040_400]
     assert frame["insättningar_kr"].tolist() == [0, 500_000, 0]
     assert frame["utgående_kr"].tolist() == [2_000_000, 1_480_000, 439_600]
     assert year is None
     # another opening balance for this run only: 2 000 000 − 1 000 000 − 1 020 000 < 0
-    assert project_balance(_scenario(1_000_000, 200, opening=3_000_000, withdrawals={}),
-                           start_kr=2_000_000)[1] == 2026
+    assert (
+        project_balance(
+            _scenario(1_000_000, 200, opening=3_000_000, withdrawals={}), start_kr=2_000_000
+        )[1]
+        == 2026
+    )

@@ -5,6 +5,7 @@ holds an image tag and a formula, and kommun codes that do not fit.
 Only the command line and ``kuanalysis.paths`` are used, so the same tests run against any
 version of the package.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,13 @@ def kuanalysis(*args, root=None):
     env = {**os.environ}
     if root is not None:
         env["KUANALYSIS_ROOT"] = str(root)
-    return subprocess.run([sys.executable, "-m", "kuanalysis", *args], capture_output=True,
-                          text=True, env=env, cwd=project_root())
+    return subprocess.run(
+        [sys.executable, "-m", "kuanalysis", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project_root(),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +43,15 @@ def hostile(tmp_path_factory):
     """The fee reports rendered from a copy of the project with hostile names (Jönköping
     renamed; one more scenario) for the 2025 fee report and Jönköping's kommunblad."""
     src, root = project_root(), tmp_path_factory.mktemp("fientlig")
-    for rel in ["notebooks/avgifter.ipynb", "notebooks/kommunblad.ipynb",
-                "data/raw/000-pks-2024/finansiering-2025.csv",
-                "data/raw/000-pks-2024/finansiering-2025.yaml",
-                "data/raw/referens", "data/raw/002-pks-2016", "scenarios/forslag-2025.yaml"]:
+    for rel in [
+        "notebooks/avgifter.ipynb",
+        "notebooks/kommunblad.ipynb",
+        "data/raw/000-pks-2024/finansiering-2025.csv",
+        "data/raw/000-pks-2024/finansiering-2025.yaml",
+        "data/raw/referens",
+        "data/raw/002-pks-2016",
+        "scenarios/forslag-2025.yaml",
+    ]:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         copy = shutil.copytree if (src / rel).is_dir() else shutil.copy
         copy(src / rel, root / rel)
@@ -53,16 +64,29 @@ def hostile(tmp_path_factory):
     avtal = re.sub(r"(?m)^beskrivning: .*$", "beskrivning: '" + DESCRIPTION + "'", avtal)
     (root / "scenarios" / f"{IMG_NAME}.yaml").write_text(avtal, encoding="utf-8")
     out = root / "ut"
-    proc = kuanalysis("render", "avgifter", "kommunblad", "-p", "kommuner=0680",
-                      "--out", str(out), "--tidpunkt", "2024-10-25 08:00", root=root)
+    proc = kuanalysis(
+        "render",
+        "avgifter",
+        "kommunblad",
+        "-p",
+        "kommuner=0680",
+        "--out",
+        str(out),
+        "--tidpunkt",
+        "2024-10-25 08:00",
+        root=root,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
 
 
 def _pages(out):
-    return {"avgifter-2025": (out / "avgifter-2025.html").read_text(encoding="utf-8"),
-            "kommunblad": (out / "kommunblad/2025/0680-script-alert-1-script.html"
-                           ).read_text(encoding="utf-8")}
+    return {
+        "avgifter-2025": (out / "avgifter-2025.html").read_text(encoding="utf-8"),
+        "kommunblad": (out / "kommunblad/2025/0680-script-alert-1-script.html").read_text(
+            encoding="utf-8"
+        ),
+    }
 
 
 @pytest.mark.parametrize("page", ["avgifter-2025", "kommunblad"])
@@ -70,8 +94,9 @@ def test_names_and_descriptions_appear_as_text(hostile, page):
     text = _pages(hostile)[page]
     assert "<script" not in text.lower()
     # the only images are the charts, embedded as data
-    assert all(re.search(r'src="data:image/png;base64,', tag)
-               for tag in re.findall(r"<img[^>]*>", text))
+    assert all(
+        re.search(r'src="data:image/png;base64,', tag) for tag in re.findall(r"<img[^>]*>", text)
+    )
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
     if page == "kommunblad":  # the fee report lists descriptions too, the sheet in a sentence
@@ -90,11 +115,14 @@ def test_workbook_keeps_the_formula_as_text(hostile):
         assert not any("<f>" in z.read(n).decode() for n in sheets)
 
 
-@pytest.mark.parametrize("parameter, message", [
-    ("kommuner=9999", "okända kommunkoder 9999"),
-    ("kommun_kod=680", "fyra siffror som text"),
-    ("kommun_kod=9999", "kommunkoden 9999 finns inte"),
-])
+@pytest.mark.parametrize(
+    "parameter, message",
+    [
+        ("kommuner=9999", "okända kommunkoder 9999"),
+        ("kommun_kod=680", "fyra siffror som text"),
+        ("kommun_kod=9999", "kommunkoden 9999 finns inte"),
+    ],
+)
 def test_codes_that_do_not_fit_are_refused(tmp_path, parameter, message):
     proc = kuanalysis("render", "kommunblad", "-p", parameter, "--out", str(tmp_path / "ut"))
     assert proc.returncode == 2, proc.stdout + proc.stderr

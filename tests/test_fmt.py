@@ -1,4 +1,5 @@
 """Swedish formatting: expected strings written by hand."""
+
 import math
 
 import pandas as pd
@@ -10,22 +11,25 @@ NB = "\u00a0"
 M = "\u2212"
 
 
-@pytest.mark.parametrize("value, decimals, expected", [
-    (0, 0, "0"),
-    (-0.4, 0, "0"),              # rounds to zero: no minus sign on zero
-    (-0.5, 0, f"{M}1"),          # half away from zero
-    (0.5, 0, "1"),
-    (2.5, 0, "3"),               # not banker's rounding
-    (999.5, 0, f"1{NB}000"),
-    (1234, 0, f"1{NB}234"),
-    (-1234567.891, 0, f"{M}1{NB}234{NB}568"),
-    (-1234567.891, 2, f"{M}1{NB}234{NB}567,89"),
-    (2.675, 2, "2,68"),          # decimal rounding, not the binary 2.67499..
-    (20.5, 1, "20,5"),
-    (123456789012345, 0, f"123{NB}456{NB}789{NB}012{NB}345"),
-    (0.05, 1, "0,1"),
-    (-395, 0, f"{M}395"),
-])
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [
+        (0, 0, "0"),
+        (-0.4, 0, "0"),  # rounds to zero: no minus sign on zero
+        (-0.5, 0, f"{M}1"),  # half away from zero
+        (0.5, 0, "1"),
+        (2.5, 0, "3"),  # not banker's rounding
+        (999.5, 0, f"1{NB}000"),
+        (1234, 0, f"1{NB}234"),
+        (-1234567.891, 0, f"{M}1{NB}234{NB}568"),
+        (-1234567.891, 2, f"{M}1{NB}234{NB}567,89"),
+        (2.675, 2, "2,68"),  # decimal rounding, not the binary 2.67499..
+        (20.5, 1, "20,5"),
+        (123456789012345, 0, f"123{NB}456{NB}789{NB}012{NB}345"),
+        (0.05, 1, "0,1"),
+        (-395, 0, f"{M}395"),
+    ],
+)
 def test_number(value, decimals, expected):
     assert fmt.number(value, decimals) == expected
 

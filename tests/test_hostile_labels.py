@@ -5,6 +5,7 @@ column labels, notes, a kommun name, a scenario's file name and description. Eve
 rendered from it; in a real browser no injected element may appear, no request may be made
 and no dialog may open. (The fee side's own cases: ``tests/test_fees_hostile.py``.)
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,23 +16,58 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import FIXED_TIME, ROOT, run_cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-EVIL = '<img src=x onerror=alert(1)><script>alert(2)</script>"\'&<b>fet</b>'
+EVIL = "<img src=x onerror=alert(1)><script>alert(2)</script>\"'&<b>fet</b>"
 #: Elements the reports use; anything else found in a page was injected.
-OURS = {"html", "head", "meta", "title", "style", "body", "a", "header", "main", "span", "div",
-        "section", "h1", "h2", "h3", "p", "ul", "ol", "li", "table", "caption", "thead", "tbody",
-        "tr", "th", "td", "code", "b", "em", "strong", "img", "pre", "br", "hr", "i"}
+OURS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "a",
+    "header",
+    "main",
+    "span",
+    "div",
+    "section",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "code",
+    "b",
+    "em",
+    "strong",
+    "img",
+    "pre",
+    "br",
+    "hr",
+    "i",
+}
 
 
-def _edit_table(folder: Path, stem: str, rename_rows: dict[str, str], rename_cols=None,
-                **meta_fields):
+def _edit_table(
+    folder: Path, stem: str, rename_rows: dict[str, str], rename_cols=None, **meta_fields
+):
     """Rename rows/columns in a raw table and its sidecar alike; set sidecar fields."""
     rename_cols = rename_cols or {}
     path = folder / f"{stem}.csv"
-    rows = list(csv.reader(open(path, encoding="utf-8", newline="")))
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
     rows[0] = [rename_cols.get(h, h) for h in rows[0]]
     for r in rows[1:]:
         r[0] = rename_rows.get(r[0], r[0])
@@ -56,27 +92,60 @@ def rendered(tmp_path_factory):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("processed"))
     raw = root / "data" / "raw"
     # an area in both periods (continuity follows the label), headings, titles, notes
-    _edit_table(raw / "000-pks-2024", "bokslut-2023", {"Utbildning": f"Utbildning {EVIL}"},
-                heading=f"BOKSLUT {EVIL}", document_title=f"Presentation {EVIL}",
-                notes=[f"Not {EVIL}"])
-    _edit_table(raw / "001-delar-2024-t2", "delar-2024-t2-4-1",
-                {"Utbildning": f"Utbildning {EVIL}"}, heading=f"4.1 {EVIL}",
-                document_title=f"Delårsrapport {EVIL}")
-    _edit_table(raw / "001-delar-2024-t2", "delar-2024-t2-4-5", {}, {"Tillförda medel Övriga":
-                                                                    f"Övriga {EVIL}"})
+    _edit_table(
+        raw / "000-pks-2024",
+        "bokslut-2023",
+        {"Utbildning": f"Utbildning {EVIL}"},
+        heading=f"BOKSLUT {EVIL}",
+        document_title=f"Presentation {EVIL}",
+        notes=[f"Not {EVIL}"],
+    )
+    _edit_table(
+        raw / "001-delar-2024-t2",
+        "delar-2024-t2-4-1",
+        {"Utbildning": f"Utbildning {EVIL}"},
+        heading=f"4.1 {EVIL}",
+        document_title=f"Delårsrapport {EVIL}",
+    )
+    _edit_table(
+        raw / "001-delar-2024-t2",
+        "delar-2024-t2-4-5",
+        {},
+        {"Tillförda medel Övriga": f"Övriga {EVIL}"},
+    )
     # a municipality's name in the fee matrix (fees match municipalities by code)
-    _edit_table(raw / "000-pks-2024", "finansiering-2025", {"Aneby": f"Aneby {EVIL}"},
-                heading=f"FÖRSLAG {EVIL}")
+    _edit_table(
+        raw / "000-pks-2024",
+        "finansiering-2025",
+        {"Aneby": f"Aneby {EVIL}"},
+        heading=f"FÖRSLAG {EVIL}",
+    )
     # a scenario with a hostile file name and description
     src = root / "scenarios" / "avtal.yaml"
     text = src.read_text(encoding="utf-8")
     (root / "scenarios" / f"{EVIL.replace('/', '-')}.yaml").write_text(
-        re.sub(r"(?m)^beskrivning:.*$", "beskrivning: " + yaml.safe_dump(f"Beskrivning {EVIL}")
-               .strip().removesuffix("...").strip(), text), encoding="utf-8")
+        re.sub(
+            r"(?m)^beskrivning:.*$",
+            "beskrivning: "
+            + yaml.safe_dump(f"Beskrivning {EVIL}").strip().removesuffix("...").strip(),
+            text,
+        ),
+        encoding="utf-8",
+    )
     env = {"KUANALYSIS_ROOT": str(root)}
     # every report kind; of the kommunblad the one of the municipality with the hostile name
-    proc = run_cli("render", "fondredovisning", "oversikt", "avgifter", "kommunblad",
-                   "-p", "kommuner=0604", "--tidpunkt", FIXED_TIME, env=env)
+    proc = run_cli(
+        "render",
+        "fondredovisning",
+        "oversikt",
+        "avgifter",
+        "kommunblad",
+        "-p",
+        "kommuner=0604",
+        "--tidpunkt",
+        FIXED_TIME,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root / "reports"
 
@@ -87,8 +156,9 @@ def _pages(folder: Path) -> list[Path]:
 
 def test_the_hostile_text_reaches_the_reports_as_text(rendered):
     fund = (rendered / "bokslut-2023.html").read_text(encoding="utf-8")
-    assert "Utbildning &lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;" \
-        in fund
+    assert (
+        "Utbildning &lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in fund
+    )
     assert "<script" not in fund and "onerror=alert" not in fund.replace("onerror=alert(1)&gt;", "")
     for page in _pages(rendered):
         text = page.read_text(encoding="utf-8")
@@ -103,26 +173,39 @@ def test_no_injected_element_request_or_dialog_in_chromium(rendered):
         pytest.skip("chromium är inte installerad")
     from playwright.sync_api import sync_playwright
 
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             for path in _pages(rendered):
                 page = browser.new_page()
                 requests, dialogs = [], []
-                page.on("request", lambda r: requests.append(r.url))
-                page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                page.on("request", lambda r, seen=requests: seen.append(r.url))
+                page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
                 page.goto(path.as_uri())
                 page.wait_for_load_state("load")
-                tags = set(page.evaluate(
-                    "() => Array.from(document.querySelectorAll('*')).map(e => e.localName)"))
+                tags = set(
+                    page.evaluate(
+                        "() => Array.from(document.querySelectorAll('*')).map(e => e.localName)"
+                    )
+                )
                 assert tags <= OURS, f"{path.name}: {tags - OURS}"
                 imgs = page.evaluate(
-                    "() => Array.from(document.images).map(i => i.getAttribute('src'))")
+                    "() => Array.from(document.images).map(i => i.getAttribute('src'))"
+                )
                 assert all(s and s.startswith("data:image/") for s in imgs), (path.name, imgs)
-                bold = page.evaluate("() => Array.from(document.querySelectorAll('b'))"
-                                     ".map(b => b.textContent)")
+                bold = page.evaluate(
+                    "() => Array.from(document.querySelectorAll('b')).map(b => b.textContent)"
+                )
                 assert "fet" not in bold, path.name
                 outside = [u for u in requests if not u.startswith(("file:", "data:"))]
                 assert not outside and not dialogs, (path.name, outside, dialogs)

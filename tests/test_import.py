@@ -23,6 +23,7 @@ The main export, ``export.xlsx`` (tertial 1 2026, tkr), has:
   Ledning 4 100 + 6 000 = 10 100, 10 100 - 2 500 - 1 000 = 6 600;
   total 59 300 + 23 600 = 82 900, 82 900 - 19 900 - 2 000 - 1 000 = 60 000.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import ROOT, run_cli, store_formula_value
+
 from kuanalysis.cli import main
 from kuanalysis.data.labels import label_key, match_labels
 
@@ -42,13 +43,31 @@ NEW = "delar-2026-t1-4-1"
 PERIOD = "2026-01-01/2026-04-30"
 EN_DASH, MINUS = "\u2013", "\u2212"
 
-HEADER = ["Kommunal utveckling 2026-04-30", "Ingående balans 2026", "Erhållna medel 2026",
-          "Disponibla medel 2026", "Budget förbrukning 2026",
-          "Utfall förbrukning nettokostnad 2026-04-30", "Utbetalt till länets kommuner",
-          "Överförda medel", "Kvarvarande medel 2026-04-30", "Varav kvarvarande statliga medel"]
+HEADER = [
+    "Kommunal utveckling 2026-04-30",
+    "Ingående balans 2026",
+    "Erhållna medel 2026",
+    "Disponibla medel 2026",
+    "Budget förbrukning 2026",
+    "Utfall förbrukning nettokostnad 2026-04-30",
+    "Utbetalt till länets kommuner",
+    "Överförda medel",
+    "Kvarvarande medel 2026-04-30",
+    "Varav kvarvarande statliga medel",
+]
 AREAS = [
-    ["Social välfärd och  hälso- och sjukvård", 52000, 14000, 66000, 31000, 10000, 2000, None,
-     54000, 41000],
+    [
+        "Social välfärd och  hälso- och sjukvård",
+        52000,
+        14000,
+        66000,
+        31000,
+        10000,
+        2000,
+        None,
+        54000,
+        41000,
+    ],
     ["digitalisering", 3400, 2000, 5400, 8000, 6500, None, None, f"{EN_DASH}1 100"],
     ["Fritid", f"{MINUS}200", 1600, 1400, 2500, 900, None, None, 500],
     ["Ledning", 4100, 6000, 10100, 7500, 2500, None, 1000, 6600],
@@ -99,6 +118,7 @@ rubrikrad 3, uppställd som delar-2025-t1-4-1."
 
 # -- building exports --------------------------------------------------------------------------
 
+
 def _xlsx(path: Path, rows: list[list], merges=(), formats=None, sheet="Fondredovisning") -> Path:
     """An xlsx file of these rows (row 1 first; None = no cell), as a finance system writes it."""
     wb = openpyxl.Workbook()
@@ -115,10 +135,22 @@ def _xlsx(path: Path, rows: list[list], merges=(), formats=None, sheet="Fondredo
 
 
 def _export(path: Path, areas=AREAS, total=TOTAL, cached: str | None = "82900") -> Path:
-    rows = [["4.1 Kommunal utveckling 2026-04-30"], [], HEADER, [], *areas, total, [],
-            ["Källa: ekonomisystemet, uttag 2026-05-08"]]
-    _xlsx(path, rows, merges=("A1:J1", "A3:A4"),
-          formats={"B5": "#,##0", "C5": "#,##0", "I5": "#,##0", "E8": "0.0", "B9": "#,##0"})
+    rows = [
+        ["4.1 Kommunal utveckling 2026-04-30"],
+        [],
+        HEADER,
+        [],
+        *areas,
+        total,
+        [],
+        ["Källa: ekonomisystemet, uttag 2026-05-08"],
+    ]
+    _xlsx(
+        path,
+        rows,
+        merges=("A1:J1", "A3:A4"),
+        formats={"B5": "#,##0", "C5": "#,##0", "I5": "#,##0", "E8": "0.0", "B9": "#,##0"},
+    )
     if cached is not None:
         store_formula_value(path, "SUM(D5:D8)", cached)
     return path
@@ -126,17 +158,22 @@ def _export(path: Path, areas=AREAS, total=TOTAL, cached: str | None = "82900") 
 
 # -- the project copy --------------------------------------------------------------------------
 
+
 def _tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     root = tmp_path / "projekt"
     shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    shutil.copytree(ROOT / "tests" / "fixtures" / "period-2025-t1",
-                    root / "data" / "raw" / "005-delar-2025-t1")
+    shutil.copytree(
+        ROOT / "tests" / "fixtures" / "period-2025-t1", root / "data" / "raw" / "005-delar-2025-t1"
+    )
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
     shutil.copytree(ROOT / "scenarios", root / "scenarios")
     monkeypatch.setenv("KUANALYSIS_ROOT", str(root))
@@ -151,34 +188,61 @@ def _import(capsys, *args) -> tuple[int, str, str]:
 
 # -- the main export ---------------------------------------------------------------------------
 
+
 def test_import_writes_the_table_and_sidecar_as_expected(project, tmp_path):
     export = _export(tmp_path / "export.xlsx")
     before = _tree(project / "data" / "raw")
-    proc = run_cli("import", str(export), "--like", LIKE, "--table", NEW, "--period", PERIOD,
-                   "--document", "provperiod-2026-t1.txt", env={"KUANALYSIS_ROOT": str(project)})
+    proc = run_cli(
+        "import",
+        str(export),
+        "--like",
+        LIKE,
+        "--table",
+        NEW,
+        "--period",
+        PERIOD,
+        "--document",
+        "provperiod-2026-t1.txt",
+        env={"KUANALYSIS_ROOT": str(project)},
+    )
     assert (proc.returncode, proc.stderr) == (0, "")
-    assert proc.stdout == (f'Skrev data/raw/006-delar-2026-t1/{NEW}.csv och {NEW}.yaml (5 rader, '
-                           f'9 kolumner) från export.xlsx, blad "Fondredovisning", rubrikrad 3\n')
+    assert proc.stdout == (
+        f"Skrev data/raw/006-delar-2026-t1/{NEW}.csv och {NEW}.yaml (5 rader, "
+        f'9 kolumner) från export.xlsx, blad "Fondredovisning", rubrikrad 3\n'
+    )
     folder = project / "data" / "raw" / "006-delar-2026-t1"
     assert sorted(p.name for p in folder.iterdir()) == [f"{NEW}.csv", f"{NEW}.yaml"]
     assert (folder / f"{NEW}.csv").read_bytes() == EXPECTED_CSV.encode("utf-8")
     sha = hashlib.sha256(export.read_bytes()).hexdigest()
     assert (folder / f"{NEW}.yaml").read_bytes() == EXPECTED_YAML.replace(
-        "SHA-256 SHA", f"SHA-256 {sha}").encode("utf-8")
+        "SHA-256 SHA", f"SHA-256 {sha}"
+    ).encode("utf-8")
     after = _tree(project / "data" / "raw")
     assert {k: v for k, v in after.items() if not k.startswith("006-")} == before
 
 
 def test_check_finds_exactly_the_planted_error(project, tmp_path, capsys):
-    assert _import(capsys, _export(tmp_path / "export.xlsx"), "--like", LIKE, "--table", NEW,
-                   "--period", PERIOD)[0] == 0
+    assert (
+        _import(
+            capsys,
+            _export(tmp_path / "export.xlsx"),
+            "--like",
+            LIKE,
+            "--table",
+            NEW,
+            "--period",
+            PERIOD,
+        )[0]
+        == 0
+    )
     out = tmp_path / "avstamning.csv"
     assert main(["check", "--out", str(out)]) == 0
     with open(out, encoding="utf-8", newline="") as f:
         found = [r for r in csv.DictReader(f) if r["table"] == NEW]
-    assert [(r["row"], r["column"], r["reported"], r["expected"], r["difference"], r["status"])
-            for r in found] == [
-        ("[Summa]", "Budget förbrukning 2026", "50000", "49000", "1000", "avvikelse")]
+    assert [
+        (r["row"], r["column"], r["reported"], r["expected"], r["difference"], r["status"])
+        for r in found
+    ] == [("[Summa]", "Budget förbrukning 2026", "50000", "49000", "1000", "avvikelse")]
 
 
 def test_a_second_import_refuses_to_overwrite(project, tmp_path, capsys):
@@ -188,72 +252,118 @@ def test_a_second_import_refuses_to_overwrite(project, tmp_path, capsys):
     before = _tree(project / "data" / "raw")
     code, out, err = _import(capsys, *args)
     assert (code, out) == (2, "")
-    assert err == (f"Fel: tabellen {NEW} finns redan (data/raw/006-delar-2026-t1/{NEW}.csv, "
-                   f"data/raw/006-delar-2026-t1/{NEW}.yaml); import skriver aldrig över något, "
-                   f"välj ett annat namn med --table\n")
+    assert err == (
+        f"Fel: tabellen {NEW} finns redan (data/raw/006-delar-2026-t1/{NEW}.csv, "
+        f"data/raw/006-delar-2026-t1/{NEW}.yaml); import skriver aldrig över något, "
+        f"välj ett annat namn med --table\n"
+    )
     assert _tree(project / "data" / "raw") == before
 
 
 def test_same_period_goes_to_that_periods_folder_and_mapp_overrides(project, tmp_path, capsys):
     # A second fund statement for a period is refused (the reports find periods by them).
     export = _export(tmp_path / "export.xlsx")
-    code, _, err = _import(capsys, export, "--like", LIKE, "--table", "kopia-4-1",
-                           "--period", "2025-01-01/2025-04-30")
-    assert (code, err) == (2, "Fel: --period 2025-01-01/2025-04-30: fondredovisningen "
-                              "delar-2025-t1-4-1 gäller redan perioden till 2025-04-30\n")
+    code, _, err = _import(
+        capsys, export, "--like", LIKE, "--table", "kopia-4-1", "--period", "2025-01-01/2025-04-30"
+    )
+    assert (code, err) == (
+        2,
+        "Fel: --period 2025-01-01/2025-04-30: fondredovisningen "
+        "delar-2025-t1-4-1 gäller redan perioden till 2025-04-30\n",
+    )
     # finansiering-2025 in 000-pks-2024 covers 2025-01-01/2025-12-31: a table of that period
     # goes beside it.
     folder = project / "data" / "raw" / "007-test"
     folder.mkdir()
     for f in ("avgifter.csv", "avgifter.yaml"):
         shutil.copy(ROOT / "tests" / "fixtures" / "good" / f, folder / f)
-    fees = _xlsx(tmp_path / "avg.xlsx", [["Kommun", "Grundavgift", "Barnahus", "Summa"],
-                                         ["Aneby", 1000, 2500, 3500], ["Eksjö", 2000, None, 2000],
-                                         ["Summa", 3000, 2500, 5500]])
-    code, out, _ = _import(capsys, fees, "--like", "avgifter", "--table", "avgifter-2025",
-                           "--period", "2025-01-01/2025-12-31")
+    fees = _xlsx(
+        tmp_path / "avg.xlsx",
+        [
+            ["Kommun", "Grundavgift", "Barnahus", "Summa"],
+            ["Aneby", 1000, 2500, 3500],
+            ["Eksjö", 2000, None, 2000],
+            ["Summa", 3000, 2500, 5500],
+        ],
+    )
+    code, out, _ = _import(
+        capsys,
+        fees,
+        "--like",
+        "avgifter",
+        "--table",
+        "avgifter-2025",
+        "--period",
+        "2025-01-01/2025-12-31",
+    )
     assert code == 0 and out.startswith("Skrev data/raw/000-pks-2024/avgifter-2025.csv ")
-    code, out, _ = _import(capsys, export, "--like", LIKE, "--table", NEW, "--period", PERIOD,
-                           "--mapp", "egen-mapp")
+    code, out, _ = _import(
+        capsys, export, "--like", LIKE, "--table", NEW, "--period", PERIOD, "--mapp", "egen-mapp"
+    )
     assert code == 0 and out.startswith(f"Skrev data/raw/egen-mapp/{NEW}.csv ")
 
 
 def test_formula_without_a_stored_value_is_refused(project, tmp_path, capsys):
     before = _tree(project / "data" / "raw")
-    code, out, err = _import(capsys, _export(tmp_path / "export.xlsx", cached=None),
-                             "--like", LIKE, "--table", NEW, "--period", PERIOD)
+    code, out, err = _import(
+        capsys,
+        _export(tmp_path / "export.xlsx", cached=None),
+        "--like",
+        LIKE,
+        "--table",
+        NEW,
+        "--period",
+        PERIOD,
+    )
     assert (code, out) == (2, "")
-    assert err == ('Fel: export.xlsx blad "Fondredovisning", cell D9: formeln =SUM(D5:D8) har '
-                   "inget sparat värde; öppna filen i Excel och spara den, så sparas formlernas "
-                   "värden\n")
+    assert err == (
+        'Fel: export.xlsx blad "Fondredovisning", cell D9: formeln =SUM(D5:D8) har '
+        "inget sparat värde; öppna filen i Excel och spara den, så sparas formlernas "
+        "värden\n"
+    )
     assert _tree(project / "data" / "raw") == before
 
 
-def test_every_bad_figure_is_reported_at_once_with_row_and_column_letter(project, tmp_path,
-                                                                         capsys):
+def test_every_bad_figure_is_reported_at_once_with_row_and_column_letter(project, tmp_path, capsys):
     import datetime as dt
 
     areas = [list(r) for r in AREAS]
-    areas[0][2] = "14 000 SEK"        # C5
+    areas[0][2] = "14 000 SEK"  # C5
     areas[1][4] = dt.date(2026, 1, 2)  # E6: Excel made "1-2" a date
-    areas[2][1] = "?200"              # B7: a minus lost to the wrong encoding
-    areas[3][5] = True                # F8
+    areas[2][1] = "?200"  # B7: a minus lost to the wrong encoding
+    areas[3][5] = True  # F8
     before = _tree(project / "data" / "raw")
-    code, out, err = _import(capsys, _export(tmp_path / "export.xlsx", areas=areas),
-                             "--like", LIKE, "--table", NEW, "--period", PERIOD)
+    code, out, err = _import(
+        capsys,
+        _export(tmp_path / "export.xlsx", areas=areas),
+        "--like",
+        LIKE,
+        "--table",
+        NEW,
+        "--period",
+        PERIOD,
+    )
     assert (code, out) == (2, "")
     lines = err.splitlines()
-    assert lines[0].startswith('Fel: export.xlsx rad 5, kolumn C "Erhållna medel 2026": '
-                               '"14 000 SEK" är inget tal; okänd valuta')
-    assert lines[1] == ('export.xlsx rad 6, kolumn E "Budget förbrukning 2026": cellen E6 är ett '
-                        "datum eller klockslag i Excel (2026-01-02), inget tal; ge cellen "
-                        "talformat och skriv talet igen")
-    assert lines[2].startswith('export.xlsx rad 7, kolumn B "Ingående balans 2026": "?200" är '
-                               "inget tal; ett frågetecken före siffrorna är oftast ett "
-                               "minustecken")
-    assert lines[3] == ('export.xlsx rad 8, kolumn F "Utfall förbrukning nettokostnad '
-                        '2026-04-30": cellen F8 är ett sanningsvärde i Excel (SANT), inget tal; '
-                        "skriv talet i cellen")
+    assert lines[0].startswith(
+        'Fel: export.xlsx rad 5, kolumn C "Erhållna medel 2026": '
+        '"14 000 SEK" är inget tal; okänd valuta'
+    )
+    assert lines[1] == (
+        'export.xlsx rad 6, kolumn E "Budget förbrukning 2026": cellen E6 är ett '
+        "datum eller klockslag i Excel (2026-01-02), inget tal; ge cellen "
+        "talformat och skriv talet igen"
+    )
+    assert lines[2].startswith(
+        'export.xlsx rad 7, kolumn B "Ingående balans 2026": "?200" är '
+        "inget tal; ett frågetecken före siffrorna är oftast ett "
+        "minustecken"
+    )
+    assert lines[3] == (
+        'export.xlsx rad 8, kolumn F "Utfall förbrukning nettokostnad '
+        '2026-04-30": cellen F8 är ett sanningsvärde i Excel (SANT), inget tal; '
+        "skriv talet i cellen"
+    )
     assert len(lines) == 4
     assert _tree(project / "data" / "raw") == before
 
@@ -271,24 +381,45 @@ def test_a_table_that_does_not_load_back_is_removed(project, tmp_path, capsys, m
 
     monkeypatch.setattr(importer, "load_table", load_fails)
     before = _tree(project / "data" / "raw")
-    code, out, err = _import(capsys, _export(tmp_path / "export.xlsx"), "--like", LIKE,
-                             "--table", NEW, "--period", PERIOD)
+    code, out, err = _import(
+        capsys,
+        _export(tmp_path / "export.xlsx"),
+        "--like",
+        LIKE,
+        "--table",
+        NEW,
+        "--period",
+        PERIOD,
+    )
     assert (code, out) == (2, "")
-    assert err == (f"Fel: {NEW}: den skrivna tabellen gick inte att läsa tillbaka, så inget har "
-                   f"sparats:\n{NEW}.csv rad 2: påhittat fel\n")
+    assert err == (
+        f"Fel: {NEW}: den skrivna tabellen gick inte att läsa tillbaka, så inget har "
+        f"sparats:\n{NEW}.csv rad 2: påhittat fel\n"
+    )
     assert not (project / "data" / "raw" / "006-delar-2026-t1").exists()
     assert _tree(project / "data" / "raw") == before
 
 
 # -- rows and columns that differ --------------------------------------------------------------
 
+
 def _changed_export(path: Path) -> Path:
     """Kultur is new (top), Digitalisering renamed, Ledning missing; figures agree."""
     rows = [
         HEADER,
         ["Kultur", 100, 200, 300, 250, 100, None, None, 200],
-        ["Social välfärd och hälso- och sjukvård", 52000, 14000, 66000, 31000, 10000, 2000, None,
-         54000, 41000],
+        [
+            "Social välfärd och hälso- och sjukvård",
+            52000,
+            14000,
+            66000,
+            31000,
+            10000,
+            2000,
+            None,
+            54000,
+            41000,
+        ],
         ["Digitalisering och IT", 3400, 2000, 5400, 8000, 6500, None, None, -1100],
         ["Fritid", -200, 1600, 1400, 2500, 900, None, None, 500],
         [None, 55300, 17800, 73100, 41750, 17500, 2000, None, 53600, 41000],
@@ -306,19 +437,30 @@ CHANGES = [
 
 def test_new_renamed_and_missing_rows_are_listed_and_refused(project, tmp_path, capsys):
     before = _tree(project / "data" / "raw")
-    code, out, err = _import(capsys, _changed_export(tmp_path / "export.xlsx"),
-                             "--like", LIKE, "--table", NEW, "--period", PERIOD)
+    code, out, err = _import(
+        capsys,
+        _changed_export(tmp_path / "export.xlsx"),
+        "--like",
+        LIKE,
+        "--table",
+        NEW,
+        "--period",
+        PERIOD,
+    )
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         f"Fel: export.xlsx skiljer sig från {LIKE} på 3 punkter; kontrollera listan och kör igen "
-        f"med --bekrafta för att ta med dem så. Inget har skrivits.", *CHANGES]
+        f"med --bekrafta för att ta med dem så. Inget har skrivits.",
+        *CHANGES,
+    ]
     assert _tree(project / "data" / "raw") == before
 
 
 def test_confirmed_rows_are_written_with_the_listed_roles(project, tmp_path, capsys):
     export = _changed_export(tmp_path / "export.xlsx")
-    code, _, err = _import(capsys, export, "--like", LIKE, "--table", NEW, "--period", PERIOD,
-                           "--bekrafta")
+    code, _, err = _import(
+        capsys, export, "--like", LIKE, "--table", NEW, "--period", PERIOD, "--bekrafta"
+    )
     assert (code, err) == (0, "")
     folder = project / "data" / "raw" / "006-delar-2026-t1"
     assert (folder / f"{NEW}.csv").read_text(encoding="utf-8").splitlines()[1:] == [
@@ -335,32 +477,56 @@ def test_confirmed_rows_are_written_with_the_listed_roles(project, tmp_path, cap
         '  - {label: "Social välfärd och hälso- och sjukvård", role: area}\n'
         '  - {label: "Digitalisering och IT", role: area}\n'
         '  - {label: "Fritid", role: area}\n'
-        '  - {label: "[Summa]", role: total}\n')
-    assert ('  - "Bekräftat med --bekrafta: ny rad ”Kultur” (area); raden ”Digitalisering” heter '
-            'nu ”Digitalisering och IT”; raden ”Ledning” finns inte i filen."\n') in side
-    assert "heading: \"4.1 Kommunal utveckling 2025-04-30\"\n" in side  # no title: the model's
+        '  - {label: "[Summa]", role: total}\n'
+    )
+    assert (
+        '  - "Bekräftat med --bekrafta: ny rad ”Kultur” (area); raden ”Digitalisering” heter '
+        'nu ”Digitalisering och IT”; raden ”Ledning” finns inte i filen."\n'
+    ) in side
+    assert 'heading: "4.1 Kommunal utveckling 2025-04-30"\n' in side  # no title: the model's
     assert "Rubriken (heading) är hämtad från delar-2025-t1-4-1" in side
 
 
-def test_a_row_whose_role_cannot_be_known_is_refused_even_when_confirmed(project, tmp_path,
-                                                                        capsys):
+def test_a_row_whose_role_cannot_be_known_is_refused_even_when_confirmed(project, tmp_path, capsys):
     rows = [HEADER, *AREAS, TOTAL[:3] + [82900] + TOTAL[4:], ["Ackumulerat överskott", None, 5]]
-    code, _, err = _import(capsys, _xlsx(tmp_path / "export.xlsx", rows), "--like", LIKE,
-                           "--table", NEW, "--period", PERIOD, "--bekrafta")
+    code, _, err = _import(
+        capsys,
+        _xlsx(tmp_path / "export.xlsx", rows),
+        "--like",
+        LIKE,
+        "--table",
+        NEW,
+        "--period",
+        PERIOD,
+        "--bekrafta",
+    )
     assert code == 2
-    assert err == ('Fel: export.xlsx rad 7: ny rad "Ackumulerat överskott" (finns inte i '
-                   f"{LIKE}); vilken sorts rad det är går inte att avgöra av platsen (raden "
-                   "bredvid har rollen total): lägg till raden i en handskriven beskrivningsfil\n")
+    assert err == (
+        'Fel: export.xlsx rad 7: ny rad "Ackumulerat överskott" (finns inte i '
+        f"{LIKE}); vilken sorts rad det är går inte att avgöra av platsen (raden "
+        "bredvid har rollen total): lägg till raden i en handskriven beskrivningsfil\n"
+    )
 
 
 def test_a_new_column_is_refused_even_when_confirmed(project, tmp_path, capsys):
     rows = [HEADER + ["Prognos 2026"], *AREAS, TOTAL[:3] + [82900] + TOTAL[4:]]
-    code, _, err = _import(capsys, _xlsx(tmp_path / "export.xlsx", rows), "--like", LIKE,
-                           "--table", NEW, "--period", PERIOD, "--bekrafta")
+    code, _, err = _import(
+        capsys,
+        _xlsx(tmp_path / "export.xlsx", rows),
+        "--like",
+        LIKE,
+        "--table",
+        NEW,
+        "--period",
+        PERIOD,
+        "--bekrafta",
+    )
     assert code == 2
-    assert err == (f'Fel: export.xlsx rad 1, kolumn K: kolumnen "Prognos 2026" motsvarar ingen '
-                   f"kolumn i {LIKE}; en ny uppställning behöver en handskriven beskrivningsfil "
-                   f"(se data/raw/README.md)\n")
+    assert err == (
+        f'Fel: export.xlsx rad 1, kolumn K: kolumnen "Prognos 2026" motsvarar ingen '
+        f"kolumn i {LIKE}; en ny uppställning behöver en handskriven beskrivningsfil "
+        f"(se data/raw/README.md)\n"
+    )
 
 
 def test_a_new_municipality_row_without_code_is_refused(project, tmp_path, capsys):
@@ -368,18 +534,34 @@ def test_a_new_municipality_row_without_code_is_refused(project, tmp_path, capsy
     folder.mkdir()
     for f in ("avgifter.csv", "avgifter.yaml"):
         shutil.copy(ROOT / "tests" / "fixtures" / "good" / f, folder / f)
-    rows = [["Kommun", "Grundavgift", "Barnahus", "Summa"], ["Aneby", 1000, 2500, 3500],
-            ["Eksjö", 2000, None, 2000], ["Habo", 500, 500, 1000], ["Summa", 3500, 3000, 6500]]
-    code, _, err = _import(capsys, _xlsx(tmp_path / "avg.xlsx", rows), "--like", "avgifter",
-                           "--table", "avgifter-2026", "--period", "2026-01-01/2026-12-31",
-                           "--bekrafta")
+    rows = [
+        ["Kommun", "Grundavgift", "Barnahus", "Summa"],
+        ["Aneby", 1000, 2500, 3500],
+        ["Eksjö", 2000, None, 2000],
+        ["Habo", 500, 500, 1000],
+        ["Summa", 3500, 3000, 6500],
+    ]
+    code, _, err = _import(
+        capsys,
+        _xlsx(tmp_path / "avg.xlsx", rows),
+        "--like",
+        "avgifter",
+        "--table",
+        "avgifter-2026",
+        "--period",
+        "2026-01-01/2026-12-31",
+        "--bekrafta",
+    )
     assert code == 2
-    assert err == ('Fel: avg.xlsx rad 4: ny rad "Habo" (finns inte i avgifter); en ny rad med '
-                   "rollen kommun behöver en kommunkod, som inte står i filen: lägg till raden i "
-                   "en handskriven beskrivningsfil\n")
+    assert err == (
+        'Fel: avg.xlsx rad 4: ny rad "Habo" (finns inte i avgifter); en ny rad med '
+        "rollen kommun behöver en kommunkod, som inte står i filen: lägg till raden i "
+        "en handskriven beskrivningsfil\n"
+    )
 
 
 # -- csv exports and bad arguments -------------------------------------------------------------
+
 
 def test_csv_export_with_title_row_and_semicolons(project, tmp_path, capsys):
     export = tmp_path / "export.csv"
@@ -396,46 +578,73 @@ def test_csv_export_with_title_row_and_semicolons(project, tmp_path, capsys):
         "Fritid;200;1 600;1 800;2 500;900,5;;;899,5;\n"
         "Ledning;4 100;6 000;10 100;7 500;2 500;;1 000;6 600;\n"
         ";59 700;23 600;83 300;49 000;29 900,5;2 000;1 000;50 399,5;40 000\n",
-        encoding="utf-8")
-    code, out, err = _import(capsys, export, "--like", LIKE, "--table", "delar-2026-t2-4-1",
-                             "--period", "2026-01-01/2026-08-31")
+        encoding="utf-8",
+    )
+    code, out, err = _import(
+        capsys,
+        export,
+        "--like",
+        LIKE,
+        "--table",
+        "delar-2026-t2-4-1",
+        "--period",
+        "2026-01-01/2026-08-31",
+    )
     assert (code, err) == (0, "")
-    assert out == ("Skrev data/raw/006-delar-2026-t2/delar-2026-t2-4-1.csv och "
-                   "delar-2026-t2-4-1.yaml (5 rader, 9 kolumner) från export.csv, rubrikrad 3\n")
+    assert out == (
+        "Skrev data/raw/006-delar-2026-t2/delar-2026-t2-4-1.csv och "
+        "delar-2026-t2-4-1.yaml (5 rader, 9 kolumner) från export.csv, rubrikrad 3\n"
+    )
     written = project / "data" / "raw" / "006-delar-2026-t2" / "delar-2026-t2-4-1.csv"
-    assert written.read_bytes() == (
-        "Kommunal utveckling 2026-08-31,Ingående balans 2026,Erhållna medel 2026,"
-        "Disponibla medel 2026,Budget förbrukning 2026,Utfall förbrukning nettokostnad 2026-08-31,"
-        "Utbetalt till länets kommuner,Överförda medel,Kvarvarande medel 2026-08-31,"
-        "Varav kvarvarande statliga medel\n"
-        "Social välfärd och hälso- och sjukvård,52 000,14 000,66 000,31 000,20 000,2 000,,44 000,"
-        "40 000\n"
-        "Digitalisering,3 400,2 000,5 400,8 000,6 500,,,-1 100,\n"
-        'Fritid,200,1 600,1 800,2 500,"900,5",,,"899,5",\n'
-        "Ledning,4 100,6 000,10 100,7 500,2 500,,1 000,6 600,\n"
-        '[Summa],59 700,23 600,83 300,49 000,"29 900,5",2 000,1 000,"50 399,5",40 000\n'
-    ).encode("utf-8")
+    assert (
+        written.read_bytes()
+        == (
+            "Kommunal utveckling 2026-08-31,Ingående balans 2026,Erhållna medel 2026,"
+            "Disponibla medel 2026,Budget förbrukning 2026,Utfall förbrukning nettokostnad 2026-08-31,"
+            "Utbetalt till länets kommuner,Överförda medel,Kvarvarande medel 2026-08-31,"
+            "Varav kvarvarande statliga medel\n"
+            "Social välfärd och hälso- och sjukvård,52 000,14 000,66 000,31 000,20 000,2 000,,44 000,"
+            "40 000\n"
+            "Digitalisering,3 400,2 000,5 400,8 000,6 500,,,-1 100,\n"
+            'Fritid,200,1 600,1 800,2 500,"900,5",,,"899,5",\n'
+            "Ledning,4 100,6 000,10 100,7 500,2 500,,1 000,6 600,\n"
+            '[Summa],59 700,23 600,83 300,49 000,"29 900,5",2 000,1 000,"50 399,5",40 000\n'
+        ).encode()
+    )
     side = written.with_suffix(".yaml").read_text(encoding="utf-8")
     assert 'heading: "Fondredovisning per 2026-08-31"\n' in side
-    assert "rubrikrad 3, uppställd som delar-2025-t1-4-1.\"\n" in side
+    assert 'rubrikrad 3, uppställd som delar-2025-t1-4-1."\n' in side
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--period", "2026-01-01--2026-04-30"],
-     'Fel: --period "2026-01-01--2026-04-30": väntade ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD, '
-     "t.ex. 2025-01-01/2025-04-30\n"),
-    (["--period", "2026-02-30/2026-04-30"],
-     "Fel: --period 2026-02-30/2026-04-30: inget giltigt datum\n"),
-    (["--period", "2026-01-01/2026-04-30", "--like", "finns-inte"],
-     "Fel: tabellen finns-inte (--like) finns inte i data/raw\n"),
-    (["--period", "2026-01-01/2026-04-30", "--table", "Ny Tabell"],
-     'Fel: --table "Ny Tabell": ett tabellnamn har bara små bokstäver a–z, siffror och '
-     "bindestreck, t.ex. delar-2025-t1-4-1\n"),
-    (["--period", "2026-01-01/2026-04-30", "--table", "bokslut-2023"],
-     "Fel: tabellen bokslut-2023 finns redan (data/raw/000-pks-2024/bokslut-2023.csv, "
-     "data/raw/000-pks-2024/bokslut-2023.yaml); import skriver aldrig över något, välj ett "
-     "annat namn med --table\n"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--period", "2026-01-01--2026-04-30"],
+            'Fel: --period "2026-01-01--2026-04-30": väntade ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD, '
+            "t.ex. 2025-01-01/2025-04-30\n",
+        ),
+        (
+            ["--period", "2026-02-30/2026-04-30"],
+            "Fel: --period 2026-02-30/2026-04-30: inget giltigt datum\n",
+        ),
+        (
+            ["--period", "2026-01-01/2026-04-30", "--like", "finns-inte"],
+            "Fel: tabellen finns-inte (--like) finns inte i data/raw\n",
+        ),
+        (
+            ["--period", "2026-01-01/2026-04-30", "--table", "Ny Tabell"],
+            'Fel: --table "Ny Tabell": ett tabellnamn har bara små bokstäver a–z, siffror och '
+            "bindestreck, t.ex. delar-2025-t1-4-1\n",
+        ),
+        (
+            ["--period", "2026-01-01/2026-04-30", "--table", "bokslut-2023"],
+            "Fel: tabellen bokslut-2023 finns redan (data/raw/000-pks-2024/bokslut-2023.csv, "
+            "data/raw/000-pks-2024/bokslut-2023.yaml); import skriver aldrig över något, välj ett "
+            "annat namn med --table\n",
+        ),
+    ],
+)
 def test_bad_arguments_are_refused(project, tmp_path, capsys, args, message):
     export = _export(tmp_path / "export.xlsx")
     opts = {"--like": LIKE, "--table": NEW}
@@ -447,21 +656,28 @@ def test_bad_arguments_are_refused(project, tmp_path, capsys, args, message):
 
 # -- labels --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("a, b", [
-    ("Kvarvarande medel 2024-08-31", "Kvarvarande medel 2025-04-30"),
-    ("Ingående balans 2024", "Ingående balans 2025"),
-    ("  Nära   VÅRD ", "Nära vård"),
-    ("[Summa]", "Summa"),
-])
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Kvarvarande medel 2024-08-31", "Kvarvarande medel 2025-04-30"),
+        ("Ingående balans 2024", "Ingående balans 2025"),
+        ("  Nära   VÅRD ", "Nära vård"),
+        ("[Summa]", "Summa"),
+    ],
+)
 def test_labels_that_match(a, b):
     assert label_key(a) == label_key(b)
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Akkumulerat överskott", "Ackumulerat överskott"),   # a typo fixed is another label
-    ("Barnahus 12", "Barnahus 13"),                       # only years (19xx, 20xx) are ignored
-    ("Utbildning", "Utbildning 2"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Akkumulerat överskott", "Ackumulerat överskott"),  # a typo fixed is another label
+        ("Barnahus 12", "Barnahus 13"),  # only years (19xx, 20xx) are ignored
+        ("Utbildning", "Utbildning 2"),
+    ],
+)
 def test_labels_that_do_not_match(a, b):
     assert label_key(a) != label_key(b)
 

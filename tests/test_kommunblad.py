@@ -1,14 +1,15 @@
 """Tests of kuanalysis.reports.kommunblad: which sheets to render, and what one sheet shows.
 Expected values are worked out by hand in the comments (the tiny report: tests/fees_fixtures)."""
+
 from __future__ import annotations
 
 import dataclasses
 import json
 import re
 
+import fees_fixtures as F
 import pytest
 
-import fees_fixtures as F
 from kuanalysis import render
 from kuanalysis.errors import ParameterError
 from kuanalysis.paths import notebooks_dir
@@ -29,11 +30,18 @@ def cells(markup: str, tag: str = "td") -> list[str]:
 # ---------------------------------------------------------------------------------------
 # File names and variants
 # ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name, slug", [
-    ("Jönköping", "jonkoping"), ("Värnamo", "varnamo"), ("Sävsjö", "savsjo"),
-    ("Eksjö", "eksjo"), ("Aneby", "aneby"), ("Kval.arb öppen fritid", "kval-arb-oppen-fritid"),
-    ("<script>alert(1)</script>", "script-alert-1-script"),
-])
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("Jönköping", "jonkoping"),
+        ("Värnamo", "varnamo"),
+        ("Sävsjö", "savsjo"),
+        ("Eksjö", "eksjo"),
+        ("Aneby", "aneby"),
+        ("Kval.arb öppen fritid", "kval-arb-oppen-fritid"),
+        ("<script>alert(1)</script>", "script-alert-1-script"),
+    ],
+)
 def test_ascii_slug(name, slug):
     assert kommunblad.ascii_slug(name) == slug
 
@@ -41,9 +49,12 @@ def test_ascii_slug(name, slug):
 def test_variants_one_per_municipality():
     variants = kommunblad.variants({"kommun_kod": "0680"})
     assert len(variants) == 13  # the shipped data has one proposal: 2025
-    assert variants[0] == {"parameters": {"kommun_kod": "0604", "forslag": FORSLAG},
-                           "output": "kommunblad/2025/0604-aneby.html",
-                           "title": "Kommunblad Aneby: avgifter 2025", "sort": "2025-12-31"}
+    assert variants[0] == {
+        "parameters": {"kommun_kod": "0604", "forslag": FORSLAG},
+        "output": "kommunblad/2025/0604-aneby.html",
+        "title": "Kommunblad Aneby: avgifter 2025",
+        "sort": "2025-12-31",
+    }
     jkp = [v for v in variants if v["parameters"]["kommun_kod"] == "0680"]
     assert jkp[0]["output"] == "kommunblad/2025/0680-jonkoping.html"
     assert jkp[0]["title"] == "Kommunblad Jönköping: avgifter 2025"
@@ -54,25 +65,34 @@ def test_variants_one_per_municipality():
 
 def test_variants_selection_and_unknown_code():
     chosen = kommunblad.variants({"kommuner": "0686, 0604"})
-    assert [v["output"] for v in chosen] == ["kommunblad/2025/0686-eksjo.html",
-                                            "kommunblad/2025/0604-aneby.html"]
+    assert [v["output"] for v in chosen] == [
+        "kommunblad/2025/0686-eksjo.html",
+        "kommunblad/2025/0604-aneby.html",
+    ]
     with pytest.raises(ParameterError, match="okända kommunkoder 9999"):
         kommunblad.variants({"kommuner": "0604,9999"})
 
 
 def test_an_explicit_kommun_kod_renders_that_sheet_only():
     assert kommunblad.variants({"kommun_kod": "0604", "kommuner": "alla"}) == [
-        {"parameters": {"kommun_kod": "0604", "forslag": FORSLAG},
-         "output": "kommunblad/2025/0604-aneby.html",
-         "title": "Kommunblad Aneby: avgifter 2025", "sort": "2025-12-31"}]
+        {
+            "parameters": {"kommun_kod": "0604", "forslag": FORSLAG},
+            "output": "kommunblad/2025/0604-aneby.html",
+            "title": "Kommunblad Aneby: avgifter 2025",
+            "sort": "2025-12-31",
+        }
+    ]
 
 
-@pytest.mark.parametrize("parameters, message", [
-    ({"kommun_kod": "680"}, "fyra siffror som text"),      # papermill's int 680, as text
-    ({"kommun_kod": 680}, "fyra siffror som text"),
-    ({"kommun_kod": "9999"}, "kommunkoden 9999 finns inte"),
-    ({"kommun_kod": "0604", "kommuner": "0686"}, "inte båda"),
-])
+@pytest.mark.parametrize(
+    "parameters, message",
+    [
+        ({"kommun_kod": "680"}, "fyra siffror som text"),  # papermill's int 680, as text
+        ({"kommun_kod": 680}, "fyra siffror som text"),
+        ({"kommun_kod": "9999"}, "kommunkoden 9999 finns inte"),
+        ({"kommun_kod": "0604", "kommuner": "0686"}, "inte båda"),
+    ],
+)
 def test_variants_refuse_codes_that_do_not_fit(parameters, message):
     with pytest.raises(ParameterError, match=message):
         kommunblad.variants(parameters)
@@ -83,17 +103,26 @@ def test_variants_name_the_municipalities_of_the_forslag_parameter():
     assert len(out) == 13
     # the year comes from the matrix's period (2025 in the tiny fixture)
     assert kommunblad.variants({"forslag": "t.csv"}, matrix=F.matrix(x_name="Ö")) == [
-        {"parameters": {"kommun_kod": "0001", "forslag": "t.csv"},
-         "output": "kommunblad/2025/0001-o.html", "title": "Kommunblad Ö: avgifter 2025",
-         "sort": "2025-12-31"},
-        {"parameters": {"kommun_kod": "0002", "forslag": "t.csv"},
-         "output": "kommunblad/2025/0002-y.html", "title": "Kommunblad Y: avgifter 2025",
-         "sort": "2025-12-31"}]
+        {
+            "parameters": {"kommun_kod": "0001", "forslag": "t.csv"},
+            "output": "kommunblad/2025/0001-o.html",
+            "title": "Kommunblad Ö: avgifter 2025",
+            "sort": "2025-12-31",
+        },
+        {
+            "parameters": {"kommun_kod": "0002", "forslag": "t.csv"},
+            "output": "kommunblad/2025/0002-y.html",
+            "title": "Kommunblad Y: avgifter 2025",
+            "sort": "2025-12-31",
+        },
+    ]
     # a name without a single ASCII letter or digit: the code alone names the file
     assert kommunblad.variants({}, matrix=F.matrix(x_name="ÅÄ<>"))[0]["output"] == (
-        "kommunblad/2025/0001-aa.html")
+        "kommunblad/2025/0001-aa.html"
+    )
     assert kommunblad.variants({}, matrix=F.matrix(x_name="東京"))[0]["output"] == (
-        "kommunblad/2025/0001.html")
+        "kommunblad/2025/0001.html"
+    )
 
 
 def test_default_kommun_is_the_notebooks():
@@ -119,8 +148,9 @@ def test_kommun_name_checks_the_code(report):
         kommunblad.kommun_name(report, "0003")
 
 
-@pytest.mark.parametrize("n, words", [(2, "två"), (13, "tretton"), (20, "tjugo"), (21, "21"),
-                                      (1234, "1\u00a0234")])
+@pytest.mark.parametrize(
+    "n, words", [(2, "två"), (13, "tretton"), (20, "tjugo"), (21, "21"), (1234, "1\u00a0234")]
+)
 def test_in_words(n, words):
     assert kommunblad.in_words(n) == words
 
@@ -135,7 +165,8 @@ def test_summary(report):
         "Enligt förslaget faktureras X 600\u00a0kr för 2025. Det är 60,00\u00a0% av det som "
         "faktureras alla två kommuner. X har 75,00\u00a0% av länets invånare (2024-12-31), så "
         "kommunen betalar något mindre än sin andel av folkmängden. 1 post står i förslagets "
-        f"tabell men faktureras inte: {F.GRUND}.")
+        f"tabell men faktureras inte: {F.GRUND}."
+    )
     assert "<b>600\u00a0kr</b>" in text
 
 
@@ -158,11 +189,14 @@ def test_fees_frame_and_table(report):
     assert frame.loc[F.MEDLEM].tolist() == [600, 500]
     assert frame.loc[F.GRUND].tolist() == ["faktureras ej", 70]
     assert frame.loc["Skillnad mot förslaget"].tolist() == ["0\u00a0kr", "\u221230\u00a0kr"]
-    assert frame.loc["Andel av alla kommuners avgifter"].tolist() == ["60,00\u00a0%",
-                                                                      "51,82\u00a0%"]
+    assert frame.loc["Andel av alla kommuners avgifter"].tolist() == [
+        "60,00\u00a0%",
+        "51,82\u00a0%",
+    ]
     table = kommunblad.fees_table(report, "0001")
-    assert ("<caption>X: avgift per post 2025 i förslaget och alternativen, kronor</caption>"
-            in table)
+    assert (
+        "<caption>X: avgift per post 2025 i förslaget och alternativen, kronor</caption>" in table
+    )
     assert cells(table)[:4] == ["600\u00a0kr", "500\u00a0kr", "faktureras ej", "70\u00a0kr"]
 
 
@@ -187,30 +221,50 @@ def test_years_frame_and_table(report):
     assert frame.loc["forslag-2025"].tolist() == [600, 600, "inte före 2027"]
     assert frame.loc["alt"].tolist() == [570, 570, "inte före 2027"]
     # with 10 000 050 kr at the start: −50 kr after 2025 under forslag-2025
-    assert kommunblad.years_frame(report, "0001", 10_000_050).at[
-        "forslag-2025", "Balanskontot tar slut"] == "2025"
+    assert (
+        kommunblad.years_frame(report, "0001", 10_000_050).at[
+            "forslag-2025", "Balanskontot tar slut"
+        ]
+        == "2025"
+    )
     table = kommunblad.years_table(report, "0002")
-    assert 'id="per-ar"' in table and cells(table)[:3] == ["400\u00a0kr", "400\u00a0kr",
-                                                          "inte före 2027"]
+    assert 'id="per-ar"' in table and cells(table)[:3] == [
+        "400\u00a0kr",
+        "400\u00a0kr",
+        "inte före 2027",
+    ]
 
 
 def test_fields(report):
     assert kommunblad.fields(report, "0001") == {
-        "titel": "Kommunblad: avgifter 2025", "kommun": "X", "kommun_kod": "0001"}
+        "titel": "Kommunblad: avgifter 2025",
+        "kommun": "X",
+        "kommun_kod": "0001",
+    }
 
 
 def test_alternatives(report):
     assert kommunblad.alternatives(report) == (
-        "<p><b>Alternativen.</b> <i>alt</i>: Ett alternativ.</p>")
+        "<p><b>Alternativen.</b> <i>alt</i>: Ett alternativ.</p>"
+    )
     only = fees.FeeReport(F.matrix(), F.population(), F.history(), F.scenarios()[:1])
     assert kommunblad.alternatives(only) == ""
 
 
 def test_hostile_names_and_descriptions_are_text_on_the_sheet():
-    r = F.report(x_name="<script>alert(1)</script>", alt_name="<img src=x onerror=alert(1)>",
-                 alt_description='<img src="https://evil.example/x.png">')
-    shown = html.join([kommunblad.summary(r, "0001"), kommunblad.fees_table(r, "0001"),
-                       kommunblad.history(r, "0001"), kommunblad.alternatives(r)])
+    r = F.report(
+        x_name="<script>alert(1)</script>",
+        alt_name="<img src=x onerror=alert(1)>",
+        alt_description='<img src="https://evil.example/x.png">',
+    )
+    shown = html.join(
+        [
+            kommunblad.summary(r, "0001"),
+            kommunblad.fees_table(r, "0001"),
+            kommunblad.history(r, "0001"),
+            kommunblad.alternatives(r),
+        ]
+    )
     assert "<script" not in shown and "<img" not in shown
     assert shown.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
     assert "<i>&lt;img src=x onerror=alert(1)&gt;</i>" in shown
@@ -223,14 +277,19 @@ def test_a_heading_field_reads_literally_through_the_renderer():
     import nbformat
 
     literal = html.markdown_literal("<script>alert(1)</script> & *x* &amp; [a](b)")
-    assert literal == ("&lt;script&gt;alert\\(1\\)&lt;\\/script&gt; &amp; \\*x\\* &amp;amp\\; "
-                       "\\[a\\]\\(b\\)")
+    assert literal == (
+        "&lt;script&gt;alert\\(1\\)&lt;\\/script&gt; &amp; \\*x\\* &amp;amp\\; \\[a\\]\\(b\\)"
+    )
     nb = nbformat.v4.new_notebook()
-    fields = {"application/vnd.kuanalysis.fields+json":
-              {"kommun": "<script>alert(1)</script> & *x*"}}
-    nb.cells = [nbformat.v4.new_markdown_cell("## {{kommun}} kommun"),
-                nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output(
-                    "display_data", data=fields)])]
+    fields = {
+        "application/vnd.kuanalysis.fields+json": {"kommun": "<script>alert(1)</script> & *x*"}
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## {{kommun}} kommun"),
+        nbformat.v4.new_code_cell(
+            "", outputs=[nbformat.v4.new_output("display_data", data=fields)]
+        ),
+    ]
     for i, c in enumerate(nb.cells):
         c.id = f"c{i}"
     from kuanalysis.render.export import export_html

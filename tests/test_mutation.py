@@ -13,6 +13,7 @@ changed Överförda medel makes the blank utfall imply a non-zero amount).
 A few printed figures take part in no identity of the source at all; they are listed in
 :data:`UNCONSTRAINED` with the reason, and the test asserts that exactly these go unnoticed.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -35,10 +36,16 @@ UNCONSTRAINED = {
     ("delar-2024-t2-4-1", "Akkumulerat överskott 2024-08-31", "Varav kvarvarande statliga medel"),
     # 2024's total leaves the netting row out of budget and utfall, and the netting row
     # has no kvarvarande: these two figures enter no sum and no identity of the table
-    ("delar-2024-t2-4-1", "Härav Ledning/stab finansierat från områdena ovan",
-     "Budget förbrukning 2024"),
-    ("delar-2024-t2-4-1", "Härav Ledning/stab finansierat från områdena ovan",
-     "Utfall förbrukning nettokostnad 2024-08-31"),
+    (
+        "delar-2024-t2-4-1",
+        "Härav Ledning/stab finansierat från områdena ovan",
+        "Budget förbrukning 2024",
+    ),
+    (
+        "delar-2024-t2-4-1",
+        "Härav Ledning/stab finansierat från områdena ovan",
+        "Utfall förbrukning nettokostnad 2024-08-31",
+    ),
 }
 
 
@@ -75,11 +82,19 @@ def test_every_changed_figure_is_reported(world):
                     continue
                 checked += 1
                 others = {k: v for k, v in tables.items() if k != tid}
-                found = run({tid: _perturbed(table, row, col, step)}, others=others,
-                            continuity=continuity, pairings=pairings)
+                found = run(
+                    {tid: _perturbed(table, row, col, step)},
+                    others=others,
+                    continuity=continuity,
+                    pairings=pairings,
+                )
                 cell = CellRef(tid, row, col)
-                if not any(f.status in ("avvikelse", "saknas") and cell in f.cells
-                           and _key(f) not in before for f in found):
+                if not any(
+                    f.status in ("avvikelse", "saknas")
+                    and cell in f.cells
+                    and _key(f) not in before
+                    for f in found
+                ):
                     missed.add((tid, row, col))
     assert checked == 73 + 89 + 236  # printed figures: 2023, 2024, the fee matrix
     assert missed == UNCONSTRAINED

@@ -1,4 +1,5 @@
 """Packaging: environment.yml in step with pyproject.toml, the lock file pins everything."""
+
 from __future__ import annotations
 
 import re
@@ -32,9 +33,12 @@ def test_environment_yml_matches_pyproject():
 
 def test_lock_pins_every_dependency_exactly():
     _, wanted = _pyproject()
-    lines = [l for l in (ROOT / "requirements.lock").read_text().splitlines()
-             if l.strip() and not l.startswith("#")]
-    pins = dict(_split(l) for l in lines)
+    lines = [
+        line
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    pins = dict(_split(line) for line in lines)
     assert all(spec.startswith("==") for spec in pins.values()), "every line must pin with =="
     missing = set(wanted) - set(pins)
     assert not missing, f"lock file lacks {sorted(missing)}"

@@ -1,4 +1,5 @@
 """The one place that checks paths, and all-or-nothing writes with the umask's mode."""
+
 from __future__ import annotations
 
 import os
@@ -8,7 +9,6 @@ import pytest
 
 from kuanalysis import paths
 from kuanalysis.errors import PathError
-
 
 RAW = ", som aldrig skrivs till; välj en annan mapp"
 
@@ -20,15 +20,18 @@ def project(scratch_project):
     return scratch_project
 
 
-@pytest.mark.parametrize("given, kind, message", [
-    ("data/raw", "dir", "data/raw: ligger i data/raw" + RAW),
-    ("data/raw/t/ny.csv", "file", "data/raw/t/ny.csv: ligger i data/raw" + RAW),
-    ("data/../data/raw/x", "dir", "data/raw/x: ligger i data/raw" + RAW),
-    ("lank/x.csv", "file", "data/raw/x.csv: ligger i data/raw" + RAW),   # a link into data/raw
-    ("fil.txt", "dir", "fil.txt: är en fil, men här behövs en mapp"),
-    ("reports", "file", "reports: är en mapp, men här behövs ett filnamn"),
-    ("fil.txt/under.csv", "file", "fil.txt/under.csv: fil.txt är en fil, inte en mapp"),
-])
+@pytest.mark.parametrize(
+    "given, kind, message",
+    [
+        ("data/raw", "dir", "data/raw: ligger i data/raw" + RAW),
+        ("data/raw/t/ny.csv", "file", "data/raw/t/ny.csv: ligger i data/raw" + RAW),
+        ("data/../data/raw/x", "dir", "data/raw/x: ligger i data/raw" + RAW),
+        ("lank/x.csv", "file", "data/raw/x.csv: ligger i data/raw" + RAW),  # a link into data/raw
+        ("fil.txt", "dir", "fil.txt: är en fil, men här behövs en mapp"),
+        ("reports", "file", "reports: är en mapp, men här behövs ett filnamn"),
+        ("fil.txt/under.csv", "file", "fil.txt/under.csv: fil.txt är en fil, inte en mapp"),
+    ],
+)
 def test_output_refuses(project, monkeypatch, given, kind, message):
     (project / "lank").symlink_to(project / "data" / "raw")
     monkeypatch.chdir(project)
@@ -40,8 +43,10 @@ def test_output_refuses(project, monkeypatch, given, kind, message):
 def test_output_accepts_and_resolves(project, monkeypatch):
     monkeypatch.chdir(project / "reports")
     assert paths.output("ny/mapp", "dir") == project / "reports" / "ny" / "mapp"
-    assert paths.output("../data/processed/t.csv", "file") == project / "data" / "processed" / "t.csv"
-    assert not (project / "reports" / "ny").exists()            # checking writes nothing
+    assert (
+        paths.output("../data/processed/t.csv", "file") == project / "data" / "processed" / "t.csv"
+    )
+    assert not (project / "reports" / "ny").exists()  # checking writes nothing
 
 
 def test_project_input(project):
@@ -67,9 +72,8 @@ def test_atomic_path_gives_the_umask_mode(tmp_path, umask, mode):
 
 def test_atomic_path_failure_keeps_the_old_file(tmp_path):
     (tmp_path / "a.html").write_text("gammal")
-    with pytest.raises(RuntimeError):
-        with paths.atomic_path(tmp_path / "a.html") as tmp:
-            tmp.write_text("halv")
-            raise RuntimeError
+    with pytest.raises(RuntimeError), paths.atomic_path(tmp_path / "a.html") as tmp:
+        tmp.write_text("halv")
+        raise RuntimeError
     assert (tmp_path / "a.html").read_text() == "gammal"
     assert [p.name for p in tmp_path.iterdir()] == ["a.html"]

@@ -16,6 +16,7 @@ Totals: ib 137 006, erhållna 69 800, disponibla 206 806, budget 69 500, utfall 
 utbetalt 3 000, överförda 1 100, statliga 113 746. With no close for 2024 in data/raw the new
 period has no preceding period, so no continuity is checked.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,18 +29,35 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import ROOT
 
 EN_DASH = "\u2013"
-HEADER = ["Kommunal utveckling 2025-04-30", "Ingående balans 2025", "Erhållna medel 2025",
-          "Disponibla medel 2025", "Budget förbrukning 2025",
-          "Utfall förbrukning nettokostnad 2025-04-30", "Utbetalt till länets kommuner",
-          "Överförda medel", "Kvarvarande medel 2025-04-30", "Varav kvarvarande statliga medel"]
+HEADER = [
+    "Kommunal utveckling 2025-04-30",
+    "Ingående balans 2025",
+    "Erhållna medel 2025",
+    "Disponibla medel 2025",
+    "Budget förbrukning 2025",
+    "Utfall förbrukning nettokostnad 2025-04-30",
+    "Utbetalt till länets kommuner",
+    "Överförda medel",
+    "Kvarvarande medel 2025-04-30",
+    "Varav kvarvarande statliga medel",
+]
 #        ib      erh     disp    budget  utfall  utbet  överf  kvar     statl
 ROWS = [
-    ["Social Vårld och Hälso sjukvård", 59264, 20000, 79264, 30000, 12000, 2000, 1100, 64164,
-     40000],
+    [
+        "Social Vårld och Hälso sjukvård",
+        59264,
+        20000,
+        79264,
+        30000,
+        12000,
+        2000,
+        1100,
+        64164,
+        40000,
+    ],
     ["Nära vård", 29746, 10000, 39746, 3000, 1000, 1000, None, 37746, 37746],
     ["Förstärkt samverkan ***", 30596, 5000, 35596, None, None, None, None, 35596, 30000],
     ["Barnahus", 600, 4000, 4600, 4400, 1500, None, None, 3100, 4000],
@@ -86,18 +104,26 @@ def project(tmp_path_factory):
         shutil.copy2(ROOT / name, root / name)
     _export(root / "fondredovisning-2025-04.xlsx")
     venv = Path(sys.executable).parent.parent
-    env = {**os.environ, "KUANALYSIS_ROOT": str(root), "VENV": str(venv),
-           "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
-           "SOURCE_DATE_EPOCH": "1729843200"}
-    runs = [subprocess.run(cmd, shell=True, cwd=root, env=env, capture_output=True, text=True)
-            for cmd in _commands()]
+    env = {
+        **os.environ,
+        "KUANALYSIS_ROOT": str(root),
+        "VENV": str(venv),
+        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "SOURCE_DATE_EPOCH": "1729843200",
+    }
+    runs = [
+        subprocess.run(cmd, shell=True, cwd=root, env=env, capture_output=True, text=True)
+        for cmd in _commands()
+    ]
     return root, runs
 
 
 def test_the_readme_gives_three_commands(project):
-    assert [c.split()[:2] for c in _commands()] == [["kuanalysis", "import"],
-                                                      ["kuanalysis", "check"],
-                                                      ["make", "reports"]]
+    assert [c.split()[:2] for c in _commands()] == [
+        ["kuanalysis", "import"],
+        ["kuanalysis", "check"],
+        ["make", "reports"],
+    ]
 
 
 def test_every_command_succeeds(project):
@@ -110,40 +136,55 @@ def test_every_command_succeeds(project):
 def test_import_wrote_the_period_as_exported(project):
     root, runs = project
     folder = root / "data" / "raw" / "005-delar-2025-t1"
-    assert sorted(p.name for p in folder.iterdir()) == ["delar-2025-t1-4-1.csv",
-                                                        "delar-2025-t1-4-1.yaml"]
-    rows = list(csv.reader(open(folder / "delar-2025-t1-4-1.csv", encoding="utf-8")))
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "delar-2025-t1-4-1.csv",
+        "delar-2025-t1-4-1.yaml",
+    ]
+    with open(folder / "delar-2025-t1-4-1.csv", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
     assert rows[0] == HEADER
-    assert rows[10] == ["Kurs o konferens*", "", "2 000", "2 000", "", "2 300", "", "",
-                        f"{EN_DASH}300", ""]  # blanks blank, the en dash kept as printed
+    assert rows[10] == [
+        "Kurs o konferens*",
+        "",
+        "2 000",
+        "2 000",
+        "",
+        "2 300",
+        "",
+        "",
+        f"{EN_DASH}300",
+        "",
+    ]  # blanks blank, the en dash kept as printed
     assert rows[11] == ["Yrkesresan regional"] + [""] * 9
     assert "Skrev data/raw/005-delar-2025-t1/delar-2025-t1-4-1.csv" in runs[0].stdout
 
 
 def test_check_flags_the_planted_errors_and_nothing_else(project):
     root, _ = project
-    found = [r for r in csv.DictReader(open(root / "reports" / "avstamning.csv",
-                                            encoding="utf-8"))
-             if r["table"] == "delar-2025-t1-4-1"]
-    assert sorted((r["row"], r["column"], r["reported"], r["expected"], r["rule"])
-                  for r in found) == [
+    with open(root / "reports" / "avstamning.csv", encoding="utf-8") as fh:
+        found = [r for r in csv.DictReader(fh) if r["table"] == "delar-2025-t1-4-1"]
+    assert sorted(
+        (r["row"], r["column"], r["reported"], r["expected"], r["rule"]) for r in found
+    ) == [
         ("Barnahus", "Varav kvarvarande statliga medel", "4000", "3100", "fund_statliga"),
         ("[Summa]", "Kvarvarande medel 2025-04-30", "174406", "174306", "fund_column_total"),
-        ("[Summa]", "Kvarvarande medel 2025-04-30", "174406", "174306", "fund_kvarvarande")]
+        ("[Summa]", "Kvarvarande medel 2025-04-30", "174406", "174306", "fund_kvarvarande"),
+    ]
     assert {r["status"] for r in found} == {"avvikelse"}
 
 
 def test_make_reports_gives_a_named_linked_report_of_the_new_period(project):
     root, _ = project
     page = (root / "reports" / "delarsrapport-2025-t1.html").read_text(encoding="utf-8")
-    assert "<title>Delårsrapport 2025, tertial 1: Kommunal utvecklings medel per område</title>" \
+    assert (
+        "<title>Delårsrapport 2025, tertial 1: Kommunal utvecklings medel per område</title>"
         in page
+    )
     assert '<td class="tal avvikelse">4\u00a0000</td>' in page
     index = (root / "reports" / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"]+)"', index)
     assert "delarsrapport-2025-t1.html" in links
     # newest first among the fund reports
     fund = [x for x in links if x.startswith(("bokslut", "delarsrapport"))]
-    assert fund == ["delarsrapport-2025-t1.html", "delarsrapport-2024-t2.html",
-                    "bokslut-2023.html"]
+    assert fund == ["delarsrapport-2025-t1.html", "delarsrapport-2024-t2.html", "bokslut-2023.html"]
     assert not list((root / "data" / "raw").rglob("*.html"))

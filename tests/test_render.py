@@ -1,4 +1,5 @@
 """Rendering: parameters, failures, index, determinism (on a scratch project of tiny notebooks)."""
+
 from __future__ import annotations
 
 import json
@@ -6,11 +7,11 @@ import re
 
 import nbformat
 import pytest
+from conftest import ROOT, run_cli, write_notebook
+from render_support import FIXED_TIME, leftovers, notebook
 
 from kuanalysis import render
 from kuanalysis.errors import ParameterError
-from conftest import ROOT, run_cli, write_notebook
-from render_support import FIXED_TIME, leftovers, notebook
 
 PARAMS = 'kommun = "0604"  # kommunkod, text\nar = 2025  # år\nandel = 0.5  # andel\nvisa = True  # visa\n'
 
@@ -25,22 +26,30 @@ def test_parameters_read_with_papermill(scratch_project, monkeypatch):
     rep = render.discover()["blad"]
     assert calls == [str(scratch_project / "notebooks" / "blad.ipynb")]
     assert {k: (p.default, p.type) for k, p in rep.parameters.items()} == {
-        "kommun": ("0604", "str"), "ar": (2025, "int"), "andel": (0.5, "float"),
-        "visa": (True, "bool")}
+        "kommun": ("0604", "str"),
+        "ar": (2025, "int"),
+        "andel": (0.5, "float"),
+        "visa": (True, "bool"),
+    }
     assert rep.parameters["kommun"].comment == "kommunkod, text"
     assert rep.title == "Prov"
 
 
-@pytest.mark.parametrize("cell, message", [
-    # papermill skips a line with two "=": the parameter would vanish without a word
-    ('kommun = "0604"  # kod\nar = 2025  # år = verksamhetsår\n',
-     "notebooks/blad.ipynb, rad 2 i parametercellen: papermill kan inte läsa raden "
-     "'ar = 2025  # år = verksamhetsår'"),
-    # papermill takes "#" in a text for the comment and reads the value as '"'
-    ('farg = "#1f4e79"  # färg\n', "rad 1 i parametercellen: papermill kan inte läsa raden"),
-    ('import os\n', "rad 1: parametercellen får bara innehålla tilldelningar"),
-    ('ar = 2000 + 25  # år\n', "rad 1: ar ska vara ett enkelt värde"),
-])
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        # papermill skips a line with two "=": the parameter would vanish without a word
+        (
+            'kommun = "0604"  # kod\nar = 2025  # år = verksamhetsår\n',
+            "notebooks/blad.ipynb, rad 2 i parametercellen: papermill kan inte läsa raden "
+            "'ar = 2025  # år = verksamhetsår'",
+        ),
+        # papermill takes "#" in a text for the comment and reads the value as '"'
+        ('farg = "#1f4e79"  # färg\n', "rad 1 i parametercellen: papermill kan inte läsa raden"),
+        ("import os\n", "rad 1: parametercellen får bara innehålla tilldelningar"),
+        ("ar = 2000 + 25  # år\n", "rad 1: ar ska vara ett enkelt värde"),
+    ],
+)
 def test_parameter_line_papermill_cannot_read_is_an_error(scratch_project, cell, message):
     write_notebook(scratch_project / "notebooks" / "blad.ipynb", cell, "print(1)")
     with pytest.raises(ParameterError, match=re.escape(message)):
@@ -48,14 +57,16 @@ def test_parameter_line_papermill_cannot_read_is_an_error(scratch_project, cell,
 
 
 def test_unreadable_parameter_line_on_cli_is_one_swedish_line(scratch_project):
-    write_notebook(scratch_project / "notebooks" / "blad.ipynb",
-                   'ar = 2025  # år = verksamhetsår', "print(ar)")
+    write_notebook(
+        scratch_project / "notebooks" / "blad.ipynb", "ar = 2025  # år = verksamhetsår", "print(ar)"
+    )
     proc = run_cli("list", env={"KUANALYSIS_ROOT": str(scratch_project)})
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
         "Fel: notebooks/blad.ipynb, rad 1 i parametercellen: papermill kan inte läsa raden "
         "'ar = 2025  # år = verksamhetsår'; ta bort '=' ur kommentaren och '#' ur värdet, "
-        "så att raden har formen: namn = värde  # kommentar"]
+        "så att raden har formen: namn = värde  # kommentar"
+    ]
 
 
 def test_municipality_code_stays_text(scratch_project):
@@ -65,13 +76,16 @@ def test_municipality_code_stays_text(scratch_project):
     assert isinstance(job.parameters["kommun"], str)
 
 
-@pytest.mark.parametrize("given, message", [
-    ({"kommn": "0680"}, "har ingen parameter 'kommn'"),
-    ({"ar": "tjugo"}, "parametern 'ar' ska vara heltal, fick 'tjugo'"),
-    ({"ar": "2025.5"}, "parametern 'ar' ska vara heltal"),
-    ({"andel": "hälften"}, "parametern 'andel' ska vara tal"),
-    ({"visa": "kanske"}, "parametern 'visa' ska vara sant/falskt"),
-])
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        ({"kommn": "0680"}, "har ingen parameter 'kommn'"),
+        ({"ar": "tjugo"}, "parametern 'ar' ska vara heltal, fick 'tjugo'"),
+        ({"ar": "2025.5"}, "parametern 'ar' ska vara heltal"),
+        ({"andel": "hälften"}, "parametern 'andel' ska vara tal"),
+        ({"visa": "kanske"}, "parametern 'visa' ska vara sant/falskt"),
+    ],
+)
 def test_bad_parameters_are_errors(scratch_project, given, message):
     write_notebook(scratch_project / "notebooks" / "blad.ipynb", PARAMS, "print(kommun)")
     with pytest.raises(ParameterError, match=message):
@@ -93,9 +107,11 @@ def test_unknown_parameter_on_cli_exits_2(scratch_project):
     assert not (scratch_project / "reports" / "blad.html").exists()
 
 
-READ_FOLDER = ("from kuanalysis import paths\n"
-               "folder = paths.project_input(data_dir, 'data_dir')\n"
-               "print(sorted(p.name for p in folder.iterdir()))")
+READ_FOLDER = (
+    "from kuanalysis import paths\n"
+    "folder = paths.project_input(data_dir, 'data_dir')\n"
+    "print(sorted(p.name for p in folder.iterdir()))"
+)
 
 
 def test_failure_keeps_last_good_report_and_its_index_entry(scratch_project):
@@ -112,14 +128,17 @@ def test_failure_keeps_last_good_report_and_its_index_entry(scratch_project):
     # a breaks in its third cell (markdown title, parameters, then the cell reading the folder)
     proc = run_cli("render", "-p", "data_dir=/etc", "--tidpunkt", "2030-01-01 00:00", env=env)
     assert proc.returncode == 1
-    assert "Rapporten a.html misslyckades i cell 3 av anteckningsboken a.ipynb: PathError" in proc.stdout
+    assert (
+        "Rapporten a.html misslyckades i cell 3 av anteckningsboken a.ipynb: PathError"
+        in proc.stdout
+    )
     assert "Den körda anteckningsboken finns i _failed/a.ipynb." in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert (out / "a.html").read_bytes() == before                  # last good report untouched
-    assert "2030-01-01 00:00" in (out / "b.html").read_text()       # the other report rendered
+    assert (out / "a.html").read_bytes() == before  # last good report untouched
+    assert "2030-01-01 00:00" in (out / "b.html").read_text()  # the other report rendered
 
     failed = (out / "_failed" / "a.ipynb").read_text()
-    nbformat.reads(failed, as_version=4)                            # a notebook the analyst opens
+    nbformat.reads(failed, as_version=4)  # a notebook the analyst opens
     assert "PathError" in failed
     for local in (str(scratch_project), str(ROOT), "/tmp/"):
         assert local not in failed
@@ -131,9 +150,9 @@ def test_failure_keeps_last_good_report_and_its_index_entry(scratch_project):
     assert entry["generated_at"] == FIXED_TIME
     assert entry["failure"] == {"at": "2030-01-01 00:00", "parameters": {"data_dir": "/etc"}}
     index = (out / "index.html").read_text()
-    assert 'data_dir = &quot;data/raw&quot;' in index and "/etc" not in index
+    assert "data_dir = &quot;data/raw&quot;" in index and "/etc" not in index
     assert "fel vid körningen 2030-01-01 00:00 (senaste lyckade versionen visas)" in index
-    assert leftovers(out) == []                                     # no temporary file left
+    assert leftovers(out) == []  # no temporary file left
 
     # a later good render clears the failure and the failed notebook
     assert run_cli("render", "a", "--alla", "--tidpunkt", FIXED_TIME, env=env).returncode == 0
@@ -146,8 +165,10 @@ def test_failure_without_a_good_version(scratch_project):
     notebook(scratch_project / "notebooks" / "a.ipynb", "print('före')", "1 / 0", title="A")
     proc = run_cli("render", env={"KUANALYSIS_ROOT": str(scratch_project)})
     assert proc.returncode == 1
-    assert "Rapporten a.html misslyckades i cell 4 av anteckningsboken a.ipynb: " \
-           "ZeroDivisionError: division by zero." in proc.stdout
+    assert (
+        "Rapporten a.html misslyckades i cell 4 av anteckningsboken a.ipynb: "
+        "ZeroDivisionError: division by zero." in proc.stdout
+    )
     out = scratch_project / "reports"
     assert not (out / "a.html").exists()
     index = (out / "index.html").read_text()
@@ -156,8 +177,11 @@ def test_failure_without_a_good_version(scratch_project):
 
 
 def test_same_inputs_give_identical_files(scratch_project):
-    write_notebook(scratch_project / "notebooks" / "a.ipynb", "x = 3  # x",
-                   "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.title('Prov')\nplt.show()")
+    write_notebook(
+        scratch_project / "notebooks" / "a.ipynb",
+        "x = 3  # x",
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.title('Prov')\nplt.show()",
+    )
     env = {"KUANALYSIS_ROOT": str(scratch_project)}
     assert run_cli("render", "--tidpunkt", FIXED_TIME, env=env).returncode == 0
     first = (scratch_project / "reports" / "a.html").read_bytes()
@@ -166,8 +190,11 @@ def test_same_inputs_give_identical_files(scratch_project):
 
 
 def test_stderr_and_code_never_reach_the_report(scratch_project):
-    write_notebook(scratch_project / "notebooks" / "a.ipynb", "x = 3  # x",
-                   "import sys\nprint('till stderr', file=sys.stderr)\nhemligt_namn = 42\nprint('synligt')")
+    write_notebook(
+        scratch_project / "notebooks" / "a.ipynb",
+        "x = 3  # x",
+        "import sys\nprint('till stderr', file=sys.stderr)\nhemligt_namn = 42\nprint('synligt')",
+    )
     env = {"KUANALYSIS_ROOT": str(scratch_project)}
     assert run_cli("render", "-p", "x=4", env=env).returncode == 0
     page = (scratch_project / "reports" / "a.html").read_text()
@@ -193,9 +220,13 @@ def test_outputs_of_the_index_are_reserved(scratch_project):
 def test_variant_output_must_be_a_relative_html_path(scratch_project, monkeypatch, tmp_path):
     (tmp_path / "varianter.py").write_text(
         "def ut(parameters):\n"
-        "    return [{'parameters': {}, 'output': '../utanfor.html', 'title': 'U'}]\n")
+        "    return [{'parameters': {}, 'output': '../utanfor.html', 'title': 'U'}]\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
-    notebook(scratch_project / "notebooks" / "v.ipynb", "print(1)",
-             metadata={"kuanalysis": {"variants": "varianter:ut"}})
+    notebook(
+        scratch_project / "notebooks" / "v.ipynb",
+        "print(1)",
+        metadata={"kuanalysis": {"variants": "varianter:ut"}},
+    )
     with pytest.raises(ValueError, match="utfilen '../utanfor.html' ska vara en relativ sökväg"):
         render.plan(None, {})

@@ -1,4 +1,5 @@
 """Re-render only what changed: skipped reports are byte-identical to a full render."""
+
 from __future__ import annotations
 
 import re
@@ -6,10 +7,12 @@ import re
 from conftest import run_cli
 from render_support import FIXED_TIME, notebook
 
-READ = ("from kuanalysis import paths, provenance, publish\n"
-        "path = paths.project_input({!r}, 'indata')\n"
-        "print(path.read_text())\n"
-        "publish.inputs(provenance.source(path))")
+READ = (
+    "from kuanalysis import paths, provenance, publish\n"
+    "path = paths.project_input({!r}, 'indata')\n"
+    "print(path.read_text())\n"
+    "publish.inputs(provenance.source(path))"
+)
 
 
 def test_only_changed_reports_are_rendered_again(scratch_project):
@@ -25,7 +28,9 @@ def test_only_changed_reports_are_rendered_again(scratch_project):
     def render(*args):
         proc = run_cli("render", "--tidpunkt", FIXED_TIME, *args, env=env)
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        return dict(re.findall(r"^\[\d+/\d+\] (\S+)\s+(klar|oförändrad)", proc.stdout, re.M)), proc.stdout
+        return dict(
+            re.findall(r"^\[\d+/\d+\] (\S+)\s+(klar|oförändrad)", proc.stdout, re.M)
+        ), proc.stdout
 
     assert render()[0] == {"scenario.html": "klar", "tabell.html": "klar"}
     first = {p: (out / p).read_bytes() for p in ("tabell.html", "scenario.html")}
@@ -35,7 +40,7 @@ def test_only_changed_reports_are_rendered_again(scratch_project):
     assert done == {"scenario.html": "oförändrad", "tabell.html": "oförändrad"}
     assert "[1/2] scenario.html oförändrad" in text
     assert "0 av 2 rapporter skrivna till reports/, 2 oförändrade" in text
-    assert (out / "tabell.html").stat().st_mtime_ns == stamp          # not even rewritten
+    assert (out / "tabell.html").stat().st_mtime_ns == stamp  # not even rewritten
 
     # --alla renders everything again: the same bytes as the skipped files
     assert render("--alla")[0] == {"scenario.html": "klar", "tabell.html": "klar"}

@@ -1,12 +1,12 @@
 """The command line's exit codes: 2 for bad input (nothing written), 1 for a fault in the code."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli
 from render_support import notebook
 
-VARIANTS = '''from kuanalysis.errors import ParameterError
+VARIANTS = """from kuanalysis.errors import ParameterError
 
 def by_code(parameters):
     if parameters["kommuner"] == "fel":
@@ -14,7 +14,7 @@ def by_code(parameters):
     if parameters["kommuner"] == "bugg":
         raise RuntimeError("oväntat i varianterna")
     return [{"parameters": {}, "output": "v.html", "title": "V"}]
-'''
+"""
 
 
 @pytest.fixture
@@ -27,35 +27,73 @@ def project(scratch_project, tmp_path):
 
 
 def run(project, *args, **env):
-    return run_cli(*args, env={"KUANALYSIS_ROOT": str(project),
-                               "TMPDIR": str(project / "tmp"), **env}, cwd=project)
+    return run_cli(
+        *args,
+        env={"KUANALYSIS_ROOT": str(project), "TMPDIR": str(project / "tmp"), **env},
+        cwd=project,
+    )
 
 
 def nothing_written(project):
-    return (list((project / "reports").iterdir()) == []
-            and list((project / "data" / "raw").iterdir()) == []
-            and list((project / "tmp").iterdir()) == [])
+    return (
+        list((project / "reports").iterdir()) == []
+        and list((project / "data" / "raw").iterdir()) == []
+        and list((project / "tmp").iterdir()) == []
+    )
 
 
-@pytest.mark.parametrize("args, env, message", [
-    (["render", "--tidpunkt", "2024-13-01 08:00"], {},
-     "Fel: --tidpunkt ska vara en tidpunkt på formen ÅÅÅÅ-MM-DD TT:MM, t.ex. '2024-10-25 08:00'; "
-     "fick '2024-13-01 08:00'"),
-    (["render", "--tidpunkt", "2023-02-29 08:00"], {}, "fick '2023-02-29 08:00'"),
-    (["render", "--tidpunkt", "25/10/2024"], {}, "fick '25/10/2024'"),
-    (["render"], {"SOURCE_DATE_EPOCH": "abc"},
-     "Fel: miljövariabeln SOURCE_DATE_EPOCH ska vara ett heltal (sekunder sedan 1970-01-01 UTC); "
-     "fick 'abc'"),
-    (["render", "--out", "notebooks/a.ipynb"], {}, "Fel: notebooks/a.ipynb: är en fil, men här behövs en mapp"),
-    (["render", "--out", "data/raw"], {}, "Fel: data/raw: ligger i data/raw, som aldrig skrivs till"),
-    (["render", "--out", "data/raw/ny"], {}, "Fel: data/raw/ny: ligger i data/raw"),
-    (["render", "--out", "genvag"], {}, "Fel: data/raw: ligger i data/raw"),
-    (["render", "--out", "notebooks/a.ipynb/x"], {}, "Fel: notebooks/a.ipynb/x: notebooks/a.ipynb är en fil"),
-    (["data", "--out", "data/raw"], {}, "Fel: data/raw: ligger i data/raw"),
-    (["check", "--out", "data/raw/avstamning.csv"], {}, "Fel: data/raw/avstamning.csv: ligger i data/raw"),
-    (["check", "--out", "notebooks"], {}, "Fel: notebooks: är en mapp, men här behövs ett filnamn"),
-    (["fees", "x.yaml", "--out", "genvag/avgifter.csv"], {}, "Fel: data/raw/avgifter.csv: ligger i data/raw"),
-])
+@pytest.mark.parametrize(
+    "args, env, message",
+    [
+        (
+            ["render", "--tidpunkt", "2024-13-01 08:00"],
+            {},
+            "Fel: --tidpunkt ska vara en tidpunkt på formen ÅÅÅÅ-MM-DD TT:MM, t.ex. '2024-10-25 08:00'; "
+            "fick '2024-13-01 08:00'",
+        ),
+        (["render", "--tidpunkt", "2023-02-29 08:00"], {}, "fick '2023-02-29 08:00'"),
+        (["render", "--tidpunkt", "25/10/2024"], {}, "fick '25/10/2024'"),
+        (
+            ["render"],
+            {"SOURCE_DATE_EPOCH": "abc"},
+            "Fel: miljövariabeln SOURCE_DATE_EPOCH ska vara ett heltal (sekunder sedan 1970-01-01 UTC); "
+            "fick 'abc'",
+        ),
+        (
+            ["render", "--out", "notebooks/a.ipynb"],
+            {},
+            "Fel: notebooks/a.ipynb: är en fil, men här behövs en mapp",
+        ),
+        (
+            ["render", "--out", "data/raw"],
+            {},
+            "Fel: data/raw: ligger i data/raw, som aldrig skrivs till",
+        ),
+        (["render", "--out", "data/raw/ny"], {}, "Fel: data/raw/ny: ligger i data/raw"),
+        (["render", "--out", "genvag"], {}, "Fel: data/raw: ligger i data/raw"),
+        (
+            ["render", "--out", "notebooks/a.ipynb/x"],
+            {},
+            "Fel: notebooks/a.ipynb/x: notebooks/a.ipynb är en fil",
+        ),
+        (["data", "--out", "data/raw"], {}, "Fel: data/raw: ligger i data/raw"),
+        (
+            ["check", "--out", "data/raw/avstamning.csv"],
+            {},
+            "Fel: data/raw/avstamning.csv: ligger i data/raw",
+        ),
+        (
+            ["check", "--out", "notebooks"],
+            {},
+            "Fel: notebooks: är en mapp, men här behövs ett filnamn",
+        ),
+        (
+            ["fees", "x.yaml", "--out", "genvag/avgifter.csv"],
+            {},
+            "Fel: data/raw/avgifter.csv: ligger i data/raw",
+        ),
+    ],
+)
 def test_bad_input_exits_2_and_writes_nothing(project, args, env, message):
     (project / "genvag").symlink_to(project / "data" / "raw")
     proc = run(project, *args, **env)
@@ -69,26 +107,37 @@ def test_source_date_epoch_is_the_time(project):
     proc = run(project, "render", SOURCE_DATE_EPOCH="1729843200", TZ="UTC")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Skapad 2024-10-25 08:00" in (project / "reports" / "a.html").read_text()
-    assert list((project / "tmp").iterdir()) == []   # the run's scratch folder removed
+    assert list((project / "tmp").iterdir()) == []  # the run's scratch folder removed
 
 
 def test_variants_input_error_exits_2_and_fault_exits_1(project, tmp_path):
     (tmp_path / "mods").mkdir()
     (tmp_path / "mods" / "varianter.py").write_text(VARIANTS)
-    notebook(project / "notebooks" / "v.ipynb", "print(1)", params='kommuner = "alla"  # koder',
-             metadata={"kuanalysis": {"variants": "varianter:by_code"}})
+    notebook(
+        project / "notebooks" / "v.ipynb",
+        "print(1)",
+        params='kommuner = "alla"  # koder',
+        metadata={"kuanalysis": {"variants": "varianter:by_code"}},
+    )
     mods = str(tmp_path / "mods")
 
     proc = run(project, "render", "v", "-p", "kommuner=fel", PYTHONPATH=mods)
-    assert (proc.returncode, proc.stderr) == (2, "Fel: okänd kommunkod 'fel' i parametern kommuner\n")
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        "Fel: okänd kommunkod 'fel' i parametern kommuner\n",
+    )
 
     proc = run(project, "render", "v", "-p", "kommuner=bugg", PYTHONPATH=mods)
     assert proc.returncode == 1
-    assert proc.stderr.startswith("Ett fel i programmet (inte i indata) stoppade kommandot render: "
-                                  "RuntimeError: oväntat i varianterna. Kör kommandot igen med --debug")
+    assert proc.stderr.startswith(
+        "Ett fel i programmet (inte i indata) stoppade kommandot render: "
+        "RuntimeError: oväntat i varianterna. Kör kommandot igen med --debug"
+    )
     assert "Traceback" not in proc.stderr
 
     proc = run(project, "--debug", "render", "v", "-p", "kommuner=bugg", PYTHONPATH=mods)
     assert proc.returncode == 1
-    assert "Traceback" in proc.stderr and 'raise RuntimeError("oväntat i varianterna")' in proc.stderr
+    assert (
+        "Traceback" in proc.stderr and 'raise RuntimeError("oväntat i varianterna")' in proc.stderr
+    )
     assert nothing_written(project)

@@ -1,4 +1,5 @@
 """reports/index.html and its state: grouping, order, relative links, concurrent writers."""
+
 from __future__ import annotations
 
 import json
@@ -6,14 +7,15 @@ import re
 import subprocess
 import sys
 
-from kuanalysis.render import index
 from conftest import run_cli
 from render_support import FIXED_TIME, notebook
 
-VARIANTS = '''def years(parameters):
+from kuanalysis.render import index
+
+VARIANTS = """def years(parameters):
     return [{"parameters": {"ar": a}, "output": f"period/{a}.html", "title": f"Period {a}",
              "sort": str(a)} for a in (2023, 2025, 2024)]
-'''
+"""
 
 
 def test_index_groups_reports_and_lists_variants_newest_first(scratch_project, tmp_path):
@@ -22,38 +24,69 @@ def test_index_groups_reports_and_lists_variants_newest_first(scratch_project, t
     nbdir = scratch_project / "notebooks"
     notebook(nbdir / "b.ipynb", "print(1)", title="Rapport b")
     notebook(nbdir / "a.ipynb", "print(1)", title="Rapport a")
-    notebook(nbdir / "period.ipynb", "from kuanalysis import publish\npublish.fields(period=str(ar))",
-             params="ar = 2025  # år",
-             title="Uppföljning {{period}}", metadata={"kuanalysis": {"variants": "varianter:years"}})
-    proc = run_cli("render", "--jobs", "2", "--tidpunkt", FIXED_TIME,
-                   env={"KUANALYSIS_ROOT": str(scratch_project), "PYTHONPATH": str(tmp_path / "mods")})
+    notebook(
+        nbdir / "period.ipynb",
+        "from kuanalysis import publish\npublish.fields(period=str(ar))",
+        params="ar = 2025  # år",
+        title="Uppföljning {{period}}",
+        metadata={"kuanalysis": {"variants": "varianter:years"}},
+    )
+    proc = run_cli(
+        "render",
+        "--jobs",
+        "2",
+        "--tidpunkt",
+        FIXED_TIME,
+        env={"KUANALYSIS_ROOT": str(scratch_project), "PYTHONPATH": str(tmp_path / "mods")},
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = scratch_project / "reports"
     page = (out / "index.html").read_text()
     # sections by report name; a title's fields are left out of its heading
     assert re.findall(r"<h2>(.*?)</h2>", page) == ["Rapport a", "Rapport b", "Uppföljning"]
     assert re.findall(r'<a href="([^"]+)">', page) == [
-        "a.html", "b.html", "period/2025.html", "period/2024.html", "period/2023.html"]
+        "a.html",
+        "b.html",
+        "period/2025.html",
+        "period/2024.html",
+        "period/2023.html",
+    ]
     assert '<a href="period/2024.html">Period 2024</a></td><td>ar = 2024</td>' in page
-    assert "http" not in page.split("</head>")[1]                  # no absolute link
+    assert "http" not in page.split("</head>")[1]  # no absolute link
     assert "default-src 'none'; img-src data:; style-src 'unsafe-inline'" in page
     # a variant's page links back to the index relative to itself
-    assert '<a href="../index.html">Alla rapporter</a>' in (out / "period" / "2024.html").read_text()
+    assert (
+        '<a href="../index.html">Alla rapporter</a>' in (out / "period" / "2024.html").read_text()
+    )
     state = json.loads((out / "_index.json").read_text())
-    assert sorted(state) == ["a.html", "b.html", "period/2023.html", "period/2024.html",
-                             "period/2025.html"]
+    assert sorted(state) == [
+        "a.html",
+        "b.html",
+        "period/2023.html",
+        "period/2024.html",
+        "period/2025.html",
+    ]
 
 
 def test_index_page_escapes_titles():
-    state = {"x.html": {"report": "x", "report_title": "X", "output": "x.html",
-                        "title": "<b>fet</b> & co", "parameters": {"namn": "<i>"}, "sort": "",
-                        "generated_at": FIXED_TIME, "sha256": "0"}}
+    state = {
+        "x.html": {
+            "report": "x",
+            "report_title": "X",
+            "output": "x.html",
+            "title": "<b>fet</b> & co",
+            "parameters": {"namn": "<i>"},
+            "sort": "",
+            "generated_at": FIXED_TIME,
+            "sha256": "0",
+        }
+    }
     page = index.page(state)
     assert '<a href="x.html">&lt;b&gt;fet&lt;/b&gt; &amp; co</a>' in page
     assert "namn = &quot;&lt;i&gt;&quot;" in page
 
 
-WRITER = r'''
+WRITER = r"""
 import sys
 from pathlib import Path
 from kuanalysis.render import index
@@ -66,12 +99,13 @@ for i in range(40):
     (out / name).write_text("x")
     job = Job(tag, "nb.ipynb", name, name, {"i": i}, "", tag)
     index.update(out, [(job, Result(name, "ok", sha256="0"))], "2024-10-25 08:00")
-'''
+"""
 
 
 def test_two_processes_writing_the_index_lose_nothing(tmp_path):
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), tag])
-             for tag in ("a", "b")]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), tag]) for tag in ("a", "b")
+    ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     state = json.loads((tmp_path / "_index.json").read_text())
     assert len(state) == 80
@@ -80,11 +114,32 @@ def test_two_processes_writing_the_index_lose_nothing(tmp_path):
 
 
 def test_state_of_the_previous_version_is_read(tmp_path):
-    (tmp_path / "_index.json").write_text(json.dumps({
-        "a.html": {"report": "a", "output": "a.html", "title": "A", "parameters": {},
-                   "status": "ok", "seconds": 1.0, "generated_at": FIXED_TIME, "message": ""},
-        "b.html": {"report": "b", "output": "b.html", "title": "B", "parameters": {"x": 1},
-                   "status": "fel", "seconds": 1.0, "generated_at": FIXED_TIME, "message": "..."}}))
+    (tmp_path / "_index.json").write_text(
+        json.dumps(
+            {
+                "a.html": {
+                    "report": "a",
+                    "output": "a.html",
+                    "title": "A",
+                    "parameters": {},
+                    "status": "ok",
+                    "seconds": 1.0,
+                    "generated_at": FIXED_TIME,
+                    "message": "",
+                },
+                "b.html": {
+                    "report": "b",
+                    "output": "b.html",
+                    "title": "B",
+                    "parameters": {"x": 1},
+                    "status": "fel",
+                    "seconds": 1.0,
+                    "generated_at": FIXED_TIME,
+                    "message": "...",
+                },
+            }
+        )
+    )
     state = index.read_state(tmp_path)
     assert state["a.html"]["sha256"] == "" and "failure" not in state["a.html"]
     assert "sha256" not in state["b.html"]

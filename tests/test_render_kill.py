@@ -1,4 +1,5 @@
 """Workers die with their parent: after ``kill -9`` of ``kuanalysis render`` nothing runs on."""
+
 from __future__ import annotations
 
 import os
@@ -8,17 +9,18 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import KUANALYSIS
 from render_support import notebook
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 
-SLOW = ("import os, time\n"
-        "open(f'../kernel-{os.getpid()}.pid', 'w').close()\n"
-        "time.sleep(4)\n"
-        "open('../kernel-survived', 'w').close()\n"
-        "print('klar')")
+SLOW = (
+    "import os, time\n"
+    "open(f'../kernel-{os.getpid()}.pid', 'w').close()\n"
+    "time.sleep(4)\n"
+    "open('../kernel-survived', 'w').close()\n"
+    "print('klar')"
+)
 
 
 def _alive_descendants(pid: int) -> set[int]:
@@ -52,10 +54,12 @@ def test_kill_9_leaves_no_worker_and_writes_nothing(scratch_project, tmp_path_fa
         notebook(scratch_project / "notebooks" / f"{name}.ipynb", SLOW)
     # the killed run cannot remove its scratch folder: keep it among pytest's
     scratch = tmp_path_factory.mktemp("tmp")
-    proc = subprocess.Popen([KUANALYSIS, "render", "-j", "1"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL,
-                            env={**os.environ, "KUANALYSIS_ROOT": str(scratch_project),
-                                 "TMPDIR": str(scratch)})
+    proc = subprocess.Popen(
+        [KUANALYSIS, "render", "-j", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "KUANALYSIS_ROOT": str(scratch_project), "TMPDIR": str(scratch)},
+    )
     deadline = time.monotonic() + 60
     while not list(scratch_project.glob("kernel-*.pid")):
         assert time.monotonic() < deadline and proc.poll() is None

@@ -1,5 +1,6 @@
 """Variants of one notebook share a kernel (cleared between them): the bytes must be those a
 fresh kernel gives."""
+
 from __future__ import annotations
 
 from conftest import FIXED_TIME, run_cli
@@ -8,11 +9,18 @@ from conftest import FIXED_TIME, run_cli
 def test_a_kommunblad_from_a_shared_kernel_equals_one_rendered_alone(tmp_path):
     batch, alone = tmp_path / "alla", tmp_path / "ensam"
     # one worker: Aneby, Gnosjö, Mullsjö, Habo run before Gislaved in the same kernel
-    proc = run_cli("render", "kommunblad", "-j", "1", "--out", str(batch),
-                   "--tidpunkt", FIXED_TIME)
+    proc = run_cli("render", "kommunblad", "-j", "1", "--out", str(batch), "--tidpunkt", FIXED_TIME)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    proc = run_cli("render", "kommunblad", "-p", "kommun_kod=0662", "--out", str(alone),
-                   "--tidpunkt", FIXED_TIME)
+    proc = run_cli(
+        "render",
+        "kommunblad",
+        "-p",
+        "kommun_kod=0662",
+        "--out",
+        str(alone),
+        "--tidpunkt",
+        FIXED_TIME,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     shared = sorted(batch.rglob("0662-gislaved.html"))
     fresh = sorted(alone.rglob("0662-gislaved.html"))

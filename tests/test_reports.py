@@ -1,4 +1,5 @@
 """Every real report, rendered once: offline, no code, no local paths, indexed, opens in a browser."""
+
 from __future__ import annotations
 
 import os
@@ -68,15 +69,23 @@ def test_reports_open_offline_in_chromium(rendered):
         pytest.skip("chromium är inte installerad")
     from playwright.sync_api import sync_playwright
 
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             for page_path in pages(rendered):
                 page = browser.new_page()
                 requests = []
-                page.on("request", lambda r: requests.append(r.url))
+                page.on("request", lambda r, seen=requests: seen.append(r.url))
                 page.goto(page_path.as_uri())
                 page.wait_for_load_state("load")
                 assert page.title(), page_path.name

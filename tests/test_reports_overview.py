@@ -1,4 +1,5 @@
 """The overview: the report list and each area across the periods (figures from the sources)."""
+
 from __future__ import annotations
 
 import math
@@ -19,7 +20,7 @@ def shipped():
 def test_areas_followed_by_label_and_through_the_rename(shipped):
     remaining, rate = overview.areas_over_time(*shipped)
     assert list(remaining.columns) == ["2023", "2024 T2"]
-    assert remaining.loc["Nära vård"].tolist() == [33088, 29746]   # BOKSLUT 2023, 4.1
+    assert remaining.loc["Nära vård"].tolist() == [33088, 29746]  # BOKSLUT 2023, 4.1
     # "Ledning o stab **)" (2023) is "Ledning **)" in 2024: one area, its kvarvarande blank 2024
     assert remaining.loc["Ledning **)", "2023"] == 1116
     assert math.isnan(remaining.loc["Ledning **)", "2024 T2"])
@@ -33,12 +34,18 @@ def test_areas_followed_by_label_and_through_the_rename(shipped):
 
 
 def test_report_list_links_top_level_files_and_the_index_for_subfolders():
-    reports = {"fond": NS(title="{{titel}}", variants="x"), "blad": NS(title="Kommunblad", variants="y"),
-               "oversikt": NS(title="Översikt <1>", variants=None)}
-    jobs = [NS(report="fond", output="bokslut-2023.html", title="Bokslut 2023"),
-            NS(report="blad", output="kommunblad/0604-aneby.html", title="Aneby"),
-            NS(report="oversikt", output="oversikt.html", title="Översikt <1>")]
+    reports = {
+        "fond": NS(title="{{titel}}", variants="x"),
+        "blad": NS(title="Kommunblad", variants="y"),
+        "oversikt": NS(title="Översikt <1>", variants=None),
+    }
+    jobs = [
+        NS(report="fond", output="bokslut-2023.html", title="Bokslut 2023"),
+        NS(report="blad", output="kommunblad/0604-aneby.html", title="Aneby"),
+        NS(report="oversikt", output="oversikt.html", title="Översikt <1>"),
+    ]
     assert overview.report_list(reports, jobs) == (
         '<ul class="rapportlista"><li><a href="bokslut-2023.html">Bokslut 2023</a></li>'
         '<li><a href="index.html">Kommunblad</a></li>'
-        '<li><a href="oversikt.html">Översikt &lt;1&gt;</a></li></ul>')
+        '<li><a href="oversikt.html">Översikt &lt;1&gt;</a></li></ul>'
+    )

@@ -1,6 +1,7 @@
 """Tests of the fee scenarios: the Swedish file format and its validation messages, chains
 (``utgår_från``), the years ahead, the shipped files, and ``kuanalysis fees``. Expected
 values are worked out by hand in the comments."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,13 +16,24 @@ from kuanalysis.fees.cli import cli_fees
 from kuanalysis.fees.matrix import post_labels
 from kuanalysis.fees.projection import uprate
 from kuanalysis.fees.scenariofile import read_head
-from kuanalysis.fees.scenarios import (FEE_COLUMNS, ScenarioLoader, allocate_scenario,
-                                       default_matrix, default_population, load_scenario)
+from kuanalysis.fees.scenarios import (
+    FEE_COLUMNS,
+    ScenarioLoader,
+    allocate_scenario,
+    default_matrix,
+    default_population,
+    load_scenario,
+)
 from kuanalysis.paths import project_root, scenarios_dir
 from kuanalysis.reports.fees import invoiced_totals
 
-SHIPPED = ["avtal", "befolkning-2024", "forslag-2025", "iot-digitalisering-text",
-           "socialchefer-15-mars"]
+SHIPPED = [
+    "avtal",
+    "befolkning-2024",
+    "forslag-2025",
+    "iot-digitalisering-text",
+    "socialchefer-15-mars",
+]
 GRUND = "Grundfinansiering Social välfärd"
 MEDLEM = "Medlemsavgift Kommunal utveckling"
 MILJO = "Miljösamverkan"
@@ -135,7 +147,10 @@ def test_every_error_named_with_file_line_and_field(folder, matrix, population):
 
 
 def test_old_english_keys_are_refused_naming_the_swedish_key(folder, matrix, population):
-    old = write(folder, "gammal", """\
+    old = write(
+        folder,
+        "gammal",
+        """\
 beskrivning: "Gammalt format"
 utgår_från: förslaget 2025
 poster:
@@ -147,13 +162,17 @@ poster:
     from_balance: false
   Skola:
     nyckel: befolkning_2024_12_31
-""")
+""",
+    )
     msgs = errors(old, matrix, population)
-    for line, english, swedish in [(5, "total", "belopp"), (6, "key", "nyckel"),
-                                   (7, "invoiced", "faktureras"), (8, "participants", "deltagare"),
-                                   (9, "from_balance", "från_balanskontot")]:
-        find(msgs, f"gammal.yaml:{line}: poster.Barnahus.{english}:",
-             f"heter {swedish} på svenska")
+    for line, english, swedish in [
+        (5, "total", "belopp"),
+        (6, "key", "nyckel"),
+        (7, "invoiced", "faktureras"),
+        (8, "participants", "deltagare"),
+        (9, "from_balance", "från_balanskontot"),
+    ]:
+        find(msgs, f"gammal.yaml:{line}: poster.Barnahus.{english}:", f"heter {swedish} på svenska")
     # an old key value is named with the new one
     assert "skriv befolkning 2024-12-31" in find(msgs, "gammal.yaml:11: poster.Skola.nyckel:", "")
 
@@ -176,10 +195,12 @@ def test_unreadable_and_oversized_files_are_errors_not_tracebacks(folder, matrix
 # Chains
 # ---------------------------------------------------------------------------------------
 def test_a_chain_resolves_and_lists_only_changes(folder, matrix, population):
-    write(folder, "a", 'beskrivning: "A"\nutgår_från: forslag-2025\n'
-                       'poster:\n  Barnahus: {ändring: "+3 %"}\n')
-    write(folder, "b", 'beskrivning: "B"\nutgår_från: a\n'
-                       'poster:\n  Skola: {belopp: 1_000_000}\n')
+    write(
+        folder,
+        "a",
+        'beskrivning: "A"\nutgår_från: forslag-2025\nposter:\n  Barnahus: {ändring: "+3 %"}\n',
+    )
+    write(folder, "b", 'beskrivning: "B"\nutgår_från: a\nposter:\n  Skola: {belopp: 1_000_000}\n')
     b = load(folder / "b.yaml", matrix, population)
     # Barnahus 3 168 492 x 1,03 = 3 263 546,76 -> 3 263 547 (from a); Skola from b;
     # the base fee from the balance account (from forslag-2025); the rest as printed
@@ -203,23 +224,28 @@ def test_a_cycle_names_the_files(folder, matrix, population):
 
 
 def test_a_missing_base_is_named(folder, matrix, population):
-    msgs = errors(write(folder, "a", 'beskrivning: "A"\nutgår_från: finns-inte\n'),
-                  matrix, population)
+    msgs = errors(
+        write(folder, "a", 'beskrivning: "A"\nutgår_från: finns-inte\n'), matrix, population
+    )
     find(msgs, "a.yaml:2: utgår_från:", "finns-inte.yaml saknas")
-    msgs = errors(write(folder, "c", 'beskrivning: "C"\nutgår_från: förslaget 2031\n'),
-                  matrix, population)
+    msgs = errors(
+        write(folder, "c", 'beskrivning: "C"\nutgår_från: förslaget 2031\n'), matrix, population
+    )
     find(msgs, "c.yaml:2: utgår_från:", "inget tryckt förslag för 2031")
 
 
 def test_printed_proposal_is_what_the_table_prints(matrix, population, folder):
-    s = load(write(folder, "tryckt", 'beskrivning: "T"\nutgår_från: förslaget 2025\n'),
-             matrix, population)
+    s = load(
+        write(folder, "tryckt", 'beskrivning: "T"\nutgår_från: förslaget 2025\n'),
+        matrix,
+        population,
+    )
     invoiced = [p for p, spec in s.posts.items() if spec.invoiced]
     assert sorted(invoiced) == sorted(summa_composition(matrix).included)
     assert s.posts[GRUND].total == 9_000_000 and not s.posts[GRUND].from_balance
     # Mullsjö's Miljösamverkan cell is blank and the total leaves nothing for it: outside
     assert "0642" not in s.posts[MILJO].participants and len(s.posts[MILJO].participants) == 12
-    assert s.posts["Barnahus"].participants is None          # all thirteen
+    assert s.posts["Barnahus"].participants is None  # all thirteen
     assert s.balance.opening == 0 and s.blanks == ()
 
 
@@ -227,7 +253,11 @@ def test_printed_proposal_is_what_the_table_prints(matrix, population, folder):
 # Each kind of change
 # ---------------------------------------------------------------------------------------
 def test_each_kind_of_change(folder, matrix, population):
-    s = load(write(folder, "alla-slag", """\
+    s = load(
+        write(
+            folder,
+            "alla-slag",
+            """\
 beskrivning: "Varje slags ändring"
 utgår_från: forslag-2025
 poster:
@@ -238,7 +268,11 @@ poster:
   Grundfinansiering Social välfärd: {faktureras: true}
   Yrkesresorna: {från_balanskontot: true}
   Miljösamverkan: {nyckel: befolkning 2024-12-31}
-"""), matrix, population)
+""",
+        ),
+        matrix,
+        population,
+    )
     out = allocate_scenario(s, matrix, population)
     first = out[out["år"] == 2025].set_index(["post", "kommun_kod"])["belopp_kr"]
     # Barnahus 100 kr by the printed key; Skola 2 702 752 x 0,9 = 2 432 476,8 -> 2 432 477
@@ -262,13 +296,21 @@ poster:
 
 
 def test_a_participant_without_a_weight_is_an_error(folder, matrix, population):
-    msgs = errors(write(folder, "fel", """\
+    msgs = errors(
+        write(
+            folder,
+            "fel",
+            """\
 beskrivning: "Fel"
 utgår_från: forslag-2025
 poster:
   Miljösamverkan: {deltagare: alla}
   Fritid: {nyckel: {"0604": 1}, deltagare: ["0604", "0680"]}
-"""), matrix, population)
+""",
+        ),
+        matrix,
+        population,
+    )
     # Mullsjö's Miljösamverkan cell is blank in the printed key
     find(msgs, "fel.yaml:4: poster.Miljösamverkan:", "kommun 0642 deltar men har ingen andel")
     find(msgs, "fel.yaml:5: poster.Fritid:", "kommun 0680 deltar men har ingen andel")
@@ -279,8 +321,9 @@ def test_the_readmes_examples_are_valid(folder, matrix, population):
     import re
 
     readme = (scenarios_dir() / "README.md").read_text(encoding="utf-8")
-    examples = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S)
-                if b.startswith("beskrivning:")]
+    examples = [
+        b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("beskrivning:")
+    ]
     assert len(examples) == 2
     for i, text in enumerate(examples):
         s = load(write(folder, f"exempel-{i}", text), matrix, population)
@@ -303,25 +346,36 @@ def test_uprate_rounds_half_up_exactly():
     assert int(uprate(100, 250)) == 103
     assert int(uprate(9_000_000, 200)) == 9_180_000
     assert int(uprate(1, -5_000)) == 1
-    assert int(uprate(3, -5_000)) == 2      # 1,5 -> 2
+    assert int(uprate(3, -5_000)) == 2  # 1,5 -> 2
 
 
 def test_three_years_with_two_per_cent(folder, matrix, population):
-    s = load(write(folder, "tre-ar", """\
+    s = load(
+        write(
+            folder,
+            "tre-ar",
+            """\
 beskrivning: "Tre år, 2 % om året"
 utgår_från: forslag-2025
 år: 2025–2027
 uppräkning: "2 %"
 poster:
   Skola: {uppräkning: "0 %"}
-"""), matrix, population)
+""",
+        ),
+        matrix,
+        population,
+    )
     assert s.years == (2025, 2026, 2027) and s.uprating_bp == 200
     out = allocate_scenario(s, matrix, population)
     assert len(out) == 3 * 16 * 13 and list(out.columns) == FEE_COLUMNS
     totals = out.groupby(["år", "post"])["belopp_kr"].sum()
     # Barnahus 3 168 492 -> x 1,02 = 3 231 861,84 -> 3 231 862 -> x 1,02 = 3 296 499,24
     assert [totals[(y, "Barnahus")] for y in (2025, 2026, 2027)] == [
-        3_168_492, 3_231_862, 3_296_499]
+        3_168_492,
+        3_231_862,
+        3_296_499,
+    ]
     assert [totals[(y, "Skola")] for y in (2025, 2026, 2027)] == [2_702_752] * 3
     # the base fee taken from the balance is uprated too: 9 000 000, 9 180 000, 9 363 600;
     # 20 500 000 − 10 000 000 − 9 000 000 = 1 500 000; − 9 180 000 = −7 680 000
@@ -331,7 +385,11 @@ poster:
 
 
 def test_balance_movements_and_horizon_errors(folder, matrix, population):
-    msgs = errors(write(folder, "fel", """\
+    msgs = errors(
+        write(
+            folder,
+            "fel",
+            """\
 beskrivning: "Fel år"
 utgår_från: forslag-2025
 år: 2026–2028
@@ -339,12 +397,23 @@ balanskonto:
   ingående: 1.5
   uttag: {2031: 5}
   insättningar: [1, 2]
-"""), matrix, population)
+""",
+        ),
+        matrix,
+        population,
+    )
     find(msgs, "fel.yaml:3: år:", "förslagets år 2025")
     find(msgs, "fel.yaml:5: balanskonto.ingående:", "hela kronor")
     find(msgs, "fel.yaml:7: balanskonto.insättningar:", "ett belopp per år")
-    msgs = errors(write(folder, "fel2", 'beskrivning: "x"\nutgår_från: forslag-2025\n'
-                                        'balanskonto:\n  uttag: {2031: 5}\n'), matrix, population)
+    msgs = errors(
+        write(
+            folder,
+            "fel2",
+            'beskrivning: "x"\nutgår_från: forslag-2025\nbalanskonto:\n  uttag: {2031: 5}\n',
+        ),
+        matrix,
+        population,
+    )
     find(msgs, "fel2.yaml:4: balanskonto.uttag:", "utanför scenariots år 2025–2028")
 
 
@@ -365,23 +434,40 @@ def test_shipped_scenarios_load_and_are_short(shipped, matrix):
 # The former avtal.yaml, post by post as it was written (80 lines): every total as printed on
 # the Summa row, the printed key, everyone taking part, invoiced but for Arbete och
 # delaktighet and Yrkesresorna, nothing from the balance account.
-OLD_AVTAL = [(GRUND, 9_000_000, True), ("Arbete och delaktighet", 900_000, False),
-             ("Familjecentralsamordnare", 285_571, True), ("Barnahus", 3_168_492, True),
-             ("Familjehemsresurs", 5_283_065, True), (MEDLEM, 9_000_000, True),
-             ("Digitalisering", 1_583_550, True), ("IoT projekt", 1_571_166, True),
-             ("Skola", 2_702_752, True), ("Fjärrundervisning", 535_325, True),
-             ("Fritid", 1_144_526, True), ("Kval.arb öppen fritid", 219_801, True),
-             ("Utvecklingsarbete friluftsliv", 451_966, True), (MILJO, 1_050_979, True),
-             ("VO-collage", 904_998, True), ("Yrkesresorna", 1_742_870, False)]
+OLD_AVTAL = [
+    (GRUND, 9_000_000, True),
+    ("Arbete och delaktighet", 900_000, False),
+    ("Familjecentralsamordnare", 285_571, True),
+    ("Barnahus", 3_168_492, True),
+    ("Familjehemsresurs", 5_283_065, True),
+    (MEDLEM, 9_000_000, True),
+    ("Digitalisering", 1_583_550, True),
+    ("IoT projekt", 1_571_166, True),
+    ("Skola", 2_702_752, True),
+    ("Fjärrundervisning", 535_325, True),
+    ("Fritid", 1_144_526, True),
+    ("Kval.arb öppen fritid", 219_801, True),
+    ("Utvecklingsarbete friluftsliv", 451_966, True),
+    (MILJO, 1_050_979, True),
+    ("VO-collage", 904_998, True),
+    ("Yrkesresorna", 1_742_870, False),
+]
 
 
 def test_avtal_gives_exactly_todays_fees(shipped, matrix, population):
     from kuanalysis.fees.keys import PRINTED_KEY
     from kuanalysis.fees.model import PostSpec, Scenario
 
-    old = Scenario("avtal", "avtal.yaml", "", {
-        post: PostSpec(post, total, PRINTED_KEY, invoiced, None, False, 0)
-        for post, total, invoiced in OLD_AVTAL}, years=(2025,))
+    old = Scenario(
+        "avtal",
+        "avtal.yaml",
+        "",
+        {
+            post: PostSpec(post, total, PRINTED_KEY, invoiced, None, False, 0)
+            for post, total, invoiced in OLD_AVTAL
+        },
+        years=(2025,),
+    )
     before = allocate_scenario(old, matrix, population)
     now = allocate_scenario(shipped["avtal"], matrix, population)
     now = now[now["år"] == 2025].reset_index(drop=True)
@@ -417,18 +503,23 @@ def test_allocation_contract(shipped, matrix, population):
 def test_golden_invoiced_totals(shipped, matrix, population):
     """The 2025 fees of every shipped scenario are today's (the golden file, worked out from
     the printed table: tests/golden/README_fees.md)."""
-    golden = pd.read_csv(project_root() / "tests" / "golden" / "fees_totals.csv",
-                         dtype={"kommun_kod": str})
+    golden = pd.read_csv(
+        project_root() / "tests" / "golden" / "fees_totals.csv", dtype={"kommun_kod": str}
+    )
     assert sorted(golden["scenario"].unique()) == SHIPPED
-    fees_all = pd.concat([allocate_scenario(s, matrix, population)
-                          for s in shipped.values()])
+    fees_all = pd.concat([allocate_scenario(s, matrix, population) for s in shipped.values()])
     got = invoiced_totals(fees_all[fees_all["år"] == 2025])
-    merged = golden.merge(got[["scenario", "kommun_kod", "fakturerat_kr"]],
-                          on=["scenario", "kommun_kod"], how="outer",
-                          suffixes=("", "_beraknat"), indicator=True)
+    merged = golden.merge(
+        got[["scenario", "kommun_kod", "fakturerat_kr"]],
+        on=["scenario", "kommun_kod"],
+        how="outer",
+        suffixes=("", "_beraknat"),
+        indicator=True,
+    )
     assert (merged["_merge"] == "both").all()
-    off = merged[(merged["fakturerat_kr_beraknat"] - merged["fakturerat_kr"]).abs()
-                 > merged["tolerans_kr"]]
+    off = merged[
+        (merged["fakturerat_kr_beraknat"] - merged["fakturerat_kr"]).abs() > merged["tolerans_kr"]
+    ]
     assert off.empty, off.to_string()
 
 
@@ -474,8 +565,9 @@ def test_cli_reports_errors_and_writes_nothing(tmp_path, capsys):
 
 def test_cli_sweep_prints_and_writes(tmp_path, capsys):
     out = tmp_path / "svep.csv"
-    rc = cli_fees([str(scenarios_dir() / "forslag-2025.yaml")], str(out),
-                  svep=f"{GRUND}=0..3000000/1500000")
+    rc = cli_fees(
+        [str(scenarios_dir() / "forslag-2025.yaml")], str(out), svep=f"{GRUND}=0..3000000/1500000"
+    )
     assert rc == 0
     printed = capsys.readouterr().out
     assert "Jönköping" in printed and "Tar slut" in printed
@@ -486,7 +578,9 @@ def test_cli_sweep_prints_and_writes(tmp_path, capsys):
     assert frame["värde"].tolist() == [0, 1_500_000, 3_000_000]
     assert frame["balanskonto_kr"].tolist() == [10_500_000, 4_500_000, -1_500_000]
     assert frame["tar_slut"].tolist()[2] == 2028 and frame["tar_slut"].isna().tolist()[:2] == [
-        True, True]
+        True,
+        True,
+    ]
     # the base fee is not invoiced: the municipalities pay the same at every value
     assert frame["0680"].nunique() == 1
 
@@ -500,15 +594,18 @@ def test_cli_largest_value(capsys):
     assert "−4 kr vid slutet av 2028" in text
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"svep": "Skola=10..1/1"}, "FRÅN får inte vara större"),
-    ({"svep": "Okänd=0..1/1"}, "okänd post 'Okänd'"),
-    ({"svep": "Skola 0..1"}, "POST=FRÅN..TILL/STEG"),
-    ({"svep": "Skola=0..100000/1"}, "för många"),
-    ({"hogsta": GRUND}, "--till"),
-    ({"hogsta": GRUND, "till": 2040}, "2040 ingår inte"),
-    ({"svep": "Skola=0..1/1", "hogsta": GRUND, "till": 2028}, "inte båda"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"svep": "Skola=10..1/1"}, "FRÅN får inte vara större"),
+        ({"svep": "Okänd=0..1/1"}, "okänd post 'Okänd'"),
+        ({"svep": "Skola 0..1"}, "POST=FRÅN..TILL/STEG"),
+        ({"svep": "Skola=0..100000/1"}, "för många"),
+        ({"hogsta": GRUND}, "--till"),
+        ({"hogsta": GRUND, "till": 2040}, "2040 ingår inte"),
+        ({"svep": "Skola=0..1/1", "hogsta": GRUND, "till": 2028}, "inte båda"),
+    ],
+)
 def test_cli_refuses_bad_options(capsys, kwargs, message):
     rc = cli_fees([str(scenarios_dir() / "forslag-2025.yaml")], **kwargs)
     assert rc == 2

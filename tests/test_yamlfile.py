@@ -1,4 +1,5 @@
 """The one YAML reader: size, encoding, no aliases, no tags, bounded depth; errors say where."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,19 +14,27 @@ def _load(tmp_path, content, name="f.yaml"):
     return yamlfile.load(p, DataError)
 
 
-
-@pytest.mark.parametrize("content, message", [
-    ("a: &x [1, 2]\nb: *x\n", "f.yaml:1: alias och ankare"),
-    # a billion laughs: nine levels of nine references; refused before anything expands
-    ("a0: &a0 [lol]\n" + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i-1}'] * 9)}]\n"
-                                for i in range(1, 10)), "alias och ankare"),
-    ("total: !!float abc\n", "f.yaml:1: taggen !!float används inte"),
-    ("x: !okand 1\n", "taggen !okand används inte"),
-    ("x: !!python/object/apply:os.system ['ls']\n", "taggen !!python/object/apply:os.system"),
-    ("beskrivning: \"F\xf6rslag\"\n".encode("cp1252"), "f.yaml:1: filen är inte UTF-8 (byte 0xF6)"),
-    ("a: [1, 2\n", "f.yaml:2: går inte att läsa som YAML"),
-    ("a: " + "[" * 25 + "]" * 25 + "\n", "för djup nästling"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("a: &x [1, 2]\nb: *x\n", "f.yaml:1: alias och ankare"),
+        # a billion laughs: nine levels of nine references; refused before anything expands
+        (
+            "a0: &a0 [lol]\n"
+            + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)),
+            "alias och ankare",
+        ),
+        ("total: !!float abc\n", "f.yaml:1: taggen !!float används inte"),
+        ("x: !okand 1\n", "taggen !okand används inte"),
+        ("x: !!python/object/apply:os.system ['ls']\n", "taggen !!python/object/apply:os.system"),
+        (
+            'beskrivning: "F\xf6rslag"\n'.encode("cp1252"),
+            "f.yaml:1: filen är inte UTF-8 (byte 0xF6)",
+        ),
+        ("a: [1, 2\n", "f.yaml:2: går inte att läsa som YAML"),
+        ("a: " + "[" * 25 + "]" * 25 + "\n", "för djup nästling"),
+    ],
+)
 def test_what_is_refused_and_where(tmp_path, content, message):
     with pytest.raises(DataError) as e:
         _load(tmp_path, content)
@@ -35,9 +44,12 @@ def test_what_is_refused_and_where(tmp_path, content, message):
 
 def test_size_limit(tmp_path):
     with pytest.raises(InputError, match="högst 1000 kB"):
-        _load(tmp_path, "beskrivning: \"" + "x" * 1_100_000 + "\"\n")
+        _load(tmp_path, 'beskrivning: "' + "x" * 1_100_000 + '"\n')
 
 
 def test_reads_plain_yaml_with_bom(tmp_path):
     assert _load(tmp_path, "\ufeffa: 1\nb: [x, 'y']\nc: {d: 0604}\n") == {
-        "a": 1, "b": ["x", "y"], "c": {"d": 388}}  # YAML 1.1: 0604 is octal; sidecars check it
+        "a": 1,
+        "b": ["x", "y"],
+        "c": {"d": 388},
+    }  # YAML 1.1: 0604 is octal; sidecars check it

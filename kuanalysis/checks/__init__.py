@@ -5,6 +5,7 @@
 (``ambiguities``) -> ``runner.run`` -> :class:`Finding` objects whose texts come from the
 registry in ``rules``.
 """
+
 from .findings import Finding, Findings
 from .rules import RULES, STATUSES
 from .runner import run, select

@@ -3,6 +3,7 @@
 The reading chosen (``placed``) is stated; the other rules still run on the chosen reading.
 An ambiguity may name several rows separated by ", " when no single row has that label.
 """
+
 from __future__ import annotations
 
 from ..data.table import Table
@@ -16,11 +17,21 @@ def check_ambiguities(table: Table) -> list[Finding]:
     findings = []
     labels = list(table.values.index)
     for amb in table.meta.get("ambiguities") or []:
-        rows = [amb["row"]] if amb["row"] in labels else [
-            r.strip() for r in str(amb["row"]).split(",")]
+        rows = (
+            [amb["row"]]
+            if amb["row"] in labels
+            else [r.strip() for r in str(amb["row"]).split(",")]
+        )
         for row in rows:
             if row not in labels:
                 raise DataError(f"{table.id}: ambiguities nämner raden {row!r}, som inte finns")
-            findings.append(reading("ambiguity", table, row, amb.get("column", ""),
-                                    params={"placed": amb.get("placed", "")}))
+            findings.append(
+                reading(
+                    "ambiguity",
+                    table,
+                    row,
+                    amb.get("column", ""),
+                    params={"placed": amb.get("placed", "")},
+                )
+            )
     return findings

@@ -6,6 +6,7 @@ sum of its subparts when it lists them as ``parts``, otherwise the subparts ("va
 not exceed it. Per municipality: the total row = the sum of the other non-memo rows, column
 by column.
 """
+
 from __future__ import annotations
 
 from ..data.table import Table
@@ -25,11 +26,18 @@ def check_amount_table(table: Table, tolerance: float | None = None) -> list[Fin
             children.setdefault(table.row_meta(r)["parent"], []).append(r)
         for parent, subs in children.items():
             if table.row_meta(parent).get("parts"):
-                findings += sum_of_rows("amount_subparts_sum", table, parent, col,
-                                        table.row_meta(parent)["parts"], tolerance)
+                findings += sum_of_rows(
+                    "amount_subparts_sum",
+                    table,
+                    parent,
+                    col,
+                    table.row_meta(parent)["parts"],
+                    tolerance,
+                )
             else:
-                findings += not_above("amount_subparts_not_above", table, parent, col, subs,
-                                      tolerance)
+                findings += not_above(
+                    "amount_subparts_not_above", table, parent, col, subs, tolerance
+                )
     return findings
 
 
@@ -38,7 +46,8 @@ def check_column_totals(table: Table, tolerance: float | None = None) -> list[Fi
     findings: list[Finding] = []
     for total in table.rows_with_role("total"):
         parts = table.row_meta(total).get("parts") or [
-            r["label"] for r in table.meta["rows"] if r.get("role") not in ("total", "memo")]
+            r["label"] for r in table.meta["rows"] if r.get("role") not in ("total", "memo")
+        ]
         for col in table.values.columns:
             findings += sum_of_rows("column_total", table, total, col, parts, tolerance)
     return findings

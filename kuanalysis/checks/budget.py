@@ -6,6 +6,7 @@ its ``parts`` or of the item rows, in every column (so Resultat = Intäkter + Ko
 signed); subitems ("varav") do not exceed their parent in absolute value, except in the
 avvikelse column, where a part may deviate more than the whole.
 """
+
 from __future__ import annotations
 
 from ..data.table import Table
@@ -32,11 +33,19 @@ def check_budget_followup(table: Table, tolerance: float | None = None) -> list[
             if u.blank or b.blank:
                 continue
             a = Cell(table, row, keys["avvikelse"])
-            findings += equal("budget_avvikelse", table, row, a.column,
-                              None if a.blank else a.value, sign * (u.value - b.value),
-                              tolerance_of(halves("budget_avvikelse", [a]),
-                                           halves("budget_avvikelse", [u, b]), tolerance),
-                              cells=[a.ref, u.ref, b.ref], params={"sign": sign})
+            findings += equal(
+                "budget_avvikelse",
+                table,
+                row,
+                a.column,
+                None if a.blank else a.value,
+                sign * (u.value - b.value),
+                tolerance_of(
+                    halves("budget_avvikelse", [a]), halves("budget_avvikelse", [u, b]), tolerance
+                ),
+                cells=[a.ref, u.ref, b.ref],
+                params={"sign": sign},
+            )
     for total in table.rows_with_role("total"):
         parts = table.row_meta(total).get("parts") or table.rows_with_role("item")
         for col in table.values.columns:
@@ -47,6 +56,7 @@ def check_budget_followup(table: Table, tolerance: float | None = None) -> list[
     for parent, subs in children.items():
         for col in table.values.columns:
             if col != keys.get("avvikelse"):
-                findings += not_above("budget_subitems_not_above", table, parent, col, subs,
-                                      tolerance)
+                findings += not_above(
+                    "budget_subitems_not_above", table, parent, col, subs, tolerance
+                )
     return findings

@@ -1,4 +1,5 @@
 """A cell of a table as the checks see it: its value, whether it is blank, its precision."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

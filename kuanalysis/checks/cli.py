@@ -1,4 +1,5 @@
 """``kuanalysis check``: every rule on every table of ``data/raw``, the findings as a CSV."""
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ rename is one to one, a split one to many, ``new`` areas of B have no predecesso
 balance 0) and ``ended`` areas of A are not carried on. Every area row of A and B must be
 mapped once; the total rows are compared too.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -46,33 +47,43 @@ def groups_of(spec: dict, a: Table, b: Table) -> list[tuple[list[str], list[str]
     groups = []
     for i, g in enumerate(spec.get("groups") or []):
         if not isinstance(g, dict):
-            raise SpecError(f"kontinuitetsmappningen: groups[{i}] ska vara {{from: [...], to: [...]}}")
-        groups.append((_labels(g.get("from"), f"groups[{i}].from"),
-                       _labels(g.get("to"), f"groups[{i}].to")))
+            raise SpecError(
+                f"kontinuitetsmappningen: groups[{i}] ska vara {{from: [...], to: [...]}}"
+            )
+        groups.append(
+            (_labels(g.get("from"), f"groups[{i}].from"), _labels(g.get("to"), f"groups[{i}].to"))
+        )
     groups += [([], [lab]) for lab in _labels(spec.get("new"), "new")]
     ended = _labels(spec.get("ended"), "ended")
     a_areas, b_areas = a.rows_with_role("area"), b.rows_with_role("area")
     mapped_a = [x for f, _ in groups for x in f] + ended
     mapped_b = [x for _, t in groups for x in t]
-    groups += [([r], [r]) for r in b_areas if r in a_areas and r not in mapped_a
-               and r not in mapped_b]
+    groups += [
+        ([r], [r]) for r in b_areas if r in a_areas and r not in mapped_a and r not in mapped_b
+    ]
     mapped_a = [x for f, _ in groups for x in f] + ended
     mapped_b = [x for _, t in groups for x in t]
     errors = []
     for t, mapped in ((a, mapped_a), (b, mapped_b)):
         areas = t.rows_with_role("area")
-        errors += [f"{t.id}: området {r!r} finns inte i den andra perioden och saknas i "
-                   f"mappningen" for r in areas if r not in mapped]
+        errors += [
+            f"{t.id}: området {r!r} finns inte i den andra perioden och saknas i mappningen"
+            for r in areas
+            if r not in mapped
+        ]
         errors += [f"{t.id}: {r!r} är inget område i tabellen" for r in mapped if r not in areas]
-        errors += [f"{t.id}: {r!r} står mer än en gång" for r, n in Counter(mapped).items() if n > 1]
+        errors += [
+            f"{t.id}: {r!r} står mer än en gång" for r, n in Counter(mapped).items() if n > 1
+        ]
     if errors:
         raise SpecError("kontinuitetsmappningen stämmer inte: " + "; ".join(errors))
     order = {r: i for i, r in enumerate(b_areas)}
     return sorted(groups, key=lambda g: min(order[r] for r in g[1]) if g[1] else len(order))
 
 
-def check_continuity(spec: dict, tables: dict[str, Table],
-                     tolerance: float | None = None) -> list[Finding]:
+def check_continuity(
+    spec: dict, tables: dict[str, Table], tolerance: float | None = None
+) -> list[Finding]:
     """Closing balance of period A = opening balance of period B, per group of areas.
 
     Parameters
@@ -108,8 +119,9 @@ def check_continuity(spec: dict, tables: dict[str, Table],
     a_col = a.column(a_key)
     b_col = b.column(spec["to"].get("column", "ib"))
     if a_col is None or b_col is None:
-        raise SpecError(f"kontinuitetsmappningen: {a.id} eller {b.id} saknar kolumnen som ska "
-                        f"jämföras")
+        raise SpecError(
+            f"kontinuitetsmappningen: {a.id} eller {b.id} saknar kolumnen som ska jämföras"
+        )
     closing = closing_values(a, a_key)
     groups = groups_of(spec, a, b)
 
@@ -126,9 +138,19 @@ def check_continuity(spec: dict, tables: dict[str, Table],
             continue
         source = "; ".join([b.source(b_rows[0])] + [a.source(r) for r in a_rows])
         reported = sum(c.value for c in b_printed) if b_printed else None
-        tol = tolerance_of(halves("continuity", b_printed), halves("continuity", a_cells),
-                           tolerance)
-        findings += equal("continuity", b, " + ".join(b_rows), b_col, reported, sum(a_vals),
-                          tol, cells=[*(c.ref for c in b_cells), *(c.ref for c in a_cells)],
-                          params={"rows": list(b_rows)}, source=source)
+        tol = tolerance_of(
+            halves("continuity", b_printed), halves("continuity", a_cells), tolerance
+        )
+        findings += equal(
+            "continuity",
+            b,
+            " + ".join(b_rows),
+            b_col,
+            reported,
+            sum(a_vals),
+            tol,
+            cells=[*(c.ref for c in b_cells), *(c.ref for c in a_cells)],
+            params={"rows": list(b_rows)},
+            source=source,
+        )
     return findings

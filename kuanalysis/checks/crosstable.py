@@ -6,6 +6,7 @@ converted to the claim's unit, at the precision the text states ("70 mnkr": roun
 mnkr). A cross-check ``{table, row, column, against: [...]}`` must equal the sum of its
 ``against`` cells, converted to its unit. Claims without targets are not checked.
 """
+
 from __future__ import annotations
 
 from ..data.table import Table
@@ -25,33 +26,46 @@ def _compare(rule: str, cell: Cell, others: list[Cell], tol: float | None) -> li
     if cell.blank or not printed:
         return []
     unit = cell.unit
-    return equal(rule, cell.table, cell.row, cell.column, cell.value,
-                 sum(c.value_in(unit) for c in printed),
-                 tolerance_of(halves(rule, [cell]), halves(rule, printed, unit), tol),
-                 cells=[cell.ref, *(c.ref for c in printed)],
-                 params={"against": _against(others), "unit": unit})
+    return equal(
+        rule,
+        cell.table,
+        cell.row,
+        cell.column,
+        cell.value,
+        sum(c.value_in(unit) for c in printed),
+        tolerance_of(halves(rule, [cell]), halves(rule, printed, unit), tol),
+        cells=[cell.ref, *(c.ref for c in printed)],
+        params={"against": _against(others), "unit": unit},
+    )
 
 
-def check_claims(table: Table, tables: dict[str, Table],
-                 tolerance: float | None = None) -> list[Finding]:
+def check_claims(
+    table: Table, tables: dict[str, Table], tolerance: float | None = None
+) -> list[Finding]:
     """Check amounts stated in the text against the cells they name (``targets``)."""
     findings: list[Finding] = []
     col = table.column("belopp")
     for row in table.rows_with_role("claim"):
         targets = table.row_meta(row).get("targets") or []
         if targets:
-            findings += _compare("claim", Cell(table, row, col),
-                                 [resolve(tables, ref) for ref in targets], tolerance)
+            findings += _compare(
+                "claim", Cell(table, row, col), [resolve(tables, ref) for ref in targets], tolerance
+            )
     return findings
 
 
-def check_pairings(spec: dict, tables: dict[str, Table],
-                   tolerance: float | None = None) -> list[Finding]:
+def check_pairings(
+    spec: dict, tables: dict[str, Table], tolerance: float | None = None
+) -> list[Finding]:
     """Check figures that two tables both print (``{checks: [{table, row, column, against}]}``)."""
     findings: list[Finding] = []
     for item in spec.get("checks") or []:
-        findings += _compare("cross_check", resolve(tables, item),
-                             [resolve(tables, ref) for ref in item["against"]], tolerance)
+        findings += _compare(
+            "cross_check",
+            resolve(tables, item),
+            [resolve(tables, ref) for ref in item["against"]],
+            tolerance,
+        )
     return findings
 
 

@@ -4,6 +4,7 @@ blank cells, row and column sums, and posts that share a key.
 Every printed figure is rounded to whole kronor; the tolerance of a comparison is what that
 rounding explains (:mod:`kuanalysis.checks.tolerance`).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -74,6 +75,7 @@ class SummaComposition:
     alternatives: list[tuple[tuple[str, ...], float, float]] = field(default_factory=list)
     equal_readings: list[tuple[str, ...]] = field(default_factory=list)
 
+
 def summa_composition(table: Table, n_alternatives: int = 3) -> SummaComposition:
     """Find the set of posts whose sum best reproduces the Summa column, for all rows at once.
 
@@ -128,8 +130,10 @@ def summa_composition(table: Table, n_alternatives: int = 3) -> SummaComposition
         equal_readings=equal,
     )
 
-def explain_sums(table: Table, row_breaks: list[Finding], col_breaks: list[Finding],
-                 included: list[str]) -> list[Finding]:
+
+def explain_sums(
+    table: Table, row_breaks: list[Finding], col_breaks: list[Finding], included: list[str]
+) -> list[Finding]:
     """Point a row break and a column break at the one cell that explains both.
 
     A cell off by ``e`` breaks its row's Summa and its column's total at once: by ``-e``
@@ -160,17 +164,29 @@ def explain_sums(table: Table, row_breaks: list[Finding], col_breaks: list[Findi
             tol = tolerance_of([0.5] * len(rf.cells), [0.5] * len(cf.cells))
             if tol.explains(e_row - e_col):
                 cell = [r, c]
-                if c == tcol:          # the row's printed Summa: the row finding names it
+                if c == tcol:  # the row's printed Summa: the row finding names it
                     explained[id(cf)] = cell
-                elif r == trow:        # the total row's cell: the column finding names it
+                elif r == trow:  # the total row's cell: the column finding names it
                     explained[id(rf)] = cell
                 else:
                     explained[id(rf)] = explained[id(cf)] = cell
                     value = float(table.values.at[r, c])
-                    cell_findings += [Finding(
-                        "fee_cell", table.document, table.id, r, c, value, value - e_row, e_row,
-                        "avvikelse", table.source(r), (Cell(table, r, c).ref,),
-                        {"explains": [[rf.row, rf.column], [cf.row, cf.column]]})]
+                    cell_findings += [
+                        Finding(
+                            "fee_cell",
+                            table.document,
+                            table.id,
+                            r,
+                            c,
+                            value,
+                            value - e_row,
+                            e_row,
+                            "avvikelse",
+                            table.source(r),
+                            (Cell(table, r, c).ref,),
+                            {"explains": [[rf.row, rf.column], [cf.row, cf.column]]},
+                        )
+                    ]
     out = []
     for f in row_breaks + col_breaks:
         if id(f) in explained:
@@ -186,8 +202,9 @@ def explain_sums(table: Table, row_breaks: list[Finding], col_breaks: list[Findi
 FOLLOWS_POPULATION_PP = 1.0
 
 
-def check_shares(table: Table, population: Table | None = None,
-                 groups: list[list[str]] | None = None) -> list[Finding]:
+def check_shares(
+    table: Table, population: Table | None = None, groups: list[list[str]] | None = None
+) -> list[Finding]:
     """Each municipality's amount against the key of the posts its post shares a key with.
 
     Rules: ``fee_share`` (avvikelse): in a group of three or more posts with one key (see
@@ -207,10 +224,20 @@ def check_shares(table: Table, population: Table | None = None,
             post = group[0]
             close = _closest_population(table, post, population)
             if close is None or close[1] > FOLLOWS_POPULATION_PP:
-                findings.append(reading(
-                    "fee_own_key", table, trow, post, table.values.at[trow, post],
-                    cells=[Cell(table, trow, post).ref],
-                    params={"date": close[0] if close else "", "pp": close[1] if close else None}))
+                findings.append(
+                    reading(
+                        "fee_own_key",
+                        table,
+                        trow,
+                        post,
+                        table.values.at[trow, post],
+                        cells=[Cell(table, trow, post).ref],
+                        params={
+                            "date": close[0] if close else "",
+                            "pp": close[1] if close else None,
+                        },
+                    )
+                )
             continue
         fits = {(p, q): fit_key(cells[p], cells[q]) for p in group for q in group if p != q}
         for p in group:
@@ -220,24 +247,45 @@ def check_shares(table: Table, population: Table | None = None,
                 if len(others) == 1:
                     q = others[0]
                     if p < q or fits[(q, p)] is None:  # once per pair and municipality
-                        findings.append(reading(
-                            "fee_share_unclear", table, kommun, p, cells.at[kommun, p],
-                            cells=[Cell(table, kommun, p).ref, Cell(table, kommun, q).ref],
-                            params={"posts": [p, q]}))
+                        findings.append(
+                            reading(
+                                "fee_share_unclear",
+                                table,
+                                kommun,
+                                p,
+                                cells.at[kommun, p],
+                                cells=[Cell(table, kommun, p).ref, Cell(table, kommun, q).ref],
+                                params={"posts": [p, q]},
+                            )
+                        )
                     continue
                 if any(kommun in fits[(a, b)].outliers for a in others for b in others if a != b):
                     continue  # the others disagree there too: not this amount's fault
                 pooled = cells[others].sum(axis=1) / cells[others].sum().sum()
-                kept = [k for k in cells.index if k not in fits[(p, others[0])].outliers
-                        and not pd.isna(cells.at[k, p])]
+                kept = [
+                    k
+                    for k in cells.index
+                    if k not in fits[(p, others[0])].outliers and not pd.isna(cells.at[k, p])
+                ]
                 scale = cells.loc[kept, p].sum() / pooled[kept].sum()
                 expected = float(scale * pooled[kommun])
                 reported = float(cells.at[kommun, p])
-                findings.append(Finding(
-                    "fee_share", table.document, table.id, kommun, p, reported, expected,
-                    reported - expected, "avvikelse", table.source(kommun),
-                    (Cell(table, kommun, p).ref, *(Cell(table, kommun, q).ref for q in others)),
-                    {"group": list(group)}))
+                findings.append(
+                    Finding(
+                        "fee_share",
+                        table.document,
+                        table.id,
+                        kommun,
+                        p,
+                        reported,
+                        expected,
+                        reported - expected,
+                        "avvikelse",
+                        table.source(kommun),
+                        (Cell(table, kommun, p).ref, *(Cell(table, kommun, q).ref for q in others)),
+                        {"group": list(group)},
+                    )
+                )
     return findings
 
 
@@ -249,8 +297,9 @@ def _closest_population(table: Table, post: str, population) -> tuple[str, float
     return str(close.at[post, "närmast"]), float(close.at[post, "avvikelse_pe"])
 
 
-def check_fee_matrix(table: Table, tolerance_kr: float | None = None,
-                     population: Table | None = None) -> list[Finding]:
+def check_fee_matrix(
+    table: Table, tolerance_kr: float | None = None, population: Table | None = None
+) -> list[Finding]:
     """Check a printed fee matrix; every failure is collected.
 
     Rules (see :data:`~kuanalysis.checks.rules.RULES`):
@@ -289,23 +338,44 @@ def check_fee_matrix(table: Table, tolerance_kr: float | None = None,
 
     composition = summa_composition(table)
     for post in composition.excluded:
-        findings.append(reading("fee_not_summed", table, trow, post,
-                                values.at[trow, post],
-                                cells=[Cell(table, trow, post).ref]))
+        findings.append(
+            reading(
+                "fee_not_summed",
+                table,
+                trow,
+                post,
+                values.at[trow, post],
+                cells=[Cell(table, trow, post).ref],
+            )
+        )
     for other in composition.equal_readings:
         chosen = [p for p in composition.excluded if p not in other]
         instead = [p for p in other if p not in composition.excluded]
-        findings.append(reading("fee_summa_reading", table, trow, total_col,
-                                values.at[trow, total_col],
-                                cells=[Cell(table, trow, p).ref for p in chosen + instead],
-                                params={"chosen": chosen, "instead": instead}))
+        findings.append(
+            reading(
+                "fee_summa_reading",
+                table,
+                trow,
+                total_col,
+                values.at[trow, total_col],
+                cells=[Cell(table, trow, p).ref for p in chosen + instead],
+                params={"chosen": chosen, "instead": instead},
+            )
+        )
 
     blanks = implied_blanks(table, tolerance_kr)
     for (row, col), implied in blanks.items():
         # implied_blanks keeps only the blanks whose value rounding cannot explain away
-        findings += equal("fee_blank_cell", table, row, col, None, implied,
-                          tolerance_of([], [], 0.0),
-                          cells=[Cell(table, row, col).ref, Cell(table, trow, col).ref])
+        findings += equal(
+            "fee_blank_cell",
+            table,
+            row,
+            col,
+            None,
+            implied,
+            tolerance_of([], [], 0.0),
+            cells=[Cell(table, row, col).ref, Cell(table, trow, col).ref],
+        )
 
     def filled(row, col) -> float:
         v = values.at[row, col]
@@ -315,26 +385,37 @@ def check_fee_matrix(table: Table, tolerance_kr: float | None = None,
         reported = Cell(table, row, col)
         if reported.blank:
             return []
-        expected = sum(filled(c.row, c.column) for c in parts
-                       if not c.blank or (c.row, c.column) in blanks)
-        return equal(rule, table, row, col, reported.value, float(expected),
-                     tolerance_of(halves(rule, [reported]), halves(rule, parts), tolerance_kr),
-                     cells=[reported.ref, *(c.ref for c in parts)])
+        expected = sum(
+            filled(c.row, c.column) for c in parts if not c.blank or (c.row, c.column) in blanks
+        )
+        return equal(
+            rule,
+            table,
+            row,
+            col,
+            reported.value,
+            float(expected),
+            tolerance_of(halves(rule, [reported]), halves(rule, parts), tolerance_kr),
+            cells=[reported.ref, *(c.ref for c in parts)],
+        )
 
     row_breaks: list[Finding] = []
     for row in values.index:
-        row_breaks += total_of("fee_row_total", row, total_col,
-                               [Cell(table, row, p) for p in composition.included])
+        row_breaks += total_of(
+            "fee_row_total", row, total_col, [Cell(table, row, p) for p in composition.included]
+        )
     col_breaks: list[Finding] = []
     for col in values.columns:
-        col_breaks += total_of("fee_column_total", trow, col,
-                               [Cell(table, r, col) for r in kommuner])
+        col_breaks += total_of(
+            "fee_column_total", trow, col, [Cell(table, r, col) for r in kommuner]
+        )
     findings += explain_sums(table, row_breaks, col_breaks, composition.included)
     # an amount off its key that already breaks its sums is named once, by fee_cell
     groups = key_groups(table)
     named = {(f.row, f.column) for f in findings if f.rule == "fee_cell"}
-    findings += [f for f in check_shares(table, population, groups)
-                 if (f.row, f.column) not in named]
+    findings += [
+        f for f in check_shares(table, population, groups) if (f.row, f.column) not in named
+    ]
 
     for group in groups:
         for a, b in itertools.combinations(group, 2):
@@ -344,8 +425,16 @@ def check_fee_matrix(table: Table, tolerance_kr: float | None = None,
                 ca, cb = Cell(table, row, a), Cell(table, row, b)
                 if not ca.blank and not cb.blank and ca.value != cb.value:
                     # reported = the later post, expected = the earlier one with the same key
-                    findings += equal("fee_same_key", table, row, b, cb.value, ca.value,
-                                      tolerance_of(halves("fee_same_key", [cb]),
-                                                   halves("fee_same_key", [ca]), tolerance_kr),
-                                      cells=[cb.ref, ca.ref])
+                    findings += equal(
+                        "fee_same_key",
+                        table,
+                        row,
+                        b,
+                        cb.value,
+                        ca.value,
+                        tolerance_of(
+                            halves("fee_same_key", [cb]), halves("fee_same_key", [ca]), tolerance_kr
+                        ),
+                        cells=[cb.ref, ca.ref],
+                    )
     return findings

@@ -4,6 +4,7 @@ A :class:`Finding` names its rule id (:data:`~kuanalysis.checks.rules.RULES`), w
 (table, row, column as printed), the cells it refers to, what was printed, what it should be
 and the difference. Its texts (the ``check`` column, explanations) come from the registry.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,18 @@ from .rules import RULES, STATUSES
 
 #: Columns of ``kuanalysis check``'s CSV: a contract, keep stable (extend at the end).
 FINDING_COLUMNS = [
-    "document", "table", "row", "column", "check",
-    "reported", "expected", "difference", "status", "source", "rule", "explained_by",
+    "document",
+    "table",
+    "row",
+    "column",
+    "check",
+    "reported",
+    "expected",
+    "difference",
+    "status",
+    "source",
+    "rule",
+    "explained_by",
 ]
 
 
@@ -110,7 +121,7 @@ class CheckError:
 class Findings(list):
     """Findings, with ``errors`` (checks that could not run) and ``notes`` (information)."""
 
-    def __init__(self, items=(), errors=None, notes=None):
+    def __init__(self, items=(), errors=None, notes=None) -> None:
         super().__init__(items)
         self.errors: list[CheckError] = list(errors or [])
         self.notes: list[str] = list(notes or [])
@@ -118,8 +129,7 @@ class Findings(list):
 
 def canonical_order(findings: list[Finding]) -> list[Finding]:
     """Document, table, line in the raw file, row, column, check: the CSV's order."""
-    return sorted(findings, key=lambda f: (f.document, f.table, f.line(), f.row, f.column,
-                                           f.check))
+    return sorted(findings, key=lambda f: (f.document, f.table, f.line(), f.row, f.column, f.check))
 
 
 def to_frame(findings: list[Finding]) -> pd.DataFrame:
@@ -151,8 +161,9 @@ def status_counts(findings: list[Finding], titles: dict[str, str] | None = None)
     titles = titles or {}
     frame = to_frame(findings)
     ids = list(STATUSES)
-    counts = (pd.crosstab(frame["document"], frame["status"]) if len(frame)
-              else pd.DataFrame(columns=ids))
+    counts = (
+        pd.crosstab(frame["document"], frame["status"]) if len(frame) else pd.DataFrame(columns=ids)
+    )
     counts = counts.reindex(columns=ids, fill_value=0)
     # every known document is listed, a clean one with zeros (the control shows it is checked)
     counts = counts.reindex(sorted(set(counts.index) | set(titles)), fill_value=0)

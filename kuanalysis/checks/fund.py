@@ -11,6 +11,7 @@ A netting row ("Härav ledning/stab finansierat från områdena ovan") only move
 rows: it has no opening balance (a blank ib is 0) and its printed figures obey the same
 identities; nothing is implied for its blank cells.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -33,14 +34,22 @@ ZERO_IF_BLANK_NETTING = ZERO_IF_BLANK + ("ib",)
 #: Row identities: (rule id, result key, [(term key, sign)]).
 IDENTITIES = [
     ("fund_disponibla", "disponibla", [("ib", 1), ("erhallna", 1)]),
-    ("fund_kvarvarande", "kvarvarande",
-     [("disponibla", 1), ("utfall", -1), ("utbetalt", -1), ("overforda", -1)]),
+    (
+        "fund_kvarvarande",
+        "kvarvarande",
+        [("disponibla", 1), ("utfall", -1), ("utbetalt", -1), ("overforda", -1)],
+    ),
 ]
 
 
-def row_identities(table: Table, row: str, tol: float | None = None,
-                   known: dict[str, float] | None = None, report_blanks: bool = True,
-                   zero_if_blank=ZERO_IF_BLANK) -> tuple[list[Finding], dict[str, float]]:
+def row_identities(
+    table: Table,
+    row: str,
+    tol: float | None = None,
+    known: dict[str, float] | None = None,
+    report_blanks: bool = True,
+    zero_if_blank=ZERO_IF_BLANK,
+) -> tuple[list[Finding], dict[str, float]]:
     """Check the row identities of one row.
 
     A blank cell that an identity determines (its only unknown) is a ``saknas`` finding with
@@ -87,14 +96,29 @@ def row_identities(table: Table, row: str, tol: float | None = None,
             if res_cell is None:
                 continue  # the result came from `known`: reported where it was implied
             total = sum(s * got[k][0] for k, s in terms)
-            findings += equal(rule, table, row, keys[result], res_value, total,
-                              tolerance_of(halves(rule, [res_cell]), exp_halves, tol),
-                              cells=[result_ref, *cells])
+            findings += equal(
+                rule,
+                table,
+                row,
+                keys[result],
+                res_value,
+                total,
+                tolerance_of(halves(rule, [res_cell]), exp_halves, tol),
+                cells=[result_ref, *cells],
+            )
         elif not unknown:
             implied = sum(s * got[k][0] for k, s in terms)
             if report_blanks:
-                findings += equal(rule, table, row, keys[result], None, implied,
-                                  tolerance_of([], exp_halves, tol), cells=[result_ref, *cells])
+                findings += equal(
+                    rule,
+                    table,
+                    row,
+                    keys[result],
+                    None,
+                    implied,
+                    tolerance_of([], exp_halves, tol),
+                    cells=[result_ref, *cells],
+                )
             known[result] = implied
         elif len(unknown) == 1 and res_known:
             k = unknown[0]
@@ -102,18 +126,33 @@ def row_identities(table: Table, row: str, tol: float | None = None,
             implied = sign * (res_value - sum(s * got[t][0] for t, s in terms if t != k))
             if report_blanks:
                 from_cells = ([res_cell] if res_cell is not None else []) + printed
-                findings += equal(rule, table, row, keys[k], None, implied,
-                                  tolerance_of([], halves(rule, from_cells), tol),
-                                  cells=[Cell(table, row, keys[k]).ref, result_ref, *cells])
+                findings += equal(
+                    rule,
+                    table,
+                    row,
+                    keys[k],
+                    None,
+                    implied,
+                    tolerance_of([], halves(rule, from_cells), tol),
+                    cells=[Cell(table, row, keys[k]).ref, result_ref, *cells],
+                )
             known[k] = implied
         elif not res_known and printed:
             # Several blanks: the blank terms count as nothing received or spent; the result
             # is what the printed terms imply.
             implied = sum(s * got[k][0] for k, s in terms if got[k][2])
             if report_blanks:
-                findings += equal(rule, table, row, keys[result], None, implied,
-                                  tolerance_of([], exp_halves, tol), cells=[result_ref, *cells],
-                                  params={"blank_columns": [keys[k] for k in unknown]})
+                findings += equal(
+                    rule,
+                    table,
+                    row,
+                    keys[result],
+                    None,
+                    implied,
+                    tolerance_of([], exp_halves, tol),
+                    cells=[result_ref, *cells],
+                    params={"blank_columns": [keys[k] for k in unknown]},
+                )
             known[result] = implied
     return findings, known
 
@@ -157,8 +196,10 @@ def treatment_note(table: Table) -> str | None:
         return None
     inkl = [c for c, v in net.items() if v == "inkl"]
     exkl = [c for c, v in net.items() if v == "exkl"]
-    return (f"{table.id}: summaraden räknar med nettoraden i {len(inkl)} kolumner, utan den i "
-            f"{len(exkl)}" + (f" ({', '.join(exkl)})" if exkl else ""))
+    return (
+        f"{table.id}: summaraden räknar med nettoraden i {len(inkl)} kolumner, utan den i "
+        f"{len(exkl)}" + (f" ({', '.join(exkl)})" if exkl else "")
+    )
 
 
 def _statliga(table: Table, row: str, known: dict, tol) -> list[Finding]:
@@ -170,10 +211,16 @@ def _statliga(table: Table, row: str, known: dict, tol) -> list[Finding]:
     whole_value = known.get("kvarvarande", np.nan) if whole.blank else whole.value
     if part.blank or np.isnan(whole_value):
         return []
-    return at_most("fund_statliga", table, row, part.column, part.value, whole_value,
-                   tolerance_of(halves("fund_statliga", [part]),
-                             halves("fund_statliga", [whole]), tol),
-                   cells=[part.ref, whole.ref])
+    return at_most(
+        "fund_statliga",
+        table,
+        row,
+        part.column,
+        part.value,
+        whole_value,
+        tolerance_of(halves("fund_statliga", [part]), halves("fund_statliga", [whole]), tol),
+        cells=[part.ref, whole.ref],
+    )
 
 
 def check_fund_statement(table: Table, tolerance: float | None = None) -> list[Finding]:
@@ -201,8 +248,9 @@ def check_fund_statement(table: Table, tolerance: float | None = None) -> list[F
         findings += f
         findings += _statliga(table, row, known, tol)
     for row in netting:  # redistribution only: check what is printed, imply nothing
-        f, _ = row_identities(table, row, tol, report_blanks=False,
-                              zero_if_blank=ZERO_IF_BLANK_NETTING)
+        f, _ = row_identities(
+            table, row, tol, report_blanks=False, zero_if_blank=ZERO_IF_BLANK_NETTING
+        )
         findings += f
 
     implied_total: dict[str, float] = {}
@@ -217,19 +265,27 @@ def check_fund_statement(table: Table, tolerance: float | None = None) -> list[F
                 continue
             expected = sum(c.value for c in printed)
             reported = Cell(table, total, col)
-            findings += equal("fund_column_total", table, total, col,
-                              None if reported.blank else reported.value, expected,
-                              tolerance_of(halves("fund_column_total", [reported]),
-                                   halves("fund_column_total", printed), tol),
-                              cells=[reported.ref, *(c.ref for c in printed)],
-                              params={"treatment": treatment[col]})
+            findings += equal(
+                "fund_column_total",
+                table,
+                total,
+                col,
+                None if reported.blank else reported.value,
+                expected,
+                tolerance_of(
+                    halves("fund_column_total", [reported]),
+                    halves("fund_column_total", printed),
+                    tol,
+                ),
+                cells=[reported.ref, *(c.ref for c in printed)],
+                params={"treatment": treatment[col]},
+            )
             if reported.blank and col in label_to_key:
                 implied_total[label_to_key[col]] = expected
         f, known = row_identities(table, total, tol, known=implied_total)
         findings += f
         findings += _statliga(table, total, known, tol)
     return findings
-
 
 
 def closing_values(table: Table, key: str = "kvarvarande") -> dict[str, float]:

@@ -19,6 +19,7 @@ Precision (``precision``): ``printed`` (half a unit in the last printed place of
 or ``allocated`` (whole units split by largest remainder: each within one unit of its quota).
 See :mod:`kuanalysis.checks.tolerance`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -70,8 +71,10 @@ def _blank_basis(params: Mapping) -> str:
     return f" (med tom {', '.join(names)} räknad som inget)" if names else ""
 
 
-_TREATMENT_CHECK = {"inkl": "kolumnsumma (inkl. nettoraden)",
-                    "exkl": "kolumnsumma (exkl. nettoraden)"}
+_TREATMENT_CHECK = {
+    "inkl": "kolumnsumma (inkl. nettoraden)",
+    "exkl": "kolumnsumma (exkl. nettoraden)",
+}
 _TREATMENT_BASIS = {"inkl": " inklusive härav-raden", "exkl": " utan härav-raden"}
 
 
@@ -90,98 +93,209 @@ _NOT_ABOVE = "den överordnade raden, som delposterna inte kan överstiga"
 
 _RULES = [
     # -- fund statements (kind fund_statement) --------------------------------------------
-    Rule("fund_disponibla",
-         lambda p: "disponibla = ingående balans + erhållna" + _blanks(p),
-         lambda p: "radens ingående balans plus erhållna medel" + _blank_basis(p),
-         "Disponibla medel ska vara ingående balans plus erhållna medel, rad för rad."),
-    Rule("fund_kvarvarande",
-         lambda p: "kvarvarande = disponibla - utfall - utbetalt - överförda" + _blanks(p),
-         lambda p: ("radens disponibla medel minus utfall, utbetalt och överförda medel"
-                    + _blank_basis(p)),
-         "Kvarvarande medel ska vara disponibla medel minus utfall, utbetalt och överförda "
-         "medel, rad för rad."),
-    Rule("fund_column_total",
-         lambda p: _TREATMENT_CHECK.get(p.get("treatment", ""), "kolumnsumma"),
-         lambda p: "summan av raderna ovan" + _TREATMENT_BASIS.get(p.get("treatment", ""), ""),
-         "Summaraden ska vara summan av områdena (med eller utan härav-raden, som tabellen "
-         "själv räknar)."),
-    Rule("fund_statliga", "varav statliga <= kvarvarande",
-         "radens kvarvarande medel, som statliga medel inte kan överstiga",
-         "Kvarvarande statliga medel kan inte vara mer än kvarvarande medel.", logic="at_most"),
+    Rule(
+        "fund_disponibla",
+        lambda p: "disponibla = ingående balans + erhållna" + _blanks(p),
+        lambda p: "radens ingående balans plus erhållna medel" + _blank_basis(p),
+        "Disponibla medel ska vara ingående balans plus erhållna medel, rad för rad.",
+    ),
+    Rule(
+        "fund_kvarvarande",
+        lambda p: "kvarvarande = disponibla - utfall - utbetalt - överförda" + _blanks(p),
+        lambda p: (
+            "radens disponibla medel minus utfall, utbetalt och överförda medel" + _blank_basis(p)
+        ),
+        "Kvarvarande medel ska vara disponibla medel minus utfall, utbetalt och överförda "
+        "medel, rad för rad.",
+    ),
+    Rule(
+        "fund_column_total",
+        lambda p: _TREATMENT_CHECK.get(p.get("treatment", ""), "kolumnsumma"),
+        lambda p: "summan av raderna ovan" + _TREATMENT_BASIS.get(p.get("treatment", ""), ""),
+        "Summaraden ska vara summan av områdena (med eller utan härav-raden, som tabellen "
+        "själv räknar).",
+    ),
+    Rule(
+        "fund_statliga",
+        "varav statliga <= kvarvarande",
+        "radens kvarvarande medel, som statliga medel inte kan överstiga",
+        "Kvarvarande statliga medel kan inte vara mer än kvarvarande medel.",
+        logic="at_most",
+    ),
     # -- share tables (kind share_table) --------------------------------------------------
-    Rule("share_parts_100", "delarna = 100 %", "100 %, som delarna ska bli tillsammans",
-         "Kommunernas, statens och övrigas andelar ska tillsammans bli 100 %."),
-    Rule("share_sum_of_parts", "andel = summan av delarna", _SUM_OF_PARTS,
-         "En delsumma ska vara summan av sina delar."),
-    Rule("share_total_100", "summa = 100 %", "100 %",
-         "Summaradens andel av utfallet ska vara 100 %."),
+    Rule(
+        "share_parts_100",
+        "delarna = 100 %",
+        "100 %, som delarna ska bli tillsammans",
+        "Kommunernas, statens och övrigas andelar ska tillsammans bli 100 %.",
+    ),
+    Rule(
+        "share_sum_of_parts",
+        "andel = summan av delarna",
+        _SUM_OF_PARTS,
+        "En delsumma ska vara summan av sina delar.",
+    ),
+    Rule(
+        "share_total_100", "summa = 100 %", "100 %", "Summaradens andel av utfallet ska vara 100 %."
+    ),
     # -- amount tables (kind amount_table) ------------------------------------------------
-    Rule("amount_total", "summa = summan av delarna", _SUM_OF_PARTS,
-         "Summaraden ska vara summan av delarna."),
-    Rule("amount_subparts_sum", "summa = summan av delposterna", _SUM_OF_PARTS,
-         "En rad som räknar upp sina delposter ska vara deras summa."),
-    Rule("amount_subparts_not_above", "delposterna <= överordnad rad", _NOT_ABOVE,
-         "Varav-poster kan tillsammans inte vara mer än raden de hör till.", logic="at_most"),
+    Rule(
+        "amount_total",
+        "summa = summan av delarna",
+        _SUM_OF_PARTS,
+        "Summaraden ska vara summan av delarna.",
+    ),
+    Rule(
+        "amount_subparts_sum",
+        "summa = summan av delposterna",
+        _SUM_OF_PARTS,
+        "En rad som räknar upp sina delposter ska vara deras summa.",
+    ),
+    Rule(
+        "amount_subparts_not_above",
+        "delposterna <= överordnad rad",
+        _NOT_ABOVE,
+        "Varav-poster kan tillsammans inte vara mer än raden de hör till.",
+        logic="at_most",
+    ),
     # -- amounts per municipality (kind amount_by_kommun) ---------------------------------
-    Rule("column_total", "kolumnsumma", "summan av raderna ovan",
-         "Summaraden ska vara summan av kommunerna, kolumn för kolumn."),
+    Rule(
+        "column_total",
+        "kolumnsumma",
+        "summan av raderna ovan",
+        "Summaraden ska vara summan av kommunerna, kolumn för kolumn.",
+    ),
     # -- budget follow-up (kind budget_followup) ------------------------------------------
-    Rule("budget_avvikelse",
-         lambda p: ("avvikelse = utfall - budget" if p["sign"] > 0
-                    else "avvikelse = budget - utfall"),
-         lambda p: ("kontrollen ”avvikelse = utfall - budget”" if p["sign"] > 0
-                    else "kontrollen ”avvikelse = budget - utfall”"),
-         "Avvikelsen ska vara skillnaden mellan utfall och budget."),
-    Rule("budget_total", "summa = summan av posterna", _SUM_OF_PARTS,
-         "Summaraden ska vara summan av posterna, i varje kolumn."),
-    Rule("budget_subitems_not_above", "varav-poster <= överordnad post", _NOT_ABOVE,
-         "Varav-poster kan tillsammans inte vara mer än posten de hör till.", logic="at_most"),
+    Rule(
+        "budget_avvikelse",
+        lambda p: "avvikelse = utfall - budget" if p["sign"] > 0 else "avvikelse = budget - utfall",
+        lambda p: (
+            "kontrollen ”avvikelse = utfall - budget”"
+            if p["sign"] > 0
+            else "kontrollen ”avvikelse = budget - utfall”"
+        ),
+        "Avvikelsen ska vara skillnaden mellan utfall och budget.",
+    ),
+    Rule(
+        "budget_total",
+        "summa = summan av posterna",
+        _SUM_OF_PARTS,
+        "Summaraden ska vara summan av posterna, i varje kolumn.",
+    ),
+    Rule(
+        "budget_subitems_not_above",
+        "varav-poster <= överordnad post",
+        _NOT_ABOVE,
+        "Varav-poster kan tillsammans inte vara mer än posten de hör till.",
+        logic="at_most",
+    ),
     # -- between tables and periods -------------------------------------------------------
-    Rule("claim", lambda p: f"påstående mot {_cells(p)} ({p['unit']})", _cells_basis,
-         "Ett belopp i löptexten ska stämma med tabellen, med den noggrannhet texten anger."),
-    Rule("cross_check", lambda p: f"korskontroll mot {_cells(p)} ({p['unit']})", _cells_basis,
-         "Ett belopp som två tabeller båda trycker ska vara detsamma i båda."),
-    Rule("continuity", "kontinuitet", "kvarvarande medel vid föregående periods slut",
-         "Ingående balans ska vara föregående periods kvarvarande medel, område för område."),
+    Rule(
+        "claim",
+        lambda p: f"påstående mot {_cells(p)} ({p['unit']})",
+        _cells_basis,
+        "Ett belopp i löptexten ska stämma med tabellen, med den noggrannhet texten anger.",
+    ),
+    Rule(
+        "cross_check",
+        lambda p: f"korskontroll mot {_cells(p)} ({p['unit']})",
+        _cells_basis,
+        "Ett belopp som två tabeller båda trycker ska vara detsamma i båda.",
+    ),
+    Rule(
+        "continuity",
+        "kontinuitet",
+        "kvarvarande medel vid föregående periods slut",
+        "Ingående balans ska vara föregående periods kvarvarande medel, område för område.",
+    ),
     # -- readings -------------------------------------------------------------------------
-    Rule("ambiguity", lambda p: f"oklar läsning: {p.get('placed', '')}".strip(),
-         "den läsning som går ihop med summorna",
-         "Textutdraget ur källan kan läsas på mer än ett sätt; avskriften anger vilket val "
-         "som gjorts.", logic="reading"),
+    Rule(
+        "ambiguity",
+        lambda p: f"oklar läsning: {p.get('placed', '')}".strip(),
+        "den läsning som går ihop med summorna",
+        "Textutdraget ur källan kan läsas på mer än ett sätt; avskriften anger vilket val "
+        "som gjorts.",
+        logic="reading",
+    ),
     # -- fee matrix (kind fee_matrix) -----------------------------------------------------
-    Rule("fee_not_summed", "summa_utan_post", "kolumnen Summa",
-         "Posten står i tabellen men ingår inte i kolumnen Summa: den faktureras alltså inte "
-         "enligt förslaget, och tabellen säger inte vem som betalar den.", logic="reading"),
-    Rule("fee_summa_reading",
-         lambda p: f"summa_annan_lasning: utan {', '.join(p['instead'])} i stället för "
-                   f"{', '.join(p['chosen'])}",
-         lambda p: f"kolumnen Summa utan {', '.join(p['chosen'])}",
-         "Kolumnen Summa går ihop lika väl med två olika val av poster som inte summeras; "
-         "rapporten anger vilket val den bygger på.", logic="reading"),
-    Rule("fee_blank_cell", "saknad_cell", "postens summarad minus de andra kommunernas belopp",
-         "Cellen är tom, men postens summarad visar att kommunen borde ha ett belopp."),
-    Rule("fee_row_total", "radsumma", "summan av de poster som ingår i Summa",
-         "Kommunens Summa skiljer sig från summan av de poster som ingår i den."),
-    Rule("fee_column_total", "kolumnsumma", "summan av kommunernas belopp",
-         "Postens summarad skiljer sig från summan av kommunernas belopp."),
-    Rule("fee_cell", "fel_cell", "rad- och kolumnsummorna",
-         "Cellens fel förklarar både kommunens Summa och postens summarad: båda går ihop om "
-         "cellen rättas."),
-    Rule("fee_share", "andel_mot_nyckel",
-         lambda p: "nyckeln i de andra posterna med samma fördelning ("
-                   + ", ".join(x for x in p.get("group", [])) + ")",
-         "Kommunens belopp följer inte nyckeln som de andra posterna med samma fördelning "
-         "har, fast alla summor går ihop."),
-    Rule("fee_share_unclear", "andel_oklar",
-         lambda p: "den andra postens belopp",
-         "Två poster med samma fördelning ger kommunen olika andel; tabellen visar inte vilket "
-         "av de två beloppen som är fel.", logic="reading"),
-    Rule("fee_own_key", "egen_nyckel", "postens egen fördelning",
-         "Posten fördelas med en egen nyckel som varken följer någon annan post eller "
-         "folkmängden; den kan inte kontrolleras mot något annat i tabellen.", logic="reading"),
-    Rule("fee_same_key", "samma_nyckel", "beloppet i posten med samma summa och nyckel",
-         "Två poster med samma totalbelopp och samma fördelningsnyckel ger kommunen olika "
-         "belopp.", precision="allocated"),
+    Rule(
+        "fee_not_summed",
+        "summa_utan_post",
+        "kolumnen Summa",
+        "Posten står i tabellen men ingår inte i kolumnen Summa: den faktureras alltså inte "
+        "enligt förslaget, och tabellen säger inte vem som betalar den.",
+        logic="reading",
+    ),
+    Rule(
+        "fee_summa_reading",
+        lambda p: (
+            f"summa_annan_lasning: utan {', '.join(p['instead'])} i stället för "
+            f"{', '.join(p['chosen'])}"
+        ),
+        lambda p: f"kolumnen Summa utan {', '.join(p['chosen'])}",
+        "Kolumnen Summa går ihop lika väl med två olika val av poster som inte summeras; "
+        "rapporten anger vilket val den bygger på.",
+        logic="reading",
+    ),
+    Rule(
+        "fee_blank_cell",
+        "saknad_cell",
+        "postens summarad minus de andra kommunernas belopp",
+        "Cellen är tom, men postens summarad visar att kommunen borde ha ett belopp.",
+    ),
+    Rule(
+        "fee_row_total",
+        "radsumma",
+        "summan av de poster som ingår i Summa",
+        "Kommunens Summa skiljer sig från summan av de poster som ingår i den.",
+    ),
+    Rule(
+        "fee_column_total",
+        "kolumnsumma",
+        "summan av kommunernas belopp",
+        "Postens summarad skiljer sig från summan av kommunernas belopp.",
+    ),
+    Rule(
+        "fee_cell",
+        "fel_cell",
+        "rad- och kolumnsummorna",
+        "Cellens fel förklarar både kommunens Summa och postens summarad: båda går ihop om "
+        "cellen rättas.",
+    ),
+    Rule(
+        "fee_share",
+        "andel_mot_nyckel",
+        lambda p: (
+            "nyckeln i de andra posterna med samma fördelning ("
+            + ", ".join(x for x in p.get("group", []))
+            + ")"
+        ),
+        "Kommunens belopp följer inte nyckeln som de andra posterna med samma fördelning "
+        "har, fast alla summor går ihop.",
+    ),
+    Rule(
+        "fee_share_unclear",
+        "andel_oklar",
+        lambda p: "den andra postens belopp",
+        "Två poster med samma fördelning ger kommunen olika andel; tabellen visar inte vilket "
+        "av de två beloppen som är fel.",
+        logic="reading",
+    ),
+    Rule(
+        "fee_own_key",
+        "egen_nyckel",
+        "postens egen fördelning",
+        "Posten fördelas med en egen nyckel som varken följer någon annan post eller "
+        "folkmängden; den kan inte kontrolleras mot något annat i tabellen.",
+        logic="reading",
+    ),
+    Rule(
+        "fee_same_key",
+        "samma_nyckel",
+        "beloppet i posten med samma summa och nyckel",
+        "Två poster med samma totalbelopp och samma fördelningsnyckel ger kommunen olika belopp.",
+        precision="allocated",
+    ),
 ]
 
 #: Rule id -> :class:`Rule`.
@@ -202,19 +316,47 @@ class Status:
 
 
 #: Status id -> :class:`Status`, in reading order (strongest first for marking a cell).
-STATUSES: dict[str, Status] = {s.id: s for s in [
-    Status("avvikelse", "Avvikelser", "avvikelse", "✖", "fel som inte förklaras av avrundning",
-           "avvikelse", "avvikelser"),
-    Status("avrundning", "Avrundning", "avrundning", "≈",
-           "skillnaden ryms i avrundningen, inget fel",
-           "avrundningsskillnad", "avrundningsskillnader"),
-    Status("saknas", "Saknas", "saknas", "○",
-           "tomt i källan, men tabellens samband ger ett värde",
-           "cell som saknas (tom, men med ett beräknat värde)",
-           "celler som saknas (tomma, men med beräknade värden)"),
-    Status("oklar", "Oklar läsning", "oklar", "?", "oklart, behöver förklaras",
-           "oklar läsning", "oklara läsningar"),
-]}
+STATUSES: dict[str, Status] = {
+    s.id: s
+    for s in [
+        Status(
+            "avvikelse",
+            "Avvikelser",
+            "avvikelse",
+            "✖",
+            "fel som inte förklaras av avrundning",
+            "avvikelse",
+            "avvikelser",
+        ),
+        Status(
+            "avrundning",
+            "Avrundning",
+            "avrundning",
+            "≈",
+            "skillnaden ryms i avrundningen, inget fel",
+            "avrundningsskillnad",
+            "avrundningsskillnader",
+        ),
+        Status(
+            "saknas",
+            "Saknas",
+            "saknas",
+            "○",
+            "tomt i källan, men tabellens samband ger ett värde",
+            "cell som saknas (tom, men med ett beräknat värde)",
+            "celler som saknas (tomma, men med beräknade värden)",
+        ),
+        Status(
+            "oklar",
+            "Oklar läsning",
+            "oklar",
+            "?",
+            "oklart, behöver förklaras",
+            "oklar läsning",
+            "oklara läsningar",
+        ),
+    ]
+}
 
 #: Which status wins when several findings mark one cell (lower = stronger).
 PRIORITY = {"avvikelse": 0, "saknas": 1, "oklar": 2, "avrundning": 3}

@@ -4,6 +4,7 @@
 collected as a :class:`~kuanalysis.checks.findings.CheckError` (its findings are absent, the
 other rules still run); an error never turns into a zero.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,13 @@ CHECKS: dict[str, Callable[[Table], list[Finding]]] = {
 BETWEEN_TABLES = ("continuity", "cross_check")
 
 
-def run(tables: dict[str, Table], *, continuity: Iterable[Spec] = (),
-        pairings: Iterable[Spec] = (), others: dict[str, Table] | None = None) -> Findings:
+def run(
+    tables: dict[str, Table],
+    *,
+    continuity: Iterable[Spec] = (),
+    pairings: Iterable[Spec] = (),
+    others: dict[str, Table] | None = None,
+) -> Findings:
     """Run every rule on every table, then the continuity mappings and cross-checks.
 
     Parameters
@@ -66,8 +72,15 @@ def run(tables: dict[str, Table], *, continuity: Iterable[Spec] = (),
         try:
             return list(fn())
         except Exception as e:  # collected, never a zero, never stops the other rules
-            out.errors.append(CheckError(document, where, name, f"{type(e).__name__}: {e}",
-                                         bad_input=isinstance(e, InputError)))
+            out.errors.append(
+                CheckError(
+                    document,
+                    where,
+                    name,
+                    f"{type(e).__name__}: {e}",
+                    bad_input=isinstance(e, InputError),
+                )
+            )
             return []
 
     population = next((t for t in every.values() if t.kind == "population"), None)
@@ -87,19 +100,31 @@ def run(tables: dict[str, Table], *, continuity: Iterable[Spec] = (),
     out.extend(canonical_order(own))
     for spec in continuity:
         target = every.get((spec.data.get("to") or {}).get("table"))
-        out.extend(attempt(target.document if target else "", spec.path, "kontinuitet",
-                           lambda spec=spec: check_continuity(spec.data, every)))
+        out.extend(
+            attempt(
+                target.document if target else "",
+                spec.path,
+                "kontinuitet",
+                lambda spec=spec: check_continuity(spec.data, every),
+            )
+        )
     for spec in pairings:
-        out.extend(attempt("", spec.path, "korskontroll",
-                           lambda spec=spec: check_pairings(spec.data, every)))
+        out.extend(
+            attempt(
+                "", spec.path, "korskontroll", lambda spec=spec: check_pairings(spec.data, every)
+            )
+        )
     return out
 
 
 def select(findings: Findings, table_ids: Iterable[str]) -> Findings:
     """The findings about the given tables, and the claims that compare with one of them."""
     ids = set(table_ids)
-    kept = [f for f in findings if f.table in ids
-            or (f.rule == "claim" and any(c.table in ids for c in f.cells[1:]))]
+    kept = [
+        f
+        for f in findings
+        if f.table in ids or (f.rule == "claim" and any(c.table in ids for c in f.cells[1:]))
+    ]
     return Findings(kept, findings.errors, findings.notes)
 
 
@@ -107,8 +132,9 @@ def report_order(findings: list[Finding], first: Iterable[str] = ()) -> list[Fin
     """The order a report lists findings in: the tables in ``first`` first, each table's own
     rules before those between tables, otherwise as given."""
     order = {t: i for i, t in enumerate(first)}
-    return sorted(findings, key=lambda f: (order.get(f.table, len(order)),
-                                           f.rule in BETWEEN_TABLES))
+    return sorted(
+        findings, key=lambda f: (order.get(f.table, len(order)), f.rule in BETWEEN_TABLES)
+    )
 
 
 def implied_continuity(raw, tables: dict[str, Table], files: list[Spec]) -> list[Spec]:
@@ -116,19 +142,26 @@ def implied_continuity(raw, tables: dict[str, Table], files: list[Spec]) -> list
     area continues under its own label (see :func:`~kuanalysis.checks.continuity.groups_of`)."""
     from ..data.periods import periods, preceding
 
-    covered = {((s.data.get("from") or {}).get("table"), (s.data.get("to") or {}).get("table"))
-               for s in files}
+    covered = {
+        ((s.data.get("from") or {}).get("table"), (s.data.get("to") or {}).get("table"))
+        for s in files
+    }
     every = periods(raw)
     out = []
     for p in every:
         q = preceding(p, every)
-        if q is not None and (q.table, p.table) not in covered and {p.table, q.table} <= set(tables):
+        if (
+            q is not None
+            and (q.table, p.table) not in covered
+            and {p.table, q.table} <= set(tables)
+        ):
             out.append(Spec({"from": {"table": q.table}, "to": {"table": p.table}}, None))
     return out
 
 
-def check_folder(raw: str | os.PathLike | None = None
-                 ) -> tuple[dict[str, Table], list[Spec], Findings]:
+def check_folder(
+    raw: str | os.PathLike | None = None,
+) -> tuple[dict[str, Table], list[Spec], Findings]:
     """Load every table and specification file under ``raw`` (default ``data/raw``) and run
     every rule; the findings in canonical order (the CSV's).
 

@@ -15,6 +15,7 @@ by at most n/2 (rounded down); n terms against a constant by at most n/2.
 
 A caller may give an explicit tolerance instead: the largest difference reported as rounding.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -36,8 +37,9 @@ class Tolerance:
         return d <= self.bound + EXACT if self.inclusive else d < self.bound - EXACT
 
 
-def tolerance(reported: Iterable[float], expected: Iterable[float],
-              explicit: float | None = None) -> Tolerance:
+def tolerance(
+    reported: Iterable[float], expected: Iterable[float], explicit: float | None = None
+) -> Tolerance:
     """The tolerance of one comparison.
 
     Parameters

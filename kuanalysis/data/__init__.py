@@ -2,6 +2,7 @@
 
 ``data/raw`` -> :func:`load_table` / :func:`load_folder` / :func:`load_all` -> :class:`Table`.
 """
+
 from ..errors import DataError
 from .load import load_all, load_folder, load_table
 from .table import Table

@@ -9,6 +9,7 @@ loaded with :func:`~kuanalysis.data.load_table` as a check. Rows or columns that
 the existing table are listed and written only when the user confirms them; nothing is
 guessed silently and no existing file is ever overwritten.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,8 +35,20 @@ TABLE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 PERIOD = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 #: Sidecar fields in the order they are written.
-FIELD_ORDER = ("table", "document", "document_title", "heading", "unit", "kind", "avvikelse",
-               "period", "label_column", "columns", "rows", "notes")
+FIELD_ORDER = (
+    "table",
+    "document",
+    "document_title",
+    "heading",
+    "unit",
+    "kind",
+    "avvikelse",
+    "period",
+    "label_column",
+    "columns",
+    "rows",
+    "notes",
+)
 #: Row roles a new row never takes from its neighbour: they are not a matter of position.
 NOT_BY_POSITION = ("total", "subtotal", "netting", "memo")
 _PLAIN = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -50,6 +63,7 @@ def _bracketed(label: str) -> bool:
 
 # -- the sidecar as text ----------------------------------------------------------------------
 
+
 def _scalar(value, key: str | None) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -60,8 +74,11 @@ def _scalar(value, key: str | None) -> str:
     text = str(value)
     if key in _IDENTIFIERS and _PLAIN.match(text) and text not in _YAML_WORDS:
         return text
-    return json.dumps(text, ensure_ascii=False).replace("\u2028", "\\u2028").replace(
-        "\u2029", "\\u2029")  # a JSON string is a YAML double-quoted scalar
+    return (
+        json.dumps(text, ensure_ascii=False)
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )  # a JSON string is a YAML double-quoted scalar
 
 
 def _flow(value, key: str | None = None) -> str:
@@ -96,6 +113,7 @@ def table_text(header: list[str], rows: list[list[str]]) -> str:
 
 # -- where things are in data/raw -------------------------------------------------------------
 
+
 def _raw_files(raw: Path) -> list[Path]:
     files = _table_files(raw)
     for sub in sorted(p for p in raw.iterdir() if p.is_dir()):
@@ -105,8 +123,11 @@ def _raw_files(raw: Path) -> list[Path]:
 
 def _named(raw: Path, stem: str) -> list[Path]:
     """Every table file or sidecar called ``stem`` in data/raw (one folder level deep)."""
-    return sorted(p for p in [*raw.iterdir(), *raw.glob("*/*")] if p.is_file()
-                  and p.stem == stem and p.suffix.lower() in TABLE_SUFFIXES + (".yaml",))
+    return sorted(
+        p
+        for p in [*raw.iterdir(), *raw.glob("*/*")]
+        if p.is_file() and p.stem == stem and p.suffix.lower() in TABLE_SUFFIXES + (".yaml",)
+    )
 
 
 def _target_folder(raw: Path, period: str, folder: str | None, table: str) -> Path:
@@ -120,37 +141,48 @@ def _target_folder(raw: Path, period: str, folder: str | None, table: str) -> Pa
             if isinstance(meta, dict) and str(meta.get("period")) == period:
                 same.add(side.parent)
     if len(same) > 1:
-        raise DataError(f"tabeller för perioden {period} finns i flera mappar "
-                        f"({', '.join(sorted(p.name for p in same))}); välj en med --mapp")
+        raise DataError(
+            f"tabeller för perioden {period} finns i flera mappar "
+            f"({', '.join(sorted(p.name for p in same))}); välj en med --mapp"
+        )
     if same:
         return same.pop()
-    numbers = [int(m[1]) for p in raw.iterdir()
-               if p.is_dir() and (m := re.match(r"^([0-9]+)-", p.name))]
+    numbers = [
+        int(m[1]) for p in raw.iterdir() if p.is_dir() and (m := re.match(r"^([0-9]+)-", p.name))
+    ]
     slug = re.sub(r"(-[0-9]{1,2})+$", "", table) or table  # "delar-2025-t1-4-1" -> "delar-2025-t1"
     return raw / f"{max(numbers, default=-1) + 1:03d}-{slug}"
 
 
-def _check_arguments(source: Path, like: str, table: str, period: str, folder: str | None,
-                     raw: Path) -> tuple[list[str], Path | None]:
+def _check_arguments(
+    source: Path, like: str, table: str, period: str, folder: str | None, raw: Path
+) -> tuple[list[str], Path | None]:
     errors = []
     if source.suffix.lower() not in TABLE_SUFFIXES:
         errors.append(f"{source.name}: okänd filtyp (väntade .xlsx eller .csv)")
     elif not source.is_file():
         errors.append(f"{source.name}: filen finns inte")
     elif source.resolve().is_relative_to(raw.resolve()):
-        errors.append(f"{source.name}: lägg exportfilen utanför data/raw (där räknas varje "
-                      f"xlsx- och csv-fil som en tabell)")
+        errors.append(
+            f"{source.name}: lägg exportfilen utanför data/raw (där räknas varje "
+            f"xlsx- och csv-fil som en tabell)"
+        )
     existing = _named(raw, table)
     if not TABLE_NAME.match(table):
-        errors.append(f'--table "{table}": ett tabellnamn har bara små bokstäver a–z, siffror '
-                      f"och bindestreck, t.ex. delar-2025-t1-4-1")
+        errors.append(
+            f'--table "{table}": ett tabellnamn har bara små bokstäver a–z, siffror '
+            f"och bindestreck, t.ex. delar-2025-t1-4-1"
+        )
     elif existing:
-        errors.append(f"tabellen {table} finns redan ("
-                      + ", ".join(paths.relative(p) for p in existing)
-                      + "); import skriver aldrig över något, välj ett annat namn med --table")
+        errors.append(
+            f"tabellen {table} finns redan ("
+            + ", ".join(paths.relative(p) for p in existing)
+            + "); import skriver aldrig över något, välj ett annat namn med --table"
+        )
     if not PERIOD.match(period):
-        errors.append(f'--period "{period}": väntade ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD, '
-                      f"t.ex. 2025-01-01/2025-04-30")
+        errors.append(
+            f'--period "{period}": väntade ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD, t.ex. 2025-01-01/2025-04-30'
+        )
     else:
         try:
             start, end = (dt.date.fromisoformat(d) for d in period.split("/"))
@@ -159,8 +191,10 @@ def _check_arguments(source: Path, like: str, table: str, period: str, folder: s
         except ValueError:
             errors.append(f"--period {period}: inget giltigt datum")
     if folder is not None and not FOLDER_NAME.match(folder):
-        errors.append(f'--mapp "{folder}": ett mappnamn i data/raw har bara bokstäver a–z, '
-                      f"siffror, - och _, t.ex. 005-delar-2025-t1")
+        errors.append(
+            f'--mapp "{folder}": ett mappnamn i data/raw har bara bokstäver a–z, '
+            f"siffror, - och _, t.ex. 005-delar-2025-t1"
+        )
     like_path = next((p for p in _raw_files(raw) if p.stem == like), None)
     if like_path is None:
         errors.append(f"tabellen {like} (--like) finns inte i data/raw")
@@ -177,9 +211,17 @@ def _role_by_position(i: int, paired: dict[int, int], rows: list[dict]) -> str |
 
 # -- the import -------------------------------------------------------------------------------
 
-def import_table(file: str | Path, *, like: str, table: str, period: str,
-                 document: str | None = None, folder: str | None = None,
-                 confirm: bool = False) -> str:
+
+def import_table(
+    file: str | Path,
+    *,
+    like: str,
+    table: str,
+    period: str,
+    document: str | None = None,
+    folder: str | None = None,
+    confirm: bool = False,
+) -> str:
     """Write ``data/raw/<folder>/<table>.csv`` and ``.yaml`` from an export laid out like ``like``.
 
     Parameters
@@ -221,8 +263,10 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
         start, end = periods_._dates(period, "--period")
         for p in periods_.periods(raw):
             if p.end == end:
-                raise DataError(f"--period {period}: fondredovisningen {p.table} gäller redan "
-                                f"perioden till {end}")
+                raise DataError(
+                    f"--period {period}: fondredovisningen {p.table} gäller redan "
+                    f"perioden till {end}"
+                )
 
     name = source.name
     expected = [model["label_column"]] + [c["label"] for c in model["columns"]]
@@ -232,15 +276,18 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
         sheet, records = None, _read_csv_rows(source, expected)
     h = find_header([[plain(c) for c in cells] for _, cells in records], expected)
     if h is None:
-        raise DataError(f"{name}: ingen rad ser ut som rubrikraden i {like} ("
-                        + ", ".join(f'"{lab}"' for lab in expected[1:4])
-                        + ", ...); är filen uppställd som den tabellen?")
+        raise DataError(
+            f"{name}: ingen rad ser ut som rubrikraden i {like} ("
+            + ", ".join(f'"{lab}"' for lab in expected[1:4])
+            + ", ...); är filen uppställd som den tabellen?"
+        )
     header_line = records[h][0]
 
     # The table's extent: from its first non-blank column, as wide as header or rows reach.
-    below = [(line, cells) for line, cells in records[h + 1:] if any(c.strip() for c in cells)]
-    offset = min(next(j for j, c in enumerate(cells) if c.strip())
-                 for _, cells in [records[h]] + below)
+    below = [(line, cells) for line, cells in records[h + 1 :] if any(c.strip() for c in cells)]
+    offset = min(
+        next(j for j, c in enumerate(cells) if c.strip()) for _, cells in [records[h]] + below
+    )
     head = [plain(c) for c in records[h][1][offset:]]
     below = [(line, cells[offset:]) for line, cells in below]
     width = max([len(head)] + [len(cells) for _, cells in below])
@@ -254,8 +301,9 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
         return _where(name, line, label, letter(j) if j is not None else None)
 
     # Columns: an empty column (no heading, no cell) carries nothing and is left out.
-    cols = [j for j in range(1, width)
-            if head[j].strip() or any(cells[j].strip() for _, cells in below)]
+    cols = [
+        j for j in range(1, width) if head[j].strip() or any(cells[j].strip() for _, cells in below)
+    ]
     col_labels = [printed(head[j]) for j in cols]
     known_cols = [c["label"] for c in model["columns"]]
     same_c, renamed_c = match_labels(col_labels, known_cols)
@@ -263,16 +311,24 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
     # Rows: those after the last row with a figure or a known label are notes below the table.
     known_rows = [r["label"] for r in model["rows"]]
     same_r, _ = match_labels([printed(plain(c[0])) for _, c in below], known_rows)
-    last = max((i for i, (_, cells) in enumerate(below)
-                if i in same_r or any(cells[j].strip() for j in cols)), default=-1)
-    notes_below = [(line, printed(" ".join(map(plain, cells)))) for line, cells in below[last + 1:]]
-    body = below[:last + 1]
+    last = max(
+        (
+            i
+            for i, (_, cells) in enumerate(below)
+            if i in same_r or any(cells[j].strip() for j in cols)
+        ),
+        default=-1,
+    )
+    notes_below = [
+        (line, printed(" ".join(map(plain, cells)))) for line, cells in below[last + 1 :]
+    ]
+    body = below[: last + 1]
     same_r, renamed_r = match_labels([printed(plain(c[0])) for _, c in body], known_rows)
     paired = {**same_r, **renamed_r}
 
-    changes: list[str] = []    # listed; taken only with --bekrafta
+    changes: list[str] = []  # listed; taken only with --bekrafta
     confirmed: list[str] = []  # the same, short, for the sidecar's note
-    refused: list[str] = []    # never taken
+    refused: list[str] = []  # never taken
     errors = []
 
     kept_cols = []
@@ -284,15 +340,21 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
         what = f'kolumnen "{col_labels[n]}"' if col_labels[n] else "en kolumn utan rubrik"
         if n in renamed_c:
             what += f' (där {like} har "{known_cols[renamed_c[n]]}")'
-        refused.append(f"{where(header_line, j)}: {what} motsvarar ingen kolumn i {like}; en ny "
-                       f"uppställning behöver en handskriven beskrivningsfil (se "
-                       f"data/raw/README.md)")
-    kept_rows, renames, first_line = [], {}, {}
+        refused.append(
+            f"{where(header_line, j)}: {what} motsvarar ingen kolumn i {like}; en ny "
+            f"uppställning behöver en handskriven beskrivningsfil (se "
+            f"data/raw/README.md)"
+        )
+    kept_rows: list = []
+    renames: dict = {}
+    first_line: dict = {}
     for i, (line, cells) in enumerate(body):
         label = printed(plain(cells[0]))
         if label in first_line:
-            errors.append(f'{where(line)}: raden "{label}" förekommer två gånger '
-                          f"(också rad {first_line[label]})")
+            errors.append(
+                f'{where(line)}: raden "{label}" förekommer två gånger '
+                f"(också rad {first_line[label]})"
+            )
             continue
         if label:
             first_line[label] = line
@@ -303,8 +365,10 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
                 r.pop("note", None)  # "the print has no label" no longer holds
             if i in renamed_r:
                 renames[old["label"]] = label
-                changes.append(f'{where(line)}: raden "{label}" står där {like} har '
-                               f'"{old["label"]}"; tas med som samma rad ({old["role"]})')
+                changes.append(
+                    f'{where(line)}: raden "{label}" står där {like} har '
+                    f'"{old["label"]}"; tas med som samma rad ({old["role"]})'
+                )
                 confirmed.append(f"raden ”{old['label']}” heter nu ”{label}”")
         elif not label:
             errors.append(f"{where(line)}: radrubriken är tom")
@@ -313,14 +377,18 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
             role = _role_by_position(i, paired, model["rows"])
             new = f'{where(line)}: ny rad "{label}" (finns inte i {like})'
             if role in kind.needs_code:
-                refused.append(f"{new}; en ny rad med rollen {role} behöver en kommunkod, som "
-                               f"inte står i filen: lägg till raden i en handskriven "
-                               f"beskrivningsfil")
+                refused.append(
+                    f"{new}; en ny rad med rollen {role} behöver en kommunkod, som "
+                    f"inte står i filen: lägg till raden i en handskriven "
+                    f"beskrivningsfil"
+                )
                 continue
             if role is None or role in NOT_BY_POSITION or role in kind.role_needs:
                 beside = f"raden bredvid har rollen {role}" if role else "ingen känd rad bredvid"
-                refused.append(f"{new}; vilken sorts rad det är går inte att avgöra av platsen "
-                               f"({beside}): lägg till raden i en handskriven beskrivningsfil")
+                refused.append(
+                    f"{new}; vilken sorts rad det är går inte att avgöra av platsen "
+                    f"({beside}): lägg till raden i en handskriven beskrivningsfil"
+                )
                 continue
             r = {"label": label, "role": role}
             changes.append(f"{new}; tas med som {role}")
@@ -339,9 +407,11 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
         refs += list(r.get("parts") or [])
         for ref in refs:
             if ref in missing:
-                refused.append(f'{name}: raden "{ref}" finns inte i filen, men raden '
-                               f'"{r["label"]}" räknas från den i {like}: skriv beskrivningsfilen '
-                               f"för hand")
+                refused.append(
+                    f'{name}: raden "{ref}" finns inte i filen, men raden '
+                    f'"{r["label"]}" räknas från den i {like}: skriv beskrivningsfilen '
+                    f"för hand"
+                )
         if "parent" in r:
             r["parent"] = renames.get(r["parent"], r["parent"])
         if "parts" in r:
@@ -364,9 +434,14 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
             text = text.strip()
             if text:
                 try:
-                    parse_number(text, file=name, row=line, column=c["label"],
-                                 unit=unit if unit in schema.UNITS else None,
-                                 letter=letter(j))
+                    parse_number(
+                        text,
+                        file=name,
+                        row=line,
+                        column=c["label"],
+                        unit=unit if unit in schema.UNITS else None,
+                        letter=letter(j),
+                    )
                 except DataError as e:
                     errors += e.errors
             out.append(text)
@@ -374,9 +449,15 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
 
     problems = refused + errors
     if changes and not confirm:
-        raise DataError([f"{name} skiljer sig från {like} på {len(changes)} punkter; kontrollera "
-                         f"listan och kör igen med --bekrafta för att ta med dem så. Inget har "
-                         f"skrivits."] + changes + problems)
+        raise DataError(
+            [
+                f"{name} skiljer sig från {like} på {len(changes)} punkter; kontrollera "
+                f"listan och kör igen med --bekrafta för att ta med dem så. Inget har "
+                f"skrivits."
+            ]
+            + changes
+            + problems
+        )
     if problems:
         raise DataError(problems)
 
@@ -384,24 +465,36 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
     title = [cells for _, cells in records[:h] if any(c.strip() for c in cells)]
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     in_sheet = f"blad ”{sheet}”, " if sheet is not None else ""
-    notes = [f"Importerad med kuanalysis import från {name} (SHA-256 {digest}), {in_sheet}"
-             f"rubrikrad {header_line}, uppställd som {like}."]
+    notes = [
+        f"Importerad med kuanalysis import från {name} (SHA-256 {digest}), {in_sheet}"
+        f"rubrikrad {header_line}, uppställd som {like}."
+    ]
     if not title:
-        notes.append(f"Rubriken (heading) är hämtad från {like}: filen har ingen rubrik ovanför "
-                     f"tabellen.")
+        notes.append(
+            f"Rubriken (heading) är hämtad från {like}: filen har ingen rubrik ovanför tabellen."
+        )
     if confirmed:
         notes.append("Bekräftat med --bekrafta: " + "; ".join(confirmed) + ".")
     if notes_below:
-        notes.append("Under tabellen i filen (inte inläst): "
-                     + "; ".join(f"rad {line}: ”{text}”" for line, text in notes_below))
-    label_column = printed(head[0]) or (model["label_column"] if _bracketed(
-        model["label_column"]) else "[rad]")
-    heading = (" ".join(printed(plain(c)) for c in title[-1] if c.strip()) if title
-               else model["heading"])
+        notes.append(
+            "Under tabellen i filen (inte inläst): "
+            + "; ".join(f"rad {line}: ”{text}”" for line, text in notes_below)
+        )
+    label_column = printed(head[0]) or (
+        model["label_column"] if _bracketed(model["label_column"]) else "[rad]"
+    )
+    heading = (
+        " ".join(printed(plain(c)) for c in title[-1] if c.strip()) if title else model["heading"]
+    )
     fields = {
-        **model, "table": table, "period": period, "label_column": label_column,
-        "heading": heading, "columns": [c for _, c in kept_cols],
-        "rows": [r for _, _, r in kept_rows], "notes": notes,
+        **model,
+        "table": table,
+        "period": period,
+        "label_column": label_column,
+        "heading": heading,
+        "columns": [c for _, c in kept_cols],
+        "rows": [r for _, _, r in kept_rows],
+        "notes": notes,
     }
     if document is not None:
         fields["document"] = document
@@ -415,8 +508,10 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
     try:
         target.mkdir(exist_ok=True)
         header = [label_column] + [c["label"] for _, c in kept_cols]
-        for path, text in ((csv_path, table_text(header, csv_rows)),
-                           (yaml_path, sidecar_text(meta))):
+        for path, text in (
+            (csv_path, table_text(header, csv_rows)),
+            (yaml_path, sidecar_text(meta)),
+        ):
             with open(path, "x", encoding="utf-8", newline="") as f:  # "x": never overwrite
                 written.append(path)
                 f.write(text)
@@ -427,20 +522,42 @@ def import_table(file: str | Path, *, like: str, table: str, period: str,
         if created and target.exists() and not any(target.iterdir()):
             target.rmdir()
         if isinstance(e, DataError):
-            raise DataError([f"{table}: den skrivna tabellen gick inte att läsa tillbaka, så "
-                             f"inget har sparats:"] + e.errors) from None
+            raise DataError(
+                [
+                    f"{table}: den skrivna tabellen gick inte att läsa tillbaka, så "
+                    f"inget har sparats:"
+                ]
+                + e.errors
+            ) from None
         raise
     in_sheet = f'blad "{sheet}", ' if sheet is not None else ""
-    return (f"Skrev {paths.relative(csv_path)} och {yaml_path.name} ({len(csv_rows)} rader, "
-            f"{len(kept_cols)} kolumner) från {name}, {in_sheet}rubrikrad {header_line}")
+    return (
+        f"Skrev {paths.relative(csv_path)} och {yaml_path.name} ({len(csv_rows)} rader, "
+        f"{len(kept_cols)} kolumner) från {name}, {in_sheet}rubrikrad {header_line}"
+    )
 
 
-def cli_import(file: str, *, like: str, table: str, period: str, document: str | None = None,
-               folder: str | None = None, confirm: bool = False) -> int:
+def cli_import(
+    file: str,
+    *,
+    like: str,
+    table: str,
+    period: str,
+    document: str | None = None,
+    folder: str | None = None,
+    confirm: bool = False,
+) -> int:
     """``kuanalysis import``: 0 when written, 2 for bad input (``Fel: ...`` on stderr)."""
     try:
-        line = import_table(file, like=like, table=table, period=period, document=document,
-                            folder=folder, confirm=confirm)
+        line = import_table(
+            file,
+            like=like,
+            table=table,
+            period=period,
+            document=document,
+            folder=folder,
+            confirm=confirm,
+        )
     except InputError as e:
         print(f"Fel: {e}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 The kinds are described for people in ``data/raw/README.md``; this module is the same list in
 a form :mod:`kuanalysis.data.sidecar` can check a sidecar against. Keep the two in step.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,16 @@ UNITS = ("kr", "tkr", "mnkr", "%", "antal")
 SUFFIXES = ("mnkr", "tkr", "kr", "%")
 
 #: Sidecar fields every table must have / may have.
-REQUIRED_FIELDS = ("table", "document", "heading", "unit", "kind", "label_column", "columns", "rows")
+REQUIRED_FIELDS = (
+    "table",
+    "document",
+    "heading",
+    "unit",
+    "kind",
+    "label_column",
+    "columns",
+    "rows",
+)
 OPTIONAL_FIELDS = ("document_title", "period", "notes", "ambiguities", "avvikelse")
 
 ROW_FIELDS = ("label", "role", "kommun_kod", "unit", "parent", "parts", "note")
@@ -67,40 +77,59 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "fund_statement": Kind(
-        keys=("ib", "erhallna", "disponibla", "budget", "utfall", "utbetalt", "overforda",
-              "kvarvarande", "varav_statliga", "okand"),
+        keys=(
+            "ib",
+            "erhallna",
+            "disponibla",
+            "budget",
+            "utfall",
+            "utbetalt",
+            "overforda",
+            "kvarvarande",
+            "varav_statliga",
+            "okand",
+        ),
         roles=("area", "netting", "total", "memo"),
         # each fund statement is a period (a close or a tertial): its report needs the dates
         extra_required=("period",),
     ),
     "fee_matrix": Kind(
-        key_pattern=SLUG, roles=("kommun", "total"), needs_code=("kommun",),
+        key_pattern=SLUG,
+        roles=("kommun", "total"),
+        needs_code=("kommun",),
     ),
     "share_table": Kind(
         keys=("andel_av_utfall", "kommunerna", "staten", "ovriga"),
-        roles=("area", "subtotal", "total"), role_needs={"subtotal": "parts"},
+        roles=("area", "subtotal", "total"),
+        role_needs={"subtotal": "parts"},
     ),
     "amount_table": Kind(
-        keys=("belopp",), roles=("part", "subpart", "total", "item"),
+        keys=("belopp",),
+        roles=("part", "subpart", "total", "item"),
         role_needs={"subpart": "parent"},
     ),
     "amount_by_kommun": Kind(
-        key_pattern=re.compile(r"^ar_\d{4}$"), roles=("kommun", "total"), needs_code=("kommun",),
+        key_pattern=re.compile(r"^ar_\d{4}$"),
+        roles=("kommun", "total"),
+        needs_code=("kommun",),
     ),
     "budget_followup": Kind(
         keys=("utfall", "budget", "avvikelse", "utfall_foregaende_ar"),
-        roles=("item", "subitem", "total"), extra_required=("avvikelse",),
+        roles=("item", "subitem", "total"),
+        extra_required=("avvikelse",),
         role_needs={"subitem": "parent"},
     ),
     "claims": Kind(
-        keys=("belopp",), roles=("claim",),
+        keys=("belopp",),
+        roles=("claim",),
         # kind_of_claim (amount, share, ...) and targets (list of {table, row, column}: the
         # table cells the claim should agree with) are used by the reconciliation.
         row_fields=("kind_of_claim", "targets"),
     ),
     "population": Kind(
         key_pattern=re.compile(r"^befolkning_\d{4}_12_31$"),
-        roles=("kommun",), needs_code=("kommun",),
+        roles=("kommun",),
+        needs_code=("kommun",),
     ),
 }
 

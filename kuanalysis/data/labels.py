@@ -5,6 +5,7 @@ year or date inside (``"Ingående balans 2024"`` = ``"Ingående balans 2025"``,
 ``"Kvarvarande medel 2024-08-31"`` = ``"Kvarvarande medel 2025-04-30"``) or our editorial
 brackets (``"[Summa]"`` = ``"Summa"``). Nothing else is guessed: a typo fixed is another label.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,9 @@ def label_key(text) -> str:
 def header_score(cells: list[str], labels: list[str]) -> int:
     """How many of ``labels`` occur among ``cells`` (by :func:`label_key`, blanks ignored)."""
     found = {label_key(c) for c in cells if printed(c)}
-    return sum(1 for lab in labels if isinstance(lab, str) and printed(lab)
-               and label_key(lab) in found)
+    return sum(
+        1 for lab in labels if isinstance(lab, str) and printed(lab) and label_key(lab) in found
+    )
 
 
 def find_header(rows: list[list[str]], labels: list[str]) -> int | None:
@@ -80,8 +82,11 @@ def match_labels(found: list[str], known: list[str]) -> tuple[dict[int, int], di
                     used.add(j)
                     break
     blanks = [i for i, lab in enumerate(found) if not printed(lab)]
-    bracketed = [j for j, k in enumerate(known) if j not in used
-                 and printed(k).startswith("[") and printed(k).endswith("]")]
+    bracketed = [
+        j
+        for j, k in enumerate(known)
+        if j not in used and printed(k).startswith("[") and printed(k).endswith("]")
+    ]
     if len(blanks) == 1 and len(bracketed) == 1:
         same[blanks[0]] = bracketed[0]
         used.add(bracketed[0])

@@ -4,6 +4,7 @@ A raw table is a CSV (or XLSX) file with the figures as printed plus a sidecar Y
 describing it (``data/raw/README.md``). All faults of a file are collected and raised
 together as one :class:`~kuanalysis.errors.DataError`.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,10 @@ def _check_layout(meta: dict, records: list[tuple[int, list[str]]], name: str) -
         for h in extra:
             errors.append(f'{name} rad 1: okänd kolumn "{h}" (finns inte i beskrivningsfilen)')
         if not missing and not extra:
-            errors.append(f"{name} rad 1: kolumnerna står i fel ordning; väntade "
-                          + ", ".join(f'"{h}"' for h in expected))
+            errors.append(
+                f"{name} rad 1: kolumnerna står i fel ordning; väntade "
+                + ", ".join(f'"{h}"' for h in expected)
+            )
     width = len(header)
     for line, cells in records[1:]:
         if len(cells) != width:
@@ -53,15 +56,22 @@ def _check_layout(meta: dict, records: list[tuple[int, list[str]]], name: str) -
     expected_rows = [r.get("label") for r in meta.get("rows") or []]
     # A row with the wrong width (often another delimiter) is already reported: match it by
     # the text before its first delimiter, so its label does not raise two more faults.
-    found = [(line, (cells[0] if len(cells) == width else re.split("[,;]", cells[0])[0])
-              if cells else "") for line, cells in records[1:]]
+    found = [
+        (
+            line,
+            (cells[0] if len(cells) == width else re.split("[,;]", cells[0])[0]) if cells else "",
+        )
+        for line, cells in records[1:]
+    ]
     first_line: dict[str, int] = {}
     for line, label in found:
         if label.strip() == "":
             errors.append(f"{name} rad {line}: radrubriken är tom")
         elif label in first_line:
-            errors.append(f'{name} rad {line}: raden "{label}" förekommer två gånger '
-                          f"(också rad {first_line[label]})")
+            errors.append(
+                f'{name} rad {line}: raden "{label}" förekommer två gånger '
+                f"(också rad {first_line[label]})"
+            )
         else:
             first_line[label] = line
     for label in expected_rows:
@@ -103,7 +113,8 @@ def load_table(path: str | os.PathLike) -> Table:
     errors, kind = _check_meta(meta, path.stem)
     columns = meta.get("columns") if isinstance(meta.get("columns"), list) else []
     expected_header = [meta.get("label_column")] + [
-        c.get("label") for c in columns if isinstance(c, dict)]
+        c.get("label") for c in columns if isinstance(c, dict)
+    ]
     try:
         if path.suffix.lower() == ".xlsx":
             _, records = _read_xlsx_rows(path)
@@ -111,21 +122,27 @@ def load_table(path: str | os.PathLike) -> Table:
             records = records[:1] + pad_rows(records[1:], len(records[0][1]))
             # headings, labels and text columns read as text: a year heading 2016 is "2016"
             header = [plain(c) for c in records[0][1]]
-            text_cols = {c.get("label") for c in columns
-                         if isinstance(c, dict) and c.get("role") == "text"}
-            as_text = {0} | {i for i, h in enumerate(header) if h in text_cols}
+            text_labels = {
+                c.get("label") for c in columns if isinstance(c, dict) and c.get("role") == "text"
+            }
+            as_text = {0} | {i for i, h in enumerate(header) if h in text_labels}
             records = [(records[0][0], header)] + [
                 (line, [plain(c) if i in as_text else c for i, c in enumerate(cells)])
-                for line, cells in records[1:]]
+                for line, cells in records[1:]
+            ]
         else:
             records = _read_csv_rows(path, expected_header)
     except DataError as e:  # unreadable file: still report the sidecar's faults with it
         raise DataError(errors + e.errors) from None
     header_at = find_header([[plain(c) for c in cells] for _, cells in records], expected_header)
     if header_at:  # title rows above the header: one message instead of one per row
-        raise DataError(errors + [
-            f"{name}: rubrikraden står på rad {records[header_at][0]}; ta bort raderna ovanför "
-            f"eller använd kuanalysis import"])
+        raise DataError(
+            errors
+            + [
+                f"{name}: rubrikraden står på rad {records[header_at][0]}; ta bort raderna ovanför "
+                f"eller använd kuanalysis import"
+            ]
+        )
     errors += _check_layout(meta, records, name)
 
     header = records[0][1]
@@ -151,9 +168,11 @@ def load_table(path: str | os.PathLike) -> Table:
                 if col_meta[col].get("key") == "kommun_kod" and cell.strip():
                     errors += _check_code(cell.strip(), _where(name, line, col))
                     if cell.strip() != str(row_meta.get(label, {}).get("kommun_kod", cell.strip())):
-                        errors.append(f'{_where(name, line, col)}: kommunkoden {cell} skiljer '
-                                      f"sig från beskrivningsfilens "
-                                      f'{row_meta[label]["kommun_kod"]}')
+                        errors.append(
+                            f"{_where(name, line, col)}: kommunkoden {cell} skiljer "
+                            f"sig från beskrivningsfilens "
+                            f"{row_meta[label]['kommun_kod']}"
+                        )
                 continue
             if isinstance(cell, NotAFigure):  # a date or truth value in an xlsx figure cell
                 errors.append(f"{_where(name, line, col)}: {cell.problem}")
@@ -177,21 +196,30 @@ def load_table(path: str | os.PathLike) -> Table:
     text = pd.DataFrame.from_dict(texts, orient="index", columns=header[1:], dtype=object)
     text.index.name = label_col
     # the table carries the files its figures came from, with their SHA-256
-    return Table(meta=meta, values=vals, text=text, source_file=paths.relative(path),
-                 source_rows=source_rows, sources=(source(path), source(path.with_suffix(".yaml"))))
+    return Table(
+        meta=meta,
+        values=vals,
+        text=text,
+        source_file=paths.relative(path),
+        source_rows=source_rows,
+        sources=(source(path), source(path.with_suffix(".yaml"))),
+    )
 
 
 def _table_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
 
 
 def _load_files(files: list[Path]) -> dict[str, Table]:
-    errors, tables, where = [], {}, {}
+    errors: list[str] = []
+    tables: dict[str, Table] = {}
+    where: dict[str, Path] = {}
     for f in files:
         if f.stem in where:
-            errors.append(f"{paths.relative(f)}: tabellen {f.stem} finns redan "
-                          f"({paths.relative(where[f.stem])}); tabellnamn ska vara unika")
+            errors.append(
+                f"{paths.relative(f)}: tabellen {f.stem} finns redan "
+                f"({paths.relative(where[f.stem])}); tabellnamn ska vara unika"
+            )
             continue
         where[f.stem] = f
         try:
@@ -272,6 +300,7 @@ def _check_targets(tables: dict[str, Table]) -> list[str]:
                 if target["row"] not in other.text.index:
                     errors.append(f'{w}: tabellen {other.id} har ingen rad "{target["row"]}"')
                 if target["column"] not in other.values.columns:
-                    errors.append(f'{w}: tabellen {other.id} har ingen talkolumn '
-                                  f'"{target["column"]}"')
+                    errors.append(
+                        f'{w}: tabellen {other.id} har ingen talkolumn "{target["column"]}"'
+                    )
     return errors

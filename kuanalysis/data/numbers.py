@@ -4,6 +4,7 @@ Every cell is read as text and parsed here, never by pandas: pandas ignores no-b
 thousands separators, never parses U+2212 and leaves a whole column as text when one cell is
 odd.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,10 @@ def _where(file, row, column, letter: str | None = None) -> str:
 def _hint(text: str) -> str:
     """A short Swedish reason why ``text`` is not a number, or "" when no better guess."""
     if re.match(rf"\?[{_SEP}]*[0-9]", text):
-        return ("; ett frågetecken före siffrorna är oftast ett minustecken som gick förlorat när "
-                "filen sparades i en annan teckenkodning (spara som UTF-8)")
+        return (
+            "; ett frågetecken före siffrorna är oftast ett minustecken som gick förlorat när "
+            "filen sparades i en annan teckenkodning (spara som UTF-8)"
+        )
     if re.search(r"[^\x00-\x7f]", text) and any(ch.isdigit() for ch in text if ch > "\x7f"):
         return "; bara siffrorna 0–9 räknas som siffror"
     if any(ch in text for ch in "\n\r\t"):
@@ -68,8 +71,15 @@ def _hint(text: str) -> str:
     return ""
 
 
-def parse_number(text: str, *, file: str, row: int | None, column: str | None,
-                 unit: str | None = None, letter: str | None = None) -> float:
+def parse_number(
+    text: str,
+    *,
+    file: str,
+    row: int | None,
+    column: str | None,
+    unit: str | None = None,
+    letter: str | None = None,
+) -> float:
     """Parse one printed Swedish figure strictly.
 
     Parameters
@@ -103,22 +113,23 @@ def parse_number(text: str, *, file: str, row: int | None, column: str | None,
     where = _where(file, row, column, letter)
     stripped = text.strip(_SEP) if isinstance(text, str) else text
     if not isinstance(stripped, str) or stripped == "":
-        raise DataError(f'{where}: tom cell är inget tal {_EXAMPLE}')
+        raise DataError(f"{where}: tom cell är inget tal {_EXAMPLE}")
     m = _NUMBER.fullmatch(stripped)
     shown = shown_text(text)
     if m is None:
         raise DataError(f'{where}: "{shown}" är inget tal{_hint(stripped)} {_EXAMPLE}')
     suffix = m["suffix"]
     if suffix and unit is not None and suffix != unit:
-        raise DataError(
-            f'{where}: "{shown}" har enheten {suffix} men cellens enhet är {unit}'
-        )
+        raise DataError(f'{where}: "{shown}" har enheten {suffix} men cellens enhet är {unit}')
     digits = re.sub(f"[{_SEP}]", "", m["int"])
-    significant = (digits + (m["frac"] or "")).lstrip("0").rstrip("0") if m["frac"] else (
-        digits.lstrip("0"))
+    significant = (
+        (digits + (m["frac"] or "")).lstrip("0").rstrip("0") if m["frac"] else (digits.lstrip("0"))
+    )
     if len(significant) > MAX_DIGITS:
-        raise DataError(f'{where}: "{shown}" har fler än {MAX_DIGITS} siffror; så många kan '
-                        f"inte räknas exakt (kontrollera att cellen är ett belopp)")
+        raise DataError(
+            f'{where}: "{shown}" har fler än {MAX_DIGITS} siffror; så många kan '
+            f"inte räknas exakt (kontrollera att cellen är ett belopp)"
+        )
     value = float(digits + ("." + m["frac"] if m["frac"] else ""))
     return -value if m["minus"] else value
 

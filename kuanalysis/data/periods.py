@@ -1,5 +1,6 @@
 """The periods in ``data/raw``: every fund statement is one period (a year-end close or a
 tertial), found from its sidecar's ``period``; the preceding period is found by the dates."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,11 +74,14 @@ def _dates(text, where: str) -> tuple[dt.date, dt.date]:
     try:
         start, end = (dt.date.fromisoformat(x) for x in str(text).split("/"))
     except ValueError:
-        raise DataError(f'{where}: period ska vara "ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD", fann '
-                        f"{str(text)[:40]!r}") from None
+        raise DataError(
+            f'{where}: period ska vara "ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD", fann {str(text)[:40]!r}'
+        ) from None
     if end < start or start.year != end.year or start.month != 1 or start.day != 1:
-        raise DataError(f"{where}: en fondredovisning ska gälla från den 1 januari till ett "
-                        f"datum samma år, fann {text}")
+        raise DataError(
+            f"{where}: en fondredovisning ska gälla från den 1 januari till ett "
+            f"datum samma år, fann {text}"
+        )
     return start, end
 
 
@@ -104,8 +108,9 @@ def periods(raw: str | os.PathLike | None = None) -> list[Period]:
     found.sort(key=lambda p: (p.end, p.table))
     for a, b in zip(found, found[1:]):
         if a.end == b.end:
-            raise DataError(f"två fondredovisningar gäller samma period till {a.end}: "
-                            f"{a.table} och {b.table}")
+            raise DataError(
+                f"två fondredovisningar gäller samma period till {a.end}: {a.table} och {b.table}"
+            )
     return found
 
 
@@ -121,8 +126,10 @@ def find(table: str, raw: str | os.PathLike | None = None) -> Period:
     for p in every:
         if p.table == table:
             return p
-    raise DataError(f"fondredovisningen {table!r} finns inte i data/raw "
-                    f"(finns: {', '.join(p.table for p in every) or 'ingen'})")
+    raise DataError(
+        f"fondredovisningen {table!r} finns inte i data/raw "
+        f"(finns: {', '.join(p.table for p in every) or 'ingen'})"
+    )
 
 
 def preceding(period: Period, every: list[Period]) -> Period | None:

@@ -1,6 +1,7 @@
 """Reading a raw file into records of cell text: CSV (comma or semicolon) and XLSX, and the
 sidecar YAML beside it. Nothing is parsed as a number here (see :mod:`.numbers`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -54,8 +55,9 @@ def _read_csv_rows(path: Path, expected_header: list[str] | None) -> list[tuple[
                     break
                 out.append((start, cells))
         except csv.Error:
-            raise DataError(f"{path.name} rad {reader.line_num}: trasig CSV, citattecknen "
-                            f"går inte ihop") from None
+            raise DataError(
+                f"{path.name} rad {reader.line_num}: trasig CSV, citattecknen går inte ihop"
+            ) from None
         while out and out[-1][1] == []:  # blank lines at the end
             out.pop()
         return out
@@ -78,8 +80,10 @@ def _read_csv_rows(path: Path, expected_header: list[str] | None) -> list[tuple[
         for rows in parsed.values():
             if rows and rows[0][1] == expected_header:
                 return rows
-        score = {d: max(header_score(cells, expected_header) for _, cells in rows)
-                 for d, rows in parsed.items()}
+        score = {
+            d: max(header_score(cells, expected_header) for _, cells in rows)
+            for d, rows in parsed.items()
+        }
         best = max(score.values())
         if best > 0 and list(score.values()).count(best) == 1:
             return next(parsed[d] for d in parsed if score[d] == best)
@@ -150,14 +154,19 @@ def _cell_text(value, ref: str = "") -> str:
         return ""
     if isinstance(value, bool):
         shown = "SANT" if value else "FALSKT"
-        return NotAFigure(shown, f"cellen {ref} är ett sanningsvärde i Excel ({shown}), inget "
-                                 f"tal; skriv talet i cellen")
+        return NotAFigure(
+            shown,
+            f"cellen {ref} är ett sanningsvärde i Excel ({shown}), inget tal; skriv talet i cellen",
+        )
     if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
         if isinstance(value, dt.datetime) and value.time() == dt.time(0):
             value = value.date()
         shown = str(value) if isinstance(value, dt.timedelta) else value.isoformat()
-        return NotAFigure(shown, f"cellen {ref} är ett datum eller klockslag i Excel ({shown}), "
-                                 f"inget tal; ge cellen talformat och skriv talet igen")
+        return NotAFigure(
+            shown,
+            f"cellen {ref} är ett datum eller klockslag i Excel ({shown}), "
+            f"inget tal; ge cellen talformat och skriv talet igen",
+        )
     if isinstance(value, (int, float)):
         return _swedish(value)
     return str(value)
@@ -193,9 +202,11 @@ def _read_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list[str]]]]:
             if cf.data_type == "f" and cv.value is None:
                 formula = str(getattr(cf.value, "text", cf.value))
                 formula = formula if len(formula) <= 40 else formula[:37] + "..."
-                errors.append(f'{path.name} blad "{values.title}", cell {cv.coordinate}: formeln '
-                              f"{formula} har inget sparat värde; öppna filen i Excel och spara "
-                              f"den, så sparas formlernas värden")
+                errors.append(
+                    f'{path.name} blad "{values.title}", cell {cv.coordinate}: formeln '
+                    f"{formula} har inget sparat värde; öppna filen i Excel och spara "
+                    f"den, så sparas formlernas värden"
+                )
             cells.append(_cell_text(cv.value, cv.coordinate))
         while cells and cells[-1] == "":
             cells.pop()

@@ -1,14 +1,18 @@
 """Validation of a sidecar on its own: fields, kind, column keys, row roles, kommun codes."""
+
 from __future__ import annotations
 
 import re
 
 from . import kinds as schema
 
+
 def _check_code(code, where: str) -> list[str]:
     if isinstance(code, int):  # YAML reads 0604 as the octal number 388
-        return [f"{where}: kommunkoden {code} är ett tal i YAML; skriv den som text, "
-                f't.ex. kommun_kod: "0604"']
+        return [
+            f"{where}: kommunkoden {code} är ett tal i YAML; skriv den som text, "
+            f't.ex. kommun_kod: "0604"'
+        ]
     code = str(code)
     if re.fullmatch(r"\d{1,3}", code):
         return [f"{where}: kommunkoden {code} saknar inledande nolla, väntade {code.zfill(4)}"]
@@ -33,15 +37,17 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
         errors.append(f'{side}: okänd enhet "{meta["unit"]}" (tillåtna: {", ".join(schema.UNITS)})')
     kind = schema.KINDS.get(meta.get("kind"))
     if "kind" in meta and kind is None:
-        errors.append(f'{side}: okänd tabelltyp (kind) "{meta["kind"]}" '
-                      f'(tillåtna: {", ".join(schema.KINDS)})')
+        errors.append(
+            f'{side}: okänd tabelltyp (kind) "{meta["kind"]}" (tillåtna: {", ".join(schema.KINDS)})'
+        )
     if kind is not None:
         for f in kind.extra_required:
             if f not in meta:
                 errors.append(f"{side}: fältet {f} saknas (krävs för {meta['kind']})")
     if "avvikelse" in meta and meta["avvikelse"] not in schema.AVVIKELSE:
-        errors.append(f'{side}: avvikelse "{meta["avvikelse"]}" ska vara en av '
-                      f'{", ".join(schema.AVVIKELSE)}')
+        errors.append(
+            f'{side}: avvikelse "{meta["avvikelse"]}" ska vara en av {", ".join(schema.AVVIKELSE)}'
+        )
 
     columns = meta.get("columns")
     if not isinstance(columns, list) or not all(isinstance(c, dict) for c in columns):
@@ -56,8 +62,9 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
         if "label" in c and not isinstance(label, str):
             errors.append(f"{w}: label ska vara text (skriv den inom citattecken)")
         elif label in seen_labels:
-            errors.append(f"{w}: rubriken förekommer två gånger; varje kolumn behöver en egen "
-                          f"rubrik")
+            errors.append(
+                f"{w}: rubriken förekommer två gånger; varje kolumn behöver en egen rubrik"
+            )
         seen_labels.add(label)
         for f in c:
             if f not in schema.COLUMN_FIELDS:
@@ -88,8 +95,9 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
         errors.append(f'{side}: raden "{label}" förekommer två gånger')
     for label in labels:
         if label is not None and not isinstance(label, str):
-            errors.append(f'{side}: raden "{label}": label ska vara text (skriv den inom '
-                          f"citattecken)")
+            errors.append(
+                f'{side}: raden "{label}": label ska vara text (skriv den inom citattecken)'
+            )
     codes: dict[str, str] = {}
     for r in rows:
         label = r.get("label", "?")
@@ -103,8 +111,10 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
         if role is None:
             errors.append(f"{w}: role saknas")
         elif kind is not None and role not in kind.roles:
-            errors.append(f'{w}: okänd radroll "{role}" för {meta["kind"]} '
-                          f'(tillåtna: {", ".join(kind.roles)})')
+            errors.append(
+                f'{w}: okänd radroll "{role}" för {meta["kind"]} '
+                f"(tillåtna: {', '.join(kind.roles)})"
+            )
         if "unit" in r and r["unit"] not in schema.UNITS:
             errors.append(f'{w}: okänd enhet "{r["unit"]}"')
         if kind is not None and role in kind.needs_code and "kommun_kod" not in r:
@@ -114,8 +124,10 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
             errors += code_errors
             if not code_errors:
                 if r["kommun_kod"] in codes:
-                    errors.append(f'{w}: kommunkoden {r["kommun_kod"]} finns redan på raden '
-                                  f'"{codes[r["kommun_kod"]]}"')
+                    errors.append(
+                        f"{w}: kommunkoden {r['kommun_kod']} finns redan på raden "
+                        f'"{codes[r["kommun_kod"]]}"'
+                    )
                 codes[r["kommun_kod"]] = label
         need = kind.role_needs.get(role) if kind is not None else None
         if need and need not in r:
@@ -131,9 +143,13 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
         totals = [i for i, r in enumerate(rows) if r.get("role") == "total"]
         non_memo = [i for i, r in enumerate(rows) if r.get("role") != "memo"]
         if len(totals) > 1:
-            errors.append(f"{side}: flera summarader ({', '.join(str(labels[i]) for i in totals)}); "
-                          f"högst en är tillåten")
+            errors.append(
+                f"{side}: flera summarader ({', '.join(str(labels[i]) for i in totals)}); "
+                f"högst en är tillåten"
+            )
         elif totals and totals[0] != non_memo[-1]:
-            errors.append(f'{side}: summaraden "{labels[totals[0]]}" står inte sist '
-                          f"(bara memo-rader får stå efter summan)")
+            errors.append(
+                f'{side}: summaraden "{labels[totals[0]]}" står inte sist '
+                f"(bara memo-rader får stå efter summan)"
+            )
     return errors, kind

@@ -1,6 +1,7 @@
 """Specification files beside the tables: continuity mappings between periods
 (``data/raw/kontinuitet/*.yaml``) and cross-checks within a period
 (``data/raw/<folder>/korskontroller*.yaml``). They are data, read like the tables."""
+
 from __future__ import annotations
 
 import os

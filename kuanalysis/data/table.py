@@ -3,6 +3,7 @@
 :func:`kuanalysis.data.load_table` builds these from ``data/raw``; checks and models read them.
 Tests build small ones by hand with :func:`Table.from_rows`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ class Table:
 
     # -- construction for tests ---------------------------------------------------------
     @classmethod
-    def from_rows(cls, meta: dict, rows: dict[str, list], source_file: str = "test.csv") -> "Table":
+    def from_rows(cls, meta: dict, rows: dict[str, list], source_file: str = "test.csv") -> Table:
         """Build a table from ``{row label: [cell per column]}`` and a sidecar (for tests).
 
         ``meta['columns']`` gives the column order. A cell is None (blank), a number, or the
@@ -111,17 +112,26 @@ class Table:
         def value(v):
             if v is None:
                 return np.nan
-            return parse_number(v, file=source_file, row=None, column=None) if isinstance(
-                v, str) else float(v)
+            return (
+                parse_number(v, file=source_file, row=None, column=None)
+                if isinstance(v, str)
+                else float(v)
+            )
 
         def printed(v):
             return "" if v is None else v if isinstance(v, str) else f"{float(v):g}"
 
-        values = pd.DataFrame.from_dict({k: [value(v) for v in vals] for k, vals in rows.items()},
-                                        orient="index", columns=labels)
+        values = pd.DataFrame.from_dict(
+            {k: [value(v) for v in vals] for k, vals in rows.items()},
+            orient="index",
+            columns=labels,
+        )
         values.index.name = meta.get("label_column", "[rad]")
-        text = pd.DataFrame.from_dict({k: [printed(v) for v in vals] for k, vals in rows.items()},
-                                      orient="index", columns=labels)
+        text = pd.DataFrame.from_dict(
+            {k: [printed(v) for v in vals] for k, vals in rows.items()},
+            orient="index",
+            columns=labels,
+        )
         text.index.name = values.index.name
         meta = dict(meta)
         meta.setdefault("rows", [{"label": k, "role": "area"} for k in rows])

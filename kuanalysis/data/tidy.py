@@ -1,4 +1,5 @@
 """The raw tables as one tidy frame (``kuanalysis data``) and as an inventory for readers."""
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,18 @@ def tidy(tables: dict[str, Table] | list[Table]) -> pd.DataFrame:
             for column, value in series.items():
                 if pd.isna(value):
                     continue
-                records.append((t.document, t.heading, row, column, float(value), unit,
-                                t.source_file, t.source_rows.get(row)))
+                records.append(
+                    (
+                        t.document,
+                        t.heading,
+                        row,
+                        column,
+                        float(value),
+                        unit,
+                        t.source_file,
+                        t.source_rows.get(row),
+                    )
+                )
     frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS)
     frame["value"] = frame["value"].astype(float)
     frame["source_row"] = frame["source_row"].astype("Int64")
@@ -64,8 +75,9 @@ def cli_data(out_dir: str | os.PathLike | None = None) -> int:
     out = Path(out_dir) if out_dir is not None else paths.processed_dir()
     raw = paths.raw_dir()
     if out.resolve() == raw.resolve() or raw.resolve() in out.resolve().parents:
-        print(f"fel: {paths.relative(out)} ligger i data/raw, som aldrig skrivs till",
-              file=sys.stderr)
+        print(
+            f"fel: {paths.relative(out)} ligger i data/raw, som aldrig skrivs till", file=sys.stderr
+        )
         return 2
     try:
         tables = load_all(raw)
@@ -79,6 +91,7 @@ def cli_data(out_dir: str | os.PathLike | None = None) -> int:
     with paths.atomic_path(target) as tmp:
         # figures as printed, without a trailing ".0": 833, 28.9, -5340
         frame.assign(value=frame["value"].map(lambda v: f"{v:.15g}")).to_csv(
-            tmp, index=False, lineterminator="\n", encoding="utf-8")
+            tmp, index=False, lineterminator="\n", encoding="utf-8"
+        )
     print(f"Skrev {len(frame)} värden från {len(tables)} tabeller till {paths.relative(target)}")
     return 0

@@ -1,4 +1,5 @@
 """Allocation: whole kronor that add up exactly to a total (largest remainder)."""
+
 from __future__ import annotations
 
 import math
@@ -51,6 +52,7 @@ def allocate_largest_remainder(total: int, weights: Mapping[str, float]) -> dict
         parts[code] += 1
     return {code: parts.get(code, 0) for code in weights}
 
+
 def allocate_many(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Largest-remainder allocation of many totals at once (vectorised).
 
@@ -91,8 +93,9 @@ def allocate_many(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
         left = totals - parts.sum(axis=-1)
         keys = remainders * k + np.arange(k - 1, -1, -1)
         ordered = np.sort(keys, axis=-1)
-        padded = np.concatenate([ordered, np.full(ordered.shape[:-1] + (1,), np.iinfo(
-            np.int64).max)], axis=-1)
+        padded = np.concatenate(
+            [ordered, np.full(ordered.shape[:-1] + (1,), np.iinfo(np.int64).max)], axis=-1
+        )
         threshold = np.take_along_axis(padded, (k - left)[..., None], axis=-1)
         return parts + (keys >= threshold)
     quotas = totals[..., None] * (w / sums)

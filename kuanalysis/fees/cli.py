@@ -1,6 +1,7 @@
 """``kuanalysis fees``: allocate scenarios and write the fees CSV (a contract); with
 ``--svep`` a sweep over one variable, with ``--hogsta`` the largest value for which the
 balance account lasts. Every message is Swedish; bad input exits 2 and writes nothing."""
+
 from __future__ import annotations
 
 import sys
@@ -10,15 +11,21 @@ import pandas as pd
 
 from ..errors import InputError
 from ..paths import atomic_path, relative, reports_dir
+from . import whatif
 from .balance import balance_overview
 from .matrix import kommun_codes
 from .projection import FEE_COLUMNS, allocate_scenario
 from .scenarios import ScenarioLoader, _load_each, default_population
-from . import whatif
 
 
-def cli_fees(paths: list[str], out: str | None = None, svep: str | None = None,
-             ar: int | None = None, hogsta: str | None = None, till: int | None = None) -> int:
+def cli_fees(
+    paths: list[str],
+    out: str | None = None,
+    svep: str | None = None,
+    ar: int | None = None,
+    hogsta: str | None = None,
+    till: int | None = None,
+) -> int:
     """``kuanalysis fees SCENARIO.yaml ... [--out FIL]``, or with one scenario
     ``--svep "POST=FRÅN..TILL/STEG" [--ar ÅR] [--out FIL]`` or ``--hogsta POST --till ÅR``.
 
@@ -46,8 +53,9 @@ def cli_fees(paths: list[str], out: str | None = None, svep: str | None = None,
         if svep is None and hogsta is None:
             return _fees(scenarios, loader, population, out)
         if len(scenarios) != 1:
-            raise InputError(f"--{'svep' if svep else 'hogsta'} gäller ett scenario, fick "
-                             f"{len(scenarios)}")
+            raise InputError(
+                f"--{'svep' if svep else 'hogsta'} gäller ett scenario, fick {len(scenarios)}"
+            )
         (scenario,) = scenarios
         matrix = loader.table(scenario.proposal_year)
         keys = {k: lbl for k, lbl in matrix.keys().items() if lbl in scenario.posts}
@@ -63,20 +71,29 @@ def cli_fees(paths: list[str], out: str | None = None, svep: str | None = None,
 
 
 def _fees(scenarios, loader: ScenarioLoader, population, out: str | None) -> int:
-    frame = pd.concat([allocate_scenario(s, loader.table(s.proposal_year), population)
-                       for s in scenarios], ignore_index=True) if scenarios else (
-        pd.DataFrame(columns=FEE_COLUMNS))
+    frame = (
+        pd.concat(
+            [allocate_scenario(s, loader.table(s.proposal_year), population) for s in scenarios],
+            ignore_index=True,
+        )
+        if scenarios
+        else (pd.DataFrame(columns=FEE_COLUMNS))
+    )
     target = Path(out) if out else reports_dir() / "avgifter.csv"
     with atomic_path(target) as tmp:
         # the contract: kommun_kod as text, fakturerad as true/false, år last
         frame.assign(fakturerad=frame["fakturerad"].map({True: "true", False: "false"})).to_csv(
-            tmp, index=False, encoding="utf-8")
+            tmp, index=False, encoding="utf-8"
+        )
     print(f"{len(frame)} rader ({len(scenarios)} scenarier) skrivna till {relative(target)}")
     if scenarios:
         _, summary = balance_overview(scenarios)
         for name, row in summary.iterrows():
-            when = (f"tar slut {row['tar_slut']}" if row["tar_slut"] is not None
-                    else f"räcker till och med {row['sista_år']}")
+            when = (
+                f"tar slut {row['tar_slut']}"
+                if row["tar_slut"] is not None
+                else f"räcker till och med {row['sista_år']}"
+            )
             print(f"  {name}: balanskontot {when}")
     return 0
 
@@ -95,24 +112,34 @@ def _sweep(scenario, matrix, population, text: str, year, keys, out) -> int:
     return 0
 
 
-def sweep_text(frame: pd.DataFrame, var: whatif.Variable, name: str,
-               names: dict[str, str]) -> str:
+def sweep_text(frame: pd.DataFrame, var: whatif.Variable, name: str, names: dict[str, str]) -> str:
     """The sweep as a plain-text Swedish table: tkr per municipality (``names``: code ->
     printed name), the balance at the end and the year it runs out."""
     year = int(frame["år"].iloc[0])
     last = int(frame["sista_år"].iloc[0])
     codes = [c for c in frame.columns if str(c).isdigit()]
-    head = [var.name if not var.is_uprating else "uppräkning per år"] + [
-        names.get(c, c) for c in codes] + [
-        "Summa", f"Balans {last}", "Tar slut"]
+    head = (
+        [var.name if not var.is_uprating else "uppräkning per år"]
+        + [names.get(c, c) for c in codes]
+        + ["Summa", f"Balans {last}", "Tar slut"]
+    )
     rows = []
     for _, r in frame.iterrows():
-        rows.append([var.text(int(r["värde"]))] + [_tkr(r[c]) for c in codes] + [
-            _tkr(r["summa_kr"]), _tkr(r["balanskonto_kr"]),
-            str(r["tar_slut"]) if r["tar_slut"] is not None else f"efter {last}"])
+        rows.append(
+            [var.text(int(r["värde"]))]
+            + [_tkr(r[c]) for c in codes]
+            + [
+                _tkr(r["summa_kr"]),
+                _tkr(r["balanskonto_kr"]),
+                str(r["tar_slut"]) if r["tar_slut"] is not None else f"efter {last}",
+            ]
+        )
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
-    lines = [f"Scenario {name}: fakturerat {year} per kommun, tkr, och "
-             f"balanskontot, när {var.name} varierar", ""]
+    lines = [
+        f"Scenario {name}: fakturerat {year} per kommun, tkr, och "
+        f"balanskontot, när {var.name} varierar",
+        "",
+    ]
     for row in [head] + rows:
         lines.append("  ".join(str(x).rjust(w) for x, w in zip(row, widths)))
     return "\n".join(lines)
@@ -127,21 +154,32 @@ def _largest(scenario, matrix, population, name: str, through: int, keys) -> int
     answer = whatif.largest_value(scenario, matrix, population, var, through)
     what = "årlig uppräkning av alla poster" if var.is_uprating else f"belopp för {var.name}"
     if answer.independent:
-        why = ("ingen post tas från balanskontot" if var.is_uprating
-               else "posten tas inte från balanskontot")
-        print(f"Balanskontot beror inte på {var.name} i scenariot {scenario.name} ({why}): "
-              f"det räcker till och med {through} med vilket värde som helst.")
+        why = (
+            "ingen post tas från balanskontot"
+            if var.is_uprating
+            else "posten tas inte från balanskontot"
+        )
+        print(
+            f"Balanskontot beror inte på {var.name} i scenariot {scenario.name} ({why}): "
+            f"det räcker till och med {through} med vilket värde som helst."
+        )
         return 0
     if answer.value is None:
-        print(f"Balanskontot räcker inte till och med {through} i scenariot {scenario.name}, "
-              f"hur lågt värdet för {var.name} än är.")
+        print(
+            f"Balanskontot räcker inte till och med {through} i scenariot {scenario.name}, "
+            f"hur lågt värdet för {var.name} än är."
+        )
         return 0
-    print(f"Högsta {what} med balanskontot på minst 0 kr vid varje årsslut till och med "
-          f"{through} (scenariot {scenario.name}): {var.text(answer.value)}.")
+    print(
+        f"Högsta {what} med balanskontot på minst 0 kr vid varje årsslut till och med "
+        f"{through} (scenariot {scenario.name}): {var.text(answer.value)}."
+    )
     step = "0,01 procentenhet" if var.is_uprating else "1 kr"
-    print(f"Kontroll, med fördelningen räknad på nytt: med {var.text(answer.value)} är "
-          f"balanskontot {_kr(answer.closing)} vid slutet av {through}; {step} mer ger "
-          f"{_kr(answer.next_closing)} vid slutet av {answer.next_year}.")
+    print(
+        f"Kontroll, med fördelningen räknad på nytt: med {var.text(answer.value)} är "
+        f"balanskontot {_kr(answer.closing)} vid slutet av {through}; {step} mer ger "
+        f"{_kr(answer.next_closing)} vid slutet av {answer.next_year}."
+    )
     return 0
 
 

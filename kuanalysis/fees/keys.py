@@ -1,5 +1,6 @@
 """Allocation keys: each municipality's share of each post, which posts share a key, and
 which population date a key follows."""
+
 from __future__ import annotations
 
 import re
@@ -9,9 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.table import Table
-from ..errors import DataError
 from .matrix import kommun_codes, post_labels, total_row
-
 
 #: The key "as printed": each municipality's cell / the post's printed total (a scenario
 #: file writes it ``nyckel: tryckt``).
@@ -19,6 +18,7 @@ PRINTED_KEY = "tryckt"
 IMPLIED_KEY = PRINTED_KEY
 
 _POPULATION_KEY = re.compile(r"^befolkning_(\d{4})_12_31$")
+
 
 def implied_keys(table: Table) -> pd.DataFrame:
     """Each municipality's share of each post as printed: cell / the post's printed total.
@@ -36,6 +36,7 @@ def implied_keys(table: Table) -> pd.DataFrame:
     shares.columns.name = "kommun_kod"
     shares.index.name = "post"
     return shares
+
 
 def key_groups(table: Table) -> list[list[str]]:
     """Group the posts that share one allocation key.
@@ -84,6 +85,7 @@ def common_keys(table: Table, groups: list[list[str]] | None = None) -> pd.DataF
     out.index.name, out.columns.name = "post", "kommun_kod"
     return out
 
+
 def population_frame(population) -> pd.DataFrame:
     """Population as a frame: index kommun code (text), columns ``befolkning_YYYY_12_31``.
 
@@ -93,8 +95,11 @@ def population_frame(population) -> pd.DataFrame:
     if isinstance(population, Table):
         label_to_key = {v: k for k, v in population.keys().items()}
         frame = population.values.rename(columns=label_to_key)
-        by_label = {r["label"]: str(r["kommun_kod"]) for r in population.meta.get("rows", [])
-                    if "kommun_kod" in r}
+        by_label = {
+            r["label"]: str(r["kommun_kod"])
+            for r in population.meta.get("rows", [])
+            if "kommun_kod" in r
+        }
         frame.index = [by_label.get(r, str(r)) for r in frame.index]
     else:
         frame = population.copy()
@@ -107,6 +112,7 @@ def population_frame(population) -> pd.DataFrame:
         raise ValueError(f"befolkning: ogiltiga kommunkoder {bad} (fyra siffror som text)")
     frame.index.name = "kommun_kod"
     return frame.astype(float)
+
 
 def compare_with_population(keys: pd.DataFrame, population) -> pd.DataFrame:
     """How close each post's key is to the population shares at each date.
@@ -137,14 +143,16 @@ def compare_with_population(keys: pd.DataFrame, population) -> pd.DataFrame:
             p = pop.loc[shares.index, col]
             row[f"{year}-12-31"] = float((shares - p / p.sum()).abs().max() * 100)
         best = min(row, key=row.get)
-        row["närmast"], row["avvikelse_pe"] = best, row[best]
+        row["närmast"], row["avvikelse_pe"] = best, row[best]  # type: ignore[assignment]
         out[post] = row
     frame = pd.DataFrame.from_dict(out, orient="index")
     frame.index.name = "post"
     return frame
 
-def key_vs_population(matrix: Table, population, groups: list[list[str]] | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+
+def key_vs_population(
+    matrix: Table, population, groups: list[list[str]] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each key group against the population at the date it fits best.
 
     Returns
@@ -170,8 +178,11 @@ def key_vs_population(matrix: Table, population, groups: list[list[str]] | None 
     names = [f"Nyckel {i}" for i in range(1, len(groups) + 1)]
     frame = pd.DataFrame(deviations).reindex(keys.columns)
     frame.columns, frame.index.name = names, "kommun_kod"
-    table = pd.DataFrame(summary, columns=["Poster", "Kommuner", "Närmast folkmängden",
-                                           "Största avvikelse"], index=names)
+    table = pd.DataFrame(
+        summary,
+        columns=["Poster", "Kommuner", "Närmast folkmängden", "Största avvikelse"],
+        index=names,
+    )
     table.index.name = "Nyckel"
     return table, frame
 
@@ -239,8 +250,11 @@ def fit_key(p: pd.Series, q: pd.Series, max_outliers: int | None = None) -> KeyF
         tolerance = prec * (1 + scale) + scale * qv * (n * prec / sp + n * prec / sq)
         ratio = np.where(kept, np.abs(residuals) / tolerance, 0.0)
         if ratio.max() < 1:
-            return KeyFit(float(scale), tuple(lab for lab, k in zip(labels, kept) if not k),
-                          dict(zip(labels, residuals.tolist())))
+            return KeyFit(
+                float(scale),
+                tuple(lab for lab, k in zip(labels, kept) if not k),
+                dict(zip(labels, residuals.tolist())),
+            )
         kept[int(np.argmax(ratio))] = False
         if (~kept).sum() > max_outliers:
             return None

@@ -4,6 +4,7 @@ balance account, yearly uprating), the years it covers and the balance account's
 movements. Built by :mod:`kuanalysis.fees.scenarios` and :mod:`kuanalysis.fees.proposals`;
 computed by :mod:`kuanalysis.fees.projection` and :mod:`kuanalysis.fees.balance`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,8 +25,8 @@ class PostSpec:
     None = the scenario's.
     """
 
-    post: str                         # printed label in the fee matrix
-    total: int                        # kr in the first year
+    post: str  # printed label in the fee matrix
+    total: int  # kr in the first year
     key: str | dict
     invoiced: bool
     participants: tuple[str, ...] | None

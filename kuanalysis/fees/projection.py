@@ -10,6 +10,7 @@ Uprating: the amount of year *n* + 1 is the amount of year *n* times (1 + p / 10
 to whole kronor (half up), year by year; p has at most two decimals, so the arithmetic is
 exact integer arithmetic.
 """
+
 from __future__ import annotations
 
 import math
@@ -31,8 +32,9 @@ FEE_COLUMNS = ["scenario", "kommun_kod", "kommun", "post", "belopp_kr", "fakture
 
 def uprate(amount, bp):
     """``amount`` x (1 + bp / 10 000), rounded half up to whole kronor (exact; arrays too)."""
-    return (np.asarray(amount, dtype=np.int64) * (10_000 + np.asarray(bp, dtype=np.int64)) * 2
-            + 10_000) // 20_000
+    return (
+        np.asarray(amount, dtype=np.int64) * (10_000 + np.asarray(bp, dtype=np.int64)) * 2 + 10_000
+    ) // 20_000
 
 
 def post_weights(scenario: Scenario, matrix: Table, population) -> tuple[list[str], np.ndarray]:
@@ -52,8 +54,11 @@ def post_weights(scenario: Scenario, matrix: Table, population) -> tuple[list[st
     specs = list(scenario.posts.values())
     printed = [s.post for s in specs if s.key == PRINTED_KEY]
     cells = matrix.values.loc[[row_of[c] for c in codes], printed] if printed else None
-    pop = population_frame(population) if any(
-        isinstance(s.key, str) and s.key != PRINTED_KEY for s in specs) else None
+    pop = (
+        population_frame(population)
+        if any(isinstance(s.key, str) and s.key != PRINTED_KEY for s in specs)
+        else None
+    )
     implied = {(b.row, b.post): b.implied_kr for b in scenario.blanks if b.reading == "beräknat"}
     out = np.full((len(specs), len(codes)), np.nan)
     for i, spec in enumerate(specs):
@@ -71,8 +76,7 @@ def post_weights(scenario: Scenario, matrix: Table, population) -> tuple[list[st
             missing = taking & np.isnan(w)
             if missing.any():
                 code = codes[int(np.argmax(missing))]
-                raise ValueError(f"{spec.post}: kommun {code} deltar men har ingen andel i "
-                                 f"nyckeln")
+                raise ValueError(f"{spec.post}: kommun {code} deltar men har ingen andel i nyckeln")
             w[~taking] = np.nan
         out[i] = w
     return codes, out
@@ -121,8 +125,7 @@ class FeeModel:
     withdrawals: np.ndarray
 
     @classmethod
-    def of(cls, scenario: Scenario, matrix: Table | None = None, population=None
-           ) -> "FeeModel":
+    def of(cls, scenario: Scenario, matrix: Table | None = None, population=None) -> FeeModel:
         """The arrays of ``scenario``; without ``matrix`` no weights (amounts, flags and
         the balance account only)."""
         years = list(scenario.horizon)
@@ -137,17 +140,24 @@ class FeeModel:
             codes, weights, names, order = [], np.zeros((len(specs), 0)), {}, []
         b = scenario.balance
         return cls(
-            scenario=scenario, years=years, posts=[s.post for s in specs], codes=codes,
-            names=names, order=order,
+            scenario=scenario,
+            years=years,
+            posts=[s.post for s in specs],
+            codes=codes,
+            names=names,
+            order=order,
             amounts=np.array([s.total for s in specs], dtype=np.int64),
-            uprating=np.array([scenario.uprating_bp if s.uprating_bp is None else s.uprating_bp
-                               for s in specs], dtype=np.int64),
+            uprating=np.array(
+                [scenario.uprating_bp if s.uprating_bp is None else s.uprating_bp for s in specs],
+                dtype=np.int64,
+            ),
             weights=weights,
             invoiced=np.array([s.invoiced for s in specs], dtype=bool),
             from_balance=np.array([s.from_balance for s in specs], dtype=bool),
             opening=int(b.opening),
             deposits=np.array([b.deposits.get(y, 0) for y in years], dtype=np.int64),
-            withdrawals=np.array([b.withdrawals.get(y, 0) for y in years], dtype=np.int64))
+            withdrawals=np.array([b.withdrawals.get(y, 0) for y in years], dtype=np.int64),
+        )
 
     def totals(self, amounts=None, uprating=None) -> np.ndarray:
         """Kr per year and post: shape ``V + (years, posts)`` for amounts/uprating of shape
@@ -176,8 +186,10 @@ class FeeModel:
             present = ~np.isnan(w)
             if not present.any() or np.nansum(w) <= 0:
                 if (t != 0).any():
-                    raise ValueError(f"{self.posts[p]}: ingen kommun har någon andel i "
-                                     "nyckeln; beloppet kan inte fördelas")
+                    raise ValueError(
+                        f"{self.posts[p]}: ingen kommun har någon andel i "
+                        "nyckeln; beloppet kan inte fördelas"
+                    )
             elif (w[present] == np.floor(w[present])).all():
                 whole.append(p)
             else:
@@ -185,7 +197,7 @@ class FeeModel:
                 for idx in np.ndindex(t.shape):
                     parts = allocate_largest_remainder(int(t[idx]), weights)
                     out[idx + (p,)] = [parts[c] for c in self.codes]
-        if whole:   # every post with whole-number weights in one exact call
+        if whole:  # every post with whole-number weights in one exact call
             out[..., whole, :] = allocate_many(totals[..., whole], self.weights[whole])
         return out
 
@@ -228,15 +240,18 @@ def allocate_scenario(scenario: Scenario, matrix: Table, population) -> pd.DataF
 def model_frame(model: FeeModel, parts: np.ndarray) -> pd.DataFrame:
     """The :data:`FEE_COLUMNS` lines of one variation's ``parts`` (years x posts x codes)."""
     col = [model.codes.index(c) for c in model.order]
-    parts = np.asarray(parts)[..., col]                     # years x posts x matrix order
+    parts = np.asarray(parts)[..., col]  # years x posts x matrix order
     ny, np_, nk = parts.shape
-    frame = pd.DataFrame({
-        "scenario": model.scenario.name,
-        "kommun_kod": np.tile(model.order, ny * np_),
-        "kommun": np.tile([model.names[c] for c in model.order], ny * np_),
-        "post": np.tile(np.repeat(model.posts, nk), ny),
-        "belopp_kr": parts.reshape(-1).astype("int64"),
-        "fakturerad": np.tile(np.repeat(model.invoiced, nk), ny),
-        "år": np.repeat(np.asarray(model.years, dtype="int64"), np_ * nk),
-    }, columns=FEE_COLUMNS)
+    frame = pd.DataFrame(
+        {
+            "scenario": model.scenario.name,
+            "kommun_kod": np.tile(model.order, ny * np_),
+            "kommun": np.tile([model.names[c] for c in model.order], ny * np_),
+            "post": np.tile(np.repeat(model.posts, nk), ny),
+            "belopp_kr": parts.reshape(-1).astype("int64"),
+            "fakturerad": np.tile(np.repeat(model.invoiced, nk), ny),
+            "år": np.repeat(np.asarray(model.years, dtype="int64"), np_ * nk),
+        },
+        columns=FEE_COLUMNS,
+    )
     return frame.astype({"kommun_kod": str, "kommun": str, "post": str, "fakturerad": bool})

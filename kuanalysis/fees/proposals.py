@@ -10,6 +10,7 @@ the column total leaves nothing for it; a blank that the column total gives an a
 ``ambiguities`` (``row``, ``column``, ``placed: beräknat ...`` or ``placed: utanför ...``)
 or in a scenario's ``tomma_celler``. Unstated, no fee is computed from the proposal.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,9 @@ def proposal_year(table: Table) -> int | None:
     try:
         start, end = (dt.date.fromisoformat(x) for x in str(period).split("/"))
     except ValueError:
-        raise DataError(f"{table.id}: period ska vara \"ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD\", fann "
-                        f"{str(period)[:40]!r}") from None
+        raise DataError(
+            f'{table.id}: period ska vara "ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD", fann {str(period)[:40]!r}'
+        ) from None
     if start.year != end.year:
         raise DataError(f"{table.id}: ett avgiftsförslag gäller ett år, fann perioden {period}")
     return start.year
@@ -49,8 +51,9 @@ def proposal_files(raw: str | os.PathLike | None = None) -> dict[int, Path]:
     raw = Path(raw) if raw is not None else paths.raw_dir()
     found: dict[int, Path] = {}
     for side in sorted(raw.glob("*/*.yaml")):
-        table = next((side.with_suffix(s) for s in (".csv", ".xlsx")
-                      if side.with_suffix(s).exists()), None)
+        table = next(
+            (side.with_suffix(s) for s in (".csv", ".xlsx") if side.with_suffix(s).exists()), None
+        )
         if table is None:
             continue  # a mapping or cross-check file, not a table
         meta = yamlfile.load(side, DataError)
@@ -58,12 +61,16 @@ def proposal_files(raw: str | os.PathLike | None = None) -> dict[int, Path]:
             continue
         m = re.match(r"^(\d{4})-\d{2}-\d{2}/(\d{4})-\d{2}-\d{2}$", str(meta.get("period", "")))
         if not m or m[1] != m[2]:
-            raise DataError(f"{paths.relative(side)}: ett avgiftsförslag behöver fältet period "
-                            f"för året det gäller, t.ex. period: 2025-01-01/2025-12-31")
+            raise DataError(
+                f"{paths.relative(side)}: ett avgiftsförslag behöver fältet period "
+                f"för året det gäller, t.ex. period: 2025-01-01/2025-12-31"
+            )
         year = int(m[1])
         if year in found:
-            raise DataError(f"två avgiftsförslag gäller {year}: {paths.relative(found[year])} "
-                            f"och {paths.relative(table)}")
+            raise DataError(
+                f"två avgiftsförslag gäller {year}: {paths.relative(found[year])} "
+                f"och {paths.relative(table)}"
+            )
         found[year] = table
     return dict(sorted(found.items()))
 
@@ -114,24 +121,47 @@ def printed_scenario(table: Table, year: int | None = None) -> Scenario:
     included = set(summa_composition(table).included)
     stated = sidecar_readings(table)
     blanks = tuple(
-        BlankReading(row, post, implied, stated.get((row, post)),
-                     sidecar_path(table) if (row, post) in stated else "")
-        for (row, post), implied in blank_cells(table).items())
+        BlankReading(
+            row,
+            post,
+            implied,
+            stated.get((row, post)),
+            sidecar_path(table) if (row, post) in stated else "",
+        )
+        for (row, post), implied in blank_cells(table).items()
+    )
     counted = {(b.row, b.post) for b in blanks if b.reading == "beräknat"}
     posts = {}
     for post in post_labels(table):
-        taking_part = tuple(sorted(code for row, code in codes.items()
-                                   if not _blank(table, row, post) or (row, post) in counted))
+        taking_part = tuple(
+            sorted(
+                code
+                for row, code in codes.items()
+                if not _blank(table, row, post) or (row, post) in counted
+            )
+        )
         posts[post] = PostSpec(
-            post=post, total=int(round(float(table.values.at[trow, post]))), key=PRINTED_KEY,
+            post=post,
+            total=int(round(float(table.values.at[trow, post]))),
+            key=PRINTED_KEY,
             invoiced=post in included,
             participants=None if len(taking_part) == len(codes) else taking_part,
-            from_balance=False, line=0)
+            from_balance=False,
+            line=0,
+        )
     name = f"förslaget {year}" if year is not None else "förslaget"
     years = tuple(range(year, year + DEFAULT_YEARS)) if year is not None else ()
-    return Scenario(name=name, path="", description="Förslaget som det är tryckt.",
-                    posts=posts, base="", proposal_year=year, years=years, blanks=blanks,
-                    chain=tuple(table.sources))
+    return Scenario(
+        name=name,
+        path="",
+        description="Förslaget som det är tryckt.",
+        posts=posts,
+        base="",
+        proposal_year=year,
+        years=years,
+        blanks=blanks,
+        chain=tuple(table.sources),
+    )
 
 
 def _blank(table: Table, row: str, post: str) -> bool:
@@ -149,13 +179,16 @@ def require_readings(scenario: Scenario, where: str) -> None:
     amount whose reading is not stated (``where``: the table or scenario file)."""
     missing = unstated(scenario)
     if missing:
-        raise DataError([
-            f"{where}: cellen {b.row} / {b.post} är tom men postens summarad ger den "
-            f"{_kr(b.implied_kr)} (regeln fee_blank_cell, status saknas); ange hur den ska "
-            f"läsas: i scenariot under tomma_celler (\"{b.row} / {b.post}\": beräknat eller "
-            f"utanför) eller i tabellens beskrivningsfil under ambiguities (row: {b.row}, "
-            f"column: {b.post}, placed: beräknat belopp eller utanför posten)"
-            for b in missing])
+        raise DataError(
+            [
+                f"{where}: cellen {b.row} / {b.post} är tom men postens summarad ger den "
+                f"{_kr(b.implied_kr)} (regeln fee_blank_cell, status saknas); ange hur den ska "
+                f'läsas: i scenariot under tomma_celler ("{b.row} / {b.post}": beräknat eller '
+                f"utanför) eller i tabellens beskrivningsfil under ambiguities (row: {b.row}, "
+                f"column: {b.post}, placed: beräknat belopp eller utanför posten)"
+                for b in missing
+            ]
+        )
 
 
 def _kr(x: float) -> str:

@@ -12,6 +12,7 @@ checked against that proposal). Every error names file, line and field, in Swedi
 a file's errors are collected before :class:`~kuanalysis.errors.ScenarioError` is raised.
 How the changes are applied: :mod:`kuanalysis.fees.scenarios`.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,15 +33,36 @@ ALL = "alla"
 #: The two readings of a blank cell whose column total implies an amount.
 BLANK_READINGS = ("beräknat", "utanför")
 
-TOP_FIELDS = ("beskrivning", "utgår_från", "år", "uppräkning", "nyckel", "balanskonto",
-              "tomma_celler", "poster")
-POST_FIELDS = ("belopp", "ändring", "nyckel", "faktureras", "deltagare", "från_balanskontot",
-               "uppräkning")
+TOP_FIELDS = (
+    "beskrivning",
+    "utgår_från",
+    "år",
+    "uppräkning",
+    "nyckel",
+    "balanskonto",
+    "tomma_celler",
+    "poster",
+)
+POST_FIELDS = (
+    "belopp",
+    "ändring",
+    "nyckel",
+    "faktureras",
+    "deltagare",
+    "från_balanskontot",
+    "uppräkning",
+)
 BALANCE_FIELDS = ("ingående", "uttag", "insättningar")
 #: The English keys of the first format, and the Swedish key that replaced each.
-OLD_KEYS = {"total": "belopp", "key": "nyckel", "invoiced": "faktureras",
-            "participants": "deltagare", "from_balance": "från_balanskontot",
-            "description": "beskrivning", "posts": "poster"}
+OLD_KEYS = {
+    "total": "belopp",
+    "key": "nyckel",
+    "invoiced": "faktureras",
+    "participants": "deltagare",
+    "from_balance": "från_balanskontot",
+    "description": "beskrivning",
+    "posts": "poster",
+}
 #: Largest amount a file may give (kr): far above any post, far below int64 trouble.
 MAX_KR = 10_000_000_000
 #: Longest horizon, in years.
@@ -63,7 +85,9 @@ def _value(node):
 
 def _is_number(node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag in (
-        "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+    )
 
 
 def _is_int(node) -> bool:
@@ -95,6 +119,7 @@ def format_percent(bp: int) -> str:
 
 
 # -- what a file says ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Base:
@@ -132,8 +157,8 @@ class Head:
     shown: str
     description: str
     base: Base
-    top: dict = field(repr=False)          # field name -> (key node, value node)
-    errors: tuple[str, ...] = ()           # faults found so far, reported with the rest
+    top: dict = field(repr=False)  # field name -> (key node, value node)
+    errors: tuple[str, ...] = ()  # faults found so far, reported with the rest
 
 
 @dataclass(frozen=True)
@@ -156,9 +181,11 @@ class Changes:
 
 # -- reading -------------------------------------------------------------------------------
 
+
 class _Errors:
     def __init__(self, shown: str):
-        self.shown, self.messages = shown, []
+        self.shown = shown
+        self.messages: list[str] = []
 
     def __call__(self, node, where: str, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
@@ -178,8 +205,12 @@ def _mapping(root, err: _Errors, where: str, allowed: tuple[str, ...]) -> dict:
         if name in out:
             err(k, path, "står två gånger")
         elif name in OLD_KEYS and OLD_KEYS[name] in allowed:
-            err(k, path, f"fältet heter {OLD_KEYS[name]} på svenska (det engelska {name} "
-                         "används inte längre)")
+            err(
+                k,
+                path,
+                f"fältet heter {OLD_KEYS[name]} på svenska (det engelska {name} "
+                "används inte längre)",
+            )
         elif name not in allowed:
             err(k, path, f"okänt fält (väntade {', '.join(allowed)})")
         else:
@@ -204,8 +235,7 @@ def read_head(path: str | os.PathLike) -> Head:
     root = yamlfile.compose(path, ScenarioError)
     err = _Errors(shown)
     if not isinstance(root, yaml.MappingNode):
-        raise ScenarioError([f"{shown}:1: fil: väntade fälten beskrivning, utgår_från och "
-                             "poster"])
+        raise ScenarioError([f"{shown}:1: fil: väntade fälten beskrivning, utgår_från och poster"])
     top = _mapping(root, err, "", TOP_FIELDS)
     description = ""
     if "beskrivning" not in top:
@@ -218,8 +248,11 @@ def read_head(path: str | os.PathLike) -> Head:
             description = str(_value(node)).strip()
     base = None
     if "utgår_från" not in top:
-        err(root, "utgår_från", "saknas (skriv t.ex. utgår_från: förslaget 2025, eller namnet "
-                                "på ett annat scenario)")
+        err(
+            root,
+            "utgår_från",
+            "saknas (skriv t.ex. utgår_från: förslaget 2025, eller namnet på ett annat scenario)",
+        )
     else:
         node = top["utgår_från"][1]
         text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
@@ -232,16 +265,27 @@ def read_head(path: str | os.PathLike) -> Head:
         elif _STEM.match(text) and not text.isdigit():
             base = Base(stem=text, line=line)
         else:
-            err(node, "utgår_från", f"väntade 'förslaget ÅÅÅÅ' (förslaget som det är tryckt) "
-                                    f"eller namnet på ett annat scenario, fick {_shown(node)}")
+            err(
+                node,
+                "utgår_från",
+                f"väntade 'förslaget ÅÅÅÅ' (förslaget som det är tryckt) "
+                f"eller namnet på ett annat scenario, fick {_shown(node)}",
+            )
     if base is None:
         err.raise_any()
     return Head(path.stem, path, shown, description, base, top, tuple(err.messages))
 
 
-def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
-                 kommuner: dict[str, str], dates: set[str], blanks: dict,
-                 year: int | None = None, base_years: tuple[int, ...] = ()) -> Changes:
+def read_changes(
+    head: Head,
+    posts: list[str],
+    post_keys: dict[str, str],
+    kommuner: dict[str, str],
+    dates: set[str],
+    blanks: dict,
+    year: int | None = None,
+    base_years: tuple[int, ...] = (),
+) -> Changes:
     """Read what a file changes, checked against the proposal its chain starts from.
 
     Parameters
@@ -279,12 +323,19 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
     def kommun(node, where: str) -> str | None:
         # A plain 0604 is the int 388 in YAML 1.1 but a plain 0686 is the text "0686":
         # require quotes on every code so the file reads the same whichever digits it has.
-        if (isinstance(node, yaml.ScalarNode) and node.style is None
-                and re.fullmatch(r"[0-9_]+", node.value)):
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.style is None
+            and re.fullmatch(r"[0-9_]+", node.value)
+        ):
             read = _value(node)
             how = f"läses som talet {read}" if isinstance(read, int) else "ska stå inom citattecken"
-            err(node, where, f"kommunkoden {node.value} är skriven utan citattecken och {how}; "
-                f'skriv "{node.value.zfill(4)}" (fyra siffror inom citattecken)')
+            err(
+                node,
+                where,
+                f"kommunkoden {node.value} är skriven utan citattecken och {how}; "
+                f'skriv "{node.value.zfill(4)}" (fyra siffror inom citattecken)',
+            )
             return None
         if not isinstance(node, yaml.ScalarNode) or _value(node) not in by_ref:
             err(node, where, f"okänd kommun {_shown(node)}")
@@ -293,8 +344,11 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
 
     def kronor(node, where: str, negative: bool = False) -> int | None:
         if not _is_int(node):
-            err(node, where, f"måste vara hela kronor (ett heltal, t.ex. 9_000_000), fick "
-                             f"{_shown(node)}")
+            err(
+                node,
+                where,
+                f"måste vara hela kronor (ett heltal, t.ex. 9_000_000), fick {_shown(node)}",
+            )
             return None
         value = _value(node)
         if value < 0 and not negative:
@@ -307,11 +361,18 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
 
     def percent(node, where: str) -> int | None:
         text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
-        m = _PERCENT.match(text) if isinstance(node, yaml.ScalarNode) and not _is_number(
-            node) else None
+        m = (
+            _PERCENT.match(text)
+            if isinstance(node, yaml.ScalarNode) and not _is_number(node)
+            else None
+        )
         if not m:
-            err(node, where, f'skriv procent med procenttecken inom citattecken, t.ex. "+3 %" '
-                             f'eller "2,5 %", fick {_shown(node)}')
+            err(
+                node,
+                where,
+                f'skriv procent med procenttecken inom citattecken, t.ex. "+3 %" '
+                f'eller "2,5 %", fick {_shown(node)}',
+            )
             return None
         bp = int(m[2]) * 100 + int((m[3] or "0").ljust(2, "0"))
         bp = -bp if m[1] in ("-", "\u2212", "\u2013") else bp
@@ -327,8 +388,11 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
                 code = kommun(kn, where)
                 value = _value(vn) if _is_number(vn) else None
                 if value is None or not math.isfinite(value) or value < 0:
-                    err(vn, f"{where}.{kn.value}", f"vikten måste vara ett ändligt tal ≥ 0, "
-                                                   f"fick {_shown(vn)}")
+                    err(
+                        vn,
+                        f"{where}.{kn.value}",
+                        f"vikten måste vara ett ändligt tal ≥ 0, fick {_shown(vn)}",
+                    )
                     continue
                 if code is not None:
                     if code in weights:
@@ -350,8 +414,11 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
             hint = "; förslagets tryckta nyckel heter nu tryckt"
         elif re.match(r"^befolkning_\d{4}_\d{2}_\d{2}$", text):
             hint = f"; skriv {population_key(text)}"
-        err(node, where, f"okänd nyckel {_shown(node)}{hint}; väntade {choices} eller en "
-                         f"tabell kommun: vikt")
+        err(
+            node,
+            where,
+            f"okänd nyckel {_shown(node)}{hint}; väntade {choices} eller en tabell kommun: vikt",
+        )
         return None
 
     def flag(node, where: str) -> bool | None:
@@ -390,8 +457,12 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
         elif m and int(m[1]) <= int(m[2]) and int(m[2]) - int(m[1]) < MAX_YEARS:
             out["years"] = (int(m[1]), int(m[2]))
         else:
-            err(node, "år", f'väntade första och sista året, t.ex. "2025–2028" (högst '
-                            f"{MAX_YEARS} år), fick {_shown(node)}")
+            err(
+                node,
+                "år",
+                f'väntade första och sista året, t.ex. "2025–2028" (högst '
+                f"{MAX_YEARS} år), fick {_shown(node)}",
+            )
         if "years" in out and year is not None and out["years"][0] != year:
             err(node, "år", f"åren börjar med förslagets år {year}, inte {out['years'][0]}")
     if "uppräkning" in top:
@@ -408,19 +479,22 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
         else:
             fields = _mapping(node, err, "balanskonto", BALANCE_FIELDS)
             if "ingående" in fields:
-                balance["opening"] = kronor(fields["ingående"][1], "balanskonto.ingående",
-                                            negative=True)
+                balance["opening"] = kronor(
+                    fields["ingående"][1], "balanskonto.ingående", negative=True
+                )
             span = out.get("years") or ((base_years[0], base_years[-1]) if base_years else None)
             for name, attr in (("uttag", "withdrawals"), ("insättningar", "deposits")):
                 if name in fields:
                     moves = year_map(fields[name][1], f"balanskonto.{name}")
-                    outside = sorted(y for y in moves or {}
-                                     if span and not span[0] <= y <= span[1])
+                    outside = sorted(y for y in moves or {} if span and not span[0] <= y <= span[1])
                     if outside:
-                        err(fields[name][1], f"balanskonto.{name}",
+                        err(
+                            fields[name][1],
+                            f"balanskonto.{name}",
                             f"år {', '.join(map(str, outside))} ligger utanför scenariots år "
-                            f"{span[0]}–{span[1]}")
-                    balance[attr] = moves
+                            f"{span[0]}–{span[1]}",
+                        )
+                    balance[attr] = moves  # type: ignore[assignment]
         out["balance"] = {k: v for k, v in balance.items() if v is not None}
     if "tomma_celler" in top:
         node = top["tomma_celler"][1]
@@ -434,14 +508,22 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
                 cell = (parts[0], post_by_ref.get(parts[1])) if len(parts) == 2 else None
                 if cell is None or cell not in blanks:
                     listed = "; ".join(f"{r} / {p}" for r, p in blanks) or "inga"
-                    err(kn, where, f"är ingen tom cell med beräknat värde i förslaget (sådana "
-                                   f"celler: {listed})")
+                    err(
+                        kn,
+                        where,
+                        f"är ingen tom cell med beräknat värde i förslaget (sådana "
+                        f"celler: {listed})",
+                    )
                     continue
                 text = str(vn.value).strip() if isinstance(vn, yaml.ScalarNode) else ""
                 if text not in BLANK_READINGS:
-                    err(vn, where, f"väntade beräknat (kommunen betalar det belopp som "
-                                   f"kolumnens summa ger) eller utanför (kommunen deltar inte), "
-                                   f"fick {_shown(vn)}")
+                    err(
+                        vn,
+                        where,
+                        f"väntade beräknat (kommunen betalar det belopp som "
+                        f"kolumnens summa ger) eller utanför (kommunen deltar inte), "
+                        f"fick {_shown(vn)}",
+                    )
                     continue
                 readings[cell] = text
                 lines[("tomma_celler", cell)] = kn.start_mark.line + 1
@@ -460,8 +542,7 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
                 where = f"poster.{name}"
                 post = post_by_ref.get(name)
                 if post is None:
-                    err(name_node, where, f"okänd post {name!r}; väntade en av: "
-                                          f"{', '.join(posts)}")
+                    err(name_node, where, f"okänd post {name!r}; väntade en av: {', '.join(posts)}")
                     continue
                 if post in changes:
                     err(name_node, where, f"posten {post!r} står två gånger")
@@ -472,8 +553,11 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
                 fields = _mapping(body, err, where, POST_FIELDS)
                 got: dict = {"line": name_node.start_mark.line + 1}
                 if "belopp" in fields and "ändring" in fields:
-                    err(fields["ändring"][0], f"{where}.ändring",
-                        "ange antingen belopp eller ändring, inte båda")
+                    err(
+                        fields["ändring"][0],
+                        f"{where}.ändring",
+                        "ange antingen belopp eller ändring, inte båda",
+                    )
                 if "belopp" in fields:
                     got["amount"] = kronor(fields["belopp"][1], f"{where}.belopp")
                 if "ändring" in fields:
@@ -484,8 +568,11 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
                     if f in fields:
                         got[attr] = flag(fields[f][1], f"{where}.{f}")
                 if got.get("invoiced") and got.get("from_balance"):
-                    err(fields["från_balanskontot"][1], f"{where}.från_balanskontot",
-                        "en fakturerad post kan inte samtidigt tas från balanskontot")
+                    err(
+                        fields["från_balanskontot"][1],
+                        f"{where}.från_balanskontot",
+                        "en fakturerad post kan inte samtidigt tas från balanskontot",
+                    )
                 if "deltagare" in fields:
                     pn = fields["deltagare"][1]
                     if isinstance(pn, yaml.ScalarNode) and pn.value == ALL:
@@ -497,8 +584,11 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
                                 err(pn, f"{where}.deltagare", "en kommun står två gånger")
                             got["participants"] = tuple(sorted(set(found)))
                     else:
-                        err(pn, f"{where}.deltagare", "väntade alla eller en lista med "
-                                                      'kommunkoder, t.ex. ["0604", "0680"]')
+                        err(
+                            pn,
+                            f"{where}.deltagare",
+                            'väntade alla eller en lista med kommunkoder, t.ex. ["0604", "0680"]',
+                        )
                 if "uppräkning" in fields:
                     got["uprating_bp"] = percent(fields["uppräkning"][1], f"{where}.uppräkning")
                 changes[post] = PostChange(**got)
@@ -508,6 +598,7 @@ def read_changes(head: Head, posts: list[str], post_keys: dict[str, str],
 
 
 # -- writing -------------------------------------------------------------------------------
+
 
 def scenario_text(description: str, base: str, changes: Changes) -> str:
     """A scenario file that says ``changes`` relative to ``base`` (``förslaget 2025`` or a
@@ -522,10 +613,11 @@ def scenario_text(description: str, base: str, changes: Changes) -> str:
         data["nyckel"] = _key_text(changes.key)
     if changes.balance:
         b = changes.balance
-        data["balanskonto"] = {**({"ingående": b["opening"]} if "opening" in b else {}),
-                               **({"uttag": dict(b["withdrawals"])} if "withdrawals" in b else {}),
-                               **({"insättningar": dict(b["deposits"])}
-                                  if "deposits" in b else {})}
+        data["balanskonto"] = {
+            **({"ingående": b["opening"]} if "opening" in b else {}),
+            **({"uttag": dict(b["withdrawals"])} if "withdrawals" in b else {}),
+            **({"insättningar": dict(b["deposits"])} if "deposits" in b else {}),
+        }
     if changes.blanks:
         data["tomma_celler"] = {f"{r} / {p}": v for (r, p), v in changes.blanks.items()}
     posts = {}
@@ -548,8 +640,9 @@ def scenario_text(description: str, base: str, changes: Changes) -> str:
         if entry:
             posts[post] = entry
     data["poster"] = posts
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                          width=100)
+    return yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
 
 
 def _key_text(key):

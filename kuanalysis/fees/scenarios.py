@@ -6,6 +6,7 @@ another scenario (``utgår_från: forslag-2025``) and lists only what it changes
 each file once; a cycle or a missing base is an error naming the files. Every error of a
 file is reported with file, line and field, in Swedish.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,12 +24,25 @@ from .keys import population_frame
 from .matrix import kommun_codes, post_labels
 from .model import DEFAULT_YEARS, Balance, BlankReading, PostSpec, Scenario
 from .projection import FEE_COLUMNS, allocate_scenario, post_weights, uprate
-from .proposals import proposal_files, proposal_year, printed_scenario, require_readings
+from .proposals import printed_scenario, proposal_files, proposal_year, require_readings
 from .scenariofile import ALL, Changes, Head, read_changes, read_head
 
-__all__ = ["FEE_COLUMNS", "Balance", "BlankReading", "PostSpec", "Scenario", "ScenarioLoader",
-           "allocate_scenario", "apply_changes", "base_name", "changed_totals",
-           "default_matrix", "default_population", "load_scenario", "load_scenarios"]
+__all__ = [
+    "FEE_COLUMNS",
+    "Balance",
+    "BlankReading",
+    "PostSpec",
+    "Scenario",
+    "ScenarioLoader",
+    "allocate_scenario",
+    "apply_changes",
+    "base_name",
+    "changed_totals",
+    "default_matrix",
+    "default_population",
+    "load_scenario",
+    "load_scenarios",
+]
 
 POPULATION_FILE = ("referens", "kommuner-befolkning.csv")
 
@@ -41,6 +55,7 @@ def base_name(year: int) -> str:
 def default_population() -> Table:
     """The reference population ``data/raw/referens/kommuner-befolkning.csv``."""
     from ..data import load_table
+
     return load_table(raw_dir().joinpath(*POPULATION_FILE))
 
 
@@ -55,8 +70,10 @@ def default_matrix(year: int | None = None) -> Table:
     if year is None:
         year = max(files)
     if year not in files:
-        raise DataError(f"det finns inget avgiftsförslag för {year} i data/raw (finns: "
-                        f"{', '.join(map(str, files))})")
+        raise DataError(
+            f"det finns inget avgiftsförslag för {year} i data/raw (finns: "
+            f"{', '.join(map(str, files))})"
+        )
     return load_table(files[year])
 
 
@@ -110,6 +127,7 @@ class ScenarioLoader:
             return self._single
         if year not in self._tables and year in self._files:
             from ..data import load_table
+
             self._tables[year] = load_table(self._files[year])
         return self._tables.get(year)
 
@@ -156,33 +174,48 @@ class ScenarioLoader:
             base = self._printed_or_none(head.base.year)
             if base is None:
                 have = ", ".join(map(str, self.years())) or "inga"
-                raise ScenarioError(list(head.errors) + [
-                    f"{where}: det finns inget tryckt förslag för {head.base.year} i data/raw "
-                    f"(förslag finns för: {have})"])
+                raise ScenarioError(
+                    list(head.errors)
+                    + [
+                        f"{where}: det finns inget tryckt förslag för {head.base.year} i data/raw "
+                        f"(förslag finns för: {have})"
+                    ]
+                )
         else:
             base_path = path.parent / f"{head.base.stem}.yaml"
             if base_path.resolve() in stack:
-                ring = [relative(p) for p in stack[stack.index(base_path.resolve()):]]
-                raise ScenarioError(list(head.errors) + [
-                    f"{where}: scenarierna utgår från varandra i en ring: "
-                    f"{' → '.join(ring + [relative(base_path)])}"])
+                ring = [relative(p) for p in stack[stack.index(base_path.resolve()) :]]
+                raise ScenarioError(
+                    list(head.errors)
+                    + [
+                        f"{where}: scenarierna utgår från varandra i en ring: "
+                        f"{' → '.join(ring + [relative(base_path)])}"
+                    ]
+                )
             if not base_path.exists():
-                raise ScenarioError(list(head.errors) + [
-                    f"{where}: scenariot {head.base.stem} finns inte ({relative(base_path)} "
-                    f"saknas)"])
+                raise ScenarioError(
+                    list(head.errors)
+                    + [
+                        f"{where}: scenariot {head.base.stem} finns inte ({relative(base_path)} "
+                        f"saknas)"
+                    ]
+                )
             try:
                 base = self._load(base_path, stack)
             except ScenarioError as exc:
-                raise ScenarioError(list(head.errors) + [
-                    f"{where}: {relative(base_path)} som scenariot utgår från har fel"]
-                    + exc.messages) from None
+                raise ScenarioError(
+                    list(head.errors)
+                    + [f"{where}: {relative(base_path)} som scenariot utgår från har fel"]
+                    + exc.messages
+                ) from None
         table = self.table(base.proposal_year)
         codes = kommun_codes(table)
         posts = post_labels(table)
         post_keys = {k: lbl for k, lbl in table.keys().items() if lbl in posts}
         blanks = {(b.row, b.post): b.implied_kr for b in base.blanks}
-        changes = read_changes(head, posts, post_keys, codes, self.dates, blanks,
-                               base.proposal_year, base.years)
+        changes = read_changes(
+            head, posts, post_keys, codes, self.dates, blanks, base.proposal_year, base.years
+        )
         scenario = apply_changes(base, head, changes, table, self.population)
         try:
             require_readings(scenario, f"{head.shown}:{head.base.line}")
@@ -197,8 +230,9 @@ class ScenarioLoader:
             return None
 
 
-def apply_changes(base: Scenario, head: Head, changes: Changes, table: Table,
-                  population) -> Scenario:
+def apply_changes(
+    base: Scenario, head: Head, changes: Changes, table: Table, population
+) -> Scenario:
     """``base`` with a file's ``changes`` applied: the file's scenario.
 
     Order: years, uprating, balance account, blank cells, the key of every post, then
@@ -223,9 +257,11 @@ def apply_changes(base: Scenario, head: Head, changes: Changes, table: Table,
     elif not years and year is not None:
         years = tuple(range(year, year + DEFAULT_YEARS))
     b = changes.balance
-    balance = Balance(opening=b.get("opening", base.balance.opening),
-                      withdrawals={**base.balance.withdrawals, **b.get("withdrawals", {})},
-                      deposits={**base.balance.deposits, **b.get("deposits", {})})
+    balance = Balance(
+        opening=b.get("opening", base.balance.opening),
+        withdrawals={**base.balance.withdrawals, **b.get("withdrawals", {})},
+        deposits={**base.balance.deposits, **b.get("deposits", {})},
+    )
 
     codes = kommun_codes(table)
     posts = dict(base.posts)
@@ -234,21 +270,29 @@ def apply_changes(base: Scenario, head: Head, changes: Changes, table: Table,
         cell = (blank.row, blank.post)
         reading = changes.blanks.get(cell)
         if reading is not None:
-            blank = dataclasses.replace(blank, reading=reading, stated_in=(
-                f"{head.shown}:{lines[('tomma_celler', cell)]}"))
+            blank = dataclasses.replace(
+                blank, reading=reading, stated_in=(f"{head.shown}:{lines[('tomma_celler', cell)]}")
+            )
             spec = posts[blank.post]
             taking = set(spec.participants or codes.values())
-            taking = taking | {codes[blank.row]} if reading == "beräknat" else taking - {
-                codes[blank.row]}
+            taking = (
+                taking | {codes[blank.row]}
+                if reading == "beräknat"
+                else taking - {codes[blank.row]}
+            )
             posts[blank.post] = dataclasses.replace(
-                spec, participants=None if len(taking) == len(codes) else tuple(sorted(taking)))
+                spec, participants=None if len(taking) == len(codes) else tuple(sorted(taking))
+            )
         blanks.append(blank)
 
-    touched: dict[str, tuple[int, str]] = {}      # post -> (line, field) to check its weights
+    touched: dict[str, tuple[int, str]] = {}  # post -> (line, field) to check its weights
     if changes.key is not None:
         for post, spec in posts.items():
-            posts[post] = dataclasses.replace(spec, key=changes.key, participants=(
-                None if isinstance(changes.key, dict) else spec.participants))
+            posts[post] = dataclasses.replace(
+                spec,
+                key=changes.key,
+                participants=(None if isinstance(changes.key, dict) else spec.participants),
+            )
             touched[post] = (lines["nyckel"], "nyckel")
     for post, c in changes.posts.items():
         spec = posts[post]
@@ -265,24 +309,38 @@ def apply_changes(base: Scenario, head: Head, changes: Changes, table: Table,
             invoiced = False
         participants = spec.participants
         if isinstance(c.key, dict) and c.participants is None:
-            participants = None           # a weight table says who takes part
+            participants = None  # a weight table says who takes part
         if c.participants == ALL:
             participants = tuple(sorted(codes.values()))
         elif c.participants is not None:
             participants = c.participants
         posts[post] = dataclasses.replace(
-            spec, total=total, key=spec.key if c.key is None else c.key, invoiced=invoiced,
-            from_balance=from_balance, participants=participants, line=c.line,
-            uprating_bp=spec.uprating_bp if c.uprating_bp is None else c.uprating_bp)
+            spec,
+            total=total,
+            key=spec.key if c.key is None else c.key,
+            invoiced=invoiced,
+            from_balance=from_balance,
+            participants=participants,
+            line=c.line,
+            uprating_bp=spec.uprating_bp if c.uprating_bp is None else c.uprating_bp,
+        )
         if c.key is not None or c.participants is not None:
             touched[post] = (c.line, f"poster.{post}")
 
     scenario = Scenario(
-        name=head.name, path=head.shown, description=head.description, posts=posts,
-        source=source(head.path), base=head.base.text, proposal_year=year, years=years,
+        name=head.name,
+        path=head.shown,
+        description=head.description,
+        posts=posts,
+        source=source(head.path),
+        base=head.base.text,
+        proposal_year=year,
+        years=years,
         uprating_bp=base.uprating_bp if changes.uprating_bp is None else changes.uprating_bp,
-        balance=balance, blanks=tuple(blanks),
-        chain=tuple(base.sources))
+        balance=balance,
+        blanks=tuple(blanks),
+        chain=tuple(base.sources),
+    )
     for post, (line, where) in touched.items():
         one = dataclasses.replace(scenario, posts={post: posts[post]})
         try:
@@ -322,7 +380,8 @@ def load_scenario(path, matrix: Table | None = None, population=None) -> Scenari
 def _load_each(paths, loader: ScenarioLoader) -> tuple[list[Scenario], list[str]]:
     """Load every scenario file, collecting the errors of all of them (none stops the rest);
     a message repeated through a chain is given once."""
-    scenarios, errors = [], []
+    scenarios: list = []
+    errors: list[str] = []
     for p in paths:
         try:
             scenarios.append(loader.load(p))
@@ -357,9 +416,10 @@ def changed_totals(scenario: Scenario, printed: Scenario) -> pd.DataFrame:
     pandas.DataFrame
         Index post; ``tryckt_kr``, ``scenario_kr``, ``skillnad_kr`` (int).
     """
-    rows = [(p, printed.posts[p].total, s.total, s.total - printed.posts[p].total)
-            for p, s in scenario.posts.items()
-            if p in printed.posts and s.total != printed.posts[p].total]
+    rows = [
+        (p, printed.posts[p].total, s.total, s.total - printed.posts[p].total)
+        for p, s in scenario.posts.items()
+        if p in printed.posts and s.total != printed.posts[p].total
+    ]
     frame = pd.DataFrame(rows, columns=["post", "tryckt_kr", "scenario_kr", "skillnad_kr"])
     return frame.set_index("post")
-

@@ -9,6 +9,7 @@ scenario with that value, and with the next one, the ordinary way
 (:func:`~kuanalysis.fees.projection.allocate_scenario`,
 :func:`~kuanalysis.fees.balance.project_balance`).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -63,13 +64,15 @@ def variable(name: str, scenario: Scenario, post_keys: dict[str, str] | None = N
         return Variable(UPRATING)
     post = (post_keys or {}).get(name, name)
     if post not in scenario.posts:
-        raise ArgumentError(f"okänd post {name!r}; välj {UPRATING} eller en av: "
-                            f"{', '.join(scenario.posts)}")
+        raise ArgumentError(
+            f"okänd post {name!r}; välj {UPRATING} eller en av: {', '.join(scenario.posts)}"
+        )
     return Variable(post)
 
 
-def parse_sweep(text: str, scenario: Scenario, post_keys: dict[str, str] | None = None
-                ) -> tuple[Variable, list[int]]:
+def parse_sweep(
+    text: str, scenario: Scenario, post_keys: dict[str, str] | None = None
+) -> tuple[Variable, list[int]]:
     """``"POST=FRÅN..TILL/STEG"`` -> the variable and its values (kr, or hundredths of %).
 
     Amounts are whole kronor (``0..9000000/500000``, ``_`` allowed); the uprating is in per
@@ -83,22 +86,25 @@ def parse_sweep(text: str, scenario: Scenario, post_keys: dict[str, str] | None 
     """
     m = _RANGE.match(text.strip())
     if not m:
-        raise ArgumentError(f"--svep ska se ut som POST=FRÅN..TILL/STEG, t.ex. "
-                            f"\"Grundfinansiering Social välfärd=0..9000000/500000\" eller "
-                            f"\"{UPRATING}=0..5/0,5\", fick {text!r}")
+        raise ArgumentError(
+            f"--svep ska se ut som POST=FRÅN..TILL/STEG, t.ex. "
+            f'"Grundfinansiering Social välfärd=0..9000000/500000" eller '
+            f'"{UPRATING}=0..5/0,5", fick {text!r}'
+        )
     var = variable(m[1], scenario, post_keys)
     read = _percent if var.is_uprating else _kronor
     start, stop, step = (read(x, part) for x, part in zip(m.groups()[1:], ("FRÅN", "TILL", "STEG")))
     if step <= 0 or start > stop:
-        raise ArgumentError(f"--svep: FRÅN får inte vara större än TILL och STEG måste vara "
-                            f"större än noll, fick {text!r}")
+        raise ArgumentError(
+            f"--svep: FRÅN får inte vara större än TILL och STEG måste vara "
+            f"större än noll, fick {text!r}"
+        )
     n = (stop - start) // step + 1
     if n > MAX_VALUES:
         raise ArgumentError(f"--svep: {n} värden är för många (högst {MAX_VALUES})")
     lo, hi = (MIN_BP, MAX_BP) if var.is_uprating else (0, MAX_KR)
     if start < lo or stop > hi:
-        raise ArgumentError(f"--svep: värdena ska ligga mellan {var.text(lo)} och "
-                            f"{var.text(hi)}")
+        raise ArgumentError(f"--svep: värdena ska ligga mellan {var.text(lo)} och {var.text(hi)}")
     return var, list(range(start, stop + 1, step))
 
 
@@ -111,8 +117,9 @@ def _kronor(text: str, part: str) -> int:
 def _percent(text: str, part: str) -> int:
     m = re.fullmatch(r"(-?)(\d+)(?:[.,](\d{1,2}))?", text.rstrip("%").strip())
     if not m:
-        raise ArgumentError(f"--svep: {part} ska vara procent med högst två decimaler, "
-                            f"fick {text!r}")
+        raise ArgumentError(
+            f"--svep: {part} ska vara procent med högst två decimaler, fick {text!r}"
+        )
     bp = int(m[2]) * 100 + int((m[3] or "0").ljust(2, "0"))
     return -bp if m[1] else bp
 
@@ -140,8 +147,14 @@ def _inputs(model: FeeModel, var: Variable, values) -> tuple[np.ndarray, np.ndar
     return amounts, uprating
 
 
-def sweep(scenario: Scenario, matrix: Table, population, var: Variable, values: list[int],
-          year: int | None = None) -> pd.DataFrame:
+def sweep(
+    scenario: Scenario,
+    matrix: Table,
+    population,
+    var: Variable,
+    values: list[int],
+    year: int | None = None,
+) -> pd.DataFrame:
     """Per value: what each municipality is invoiced in ``year``, and the balance account.
 
     Parameters
@@ -162,15 +175,17 @@ def sweep(scenario: Scenario, matrix: Table, population, var: Variable, values: 
     if year is None:
         year = model.years[-1] if var.is_uprating else model.years[0]
     if year not in model.years:
-        raise ArgumentError(f"året {year} ingår inte i scenariots år "
-                            f"{model.years[0]}–{model.years[-1]}")
+        raise ArgumentError(
+            f"året {year} ingår inte i scenariots år {model.years[0]}–{model.years[-1]}"
+        )
     totals = model.totals(*_inputs(model, var, values))
     y = model.years.index(year)
-    parts = model.allocate(totals[:, y])                       # values x posts x codes
+    parts = model.allocate(totals[:, y])  # values x posts x codes
     invoiced = (parts * model.invoiced[:, None]).sum(axis=-2)  # values x codes
     closing = model.balance(totals)
-    frame = pd.DataFrame(invoiced[:, [model.codes.index(c) for c in model.order]],
-                         columns=model.order)
+    frame = pd.DataFrame(
+        invoiced[:, [model.codes.index(c) for c in model.order]], columns=model.order
+    )
     frame.insert(0, "värde", np.asarray(values, dtype=np.int64))
     frame.insert(1, "år", year)
     frame["summa_kr"] = invoiced.sum(axis=-1)
@@ -200,8 +215,9 @@ class Answer:
     next_closing: int | None = None
 
 
-def largest_value(scenario: Scenario, matrix: Table, population, var: Variable,
-                  through: int) -> Answer:
+def largest_value(
+    scenario: Scenario, matrix: Table, population, var: Variable, through: int
+) -> Answer:
     """The largest value of ``var`` for which the balance is ≥ 0 at the end of every year up
     to and including ``through``: bisection, then a check the ordinary way.
 
@@ -214,11 +230,12 @@ def largest_value(scenario: Scenario, matrix: Table, population, var: Variable,
     """
     model = FeeModel.of(scenario, matrix, population)
     if through not in model.years:
-        raise ArgumentError(f"--till: året {through} ingår inte i scenariots år "
-                            f"{model.years[0]}–{model.years[-1]}")
+        raise ArgumentError(
+            f"--till: året {through} ingår inte i scenariots år {model.years[0]}–{model.years[-1]}"
+        )
     upto = model.years.index(through) + 1
 
-    def lasts(values) -> np.ndarray:
+    def lasts(values):
         closing = model.balance(model.totals(*_inputs(model, var, values)))
         return (closing[:, :upto] >= 0).all(axis=-1)
 
@@ -231,7 +248,7 @@ def largest_value(scenario: Scenario, matrix: Table, population, var: Variable,
         return Answer(var, through, None, independent=True)
     if not first:
         return Answer(var, through, None)
-    while hi - lo > 1:                       # lasts(lo) and not lasts(hi)
+    while hi - lo > 1:  # lasts(lo) and not lasts(hi)
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if lasts([mid])[0] else (lo, mid)
     return _checked(scenario, matrix, population, var, through, lo)
@@ -242,13 +259,18 @@ def _checked(scenario, matrix, population, var: Variable, through: int, value: i
     results = []
     for v in (value, value + 1):
         s = with_value(scenario, var, v)
-        allocate_scenario(s, matrix, population)   # the fees must be computable too
+        allocate_scenario(s, matrix, population)  # the fees must be computable too
         frame, _ = project_balance(s)
         results.append(frame[frame["år"] <= through])
     ok, over = results
     below = over[over["utgående_kr"] < 0]
     if (ok["utgående_kr"] < 0).any() or below.empty:
         raise RuntimeError(f"sökningen gav {var.text(value)}, men kontrollen håller inte med")
-    return Answer(var, through, value, closing=int(ok["utgående_kr"].iloc[-1]),
-                  next_year=int(below["år"].iloc[0]),
-                  next_closing=int(below["utgående_kr"].iloc[0]))
+    return Answer(
+        var,
+        through,
+        value,
+        closing=int(ok["utgående_kr"].iloc[-1]),
+        next_year=int(below["år"].iloc[0]),
+        next_closing=int(below["utgående_kr"].iloc[0]),
+    )

@@ -9,6 +9,7 @@ Modules: :mod:`.parameters` (a notebook's parameters), :mod:`.plan` (reports and
 :mod:`.run` (worker processes), :mod:`.export` (executed notebook -> HTML and files),
 :mod:`.cache` (when a report is unchanged), :mod:`.index` (``index.html`` and its state).
 """
+
 from __future__ import annotations
 
 import json
@@ -24,20 +25,38 @@ from pathlib import Path
 # makes. The renderer and each of its workers would pay it: block that import (unless done).
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from .. import paths, provenance
-from ..errors import ParameterError
-from . import cache, index, run
-from .parameters import TYPE_SV, Parameter, coerce, validate_parameters
-from .plan import FAILED_DIR, Job, Report, discover, plan
-from .run import Result, Settings, generation_time
+from .. import paths, provenance  # noqa: E402 - after the block above
+from ..errors import ParameterError  # noqa: E402
+from . import cache, index, run  # noqa: E402
+from .parameters import TYPE_SV, Parameter, coerce, validate_parameters  # noqa: E402
+from .plan import FAILED_DIR, Job, Report, discover, plan  # noqa: E402
+from .run import Result, Settings, generation_time  # noqa: E402
 
-__all__ = ["FAILED_DIR", "Job", "Parameter", "ParameterError", "Report", "Result", "coerce",
-           "describe", "discover", "plan", "render", "validate_parameters"]
+__all__ = [
+    "FAILED_DIR",
+    "Job",
+    "Parameter",
+    "ParameterError",
+    "Report",
+    "Result",
+    "coerce",
+    "describe",
+    "discover",
+    "plan",
+    "render",
+    "validate_parameters",
+]
 
 
-def render(names: list[str] | None = None, overrides: dict | None = None,
-           jobs: int | None = None, out_dir: Path | str | None = None,
-           generated_at: str | None = None, everything: bool = False, echo=print) -> int:
+def render(
+    names: list[str] | None = None,
+    overrides: dict | None = None,
+    jobs: int | None = None,
+    out_dir: Path | str | None = None,
+    generated_at: str | None = None,
+    everything: bool = False,
+    echo=print,
+) -> int:
     """Render reports; a report whose inputs are unchanged since its last good render is kept.
 
     Parameters
@@ -74,17 +93,27 @@ def render(names: list[str] | None = None, overrides: dict | None = None,
     run.prepare()  # the worker processes' server starts while the run is planned
     todo = plan(names, overrides or {})
     root = paths.project_root()
-    context = {"code": cache.code_digest(), "commit": provenance.git_commit(),
-               "time": moment if fixed else ""}
+    context = {
+        "code": cache.code_digest(),
+        "commit": provenance.git_commit(),
+        "time": moment if fixed else "",
+    }
     listings = cache.Listings(root)
     notebook_sha = {j.notebook: cache.file_sha(j.notebook) for j in todo}
     state = index.read_state(out)
     started = time.perf_counter()
-    unchanged, pending = [], []
+    unchanged: list[Job] = []
+    pending: list[Job] = []
     for job in todo:
         entry = state.get(job.output, {})
-        same = (not everything and "key" in entry and entry["key"] == cache.current_key(
-            job, entry, notebook_sha[job.notebook], root, out, context, listings))
+        same = (
+            not everything
+            and "key" in entry
+            and entry["key"]
+            == cache.current_key(
+                job, entry, notebook_sha[job.notebook], root, out, context, listings
+            )
+        )
         (unchanged if same else pending).append(job)
 
     outcomes = []
@@ -93,8 +122,7 @@ def render(names: list[str] | None = None, overrides: dict | None = None,
     def done(job: Job, r: Result) -> None:
         if r.status == "ok":
             written = {job.output: r.sha256, **r.files}
-            r.key = cache.key(job, notebook_sha[job.notebook], r.inputs, written, context,
-                              listings)
+            r.key = cache.key(job, notebook_sha[job.notebook], r.inputs, written, context, listings)
         elif r.status == "oförändrad":
             (out / FAILED_DIR / Path(job.output).with_suffix(".ipynb")).unlink(missing_ok=True)
         outcomes.append((job, r))
@@ -117,8 +145,10 @@ def render(names: list[str] | None = None, overrides: dict | None = None,
 
     failed = [r for _, r in outcomes if r.status == "fel"]
     written = sum(r.status == "ok" for _, r in outcomes)
-    summary = (f"Klart på {time.perf_counter() - started:.1f} s: {written} av {len(todo)} "
-               f"rapporter skrivna till {out.name}/")
+    summary = (
+        f"Klart på {time.perf_counter() - started:.1f} s: {written} av {len(todo)} "
+        f"rapporter skrivna till {out.name}/"
+    )
     if unchanged:
         summary += f", {len(unchanged)} oförändrade (--alla renderar om dem)"
     echo(summary + "." + (f" {len(failed)} misslyckades:" if failed else ""))
@@ -145,9 +175,9 @@ def describe(reports: dict[str, Report] | None = None) -> str:
         lines.append(f"{r.name}: {r.title}")
         for p in r.parameters.values():
             c = f"  # {p.comment}" if p.comment else ""
-            lines.append(f"    {p.name} ({TYPE_SV[p.type]}) = "
-                         f"{json.dumps(p.default, ensure_ascii=False)}{c}")
+            lines.append(
+                f"    {p.name} ({TYPE_SV[p.type]}) = {json.dumps(p.default, ensure_ascii=False)}{c}"
+            )
         if not r.parameters:
             lines.append("    (inga parametrar)")
     return "\n".join(lines)
-

@@ -11,6 +11,7 @@ published), so a file deleted or edited by hand is written again.
 A key is recorded after a good render (from what the notebook published) and computed again
 from the files on disk; equal keys mean the render would give the same bytes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,13 @@ def file_sha(path: Path | str) -> str:
 def code_digest() -> str:
     """One SHA-256 over the package's Python files and templates."""
     h = hashlib.sha256()
-    files = sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                   and (p.suffix == ".py" or "templates" in p.relative_to(_PACKAGE).parts))
+    files = sorted(
+        p
+        for p in _PACKAGE.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and (p.suffix == ".py" or "templates" in p.relative_to(_PACKAGE).parts)
+    )
     for p in files:
         h.update(p.relative_to(_PACKAGE).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
@@ -62,8 +68,11 @@ class Listings:
 
     def _list(self, folder: str) -> list[str]:
         base = self.root / folder
-        return sorted((Path(d) / f).relative_to(base).as_posix()
-                      for d, _, names in os.walk(base) for f in names)
+        return sorted(
+            (Path(d) / f).relative_to(base).as_posix()
+            for d, _, names in os.walk(base)
+            for f in names
+        )
 
     def __call__(self, folder: str) -> list[str]:
         if folder not in self._seen:
@@ -71,8 +80,14 @@ class Listings:
         return self._seen[folder]
 
 
-def key(job: Job, notebook_sha: str, inputs: dict[str, str], written: dict[str, str],
-        context: dict, listings: Listings) -> str:
+def key(
+    job: Job,
+    notebook_sha: str,
+    inputs: dict[str, str],
+    written: dict[str, str],
+    context: dict,
+    listings: Listings,
+) -> str:
     """The key of ``job``.
 
     Parameters
@@ -90,8 +105,12 @@ def key(job: Job, notebook_sha: str, inputs: dict[str, str], written: dict[str, 
         The listings of the folders the inputs live under.
     """
     payload = {
-        "notebook": notebook_sha, "output": job.output, "title": job.title,
-        "parameters": job.parameters, "inputs": inputs, "written": written,
+        "notebook": notebook_sha,
+        "output": job.output,
+        "title": job.title,
+        "parameters": job.parameters,
+        "inputs": inputs,
+        "written": written,
         "folders": {f: listings(f) for f in sorted({top_folder(p) for p in inputs})},
         **context,
     }
@@ -99,8 +118,15 @@ def key(job: Job, notebook_sha: str, inputs: dict[str, str], written: dict[str, 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def current_key(job: Job, entry: dict, notebook_sha: str, root: Path, out_dir: Path,
-                context: dict, listings: Listings) -> str:
+def current_key(
+    job: Job,
+    entry: dict,
+    notebook_sha: str,
+    root: Path,
+    out_dir: Path,
+    context: dict,
+    listings: Listings,
+) -> str:
     """The key of ``job`` from the files on disk now, for its last good index ``entry``."""
     inputs = {p: file_sha(root / p) for p in entry.get("inputs", {})}
     written = {rel: file_sha(out_dir / rel) for rel in [job.output, *entry.get("files", {})]}

@@ -8,6 +8,7 @@ prompts, no scripts, HTML sanitised), filling the ``{{name}}`` fields of the mar
 after the sanitiser.
 :func:`scrub` makes a failed notebook safe to keep: no local absolute paths.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,15 +30,64 @@ OPTIONAL = "valfri"
 _PARAMETER_TAGS = {"parameters", "injected-parameters"}
 PROVENANCE = "proveniens"  # id of the cell holding the provenance block (no fields in it)
 
-_ALLOWED_TAGS = sorted({"a", "abbr", "b", "blockquote", "br", "caption", "code", "col",
-                        "colgroup", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption",
-                        "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li",
-                        "mark", "ol", "p", "pre", "section", "small", "span", "strong", "sub",
-                        "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-                        "ul"})
-_ALLOWED_ATTRS = {"*": ["class", "id", "title", "role", "aria-label", "lang"],
-                  "a": ["href", "title"], "img": ["src", "alt", "width", "height"],
-                  "th": ["scope", "colspan", "rowspan"], "td": ["colspan", "rowspan"]}
+_ALLOWED_TAGS = sorted(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+_ALLOWED_ATTRS = {
+    "*": ["class", "id", "title", "role", "aria-label", "lang"],
+    "a": ["href", "title"],
+    "img": ["src", "alt", "width", "height"],
+    "th": ["scope", "colspan", "rowspan"],
+    "td": ["colspan", "rowspan"],
+}
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -84,11 +134,12 @@ def clean(nb) -> Published:
             if publish.MIME_FILE in data:
                 f = data.pop(publish.MIME_FILE)
                 if not publish.FILE_NAME.fullmatch(str(f["name"])):  # a name only, never a path
-                    raise ReportError(f"anteckningsboken publicerar filen {f['name']!r}; ett "
-                                      f"filnamn som slutar på .xlsx eller .csv behövs.")
-                if f["name"] in found.files:
                     raise ReportError(
-                        f"anteckningsboken publicerar filen {f['name']} två gånger.")
+                        f"anteckningsboken publicerar filen {f['name']!r}; ett "
+                        f"filnamn som slutar på .xlsx eller .csv behövs."
+                    )
+                if f["name"] in found.files:
+                    raise ReportError(f"anteckningsboken publicerar filen {f['name']} två gånger.")
                 found.files[f["name"]] = base64.b64decode(f["base64"])
             if "data" in out and not data:
                 continue  # it held only what the renderer takes
@@ -107,7 +158,7 @@ def drop_empty_sections(nb) -> None:
     kept = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown" and OPTIONAL in _tags(cell):
-            section = takewhile(lambda c: c.cell_type != "markdown", nb.cells[i + 1:])
+            section = takewhile(lambda c: c.cell_type != "markdown", nb.cells[i + 1 :])
             if not any(c.get("outputs") for c in section):
                 continue
         kept.append(cell)
@@ -135,7 +186,8 @@ def check_fields(cells, fields: dict[str, str]) -> None:
                 if name not in fields:
                     raise ReportError(
                         f"fältet {{{{{name}}}}} i cell {number} har inget värde; "
-                        f"anteckningsboken ska ge det med publish.fields({name}=...) i en kodcell.")
+                        f"anteckningsboken ska ge det med publish.fields({name}=...) i en kodcell."
+                    )
 
 
 def _fill_fields(nb, resources):
@@ -144,8 +196,9 @@ def _fill_fields(nb, resources):
     fields = resources["ku_fields"]
     for cell in nb.cells:
         if cell.cell_type == "markdown" and cell.get("id") != PROVENANCE:
-            cell.source = publish.FIELD.sub(lambda m: markdown_literal(fields[m.group(1)]),
-                                            cell.source)
+            cell.source = publish.FIELD.sub(
+                lambda m: markdown_literal(fields[m.group(1)]), cell.source
+            )
     return nb, resources
 
 
@@ -174,8 +227,11 @@ def reproducible_zip(data: bytes, moment: dt.datetime) -> bytes:
         for entry in src.infolist():
             content = src.read(entry)
             if entry.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                                 lambda m: m.group(1) + iso, content)
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                    lambda m: m.group(1) + iso,
+                    content,
+                )
             info = zipfile.ZipInfo(entry.filename, date_time=stamp)
             info.create_system = 0  # the same bytes on every platform
             dst.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
@@ -195,8 +251,9 @@ def _exporter():
     c.SanitizeHTML.tags = _ALLOWED_TAGS
     c.SanitizeHTML.attributes = _ALLOWED_ATTRS
     c.SanitizeHTML.strip = True
-    exporter = HTMLExporter(config=c, template_name="kuanalysis",
-                            extra_template_basedirs=[str(TEMPLATES)])
+    exporter = HTMLExporter(
+        config=c, template_name="kuanalysis", extra_template_basedirs=[str(TEMPLATES)]
+    )
     exporter.register_preprocessor(SanitizeHTML(config=c), enabled=True)
     exporter.register_preprocessor(_fill_fields, enabled=True)
     return exporter
@@ -212,8 +269,9 @@ def exporter():
     return _EXPORTER[0]
 
 
-def export_html(nb, title: str, parameters: dict, generated_at: str, commit: str,
-                index_href: str) -> tuple[str, str, Published]:
+def export_html(
+    nb, title: str, parameters: dict, generated_at: str, commit: str, index_href: str
+) -> tuple[str, str, Published]:
     """The reader's HTML page of an executed notebook, its title, and what it published.
 
     Parameters
@@ -246,11 +304,14 @@ def export_html(nb, title: str, parameters: dict, generated_at: str, commit: str
     drop_empty_sections(nb)
     title = publish.FIELD.sub(lambda m: published.fields.get(m.group(1), m.group(0)), title)
     cell = nbformat.v4.new_markdown_cell(
-        str(provenance.block_html(published.inputs, parameters, generated_at, commit)))
+        str(provenance.block_html(published.inputs, parameters, generated_at, commit))
+    )
     cell.id = PROVENANCE  # fixed, so that two runs give identical files
     nb.cells.append(cell)
-    body, _ = exporter().from_notebook_node(nb, resources={
-        "ku_title": title, "ku_index_href": index_href, "ku_fields": published.fields})
+    body, _ = exporter().from_notebook_node(
+        nb,
+        resources={"ku_title": title, "ku_index_href": index_href, "ku_fields": published.fields},
+    )
     return body, title, published
 
 
@@ -266,8 +327,9 @@ def scrub(nb, replacements: dict[str, str]) -> None:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     # a folder, never a root such as "/" (a home folder can be one)
-    pairs = sorted(((k, v) for k, v in replacements.items() if Path(k).name),
-                   key=lambda kv: -len(kv[0]))
+    pairs = sorted(
+        ((k, v) for k, v in replacements.items() if Path(k).name), key=lambda kv: -len(kv[0])
+    )
 
     def clean_text(text: str) -> str:
         for old, new in pairs:

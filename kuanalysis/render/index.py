@@ -5,6 +5,7 @@ render the entry keeps the title, parameters and time of the last good file and 
 the failure. Several ``kuanalysis render`` processes may share a folder: each updates the
 state under a file lock (read, merge, write), so no entry is lost.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ def _lock(f, on: bool) -> None:
         f.seek(0)
         while True:
             try:
-                msvcrt.locking(f.fileno(), msvcrt.LK_LOCK if on else msvcrt.LK_UNLCK, 1)
+                msvcrt.locking(f.fileno(), msvcrt.LK_LOCK if on else msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
                 return
             except OSError:  # LK_LOCK gives up after 10 s: keep waiting
                 if not on:
@@ -58,8 +59,10 @@ def read_state(out_dir: Path) -> dict:
     for entry in state.values():
         old = entry.pop("status", None)  # written before the state held hashes and failures
         if old == "fel":
-            entry["failure"] = {"at": entry.get("generated_at", ""),
-                                "parameters": entry["parameters"]}
+            entry["failure"] = {
+                "at": entry.get("generated_at", ""),
+                "parameters": entry["parameters"],
+            }
         elif old is not None:
             entry["sha256"] = ""
     return state
@@ -87,20 +90,34 @@ def update(out_dir: Path, outcomes: list, generated_at: str) -> dict:
     with locked(out_dir):
         state = read_state(out_dir)
         for job, r in outcomes:
-            about = {"report": job.report, "report_title": job.report_title,
-                     "output": job.output, "title": job.title, "parameters": job.parameters,
-                     "sort": job.sort}
+            about = {
+                "report": job.report,
+                "report_title": job.report_title,
+                "output": job.output,
+                "title": job.title,
+                "parameters": job.parameters,
+                "sort": job.sort,
+            }
             prev = state.get(job.output, {})
             if r.status == "ok":
-                state[job.output] = {**about, "title": r.title or job.title,
-                                     "generated_at": generated_at, "sha256": r.sha256,
-                                     "files": r.files, "inputs": r.inputs, "key": r.key}
+                state[job.output] = {
+                    **about,
+                    "title": r.title or job.title,
+                    "generated_at": generated_at,
+                    "sha256": r.sha256,
+                    "files": r.files,
+                    "inputs": r.inputs,
+                    "key": r.key,
+                }
             elif r.status == "oförändrad":
                 prev.pop("failure", None)
             else:
                 failure = {"at": generated_at, "parameters": job.parameters}
-                state[job.output] = ({**prev, "failure": failure} if "sha256" in prev
-                                     else {**about, "failure": failure})
+                state[job.output] = (
+                    {**prev, "failure": failure}
+                    if "sha256" in prev
+                    else {**about, "failure": failure}
+                )
         for output, entry in list(state.items()):
             if "sha256" in entry and not (out_dir / output).exists():  # deleted by hand
                 good = ("generated_at", "sha256", "files", "inputs", "key")
@@ -108,16 +125,21 @@ def update(out_dir: Path, outcomes: list, generated_at: str) -> dict:
                 if "failure" not in entry:
                     del state[output]
         with atomic_path(out_dir / STATE) as tmp:
-            tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True),
-                           encoding="utf-8")
+            tmp.write_text(
+                json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+            )
         with atomic_path(out_dir / "index.html") as tmp:
             tmp.write_text(page(state), encoding="utf-8")
     return state
 
 
 def _row(e: dict) -> Markup:
-    params = ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}"
-                       for k, v in sorted(e["parameters"].items())) or "–"
+    params = (
+        ", ".join(
+            f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(e["parameters"].items())
+        )
+        or "–"
+    )
     good = "sha256" in e
     if "failure" not in e:
         status = "klar"
@@ -126,8 +148,13 @@ def _row(e: dict) -> Markup:
     else:
         status = f"fel vid körningen {e['failure']['at']} (ingen lyckad version finns)"
     title = link(e["output"], e["title"]) if good else e["title"]
-    return element("tr", element("td", title), element("td", params),
-                   element("td", e.get("generated_at", "–")), element("td", status))
+    return element(
+        "tr",
+        element("td", title),
+        element("td", params),
+        element("td", e.get("generated_at", "–")),
+        element("td", status),
+    )
 
 
 def _heading(title: str, report: str) -> str:
@@ -143,23 +170,40 @@ def page(state: dict) -> str:
     groups: dict[str, list] = {}
     for e in state.values():
         groups.setdefault(e["report"], []).append(e)
-    head = element("thead", element("tr", *(element("th", h, scope="col") for h in
-                                            ("Rapport", "Parametrar", "Skapad", "Status"))))
+    head = element(
+        "thead",
+        element(
+            "tr",
+            *(element("th", h, scope="col") for h in ("Rapport", "Parametrar", "Skapad", "Status")),
+        ),
+    )
     sections = []
     for report in sorted(groups):
         entries = sorted(groups[report], key=lambda e: e["output"])
         entries.sort(key=lambda e: e.get("sort", ""), reverse=True)  # stable: output breaks ties
-        sections.append(element(
-            "section",
-            element("h2", _heading(entries[0].get("report_title", ""), report)),
-            element("table", head, element("tbody", *map(_row, entries)),
-                    class_="ku-tabell", id=f"rapport-{report}")))
+        sections.append(
+            element(
+                "section",
+                element("h2", _heading(entries[0].get("report_title", ""), report)),
+                element(
+                    "table",
+                    head,
+                    element("tbody", *map(_row, entries)),
+                    class_="ku-tabell",
+                    id=f"rapport-{report}",
+                ),
+            )
+        )
     body = element(
         "div",
         element("h1", "Rapporter"),
-        element("p", "Alla rapporter i den här mappen. Öppna en rapport genom att klicka på "
-                     "titeln; sidorna fungerar utan internetuppkoppling."),
+        element(
+            "p",
+            "Alla rapporter i den här mappen. Öppna en rapport genom att klicka på "
+            "titeln; sidorna fungerar utan internetuppkoppling.",
+        ),
         *(sections or [element("p", "Inga rapporter ännu.")]),
-        id="rapporter")
+        id="rapporter",
+    )
     env = Environment(loader=FileSystemLoader(str(TEMPLATES / "kuanalysis")), autoescape=True)
     return env.get_template("rapportindex.html.j2").render(body=Safe(body))

@@ -7,6 +7,7 @@ skips a line it cannot parse, so every assignment in the cell must also be one p
 with the same value. Command-line values are converted to the default's type; strings stay
 strings (``"0604"``, never 604).
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,8 +19,14 @@ from pathlib import Path
 from ..errors import ParameterError
 
 #: Swedish names of the parameter types, as ``kuanalysis list`` shows them.
-TYPE_SV = {"str": "text", "int": "heltal", "float": "tal", "bool": "sant/falskt",
-           "list": "lista", "dict": "tabell"}
+TYPE_SV = {
+    "str": "text",
+    "int": "heltal",
+    "float": "tal",
+    "bool": "sant/falskt",
+    "list": "lista",
+    "dict": "tabell",
+}
 _TYPES = {str: "str", bool: "bool", int: "int", float: "float", list: "list", dict: "dict"}
 
 
@@ -38,20 +45,30 @@ def _cell_assignments(source: str, where: str) -> dict[str, tuple[int, object]]:
     try:
         tree = ast.parse(source)
     except SyntaxError as e:
-        raise ParameterError(f"{where}, rad {e.lineno}: parametercellen är ingen giltig Python-kod"
-                             ) from None
+        raise ParameterError(
+            f"{where}, rad {e.lineno}: parametercellen är ingen giltig Python-kod"
+        ) from None
     found = {}
     for node in tree.body:
-        target = (node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1
-                  else node.target if isinstance(node, ast.AnnAssign) and node.value else None)
+        target = (
+            node.targets[0]
+            if isinstance(node, ast.Assign) and len(node.targets) == 1
+            else node.target
+            if isinstance(node, ast.AnnAssign) and node.value
+            else None
+        )
         if not isinstance(target, ast.Name):
-            raise ParameterError(f"{where}, rad {node.lineno}: parametercellen får bara "
-                                 f"innehålla tilldelningar av enkla värden, en per rad")
+            raise ParameterError(
+                f"{where}, rad {node.lineno}: parametercellen får bara "
+                f"innehålla tilldelningar av enkla värden, en per rad"
+            )
         try:
-            found[target.id] = (node.lineno, ast.literal_eval(node.value))
+            found[target.id] = (node.lineno, ast.literal_eval(node.value))  # type: ignore[attr-defined]
         except ValueError:
-            raise ParameterError(f"{where}, rad {node.lineno}: {target.id} ska vara ett enkelt "
-                                 f"värde (text, tal, sant/falskt, lista eller tabell)") from None
+            raise ParameterError(
+                f"{where}, rad {node.lineno}: {target.id} ska vara ett enkelt "
+                f"värde (text, tal, sant/falskt, lista eller tabell)"
+            ) from None
     return found
 
 
@@ -106,7 +123,8 @@ def read_parameters(path: Path | str, source: str) -> dict[str, Parameter]:
             raise ParameterError(
                 f"{where}, rad {lineno} i parametercellen: papermill kan inte läsa raden "
                 f"{line!r}; ta bort '=' ur kommentaren och '#' ur värdet, så att raden har "
-                f"formen: namn = värde  # kommentar")
+                f"formen: namn = värde  # kommentar"
+            )
         params[name] = Parameter(name, value, _TYPES.get(type(value), "str"), read["help"])
     return params
 
@@ -124,13 +142,15 @@ def coerce(param: Parameter, raw) -> object:
         if low in ("false", "nej", "0", "falskt"):
             return False
         raise ParameterError(
-            f"parametern {param.name!r} ska vara sant/falskt (true/false), fick {raw!r}")
+            f"parametern {param.name!r} ska vara sant/falskt (true/false), fick {raw!r}"
+        )
     elif param.type in ("int", "float"):
         try:
             return int(raw) if param.type == "int" else float(raw.replace(",", "."))
         except ValueError:
             raise ParameterError(
-                f"parametern {param.name!r} ska vara {TYPE_SV[param.type]}, fick {raw!r}") from None
+                f"parametern {param.name!r} ska vara {TYPE_SV[param.type]}, fick {raw!r}"
+            ) from None
     else:
         try:
             value = json.loads(raw)
@@ -138,12 +158,22 @@ def coerce(param: Parameter, raw) -> object:
             raise ParameterError(
                 f"parametern {param.name!r} ska vara {TYPE_SV[param.type]} i JSON, fick {raw!r}"
             ) from None
-    expected = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list,
-                "dict": dict}[param.type]
-    if (isinstance(value, bool) and param.type in ("int", "float")
-            or not isinstance(value, expected)):
+    expected = {
+        "str": str,
+        "int": int,
+        "float": (int, float),
+        "bool": bool,
+        "list": list,
+        "dict": dict,
+    }[param.type]
+    if (
+        isinstance(value, bool)
+        and param.type in ("int", "float")
+        or not isinstance(value, expected)  # type: ignore[arg-type]
+    ):
         raise ParameterError(
-            f"parametern {param.name!r} ska vara {TYPE_SV[param.type]}, fick {value!r}")
+            f"parametern {param.name!r} ska vara {TYPE_SV[param.type]}, fick {value!r}"
+        )
     return float(value) if param.type == "float" else value
 
 
@@ -160,7 +190,8 @@ def validate_parameters(params: dict[str, Parameter], given: dict, report: str) 
         known = ", ".join(sorted(params)) or "inga"
         raise ParameterError(
             f"rapporten {report!r} har ingen parameter {', '.join(map(repr, unknown))} "
-            f"(den har: {known})")
+            f"(den har: {known})"
+        )
     values = {k: p.default for k, p in params.items()}
     for k, raw in given.items():
         values[k] = coerce(params[k], raw)

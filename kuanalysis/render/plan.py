@@ -8,6 +8,7 @@ job, or one job per variant when its metadata names a variants function:
 (``sort`` optional: a string; the index lists a report's variants by it, highest first).
 Every parameter is validated here, before anything runs.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -20,7 +21,6 @@ import nbformat
 from ..errors import ParameterError
 from ..paths import notebooks_dir
 from .parameters import Parameter, read_parameters, validate_parameters
-
 
 #: The folder beside the reports where the executed notebook of a failed report is kept.
 FAILED_DIR = "_failed"
@@ -73,11 +73,22 @@ def discover(nb_dir: Path | None = None) -> dict[str, Report]:
         if path.name.startswith("_"):
             continue
         nb = nbformat.read(path, as_version=4)
-        source = next((c.source for c in nb.cells if c.cell_type == "code"
-                       and "parameters" in c.metadata.get("tags", [])), "")
+        source = next(
+            (
+                c.source
+                for c in nb.cells
+                if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])
+            ),
+            "",
+        )
         meta = nb.metadata.get("kuanalysis", {})
-        reports[path.stem] = Report(path.stem, path, _title(nb, path.stem),
-                                    read_parameters(path, source), meta.get("variants"))
+        reports[path.stem] = Report(
+            path.stem,
+            path,
+            _title(nb, path.stem),
+            read_parameters(path, source),
+            meta.get("variants"),
+        )
     return reports
 
 
@@ -90,15 +101,18 @@ def _variants(report: Report, values: dict) -> list[dict]:
     for v in found:
         out = str(v.get("output", ""))
         if not _OUTPUT.fullmatch(out) or ".." in PurePosixPath(out).parts:
-            raise ValueError(f"{report.variants}: utfilen {out!r} ska vara en relativ sökväg "
-                             f"(bokstäver, siffror, . _ - och /) som slutar på .html")
+            raise ValueError(
+                f"{report.variants}: utfilen {out!r} ska vara en relativ sökväg "
+                f"(bokstäver, siffror, . _ - och /) som slutar på .html"
+            )
         if not isinstance(v.get("sort", ""), str):
             raise ValueError(f"{report.variants}: 'sort' ska vara en text, fick {v['sort']!r}")
     return found
 
 
-def plan(names: list[str] | None, overrides: dict, reports: dict[str, Report] | None = None
-         ) -> list[Job]:
+def plan(
+    names: list[str] | None, overrides: dict, reports: dict[str, Report] | None = None
+) -> list[Job]:
     """The jobs for the named reports (all if none); parameters validated here, not in papermill.
 
     Parameters
@@ -121,17 +135,28 @@ def plan(names: list[str] | None, overrides: dict, reports: dict[str, Report] | 
     missing = [n for n in names if n not in reports]
     if missing:
         raise ParameterError(
-            f"okänd rapport {', '.join(map(repr, missing))} (finns: {', '.join(reports)})")
+            f"okänd rapport {', '.join(map(repr, missing))} (finns: {', '.join(reports)})"
+        )
     jobs = []
     for name in names:
         rep = reports[name]
-        values = validate_parameters(rep.parameters, overrides_for(overrides, name, reports, names),
-                                     name)
+        values = validate_parameters(
+            rep.parameters, overrides_for(overrides, name, reports, names), name
+        )
         if rep.variants:
             for var in _variants(rep, values):
                 params = validate_parameters(rep.parameters, {**values, **var["parameters"]}, name)
-                jobs.append(Job(name, str(rep.path), var["output"], var["title"], params,
-                                var.get("sort", ""), rep.title))
+                jobs.append(
+                    Job(
+                        name,
+                        str(rep.path),
+                        var["output"],
+                        var["title"],
+                        params,
+                        var.get("sort", ""),
+                        rep.title,
+                    )
+                )
         else:
             jobs.append(Job(name, str(rep.path), f"{name}.html", rep.title, values, "", rep.title))
     outputs = [j.output for j in jobs]
@@ -140,8 +165,9 @@ def plan(names: list[str] | None, overrides: dict, reports: dict[str, Report] | 
         raise ParameterError(f"flera rapporter skulle skriva {', '.join(twice)}")
     taken = [o for o in outputs if o == "index.html" or o.startswith(FAILED_DIR + "/")]
     if taken:
-        raise ParameterError(f"{', '.join(taken)} är upptaget av rapportlistan; byt namn på "
-                             f"rapporten")
+        raise ParameterError(
+            f"{', '.join(taken)} är upptaget av rapportlistan; byt namn på rapporten"
+        )
     return jobs
 
 
@@ -151,6 +177,5 @@ def overrides_for(overrides: dict, name: str, reports: dict[str, Report], names:
         return overrides
     unknown = [k for k in overrides if not any(k in reports[n].parameters for n in names)]
     if unknown:
-        raise ParameterError(
-            f"ingen av rapporterna har parametern {', '.join(map(repr, unknown))}")
+        raise ParameterError(f"ingen av rapporterna har parametern {', '.join(map(repr, unknown))}")
     return {k: v for k, v in overrides.items() if k in reports[name].parameters}

@@ -13,8 +13,10 @@ Workers are started with ``forkserver`` where the platform has it, else ``spawn`
 waits on the parent's sentinel, kills the worker's kernels and exits, so nothing is written
 after ``kuanalysis render`` is killed.
 """
+
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing as mp
@@ -80,9 +82,10 @@ def generation_time(given: str | None) -> tuple[str, bool]:
                 raise ValueError
             moment = dt.datetime.strptime(given, TIME_FORMAT)
         except ValueError:
-            raise ParameterError(f"--tidpunkt ska vara en tidpunkt på formen "
-                                 f"ÅÅÅÅ-MM-DD TT:MM, t.ex. '2024-10-25 08:00'; fick {given!r}"
-                                 ) from None
+            raise ParameterError(
+                f"--tidpunkt ska vara en tidpunkt på formen "
+                f"ÅÅÅÅ-MM-DD TT:MM, t.ex. '2024-10-25 08:00'; fick {given!r}"
+            ) from None
         if moment.year < 1980:
             raise ParameterError(f"--tidpunkt ska vara 1980 eller senare; fick {given!r}")
         return given, True
@@ -92,26 +95,33 @@ def generation_time(given: str | None) -> tuple[str, bool]:
     try:
         if not epoch.isdigit():
             raise ValueError
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).astimezone()
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC).astimezone()
     except (ValueError, OverflowError, OSError):
-        raise ParameterError(f"miljövariabeln SOURCE_DATE_EPOCH ska vara ett heltal (sekunder "
-                             f"sedan 1970-01-01 UTC); fick {epoch!r}") from None
+        raise ParameterError(
+            f"miljövariabeln SOURCE_DATE_EPOCH ska vara ett heltal (sekunder "
+            f"sedan 1970-01-01 UTC); fick {epoch!r}"
+        ) from None
     if moment.year < 1980:
-        raise ParameterError(f"SOURCE_DATE_EPOCH ska ge en tidpunkt 1980 eller senare; "
-                             f"fick {epoch!r}")
+        raise ParameterError(
+            f"SOURCE_DATE_EPOCH ska ge en tidpunkt 1980 eller senare; fick {epoch!r}"
+        )
     return moment.strftime(TIME_FORMAT), True
 
 
 # -- one job ------------------------------------------------------------------------------
+
 
 def _cell_number(executed: Path, err) -> int:
     """The failing cell's number as the analyst sees it (papermill's own cells not counted)."""
     import nbformat
 
     try:
-        cells = [c for c in nbformat.read(executed, as_version=4).cells
-                 if not {"injected-parameters", "papermill-error-cell-tag"}
-                 & set(c.metadata.get("tags", []))]
+        cells = [
+            c
+            for c in nbformat.read(executed, as_version=4).cells
+            if not {"injected-parameters", "papermill-error-cell-tag"}
+            & set(c.metadata.get("tags", []))
+        ]
         for i, c in enumerate(cells, 1):
             if any(o.get("output_type") == "error" for o in c.get("outputs", [])):
                 return i
@@ -129,8 +139,10 @@ def _claim(scratch: str, path: str, owner: str) -> None:
     except FileExistsError:
         other = marker.read_text(encoding="utf-8")
         if other != owner:
-            raise export.ReportError(f"filen {path} publiceras också av {other}; två rapporter "
-                                     f"kan inte skriva samma fil.") from None
+            raise export.ReportError(
+                f"filen {path} publiceras också av {other}; två rapporter "
+                f"kan inte skriva samma fil."
+            ) from None
         return
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(owner)
@@ -147,11 +159,19 @@ def _keep_failed(executed: Path, target: Path, settings: Settings) -> None:
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
-    export.scrub(nb, {settings.root: "<projekt>", str(Path(settings.root).resolve()): "<projekt>",
-                      str(_CODE): "<kuanalysis>",
-                      settings.scratch: "<tmp>", tempfile.gettempdir(): "<tmp>",
-                      sys.prefix: "<python>", sys.base_prefix: "<python>",
-                      str(Path.home()): "~"})
+    export.scrub(
+        nb,
+        {
+            settings.root: "<projekt>",
+            str(Path(settings.root).resolve()): "<projekt>",
+            str(_CODE): "<kuanalysis>",
+            settings.scratch: "<tmp>",
+            tempfile.gettempdir(): "<tmp>",
+            sys.prefix: "<python>",
+            sys.base_prefix: "<python>",
+            str(Path.home()): "~",
+        },
+    )
     with atomic_path(target) as tmp:
         nbformat.write(nb, tmp)
 
@@ -184,15 +204,31 @@ def run_job(job: Job, settings: Settings, km=None) -> Result:
     executed = Path(settings.scratch) / (hashlib.sha256(job.output.encode()).hexdigest() + ".ipynb")
     try:
         nb = pm.execute_notebook(
-            job.notebook, str(executed), parameters=job.parameters, kernel_name="python3",
-            progress_bar=False, log_output=False, cwd=str(Path(settings.root) / "notebooks"),
-            request_save_on_cell_execute=False, km=km)
+            job.notebook,
+            str(executed),
+            parameters=job.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(Path(settings.root) / "notebooks"),
+            request_save_on_cell_execute=False,
+            km=km,
+        )
         page, title, published = export.export_html(
-            nb, job.title, job.parameters, settings.generated_at, settings.commit,
-            "../" * (len(folder.parts)) + "index.html")
+            nb,
+            job.title,
+            job.parameters,
+            settings.generated_at,
+            settings.commit,
+            "../" * (len(folder.parts)) + "index.html",
+        )
         moment = dt.datetime.strptime(settings.generated_at, TIME_FORMAT)
-        files = {(folder / name).as_posix(): export.reproducible_zip(data, moment)
-                 if data[:4] == b"PK\x03\x04" else data for name, data in published.files.items()}
+        files = {
+            (folder / name).as_posix(): export.reproducible_zip(data, moment)
+            if data[:4] == b"PK\x03\x04"
+            else data
+            for name, data in published.files.items()
+        }
         for path in files:
             _claim(settings.scratch, path, job.output)
         html = page.encode("utf-8")
@@ -203,13 +239,20 @@ def run_job(job: Job, settings: Settings, km=None) -> Result:
             with atomic_path(out_dir / path) as tmp:
                 tmp.write_bytes(data)
         (out_dir / failed_name).unlink(missing_ok=True)
-        return Result(job.output, "ok", time.perf_counter() - started, title=title,
-                      inputs=published.inputs,
-                      sha256=hashlib.sha256(html).hexdigest(),
-                      files={p: hashlib.sha256(d).hexdigest() for p, d in files.items()})
+        return Result(
+            job.output,
+            "ok",
+            time.perf_counter() - started,
+            title=title,
+            inputs=published.inputs,
+            sha256=hashlib.sha256(html).hexdigest(),
+            files={p: hashlib.sha256(d).hexdigest() for p, d in files.items()},
+        )
     except PapermillExecutionError as e:
-        message = (f"Rapporten {job.output} misslyckades i cell {_cell_number(executed, e)} "
-                   f"av anteckningsboken {Path(job.notebook).name}: {e.ename}: {e.evalue}")
+        message = (
+            f"Rapporten {job.output} misslyckades i cell {_cell_number(executed, e)} "
+            f"av anteckningsboken {Path(job.notebook).name}: {e.ename}: {e.evalue}"
+        )
     except export.ReportError as e:
         message = f"Rapporten {job.output} misslyckades: {e}"
     except Exception as e:  # noqa: BLE001 - any failure must become one readable paragraph
@@ -236,10 +279,8 @@ def _exit_if_orphaned() -> None:
 
 def _die() -> None:
     for km in list(_KERNELS):
-        try:
+        with contextlib.suppress(Exception):  # already gone
             km.provisioner.process.kill()
-        except Exception:  # noqa: BLE001 - already gone
-            pass
     os._exit(1)
 
 
@@ -258,16 +299,18 @@ def _watch_parent() -> None:
 
 #: Imported in a spare kernel while it waits for its job: every report needs them, and each
 #: takes a good part of a second (silent: no output, no history, nothing in the notebook).
-WARM_UP = ("import pandas, matplotlib.pyplot, kuanalysis.publish, kuanalysis.reports.charts, "
-           "kuanalysis.reports.html, kuanalysis.reports.fund, kuanalysis.reports.fees, "
-           "kuanalysis.reports.kommunblad, kuanalysis.reports.overview")
+WARM_UP = (
+    "import pandas, matplotlib.pyplot, kuanalysis.publish, kuanalysis.reports.charts, "
+    "kuanalysis.reports.html, kuanalysis.reports.fund, kuanalysis.reports.fees, "
+    "kuanalysis.reports.kommunblad, kuanalysis.reports.overview"
+)
 
 
 class _Spare:
     """A kernel started, and warmed up, in the background while the worker runs a job."""
 
     def __init__(self, cwd: str):
-        self.km = None
+        self.km: object | None = None
         self._thread = threading.Thread(target=self._start, args=(cwd,), daemon=True)
         self._thread.start()
 
@@ -281,8 +324,9 @@ class _Spare:
             client = km.client()
             client.start_channels()
             client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(WARM_UP, silent=True, store_history=False,
-                                               timeout=60)
+            reply = client.execute_interactive(
+                WARM_UP, silent=True, store_history=False, timeout=60
+            )
             client.stop_channels()
             if reply["content"]["status"] == "ok":
                 self.km = km
@@ -299,10 +343,8 @@ class _Spare:
 
 def _stop_kernel(km) -> None:
     if km is not None:
-        try:
+        with contextlib.suppress(Exception):  # already gone
             km.shutdown_kernel(now=True)
-        except Exception:  # noqa: BLE001 - already gone
-            pass
         if km in _KERNELS:
             _KERNELS.remove(km)
 
@@ -323,8 +365,8 @@ def _worker(jobs, results, settings: Settings, project_env: str | None, workers:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     cwd = str(Path(settings.root) / "notebooks")
-    spare = None   # a kernel warming up for this worker's next job
-    last = None    # (notebook, kernel) of the last job that succeeded, for its next variant
+    spare = None  # a kernel warming up for this worker's next job
+    last = None  # (notebook, kernel) of the last job that succeeded, for its next variant
     while (item := jobs.get()) is not None:
         job, queued_after = item
         if last is not None and last[0] == job["notebook"] and _reset(last[1]):
@@ -362,8 +404,9 @@ def _reset(km) -> bool:
         client = km.client()
         client.start_channels()
         try:
-            reply = client.execute_interactive("%reset -f", silent=True, store_history=False,
-                                               timeout=30)
+            reply = client.execute_interactive(
+                "%reset -f", silent=True, store_history=False, timeout=30
+            )
         finally:
             client.stop_channels()
         return reply["content"]["status"] == "ok"
@@ -379,8 +422,14 @@ def prepare():
         from multiprocessing import forkserver
 
         # the server imports these once; every worker forked from it starts with them
-        ctx.set_forkserver_preload(["kuanalysis.render.run", "papermill",
-                                    "jupyter_client.manager", "kuanalysis.render.export"])
+        ctx.set_forkserver_preload(
+            [
+                "kuanalysis.render.run",
+                "papermill",
+                "jupyter_client.manager",
+                "kuanalysis.render.export",
+            ]
+        )
         forkserver.ensure_running()
     return ctx
 
@@ -402,9 +451,15 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int, on_result) -> li
         queue.put((asdict(j), len(jobs) - 1 - i))
     for _ in range(workers):
         queue.put(None)
-    procs = [ctx.Process(target=_worker, daemon=True, name=f"kuanalysis-{i}",
-                         args=(queue, done, settings, os.environ.get("KUANALYSIS_ROOT"), workers))
-             for i in range(workers)]
+    procs = [
+        ctx.Process(
+            target=_worker,
+            daemon=True,
+            name=f"kuanalysis-{i}",
+            args=(queue, done, settings, os.environ.get("KUANALYSIS_ROOT"), workers),
+        )
+        for i in range(workers)
+    ]
     for p in procs:
         p.start()
     by_output = {j.output: j for j in jobs}
@@ -418,9 +473,13 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int, on_result) -> li
             finished = {r.output for r in results}
             for j in jobs:
                 if j.output not in finished:
-                    r = Result(j.output, "fel", message=f"Rapporten {j.output} avbröts: "
-                               "arbetsprocessen avslutades oväntat. Den senaste lyckade "
-                               "rapporten, om någon, är orörd.")
+                    r = Result(
+                        j.output,
+                        "fel",
+                        message=f"Rapporten {j.output} avbröts: "
+                        "arbetsprocessen avslutades oväntat. Den senaste lyckade "
+                        "rapporten, om någon, är orörd.",
+                    )
                     results.append(r)
                     on_result(j, r)
             break
@@ -429,4 +488,3 @@ def run_jobs(jobs: list[Job], settings: Settings, workers: int, on_result) -> li
     for p in procs:
         p.join()
     return results
-

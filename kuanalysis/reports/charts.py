@@ -3,6 +3,7 @@
 Every chart says what it shows (title with unit and date) and is drawn so it survives a
 black-and-white printer: distinct grey levels plus hatching, direct labels where they fit.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,6 +18,7 @@ def _subplots(*args, **kwargs):
 
     return plt.subplots(*args, **kwargs)
 
+
 #: Grey-safe palette (dark to light) and hatches, used in this order.
 COLORS = ["#1f4e79", "#8fb3d9", "#4d4d4d", "#c7c7c7", "#b35806", "#fdb863"]
 HATCHES = ["", "//", "..", "xx", "\\\\", "oo"]
@@ -26,18 +28,38 @@ def style() -> None:
     """House style; call once per notebook (deterministic fonts, no timestamps in output)."""
     import matplotlib as mpl
 
-    mpl.rcParams.update({
-        "figure.figsize": (8, 4.2), "figure.dpi": 110, "savefig.dpi": 150,
-        "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold",
-        "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
-        "grid.color": "#dddddd", "grid.linewidth": 0.6, "axes.axisbelow": True,
-        "legend.frameon": False, "axes.formatter.use_locale": False,
-        "svg.hashsalt": "kuanalysis", "hatch.linewidth": 0.6,
-    })
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (8, 4.2),
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "font.size": 10,
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.color": "#dddddd",
+            "grid.linewidth": 0.6,
+            "axes.axisbelow": True,
+            "legend.frameon": False,
+            "axes.formatter.use_locale": False,
+            "svg.hashsalt": "kuanalysis",
+            "hatch.linewidth": 0.6,
+        }
+    )
 
 
-def barh(labels, series: dict, *, title: str, unit: str, decimals: int = 0, ax=None,
-         xlabel: str | None = None):
+def barh(
+    labels,
+    series: dict,
+    *,
+    title: str,
+    unit: str,
+    decimals: int = 0,
+    ax=None,
+    xlabel: str | None = None,
+):
     """Horizontal grouped bars: one group per label, one bar per series (name -> values)."""
     labels = list(labels)
     n = len(series)
@@ -45,9 +67,16 @@ def barh(labels, series: dict, *, title: str, unit: str, decimals: int = 0, ax=N
     y = np.arange(len(labels))
     height = 0.8 / max(n, 1)
     for i, (name, values) in enumerate(series.items()):
-        ax.barh(y - 0.4 + height * (i + 0.5), values, height, label=name,
-                color=COLORS[i % len(COLORS)], hatch=HATCHES[i % len(HATCHES)],
-                edgecolor="black", linewidth=0.4)
+        ax.barh(
+            y - 0.4 + height * (i + 0.5),
+            values,
+            height,
+            label=name,
+            color=COLORS[i % len(COLORS)],
+            hatch=HATCHES[i % len(HATCHES)],
+            edgecolor="black",
+            linewidth=0.4,
+        )
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(fmt.axis_formatter(unit, decimals))
@@ -60,8 +89,9 @@ def barh(labels, series: dict, *, title: str, unit: str, decimals: int = 0, ax=N
     return ax
 
 
-def panels_barh(labels, panels: dict, *, title: str, unit: str, decimals: int = 0,
-                reference: float | None = 0.0):
+def panels_barh(
+    labels, panels: dict, *, title: str, unit: str, decimals: int = 0, reference: float | None = 0.0
+):
     """Small multiples: one horizontal bar panel per entry (panel title -> values), side by side.
 
     The panels share the row labels but each has its own x scale, so a panel with large
@@ -70,8 +100,9 @@ def panels_barh(labels, panels: dict, *, title: str, unit: str, decimals: int = 
     """
     labels = list(labels)
     n = len(panels)
-    fig, axes = _subplots(1, n, sharey=True, squeeze=False,
-                             figsize=(max(8, 2.6 * n), 0.32 * len(labels) + 1.6))
+    fig, axes = _subplots(
+        1, n, sharey=True, squeeze=False, figsize=(max(8, 2.6 * n), 0.32 * len(labels) + 1.6)
+    )
     y = np.arange(len(labels))
     for ax, (name, values) in zip(axes[0], panels.items()):
         values = np.asarray(values, dtype=float)
@@ -89,8 +120,17 @@ def panels_barh(labels, panels: dict, *, title: str, unit: str, decimals: int = 
     return axes[0]
 
 
-def lines(x, series: dict, *, title: str, unit: str, decimals: int = 0, ax=None,
-          xlabel: str | None = None, zero_line: bool = True):
+def lines(
+    x,
+    series: dict,
+    *,
+    title: str,
+    unit: str,
+    decimals: int = 0,
+    ax=None,
+    xlabel: str | None = None,
+    zero_line: bool = True,
+):
     """Lines over time, one per series (name -> values), told apart by marker and dash too.
 
     ``zero_line`` draws y = 0, so a balance that goes below zero is seen at once.
@@ -100,9 +140,16 @@ def lines(x, series: dict, *, title: str, unit: str, decimals: int = 0, ax=None,
     dashes = ["-", "--", ":", "-.", (0, (5, 1)), (0, (1, 1))]
     x = list(x)
     for i, (name, values) in enumerate(series.items()):
-        ax.plot(x, list(values), label=name, color=COLORS[i % len(COLORS)],
-                marker=markers[i % len(markers)], linestyle=dashes[i % len(dashes)],
-                linewidth=1.6, markersize=5)
+        ax.plot(
+            x,
+            list(values),
+            label=name,
+            color=COLORS[i % len(COLORS)],
+            marker=markers[i % len(markers)],
+            linestyle=dashes[i % len(dashes)],
+            linewidth=1.6,
+            markersize=5,
+        )
     if zero_line:
         ax.axhline(0, color="black", linewidth=0.8)
     ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals))
@@ -118,6 +165,7 @@ def lines(x, series: dict, *, title: str, unit: str, decimals: int = 0, ax=None,
 
 # -- fund reports (bokslut, tertial): appended for kuanalysis.report_fund ------------------
 
+
 def _bar_labels(ax, bars, values, unit, decimals, horizontal=True):
     """Write each bar's value at its end (blank bars get no label)."""
     for bar, v in zip(bars, values):
@@ -126,13 +174,26 @@ def _bar_labels(ax, bars, values, unit, decimals, horizontal=True):
         text = fmt.number(v, decimals)
         if horizontal:
             x = bar.get_x() + bar.get_width()
-            ax.annotate(text, (x, bar.get_y() + bar.get_height() / 2), xytext=(3 if v >= 0 else -3, 0),
-                        textcoords="offset points", va="center", ha="left" if v >= 0 else "right",
-                        fontsize=8)
+            ax.annotate(
+                text,
+                (x, bar.get_y() + bar.get_height() / 2),
+                xytext=(3 if v >= 0 else -3, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left" if v >= 0 else "right",
+                fontsize=8,
+            )
         else:
             y = bar.get_y() + bar.get_height()
-            ax.annotate(text, (bar.get_x() + bar.get_width() / 2, y), xytext=(0, 2),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=8)
+            ax.annotate(
+                text,
+                (bar.get_x() + bar.get_width() / 2, y),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
 
 
 def pace(labels, rates, elapsed: float, *, title: str, elapsed_label: str):
@@ -149,19 +210,34 @@ def pace(labels, rates, elapsed: float, *, title: str, elapsed_label: str):
     over = np.where(np.isnan(rates), False, rates > elapsed)
     colors = [COLORS[0] if o else COLORS[3] for o in over]
     hatches = ["//" if o else "" for o in over]
-    bars = ax.barh(y, np.nan_to_num(rates * 100, nan=0.0), 0.7, color=colors, hatch=hatches,
-                   edgecolor="black", linewidth=0.4)
+    bars = ax.barh(
+        y,
+        np.nan_to_num(rates * 100, nan=0.0),
+        0.7,
+        color=colors,
+        hatch=hatches,
+        edgecolor="black",
+        linewidth=0.4,
+    )
     _bar_labels(ax, bars, [r * 100 for r in rates], "%", 0)
     ax.axvline(elapsed * 100, color="black", linestyle="--", linewidth=1.2)
-    ax.annotate(elapsed_label, (elapsed * 100, -0.6), xytext=(4, 0), textcoords="offset points",
-                fontsize=8, va="bottom")
+    ax.annotate(
+        elapsed_label,
+        (elapsed * 100, -0.6),
+        xytext=(4, 0),
+        textcoords="offset points",
+        fontsize=8,
+        va="bottom",
+    )
     ax.set_yticks(y, shown)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(fmt.axis_formatter("%", 0))
     ax.set_title(title, loc="left")
     ax.set_xlim(0, max(110.0, np.nanmax(np.append(rates * 100, 0)) * 1.12))
-    ax.set_xlabel("Förbrukningsgrad (utfall i procent av helårsbudget); "
-                  "mörk, streckad stapel = snabbare än året")
+    ax.set_xlabel(
+        "Förbrukningsgrad (utfall i procent av helårsbudget); "
+        "mörk, streckad stapel = snabbare än året"
+    )
     fig.tight_layout()
     return ax
 
@@ -178,8 +254,17 @@ def stacked_barh(labels, series: dict, *, title: str, unit: str, decimals: int =
     for i, (name, values) in enumerate(series.items()):
         v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
         left = np.where(v >= 0, pos, neg)
-        ax.barh(y, v, 0.7, left=left, label=name, color=COLORS[i % len(COLORS)],
-                hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.4)
+        ax.barh(
+            y,
+            v,
+            0.7,
+            left=left,
+            label=name,
+            color=COLORS[i % len(COLORS)],
+            hatch=HATCHES[i % len(HATCHES)],
+            edgecolor="black",
+            linewidth=0.4,
+        )
         pos, neg = pos + np.where(v > 0, v, 0), neg + np.where(v < 0, v, 0)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, labels)
@@ -214,12 +299,27 @@ def waterfall(labels, amounts, kinds, *, title: str, unit: str, decimals: int = 
             hatches.append("" if a >= 0 else "//")
             level += a
     x = np.arange(len(labels))
-    ax.bar(x, heights, 0.6, bottom=bottoms, color=colors, hatch=hatches, edgecolor="black",
-           linewidth=0.4)
+    ax.bar(
+        x,
+        heights,
+        0.6,
+        bottom=bottoms,
+        color=colors,
+        hatch=hatches,
+        edgecolor="black",
+        linewidth=0.4,
+    )
     for xi, b, h, k in zip(x, bottoms, heights, kinds):
         text = fmt.number(h, decimals, sign=(k == "steg"))
-        ax.annotate(text, (xi, max(b, b + h)), xytext=(0, 2), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8)
+        ax.annotate(
+            text,
+            (xi, max(b, b + h)),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
     ax.set_xticks(x, [fmt_wrap(lab) for lab in labels], fontsize=8)
     ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals))
     ax.set_title(title, loc="left")
@@ -230,8 +330,9 @@ def waterfall(labels, amounts, kinds, *, title: str, unit: str, decimals: int = 
         # the steps are small next to the totals: zoom the axis so they can be seen,
         # and say so (the bars then do not start at zero)
         span = max(abs(a) for a, k in zip(amounts, kinds) if k == "steg")
-        base = min(min(ends), min(b + min(h, 0) for b, h, k in zip(bottoms, heights, kinds)
-                                  if k == "steg"))
+        base = min(
+            min(ends), min(b + min(h, 0) for b, h, k in zip(bottoms, heights, kinds) if k == "steg")
+        )
         lo = max(lo, base - 4 * span)
         ax.set_ylabel("Obs: axeln börjar inte på noll")
     ax.set_ylim(lo, hi + (hi - lo) * 0.08)
@@ -242,6 +343,7 @@ def waterfall(labels, amounts, kinds, *, title: str, unit: str, decimals: int = 
 def fmt_wrap(text: str, width: int = 16) -> str:
     """Break a long label into lines of about ``width`` characters."""
     import textwrap
+
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
@@ -258,8 +360,16 @@ def small_multiples(x, series: dict, *, title: str, unit: str, decimals: int = 0
     for ax, name in zip(axes.flat, names):
         values = np.asarray(series[name], dtype=float)
         if np.isnan(values).all():
-            ax.text(0.5, 0.5, "inga tryckta tal", transform=ax.transAxes, ha="center",
-                    va="center", fontsize=8, color="#555555")
+            ax.text(
+                0.5,
+                0.5,
+                "inga tryckta tal",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="#555555",
+            )
             ax.set_yticks([])
         else:
             ax.plot(positions, values, color=COLORS[0], marker="o", markersize=4, linewidth=1.4)
@@ -270,7 +380,7 @@ def small_multiples(x, series: dict, *, title: str, unit: str, decimals: int = 0
         ax.tick_params(axis="y", labelsize=7)
         ax.locator_params(axis="y", nbins=3)
         ax.set_xlim(-0.4, len(x) - 0.6)
-    for ax in list(axes.flat)[len(names):]:
+    for ax in list(axes.flat)[len(names) :]:
         ax.set_visible(False)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
     fig.tight_layout()

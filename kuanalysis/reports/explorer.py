@@ -10,6 +10,7 @@ file read), :meth:`Explorer.view` (the tables as markup), :meth:`Explorer.sweep_
 overwriting). :func:`widget` only wires ipywidgets to them. Exploring never publishes: only
 :meth:`Explorer.save` writes, and only into the scenario folder.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,9 +28,9 @@ from ..fees.balance import project_balance
 from ..fees.keys import PRINTED_KEY, population_frame
 from ..fees.matrix import kommun_codes
 from ..fees.model import Scenario
+from ..fees.projection import FeeModel
 from ..fees.proposals import unstated
 from ..fees.scenariofile import Changes, PostChange, population_key, scenario_text
-from ..fees.projection import FeeModel
 from ..fees.scenarios import ScenarioLoader, base_name, load_scenarios
 from . import charts, fmt, html
 from .fees import assumptions
@@ -81,7 +82,7 @@ class Explorer:
             self.bases[s.name] = s
 
     @classmethod
-    def load(cls, scenarier: str = "scenarios") -> "Explorer":
+    def load(cls, scenarier: str = "scenarios") -> Explorer:
         """The explorer on a scenario folder relative to the project (a notebook parameter)."""
         root = paths.project_root()
         if not (root / scenarier).is_dir():
@@ -91,8 +92,11 @@ class Explorer:
     @property
     def inputs(self) -> list:
         """Everything the explorer read, for a page's provenance."""
-        return [self.population, *(self.loader.table(y) for y in self.loader.years()),
-                list(self.bases.values())]
+        return [
+            self.population,
+            *(self.loader.table(y) for y in self.loader.years()),
+            list(self.bases.values()),
+        ]
 
     def names(self) -> list[str]:
         """The scenarios one can start from: the printed proposals, then the files by name."""
@@ -109,14 +113,19 @@ class Explorer:
     def proposal(self, base: Scenario) -> Scenario:
         """What a scenario is compared with: ``forslag-<år>`` of its year, else the printed."""
         return self.bases.get(base_name(base.proposal_year)) or self.loader.printed(
-            base.proposal_year)
+            base.proposal_year
+        )
 
     def start(self, name: str) -> Choice:
         """The choice that is the scenario ``name`` unchanged."""
         base = self.bases[name]
-        return Choice(name, base.years[-1] if base.years else None, base.uprating_bp,
-                      {p: s.total for p, s in base.posts.items()},
-                      {p: s.key for p, s in base.posts.items()})
+        return Choice(
+            name,
+            base.years[-1] if base.years else None,
+            base.uprating_bp,
+            {p: s.total for p, s in base.posts.items()},
+            {p: s.key for p, s in base.posts.items()},
+        )
 
     def scenario(self, choice: Choice, name: str = "utforskat", description: str = "") -> Scenario:
         """``choice`` as a scenario (no file is read or written).
@@ -151,9 +160,18 @@ class Explorer:
         if faults:
             raise InputError(faults)
         # as in a file: the uprating applies to every post without its own
-        return dataclasses.replace(base, name=name, description=description, posts=posts,
-                                   years=years, uprating_bp=uprating, path="", source=None,
-                                   base=base.name, chain=tuple(base.sources))
+        return dataclasses.replace(
+            base,
+            name=name,
+            description=description,
+            posts=posts,
+            years=years,
+            uprating_bp=uprating,
+            path="",
+            source=None,
+            base=base.name,
+            chain=tuple(base.sources),
+        )
 
     # -- what the view shows ----------------------------------------------------------------
 
@@ -175,8 +193,12 @@ class Explorer:
         diff = pd.DataFrame({proposal.name: base_per, "Detta val": per[first]})
         diff["Skillnad"] = diff["Detta val"] - diff[proposal.name]
         balance, _ = project_balance(s)
-        return {"per_kommun": per, "skillnad": diff, "balanskonto": balance.set_index("år"),
-                "scenario": s}
+        return {
+            "per_kommun": per,
+            "skillnad": diff,
+            "balanskonto": balance.set_index("år"),
+            "scenario": s,
+        }
 
     def view(self, choice: Choice) -> html.Markup:
         """The three tables of a choice, and its assumptions in a sentence."""
@@ -185,28 +207,51 @@ class Explorer:
         per = f["per_kommun"].copy()
         per.columns = [str(c) for c in per.columns]
         _, year = project_balance(s)
-        bal = f["balanskonto"].rename(columns={
-            "ingående_kr": "Ingående", "insättningar_kr": "Insättningar", "uttag_kr": "Uttag",
-            "från_balanskontot_kr": "Poster från balanskontot", "utgående_kr": "Utgående"})
+        bal = f["balanskonto"].rename(
+            columns={
+                "ingående_kr": "Ingående",
+                "insättningar_kr": "Insättningar",
+                "uttag_kr": "Uttag",
+                "från_balanskontot_kr": "Poster från balanskontot",
+                "utgående_kr": "Utgående",
+            }
+        )
         bal.index = [str(y) for y in bal.index]
         bal.index.name = "År"
-        runway = (f"Balanskontot tar slut {year}." if year is not None else
-                  f"Balanskontot räcker till och med {s.horizon[-1]}.")
-        return html.join([
-            html.paragraph([assumptions(s), runway], box=True),
-            html.table(per, id="utforska-per-kommun", formats={c: fmt.kr for c in per.columns},
-                       caption="Fakturerat per kommun och år, kronor"),
-            html.table(f["skillnad"], id="utforska-skillnad",
-                       formats={c: (_signed if c == "Skillnad" else fmt.kr)
-                                for c in f["skillnad"].columns},
-                       caption=f"{s.horizon[0]}: detta val mot förslaget per kommun, kronor"),
-            html.table(bal, id="utforska-balanskonto",
-                       formats={c: fmt.kr for c in bal.columns},
-                       caption="Balanskontot år för år, kronor"),
-        ])
+        runway = (
+            f"Balanskontot tar slut {year}."
+            if year is not None
+            else f"Balanskontot räcker till och med {s.horizon[-1]}."
+        )
+        return html.join(
+            [
+                html.paragraph([assumptions(s), runway], box=True),
+                html.table(
+                    per,
+                    id="utforska-per-kommun",
+                    formats={c: fmt.kr for c in per.columns},
+                    caption="Fakturerat per kommun och år, kronor",
+                ),
+                html.table(
+                    f["skillnad"],
+                    id="utforska-skillnad",
+                    formats={
+                        c: (_signed if c == "Skillnad" else fmt.kr) for c in f["skillnad"].columns
+                    },
+                    caption=f"{s.horizon[0]}: detta val mot förslaget per kommun, kronor",
+                ),
+                html.table(
+                    bal,
+                    id="utforska-balanskonto",
+                    formats={c: fmt.kr for c in bal.columns},
+                    caption="Balanskontot år för år, kronor",
+                ),
+            ]
+        )
 
-    def sweep_frame(self, choice: Choice, variable: str, values: list[int],
-                    year: int | None = None) -> pd.DataFrame:
+    def sweep_frame(
+        self, choice: Choice, variable: str, values: list[int], year: int | None = None
+    ) -> pd.DataFrame:
         """:func:`kuanalysis.fees.whatif.sweep` on the choice, with municipality names."""
         s = self.scenario(choice)
         matrix = self.loader.table(s.proposal_year)
@@ -215,8 +260,7 @@ class Explorer:
         names = {code: label for label, code in kommun_codes(matrix).items()}
         return frame.rename(columns=names)
 
-    def sweep_view(self, choice: Choice, variable: str, values: list[int],
-                   year: int | None = None):
+    def sweep_view(self, choice: Choice, variable: str, values: list[int], year: int | None = None):
         """A sweep as a table (markup) and a chart (the balance at the end against the value,
         the invoiced total on a second panel)."""
         frame = self.sweep_frame(choice, variable, values, year)
@@ -225,21 +269,35 @@ class Explorer:
         shown = frame.drop(columns=["år", "sista_år"]).set_index("värde")
         shown.index = [_value_text(var, int(v)) for v in shown.index]
         shown.index.name = variable
-        shown["tar_slut"] = [str(y) if y is not None else f"inte före {last + 1}"
-                             for y in shown["tar_slut"]]
-        shown = shown.rename(columns={"summa_kr": "Summa", "balanskonto_kr": f"Balans {last}",
-                                      "tar_slut": "Tar slut"})
-        table = html.table(shown, id="utforska-svep",
-                           formats={c: fmt.kr for c in shown.columns if c != "Tar slut"},
-                           caption=f"Fakturerat {int(frame['år'].iloc[0])} per kommun och "
-                                   f"balanskontot när {variable} varierar, kronor")
+        shown["tar_slut"] = [
+            str(y) if y is not None else f"inte före {last + 1}" for y in shown["tar_slut"]
+        ]
+        shown = shown.rename(
+            columns={
+                "summa_kr": "Summa",
+                "balanskonto_kr": f"Balans {last}",
+                "tar_slut": "Tar slut",
+            }
+        )
+        table = html.table(
+            shown,
+            id="utforska-svep",
+            formats={c: fmt.kr for c in shown.columns if c != "Tar slut"},
+            caption=f"Fakturerat {int(frame['år'].iloc[0])} per kommun och "
+            f"balanskontot när {variable} varierar, kronor",
+        )
         x = [int(v) / 100 if var.is_uprating else int(v) / 1e6 for v in frame["värde"]]
-        ax = charts.lines(x, {f"Balanskontot vid slutet av {last}": frame["balanskonto_kr"] / 1e6,
-                              f"Fakturerat {int(frame['år'].iloc[0])}": frame["summa_kr"] / 1e6},
-                          unit="mnkr", decimals=1,
-                          xlabel=("uppräkning per år, %" if var.is_uprating
-                                  else f"{variable}, mnkr"),
-                          title=f"Svep: {variable} (mnkr)")
+        ax = charts.lines(
+            x,
+            {
+                f"Balanskontot vid slutet av {last}": frame["balanskonto_kr"] / 1e6,
+                f"Fakturerat {int(frame['år'].iloc[0])}": frame["summa_kr"] / 1e6,
+            },
+            unit="mnkr",
+            decimals=1,
+            xlabel=("uppräkning per år, %" if var.is_uprating else f"{variable}, mnkr"),
+            title=f"Svep: {variable} (mnkr)",
+        )
         return table, ax
 
     def largest(self, choice: Choice, variable: str, through: int) -> html.Markup:
@@ -254,9 +312,11 @@ class Explorer:
         elif a.value is None:
             text = f"Balanskontot räcker inte till och med {through}, hur lågt värdet än är."
         else:
-            text = (f"Högsta värde för {variable} med balanskontot på minst 0 kr till och med "
-                    f"{through}: {_value_text(var, a.value)} (kontrollerat: ett steg mer ger "
-                    f"{fmt.kr(a.next_closing)} vid slutet av {a.next_year}).")
+            text = (
+                f"Högsta värde för {variable} med balanskontot på minst 0 kr till och med "
+                f"{through}: {_value_text(var, a.value)} (kontrollerat: ett steg mer ger "
+                f"{fmt.kr(a.next_closing)} vid slutet av {a.next_year})."
+            )
         return html.paragraph([text], box=True)
 
     # -- saving -----------------------------------------------------------------------------
@@ -269,13 +329,18 @@ class Explorer:
             amount = choice.amounts.get(post, spec.total)
             key = choice.keys.get(post, spec.key)
             if amount != spec.total or key != spec.key:
-                posts[post] = PostChange(amount=amount if amount != spec.total else None,
-                                         key=key if key != spec.key else None)
+                posts[post] = PostChange(
+                    amount=amount if amount != spec.total else None,
+                    key=key if key != spec.key else None,
+                )
         years = None
         if choice.last_year is not None and base.years and choice.last_year != base.years[-1]:
             years = (base.years[0], choice.last_year)
-        uprating = (choice.uprating_bp if choice.uprating_bp is not None
-                    and choice.uprating_bp != base.uprating_bp else None)
+        uprating = (
+            choice.uprating_bp
+            if choice.uprating_bp is not None and choice.uprating_bp != base.uprating_bp
+            else None
+        )
         return Changes(years=years, uprating_bp=uprating, posts=posts)
 
     def save(self, choice: Choice, name: str, description: str) -> Path:
@@ -294,8 +359,10 @@ class Explorer:
         description = " ".join(str(description).split())
         faults = []
         if not NAME.match(name):
-            faults.append(f"namnet {name!r} ska vara små bokstäver a–z, siffror, - och _ "
-                          "(det blir filens namn)")
+            faults.append(
+                f"namnet {name!r} ska vara små bokstäver a–z, siffror, - och _ "
+                "(det blir filens namn)"
+            )
         if not description:
             faults.append("skriv en beskrivning: en mening om vad scenariot visar")
         target = self.folder / f"{name}.yaml"
@@ -303,25 +370,26 @@ class Explorer:
             faults.append(f"{paths.relative(target)} finns redan; välj ett annat namn")
         if faults:
             raise InputError(faults)
-        self.scenario(choice)                               # amounts and keys are valid
+        self.scenario(choice)  # amounts and keys are valid
         base = self.bases[choice.base]
         # a file starts from another file by its name, from the printed proposal by
         # "förslaget <år>" (the printed scenario's name)
         text = scenario_text(description, base.name, self.changes(choice))
-        tmp = self.folder / f".{name}.yaml.tmp"        # not *.yaml: never read as a scenario
+        tmp = self.folder / f".{name}.yaml.tmp"  # not *.yaml: never read as a scenario
         tmp.write_text("# Sparad från utforska-avgifter.\n" + text, encoding="utf-8")
         try:
-            fresh = ScenarioLoader(self.population,
-                                   {y: self.loader.table(y) for y in self.loader.years()})
+            fresh = ScenarioLoader(
+                self.population, {y: self.loader.table(y) for y in self.loader.years()}
+            )
             try:
                 checked = fresh.load(tmp)
             except ScenarioError as exc:
-                raise InputError(["den sparade filen gick inte att läsa tillbaka:",
-                                  *exc.errors]) from None
-            os.link(tmp, target)                         # fails if the name was taken
+                raise InputError(
+                    ["den sparade filen gick inte att läsa tillbaka:", *exc.errors]
+                ) from None
+            os.link(tmp, target)  # fails if the name was taken
         except FileExistsError:
-            raise InputError(f"{paths.relative(target)} finns redan; välj ett annat namn"
-                             ) from None
+            raise InputError(f"{paths.relative(target)} finns redan; välj ett annat namn") from None
         finally:
             tmp.unlink(missing_ok=True)
         self.bases[name] = dataclasses.replace(checked, name=name, path=paths.relative(target))
@@ -330,10 +398,11 @@ class Explorer:
 
 def _per_kommun(model: FeeModel) -> pd.DataFrame:
     """Invoiced kr per municipality (rows, the proposal's order, then Summa) and year."""
-    billed = model.invoiced_per_kommun(model.allocate(model.totals()))   # years x codes
+    billed = model.invoiced_per_kommun(model.allocate(model.totals()))  # years x codes
     order = [model.codes.index(c) for c in model.order]
-    frame = pd.DataFrame(billed[:, order].T, index=[model.names[c] for c in model.order],
-                         columns=model.years)
+    frame = pd.DataFrame(
+        billed[:, order].T, index=[model.names[c] for c in model.order], columns=model.years
+    )
     frame.loc["Summa"] = frame.sum()
     frame.index.name = "Kommun"
     return frame
@@ -391,22 +460,24 @@ def widget(explorer: Explorer):
     button. Returns the top widget (display it in a notebook)."""
     import ipywidgets as w
 
-    state = {"choice": explorer.start(explorer.default()), "quiet": False}
-    base = w.Dropdown(options=explorer.names(), value=state["choice"].base,
-                      description="Utgå från")
+    state: dict = {"choice": explorer.start(explorer.default()), "quiet": False}
+    base = w.Dropdown(options=explorer.names(), value=state["choice"].base, description="Utgå från")
     last = w.BoundedIntText(description="Sista år", min=1900, max=2200)
     uprating = w.BoundedFloatText(description="Uppräkning %", min=-99.99, max=1000, step=0.5)
     # None: the post keeps the key it has in the scenario started from (maybe weights)
     key_options = [("som utgångsläget", None), ("tryckt", PRINTED_KEY)] + [
-        (population_key(d), d) for d in explorer.dates]
+        (population_key(d), d) for d in explorer.dates
+    ]
     amounts, keys = {}, {}
     rows = []
     for post in explorer.bases[state["choice"].base].posts:
-        amounts[post] = w.BoundedIntText(min=0, max=10_000_000_000, step=100_000,
-                                         layout=w.Layout(width="11em"))
+        amounts[post] = w.BoundedIntText(
+            min=0, max=10_000_000_000, step=100_000, layout=w.Layout(width="11em")
+        )
         keys[post] = w.Dropdown(options=key_options, layout=w.Layout(width="14em"))
-        rows.append(w.HBox([w.Label(post, layout=w.Layout(width="18em")), amounts[post],
-                            keys[post]]))
+        rows.append(
+            w.HBox([w.Label(post, layout=w.Layout(width="18em")), amounts[post], keys[post]])
+        )
     view = w.HTML()
     status = w.HTML()
 
@@ -422,9 +493,13 @@ def widget(explorer: Explorer):
             state["quiet"] = False
 
     def current() -> Choice:
-        return Choice(base.value, int(last.value), int(round(uprating.value * 100)),
-                      {p: int(a.value) for p, a in amounts.items()},
-                      {p: k.value for p, k in keys.items() if k.value is not None})
+        return Choice(
+            base.value,
+            int(last.value),
+            int(round(uprating.value * 100)),
+            {p: int(a.value) for p, a in amounts.items()},
+            {p: k.value for p, k in keys.items() if k.value is not None},
+        )
 
     def refresh(_=None) -> None:
         if state["quiet"]:
@@ -459,8 +534,9 @@ def widget(explorer: Explorer):
     save.on_click(on_save)
 
     variable = w.Dropdown(options=[whatif.UPRATING, *amounts], description="Svep")
-    start, stop, step = (w.FloatText(description=d, layout=w.Layout(width="16em"))
-                         for d in ("Från", "Till", "Steg"))
+    start, stop, step = (
+        w.FloatText(description=d, layout=w.Layout(width="16em")) for d in ("Från", "Till", "Steg")
+    )
     start.value, stop.value, step.value = 0, 9_000_000, 500_000
     through = w.BoundedIntText(description="Räcka till", min=1900, max=2200)
     sweep_button = w.Button(description="Visa svep")
@@ -502,10 +578,18 @@ def widget(explorer: Explorer):
     fill(state["choice"])
     through.value = last.value
     refresh()
-    return w.VBox([
-        w.HBox([base, last, uprating]), w.VBox(rows), view,
-        w.HBox([variable, start, stop, step]), w.HBox([through, sweep_button, largest_button]),
-        sweep_out, w.HBox([name, description, save]), status])
+    return w.VBox(
+        [
+            w.HBox([base, last, uprating]),
+            w.VBox(rows),
+            view,
+            w.HBox([variable, start, stop, step]),
+            w.HBox([through, sweep_button, largest_button]),
+            sweep_out,
+            w.HBox([name, description, save]),
+            status,
+        ]
+    )
 
 
 def show(explorer: Explorer) -> None:
@@ -515,7 +599,8 @@ def show(explorer: Explorer) -> None:
 
     ui = widget(explorer)
     bundle = ui._repr_mimebundle_()
-    bundle["text/html"] = str(html.paragraph(
-        ["Reglagen visas när anteckningsboken körs i JupyterLab (make lab)."]))
+    bundle["text/html"] = str(
+        html.paragraph(["Reglagen visas när anteckningsboken körs i JupyterLab (make lab)."])
+    )
     bundle["text/plain"] = "Utforskaren: reglagen visas i JupyterLab."
     display(bundle, raw=True)

@@ -9,12 +9,13 @@ the proposal's sidecar ``period``. Functions that return a frame are the figures
 that return :class:`~kuanalysis.reports.html.Markup` or a chart are what a notebook cell
 shows. Every text passes through :mod:`kuanalysis.reports.html`.
 """
+
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Mapping
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
@@ -29,11 +30,16 @@ from ..fees.balance import balance_overview
 from ..fees.keys import key_groups, key_vs_population, population_frame
 from ..fees.matrix import kommun_codes, post_labels, total_row
 from ..fees.model import Scenario
-from ..fees.proposals import (printed_scenario, proposal_files, proposal_year,
-                              require_readings)
+from ..fees.proposals import printed_scenario, proposal_files, proposal_year, require_readings
 from ..fees.scenariofile import format_percent
-from ..fees.scenarios import (FEE_COLUMNS, ScenarioLoader, allocate_scenario, base_name,
-                              changed_totals, load_scenarios)
+from ..fees.scenarios import (
+    FEE_COLUMNS,
+    ScenarioLoader,
+    allocate_scenario,
+    base_name,
+    changed_totals,
+    load_scenarios,
+)
 from . import charts, fmt, html
 from .findings import errors_html
 
@@ -97,12 +103,20 @@ class FeeReport:
         The same for every year each scenario covers.
     """
 
-    def __init__(self, matrix: Table, population, history: dict[str, Table],
-                 scenarios: list[Scenario], date_key: str | None = None,
-                 start_kr: int | None = None, other: Table | None = None):
+    def __init__(
+        self,
+        matrix: Table,
+        population,
+        history: dict[str, Table],
+        scenarios: list[Scenario],
+        date_key: str | None = None,
+        start_kr: int | None = None,
+        other: Table | None = None,
+    ):
         self.matrix = matrix
         self.year = proposal_year(matrix) or next(
-            (s.proposal_year for s in scenarios if s.proposal_year), None)
+            (s.proposal_year for s in scenarios if s.proposal_year), None
+        )
         self.population = population
         self.history = history
         self.scenarios = scenarios
@@ -119,10 +133,15 @@ class FeeReport:
         return self.scenarios[0].name
 
     @classmethod
-    def load(cls, scenarier: str = "scenarios", forslag: str = "",
-             befolkning: str = "data/raw/referens/kommuner-befolkning.csv",
-             historik: str = "data/raw/002-pks-2016", befolkningsdatum: str = "",
-             balanskonto_kr: int = -1) -> "FeeReport":
+    def load(
+        cls,
+        scenarier: str = "scenarios",
+        forslag: str = "",
+        befolkning: str = "data/raw/referens/kommuner-befolkning.csv",
+        historik: str = "data/raw/002-pks-2016",
+        befolkningsdatum: str = "",
+        balanskonto_kr: int = -1,
+    ) -> FeeReport:
         """Load the fee data named by the notebooks' parameters (paths relative to the project).
 
         ``forslag`` "" = the newest proposal in ``data/raw``; ``befolkningsdatum`` "" = the
@@ -144,54 +163,88 @@ class FeeReport:
             states.
         """
         root = paths.project_root()
-        key = (str(root), scenarier, forslag, befolkning, historik, befolkningsdatum,
-               balanskonto_kr, _stamp(root / "data" / "raw", root / scenarier))
+        key = (
+            str(root),
+            scenarier,
+            forslag,
+            befolkning,
+            historik,
+            befolkningsdatum,
+            balanskonto_kr,
+            _stamp(root / "data" / "raw", root / scenarier),
+        )
         if _LOADED.get("key") != key:
             _LOADED.clear()
-            _LOADED.update(key=key, report=cls._load(scenarier, forslag, befolkning, historik,
-                                                      befolkningsdatum, balanskonto_kr))
+            _LOADED.update(
+                key=key,
+                report=cls._load(
+                    scenarier, forslag, befolkning, historik, befolkningsdatum, balanskonto_kr
+                ),
+            )
         return _LOADED["report"]
 
     @classmethod
-    def _load(cls, scenarier, forslag, befolkning, historik, befolkningsdatum,
-              balanskonto_kr) -> "FeeReport":
+    def _load(
+        cls, scenarier, forslag, befolkning, historik, befolkningsdatum, balanskonto_kr
+    ) -> FeeReport:
         root = paths.project_root()
-        faults = [f"parametern {name}: {value} finns inte i projektet"
-                  for name, value in (("scenarier", scenarier), ("forslag", forslag),
-                                      ("befolkning", befolkning), ("historik", historik))
-                  if value and not (root / value).exists()]
+        faults = [
+            f"parametern {name}: {value} finns inte i projektet"
+            for name, value in (
+                ("scenarier", scenarier),
+                ("forslag", forslag),
+                ("befolkning", befolkning),
+                ("historik", historik),
+            )
+            if value and not (root / value).exists()
+        ]
         if befolkningsdatum and not _DATE_KEY.match(str(befolkningsdatum)):
-            faults.append("parametern befolkningsdatum ska se ut som befolkning_ÅÅÅÅ_12_31 "
-                          f"(eller vara tom), fick {befolkningsdatum!r}")
+            faults.append(
+                "parametern befolkningsdatum ska se ut som befolkning_ÅÅÅÅ_12_31 "
+                f"(eller vara tom), fick {befolkningsdatum!r}"
+            )
         if faults:
             raise ParameterError(faults)
         files = proposal_files()
         if not forslag and not files:
-            raise ParameterError("data/raw har inget avgiftsförslag (kind: fee_matrix); ange "
-                                 "parametern forslag")
+            raise ParameterError(
+                "data/raw har inget avgiftsförslag (kind: fee_matrix); ange parametern forslag"
+            )
         matrix = load_table(root / forslag if forslag else files[max(files)])
         year = proposal_year(matrix)
         if year is None:
-            raise ParameterError(f"parametern forslag: {forslag} säger inte vilket år den "
-                                 "gäller (fältet period i beskrivningsfilen)")
+            raise ParameterError(
+                f"parametern forslag: {forslag} säger inte vilket år den "
+                "gäller (fältet period i beskrivningsfilen)"
+            )
         population = load_table(root / befolkning)
         if befolkningsdatum and befolkningsdatum not in population_frame(population).columns:
             dates = ", ".join(population_frame(population).columns)
-            raise ParameterError(f"parametern befolkningsdatum: {befolkningsdatum} finns inte i "
-                                 f"{befolkning}; välj en av {dates}")
+            raise ParameterError(
+                f"parametern befolkningsdatum: {befolkningsdatum} finns inte i "
+                f"{befolkning}; välj en av {dates}"
+            )
         history = {t: load_table(_table_file(root / historik, t)) for t in HISTORY_TABLES}
         loader = ScenarioLoader(population)
         loader.use(matrix)
         scenarios = load_scenarios(root / scenarier, loader, year)
         if not scenarios or scenarios[0].name != base_name(year):
             printed = loader.printed(year)
-            require_readings(printed, paths.relative(root / forslag) if forslag
-                             else paths.relative(files[year]))
+            require_readings(
+                printed, paths.relative(root / forslag) if forslag else paths.relative(files[year])
+            )
             scenarios = [printed, *scenarios]
         others = sorted((y for y in files if y != year), key=lambda y: (y > year, abs(y - year)))
         other = load_table(files[others[0]]) if others else None
-        return cls(matrix, population, history, scenarios, befolkningsdatum or None,
-                   None if balanskonto_kr == -1 else balanskonto_kr, other)
+        return cls(
+            matrix,
+            population,
+            history,
+            scenarios,
+            befolkningsdatum or None,
+            None if balanskonto_kr == -1 else balanskonto_kr,
+            other,
+        )
 
     @property
     def date(self) -> str:
@@ -202,7 +255,9 @@ class FeeReport:
     def findings(self) -> checks.Findings:
         """The findings of every rule on the printed proposal (:func:`kuanalysis.checks.run`);
         the population tells which posts follow a population date."""
-        others = {self.population.id: self.population} if isinstance(self.population, Table) else None
+        others = (
+            {self.population.id: self.population} if isinstance(self.population, Table) else None
+        )
         return checks.run({self.matrix.id: self.matrix}, others=others)
 
     @property
@@ -215,8 +270,9 @@ def _table_file(folder, table_id: str):
     for suffix in TABLE_SUFFIXES:
         if (folder / f"{table_id}{suffix}").exists():
             return folder / f"{table_id}{suffix}"
-    raise ParameterError(f"parametern historik: mappen {paths.relative(folder)} saknar "
-                         f"tabellen {table_id}")
+    raise ParameterError(
+        f"parametern historik: mappen {paths.relative(folder)} saknar tabellen {table_id}"
+    )
 
 
 def variants(parameters: Mapping) -> list[dict]:
@@ -236,10 +292,18 @@ def variants(parameters: Mapping) -> list[dict]:
     """
     chosen = proposals_chosen(parameters)
     if parameters.get("excelfil") and len(chosen) > 1:
-        raise ParameterError("parametern excelfil gäller en rapport: ange också forslag (ett "
-                             "års avgiftstabell)")
-    return [{"parameters": {"forslag": rel}, "output": f"avgifter-{year}.html",
-             "title": title(year), "sort": f"{year}-12-31"} for year, rel in chosen]
+        raise ParameterError(
+            "parametern excelfil gäller en rapport: ange också forslag (ett års avgiftstabell)"
+        )
+    return [
+        {
+            "parameters": {"forslag": rel},
+            "output": f"avgifter-{year}.html",
+            "title": title(year),
+            "sort": f"{year}-12-31",
+        }
+        for year, rel in chosen
+    ]
 
 
 def proposals_chosen(parameters: Mapping) -> list[tuple[int, str]]:
@@ -252,8 +316,10 @@ def proposals_chosen(parameters: Mapping) -> list[tuple[int, str]]:
             raise ParameterError(f"parametern forslag: {wanted} finns inte i projektet")
         year = proposal_year(load_table(root / wanted))
         if year is None:
-            raise ParameterError(f"parametern forslag: {wanted} säger inte vilket år den "
-                                 "gäller (fältet period i beskrivningsfilen)")
+            raise ParameterError(
+                f"parametern forslag: {wanted} säger inte vilket år den "
+                "gäller (fältet period i beskrivningsfilen)"
+            )
         return [(year, wanted)]
     files = proposal_files()
     if not files:
@@ -283,12 +349,18 @@ def check_parameters(*, balanskonto_kr, excelfil: str) -> None:
     faults = []
     whole = isinstance(balanskonto_kr, int) and not isinstance(balanskonto_kr, bool)
     if not whole or balanskonto_kr < -1:
-        faults.append(f"parametern balanskonto_kr ska vara hela kronor, minst 0 (eller -1: "
-                      f"som scenarierna anger), fick {balanskonto_kr!r}")
-    if not (isinstance(excelfil, str) and (excelfil == "" or re.fullmatch(
-            r"[A-Za-z0-9][A-Za-z0-9._-]*\.xlsx", excelfil))):
-        faults.append("parametern excelfil ska vara ett filnamn (bokstäver a–z, siffror, . _ -) "
-                      f"som slutar på .xlsx, eller tom, fick {excelfil!r}")
+        faults.append(
+            f"parametern balanskonto_kr ska vara hela kronor, minst 0 (eller -1: "
+            f"som scenarierna anger), fick {balanskonto_kr!r}"
+        )
+    if not (
+        isinstance(excelfil, str)
+        and (excelfil == "" or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.xlsx", excelfil))
+    ):
+        faults.append(
+            "parametern excelfil ska vara ett filnamn (bokstäver a–z, siffror, . _ -) "
+            f"som slutar på .xlsx, eller tom, fick {excelfil!r}"
+        )
     if faults:
         raise ParameterError(faults)
 
@@ -310,17 +382,23 @@ def allocate_all(scenarios: list[Scenario], matrix: Table, population) -> pd.Dat
     """Every scenario's fees, one after the other (the ``kuanalysis fees`` columns)."""
     if not scenarios:
         return pd.DataFrame(columns=FEE_COLUMNS)
-    return pd.concat([allocate_scenario(s, matrix, population) for s in scenarios],
-                     ignore_index=True)
+    return pd.concat(
+        [allocate_scenario(s, matrix, population) for s in scenarios], ignore_index=True
+    )
 
 
 # -- figures -------------------------------------------------------------------------------
 
+
 def invoiced_totals(fees: pd.DataFrame) -> pd.DataFrame:
     """Per scenario and municipality: the invoiced kronor (sum of invoiced posts)."""
     billed = fees[fees["fakturerad"]]
-    return (billed.groupby(["scenario", "kommun_kod", "kommun"], sort=False)["belopp_kr"]
-            .sum().rename("fakturerat_kr").reset_index())
+    return (
+        billed.groupby(["scenario", "kommun_kod", "kommun"], sort=False)["belopp_kr"]
+        .sum()
+        .rename("fakturerat_kr")
+        .reset_index()
+    )
 
 
 def scenario_comparison(fees: pd.DataFrame, by: str = "kommun") -> pd.DataFrame:
@@ -364,8 +442,9 @@ def nonzero(frame: pd.DataFrame, rows: bool = True) -> pd.DataFrame:
     return keep.loc[(keep != 0).any(axis=1)] if rows else keep
 
 
-def share_vs_population(fees: pd.DataFrame, population, date: str = "befolkning_2024_12_31"
-                        ) -> pd.DataFrame:
+def share_vs_population(
+    fees: pd.DataFrame, population, date: str = "befolkning_2024_12_31"
+) -> pd.DataFrame:
     """Each municipality's share of the invoiced total, per scenario, beside its population share.
 
     Returns
@@ -376,19 +455,25 @@ def share_vs_population(fees: pd.DataFrame, population, date: str = "befolkning_
     """
     pop = population_frame(population)[date]
     billed = fees.assign(kr=fees["belopp_kr"].where(fees["fakturerad"], 0))
-    kr_ = billed.pivot_table(index="kommun_kod", columns="scenario", values="kr", aggfunc="sum",
-                             sort=False)[list(dict.fromkeys(fees["scenario"]))]
+    kr_ = billed.pivot_table(
+        index="kommun_kod", columns="scenario", values="kr", aggfunc="sum", sort=False
+    )[list(dict.fromkeys(fees["scenario"]))]
     shares = kr_.div(kr_.sum()) * 100
     names = fees.drop_duplicates("kommun_kod").set_index("kommun_kod")["kommun"]
-    out = pd.DataFrame({"kommun": names.reindex(shares.index),
-                        "befolkning_andel": pop.reindex(shares.index) / pop.sum() * 100})
+    out = pd.DataFrame(
+        {
+            "kommun": names.reindex(shares.index),
+            "befolkning_andel": pop.reindex(shares.index) / pop.sum() * 100,
+        }
+    )
     out = out.join(shares)
     out.index.name, out.columns.name = "kommun_kod", None
     return out
 
 
-def history_table(social: Table, administration: Table, matrix: Table,
-                  year: int | None = None) -> pd.DataFrame:
+def history_table(
+    social: Table, administration: Table, matrix: Table, year: int | None = None
+) -> pd.DataFrame:
     """Social välfärd and administration per municipality 2016 and 2018, beside the
     proposal's year (tkr).
 
@@ -404,6 +489,7 @@ def history_table(social: Table, administration: Table, matrix: Table,
         Index printed name in the matrix's order, then ``Summa``; six float columns, the
         proposal's named ``Grundfinansiering social välfärd <år>`` and ``Medlemsavgift <år>``.
     """
+
     def by_code(table: Table) -> pd.DataFrame:
         codes = kommun_codes(table)
         frame = table.values.loc[list(codes)].rename(index=codes)
@@ -415,15 +501,20 @@ def history_table(social: Table, administration: Table, matrix: Table,
     names = {code: label for label, code in kommun_codes(matrix).items()}
     mat = by_code(matrix) / 1000
     order = list(names) + ["Summa"]
-    social_post, member_post = (mat[p] if p in mat.columns else pd.Series(float("nan"),
-                                                                          index=mat.index)
-                                for p in HISTORY_POSTS)
-    out = pd.DataFrame({
-        "Social välfärd 2016": soc.iloc[:, 0], "Social välfärd 2018": soc.iloc[:, 1],
-        f"Grundfinansiering social välfärd {year}": social_post,
-        "Administration 2016": adm.iloc[:, 0], "Administration 2018": adm.iloc[:, 1],
-        f"Medlemsavgift {year}": member_post,
-    }).reindex(order)
+    social_post, member_post = (
+        mat[p] if p in mat.columns else pd.Series(float("nan"), index=mat.index)
+        for p in HISTORY_POSTS
+    )
+    out = pd.DataFrame(
+        {
+            "Social välfärd 2016": soc.iloc[:, 0],
+            "Social välfärd 2018": soc.iloc[:, 1],
+            f"Grundfinansiering social välfärd {year}": social_post,
+            "Administration 2016": adm.iloc[:, 0],
+            "Administration 2018": adm.iloc[:, 1],
+            f"Medlemsavgift {year}": member_post,
+        }
+    ).reindex(order)
     out.index = [names.get(c, c) for c in out.index]
     out.index.name = "Kommun"
     return out
@@ -442,8 +533,10 @@ def findings_overview(findings: list[Finding]) -> pd.DataFrame:
     for f in findings:
         counts[(f.rule, f.status)] = counts.get((f.rule, f.status), 0) + 1
     order = list(RULES)
-    rows = [(RULES[r].sentence, f"{s}: {STATUSES[s].meaning}", n)
-            for (r, s), n in sorted(counts.items(), key=lambda kv: order.index(kv[0][0]))]
+    rows = [
+        (RULES[r].sentence, f"{s}: {STATUSES[s].meaning}", n)
+        for (r, s), n in sorted(counts.items(), key=lambda kv: order.index(kv[0][0]))
+    ]
     return pd.DataFrame(rows, columns=["Kontroll", "Status", "Antal"])
 
 
@@ -464,12 +557,18 @@ def findings_frame(findings: list[Finding], table: Table) -> tuple[pd.DataFrame,
     order = list(RULES)
     rows = {r: i for i, r in enumerate(table.values.index)}
     cols = {c: i for i, c in enumerate(table.values.columns)}
-    mine = sorted((f for f in findings if f.table == table.id),
-                  key=lambda f: (order.index(f.rule), rows.get(f.row, len(rows)),
-                                 cols.get(f.column, -1)))
+    mine = sorted(
+        (f for f in findings if f.table == table.id),
+        key=lambda f: (order.index(f.rule), rows.get(f.row, len(rows)), cols.get(f.column, -1)),
+    )
     columns = ["Rad", "Kolumn", "Tryckt", "Beräknat", "Skillnad", "Status", "Förklaras av"]
-    frame = pd.DataFrame([(f.row, f.column, f.reported, f.expected, f.difference, f.status,
-                           f.explained_by) for f in mine], columns=columns)
+    frame = pd.DataFrame(
+        [
+            (f.row, f.column, f.reported, f.expected, f.difference, f.status, f.explained_by)
+            for f in mine
+        ],
+        columns=columns,
+    )
     for c in ("Tryckt", "Beräknat", "Skillnad"):
         frame[c] = frame[c].astype(float)
     marks = pd.DataFrame("", index=frame.index, columns=columns)
@@ -477,8 +576,9 @@ def findings_frame(findings: list[Finding], table: Table) -> tuple[pd.DataFrame,
     return frame, marks
 
 
-def key_panels(summary: pd.DataFrame, deviations: pd.DataFrame, groups: list[list[str]]
-               ) -> dict[str, pd.Series]:
+def key_panels(
+    summary: pd.DataFrame, deviations: pd.DataFrame, groups: list[list[str]]
+) -> dict[str, pd.Series]:
     """The key chart's panels: a title per key group -> its deviation from population.
 
     ``summary`` and ``deviations`` as from :func:`~kuanalysis.fees.keys.key_vs_population`
@@ -488,22 +588,32 @@ def key_panels(summary: pd.DataFrame, deviations: pd.DataFrame, groups: list[lis
     for (key, row), group in zip(summary.iterrows(), groups):
         n = len(group)
         out[f"{key}\n{n} {'post' if n == 1 else 'poster'}, mot {row['Närmast folkmängden']}"] = (
-            deviations[key])
+            deviations[key]
+        )
     return out
 
 
-def scenario_descriptions(scenarios: list[Scenario], printed: Scenario | None = None
-                          ) -> pd.DataFrame:
+def scenario_descriptions(
+    scenarios: list[Scenario], printed: Scenario | None = None
+) -> pd.DataFrame:
     """One line per scenario: ``Alternativ`` (its name) and ``Vad det visar`` (its
     description); with ``printed`` (the proposal as printed) also ``Belopp som skiljer sig
     från förslagets tabell``: each post whose first-year amount is not the printed total."""
-    frame = pd.DataFrame({"Alternativ": [s.name for s in scenarios],
-                          "Vad det visar": [s.description for s in scenarios]})
+    frame = pd.DataFrame(
+        {
+            "Alternativ": [s.name for s in scenarios],
+            "Vad det visar": [s.description for s in scenarios],
+        }
+    )
     if printed is not None:
         frame["Belopp som skiljer sig från förslagets tabell"] = [
-            "; ".join(f"{post} {fmt.kr(row.scenario_kr)} (tryckt {fmt.kr(row.tryckt_kr)})"
-                      for post, row in changed_totals(s, printed).iterrows()) or "inga"
-            for s in scenarios]
+            "; ".join(
+                f"{post} {fmt.kr(row.scenario_kr)} (tryckt {fmt.kr(row.tryckt_kr)})"
+                for post, row in changed_totals(s, printed).iterrows()
+            )
+            or "inga"
+            for s in scenarios
+        ]
     return frame
 
 
@@ -526,13 +636,15 @@ def kommun_fees(fees: pd.DataFrame, kommun_kod: str) -> pd.DataFrame:
     if mine.empty:
         raise ValueError(f"kommunkoden {kommun_kod!r} finns inte i avgifterna")
     order = list(dict.fromkeys(mine["scenario"]))
-    cells = mine.assign(visa=[int(k) if f else NOT_INVOICED
-                              for k, f in zip(mine["belopp_kr"], mine["fakturerad"])])
+    cells = mine.assign(
+        visa=[int(k) if f else NOT_INVOICED for k, f in zip(mine["belopp_kr"], mine["fakturerad"])]
+    )
     frame = cells.pivot(index="post", columns="scenario", values="visa")
     frame = frame.loc[list(dict.fromkeys(mine["post"])), order].astype(object)
     frame.loc["Fakturerat totalt"] = [
         int(mine.loc[(mine["scenario"] == s) & mine["fakturerad"], "belopp_kr"].sum())
-        for s in order]
+        for s in order
+    ]
     frame.index.name, frame.columns.name = "Post", None
     return frame
 
@@ -558,8 +670,9 @@ def yearly_invoiced(fees_years: pd.DataFrame) -> pd.DataFrame:
     """Invoiced kr per scenario (rows, in order) and year (columns); NaN for a year a
     scenario does not cover."""
     billed = fees_years[fees_years["fakturerad"]]
-    frame = billed.pivot_table(index="scenario", columns="år", values="belopp_kr",
-                               aggfunc="sum", sort=False)
+    frame = billed.pivot_table(
+        index="scenario", columns="år", values="belopp_kr", aggfunc="sum", sort=False
+    )
     frame = frame.reindex(list(dict.fromkeys(fees_years["scenario"])))
     frame.index.name, frame.columns.name = "Alternativ", None
     return frame
@@ -577,26 +690,39 @@ def assumptions(scenario: Scenario, start_kr: int | None = None) -> str:
     years = scenario.horizon
     parts = [f"Utgår från {scenario.base or 'förslaget som det är tryckt'}."]
     if years:
-        parts.append(f"Räknar åren {years[0]}–{years[-1]}." if len(years) > 1
-                     else f"Räknar bara {years[0]}.")
-    own = {p: s.uprating_bp for p, s in scenario.posts.items() if s.uprating_bp is not None
-           and s.uprating_bp != scenario.uprating_bp}
+        parts.append(
+            f"Räknar åren {years[0]}–{years[-1]}." if len(years) > 1 else f"Räknar bara {years[0]}."
+        )
+    own = {
+        p: s.uprating_bp
+        for p, s in scenario.posts.items()
+        if s.uprating_bp is not None and s.uprating_bp != scenario.uprating_bp
+    }
     if len(years) > 1:
         if scenario.uprating_bp:
-            parts.append(f"Alla belopp räknas upp med {_pct(scenario.uprating_bp)} per år"
-                         + (", utom där annat anges." if own else "."))
+            parts.append(
+                f"Alla belopp räknas upp med {_pct(scenario.uprating_bp)} per år"
+                + (", utom där annat anges." if own else ".")
+            )
         else:
-            parts.append("Beloppen är desamma varje år (ingen uppräkning)"
-                         + (", utom där annat anges." if own else "."))
+            parts.append(
+                "Beloppen är desamma varje år (ingen uppräkning)"
+                + (", utom där annat anges." if own else ".")
+            )
         parts += [f"{p} räknas upp med {_pct(bp)} per år." for p, bp in own.items()]
     taken = [p for p, s in scenario.posts.items() if s.from_balance]
-    parts.append(f"Tas från balanskontot: {', '.join(taken)}." if taken else
-                 "Ingen post tas från balanskontot.")
+    parts.append(
+        f"Tas från balanskontot: {', '.join(taken)}."
+        if taken
+        else "Ingen post tas från balanskontot."
+    )
     b = scenario.balance
     opening = b.opening if start_kr is None else start_kr
     note = " (rapportens parameter)" if start_kr is not None else ""
-    parts.append(f"Balanskontot är {fmt.mnkr(opening, source_unit='kr')} vid årets början"
-                 f"{' ' + str(years[0]) if years else ''}{note}.")
+    parts.append(
+        f"Balanskontot är {fmt.mnkr(opening, source_unit='kr')} vid årets början"
+        f"{' ' + str(years[0]) if years else ''}{note}."
+    )
     for what, moves in (("Uttag", b.withdrawals), ("Insättning", b.deposits)):
         for y, kr_ in sorted(moves.items()):
             if kr_ and (not years or y in years):
@@ -619,13 +745,19 @@ def blank_readings(scenarios: list[Scenario]) -> pd.DataFrame:
         ``Alternativ``, ``Cell`` (``rad / kolumn``), ``Beräknat belopp`` (kr), ``Läsning``
         (in words), ``Angiven i`` (file and line); empty when there is no such cell.
     """
-    words = {"beräknat": "beräknat belopp: kommunen betalar sin del",
-             "utanför": "utanför posten: kommunen deltar inte",
-             None: "inte angiven"}
-    rows = [(s.name, f"{b.row} / {b.post}", b.implied_kr, words[b.reading], b.stated_in)
-            for s in scenarios for b in s.blanks]
-    return pd.DataFrame(rows, columns=["Alternativ", "Cell", "Beräknat belopp", "Läsning",
-                                       "Angiven i"])
+    words = {
+        "beräknat": "beräknat belopp: kommunen betalar sin del",
+        "utanför": "utanför posten: kommunen deltar inte",
+        None: "inte angiven",
+    }
+    rows = [
+        (s.name, f"{b.row} / {b.post}", b.implied_kr, words[b.reading], b.stated_in)
+        for s in scenarios
+        for b in s.blanks
+    ]
+    return pd.DataFrame(
+        rows, columns=["Alternativ", "Cell", "Beräknat belopp", "Läsning", "Angiven i"]
+    )
 
 
 def year_comparison(a: pd.DataFrame, b: pd.DataFrame, by: str = "kommun") -> pd.DataFrame:
@@ -670,6 +802,7 @@ def year_comparison(a: pd.DataFrame, b: pd.DataFrame, by: str = "kommun") -> pd.
 
 # -- what the avgifter notebook shows, section by section ----------------------------------
 
+
 def _signed_kr(x) -> str:
     return fmt.kr(x, sign=True)
 
@@ -688,8 +821,7 @@ def _start(r: FeeReport, balanskonto_kr: int | None) -> int | None:
 def balance_start(r: FeeReport, balanskonto_kr: int | None = None) -> str:
     """The base scenario's opening balance as text: ``20,5 mnkr``."""
     start = _start(r, balanskonto_kr)
-    return fmt.mnkr(r.scenarios[0].balance.opening if start is None else start,
-                    source_unit="kr")
+    return fmt.mnkr(r.scenarios[0].balance.opening if start is None else start, source_unit="kr")
 
 
 def fields(r: FeeReport) -> dict[str, str]:
@@ -704,15 +836,23 @@ def key_figures(r: FeeReport, balanskonto_kr: int | None = None) -> html.Markup:
     comparison = scenario_comparison(r.fees)
     _, summary = balance_overview(r.scenarios, start_kr=_start(r, balanskonto_kr))
     not_summed = sum(f.rule == "fee_not_summed" for f in r.findings)
-    return html.boxes([
-        (f"Fakturerat {r.year} enligt förslaget",
-         fmt.mnkr(comparison.at["Summa", r.base], source_unit="kr")),
-        ("Poster i tabellen som inte faktureras",
-         f"{not_summed} av {len(post_labels(r.matrix))}"),
-        ("Balanskontot tar slut enligt förslaget",
-         runs_out(summary.at[r.base, "tar_slut"], int(summary.at[r.base, "sista_år"]))),
-        ("Alternativ som jämförs", str(len(r.scenarios) - 1)),
-    ])
+    return html.boxes(
+        [
+            (
+                f"Fakturerat {r.year} enligt förslaget",
+                fmt.mnkr(comparison.at["Summa", r.base], source_unit="kr"),
+            ),
+            (
+                "Poster i tabellen som inte faktureras",
+                f"{not_summed} av {len(post_labels(r.matrix))}",
+            ),
+            (
+                "Balanskontot tar slut enligt förslaget",
+                runs_out(summary.at[r.base, "tar_slut"], int(summary.at[r.base, "sista_år"])),
+            ),
+            ("Alternativ som jämförs", str(len(r.scenarios) - 1)),
+        ]
+    )
 
 
 def totals_note(r: FeeReport) -> html.Markup:
@@ -724,28 +864,44 @@ def totals_note(r: FeeReport) -> html.Markup:
     invoiced = int(scenario_comparison(r.fees).at["Summa", r.base])
     if abs(invoiced - printed) < 0.5:
         return html.Markup("")
-    return html.paragraph([
-        f"Förslagets tabell summerar till {fmt.kr(printed)} i kolumnen Summa, men "
-        f"{r.base} fakturerar {fmt.kr(invoiced)} ({fmt.kr(invoiced - printed, sign=True)}): "
-        "se avstämningen och hur tomma celler läses nedan."], box=True)
+    return html.paragraph(
+        [
+            f"Förslagets tabell summerar till {fmt.kr(printed)} i kolumnen Summa, men "
+            f"{r.base} fakturerar {fmt.kr(invoiced)} ({fmt.kr(invoiced - printed, sign=True)}): "
+            "se avstämningen och hur tomma celler läses nedan."
+        ],
+        box=True,
+    )
 
 
 def findings_summary(r: FeeReport) -> html.Markup:
     """The proposal's findings counted by rule and status."""
-    return html.table(findings_overview(r.findings), id="avstamning-oversikt", index=False,
-                      caption="Avstämningen av förslaget: vad som hittades, antal iakttagelser")
+    return html.table(
+        findings_overview(r.findings),
+        id="avstamning-oversikt",
+        index=False,
+        caption="Avstämningen av förslaget: vad som hittades, antal iakttagelser",
+    )
 
 
 def findings_list(r: FeeReport) -> html.Markup:
     """Every finding in the proposal's table, its status marked, with the cell that explains
     it where one does; then, in a box, the checks that could not run (nothing when all ran)."""
     frame, marks = findings_frame(r.findings, r.matrix)
-    return html.join([
-        html.table(frame, id="avstamning", index=False, marks=marks,
-                   formats={"Tryckt": fmt.kr, "Beräknat": fmt.kr, "Skillnad": _signed_kr},
-                   caption="Varje iakttagelse i förslagets tabell, kronor (tomt = inget att "
-                           "jämföra med; Förklaras av = cellen vars fel förklarar den)"),
-        errors_html(r.findings)])
+    return html.join(
+        [
+            html.table(
+                frame,
+                id="avstamning",
+                index=False,
+                marks=marks,
+                formats={"Tryckt": fmt.kr, "Beräknat": fmt.kr, "Skillnad": _signed_kr},
+                caption="Varje iakttagelse i förslagets tabell, kronor (tomt = inget att "
+                "jämföra med; Förklaras av = cellen vars fel förklarar den)",
+            ),
+            errors_html(r.findings),
+        ]
+    )
 
 
 def blanks_table(r: FeeReport) -> html.Markup:
@@ -754,19 +910,25 @@ def blanks_table(r: FeeReport) -> html.Markup:
     frame = blank_readings(r.scenarios)
     if frame.empty:
         return html.Markup("")
-    return html.table(frame, id="tomma-celler", index=False,
-                      formats={"Beräknat belopp": fmt.kr},
-                      caption="Tomma celler som postens summarad ger ett belopp, och hur varje "
-                              "alternativ läser dem")
+    return html.table(
+        frame,
+        id="tomma-celler",
+        index=False,
+        formats={"Beräknat belopp": fmt.kr},
+        caption="Tomma celler som postens summarad ger ett belopp, och hur varje "
+        "alternativ läser dem",
+    )
 
 
 def key_groups_table(r: FeeReport) -> html.Markup:
     """The key groups: posts with the same key, and the population date each is nearest."""
     summary, _ = key_vs_population(r.matrix, r.population)
-    return html.table(summary, id="nyckelgrupper",
-                      formats={"Största avvikelse": lambda x: fmt.points(x, 2)},
-                      caption="Nyckelgrupper: poster med samma fördelning, och folkmängden de "
-                              "ligger närmast")
+    return html.table(
+        summary,
+        id="nyckelgrupper",
+        formats={"Största avvikelse": lambda x: fmt.points(x, 2)},
+        caption="Nyckelgrupper: poster med samma fördelning, och folkmängden de ligger närmast",
+    )
 
 
 def key_chart(r: FeeReport):
@@ -774,42 +936,60 @@ def key_chart(r: FeeReport):
     groups = key_groups(r.matrix)
     summary, deviations = key_vs_population(r.matrix, r.population, groups)
     names = {code: label for label, code in kommun_codes(r.matrix).items()}
-    return charts.panels_barh([names[k] for k in deviations.index],
-                              key_panels(summary, deviations, groups), unit="", decimals=2,
-                              title="Nyckelns andel minus andelen av folkmängden, procentenheter")
+    return charts.panels_barh(
+        [names[k] for k in deviations.index],
+        key_panels(summary, deviations, groups),
+        unit="",
+        decimals=2,
+        title="Nyckelns andel minus andelen av folkmängden, procentenheter",
+    )
 
 
 def scenario_list(r: FeeReport) -> html.Markup:
     """The alternatives, each with its description and the amounts that differ from the
     printed proposal."""
     printed = printed_scenario(r.matrix, r.year)
-    return html.table(scenario_descriptions(r.scenarios, printed), id="alternativ",
-                      index=False, caption="Alternativen som jämförs")
+    return html.table(
+        scenario_descriptions(r.scenarios, printed),
+        id="alternativ",
+        index=False,
+        caption="Alternativen som jämförs",
+    )
 
 
 def assumptions_table(r: FeeReport, balanskonto_kr: int | None = None) -> html.Markup:
     """Every alternative's assumptions about the years ahead, in plain Swedish."""
     start = _start(r, balanskonto_kr)
-    frame = pd.DataFrame({"Alternativ": [s.name for s in r.scenarios],
-                          "Antaganden": [assumptions(s, start) for s in r.scenarios]})
-    return html.table(frame, id="antaganden", index=False,
-                      caption="Vad varje alternativ antar om åren framåt")
+    frame = pd.DataFrame(
+        {
+            "Alternativ": [s.name for s in r.scenarios],
+            "Antaganden": [assumptions(s, start) for s in r.scenarios],
+        }
+    )
+    return html.table(
+        frame, id="antaganden", index=False, caption="Vad varje alternativ antar om åren framåt"
+    )
 
 
 def years_table(r: FeeReport) -> html.Markup:
     """Invoiced kronor per alternative and year (all municipalities)."""
     frame = yearly_invoiced(r.fees_years)
     frame.columns = [str(c) for c in frame.columns]
-    return html.table(frame, id="per-ar", formats={c: fmt.kr for c in frame.columns},
-                      caption="Fakturerat per år i varje alternativ, alla kommuner, kronor "
-                              "(– = året ingår inte i alternativet)")
+    return html.table(
+        frame,
+        id="per-ar",
+        formats={c: fmt.kr for c in frame.columns},
+        caption="Fakturerat per år i varje alternativ, alla kommuner, kronor "
+        "(– = året ingår inte i alternativet)",
+    )
 
 
 def _comparison_caption(r: FeeReport, by: str) -> tuple[str, str]:
     if by == "kommun":
         return "per-kommun", f"Fakturerat per kommun {r.year} i varje alternativ, kronor"
-    return "per-post", (f"Fakturerat per post {r.year} i varje alternativ, kronor "
-                        "(0 kr = faktureras inte)")
+    return "per-post", (
+        f"Fakturerat per post {r.year} i varje alternativ, kronor (0 kr = faktureras inte)"
+    )
 
 
 def comparison_table(r: FeeReport, by: str = "kommun") -> html.Markup:
@@ -823,24 +1003,32 @@ def difference_table(r: FeeReport, by: str = "kommun") -> html.Markup:
     """Each alternative minus the proposal: every municipality, or the posts that differ."""
     diff = difference_to_base(scenario_comparison(r.fees, by), r.base)
     if by == "kommun":
-        id_, caption = ("per-kommun-skillnad",
-                        "Skillnad mot förslaget per kommun, kronor (plus = kommunen betalar mer)")
+        id_, caption = (
+            "per-kommun-skillnad",
+            "Skillnad mot förslaget per kommun, kronor (plus = kommunen betalar mer)",
+        )
     else:
         diff = nonzero(diff)
-        id_, caption = ("per-post-skillnad",
-                        "Poster där ett alternativ skiljer sig från förslaget: skillnad, kronor")
-    return html.table(diff, id=id_, formats={c: _signed_kr for c in diff.columns},
-                      caption=caption)
+        id_, caption = (
+            "per-post-skillnad",
+            "Poster där ett alternativ skiljer sig från förslaget: skillnad, kronor",
+        )
+    return html.table(diff, id=id_, formats={c: _signed_kr for c in diff.columns}, caption=caption)
 
 
 def difference_chart(r: FeeReport):
     """The alternatives that differ from the proposal, per municipality (tkr); None if none."""
-    shown = nonzero(difference_to_base(scenario_comparison(r.fees), r.base).drop(index="Summa"),
-                    rows=False)
+    shown = nonzero(
+        difference_to_base(scenario_comparison(r.fees), r.base).drop(index="Summa"), rows=False
+    )
     if shown.empty:
         return None
-    return charts.barh(shown.index, {c: shown[c] / 1000 for c in shown.columns}, unit="tkr",
-                       title=f"Skillnad mot förslaget {r.year} per kommun och alternativ (tkr)")
+    return charts.barh(
+        shown.index,
+        {c: shown[c] / 1000 for c in shown.columns},
+        unit="tkr",
+        title=f"Skillnad mot förslaget {r.year} per kommun och alternativ (tkr)",
+    )
 
 
 def shares_table(r: FeeReport) -> html.Markup:
@@ -848,9 +1036,13 @@ def shares_table(r: FeeReport) -> html.Markup:
     shares = share_vs_population(r.fees, r.population, r.date_key).set_index("kommun")
     shares.index.name = "Kommun"
     shares = shares.rename(columns={"befolkning_andel": f"Folkmängd {r.date}"})
-    return html.table(shares, id="andelar", formats={c: _percent2 for c in shares.columns},
-                      caption=f"Kommunens andel av det fakturerade i varje alternativ och av "
-                              f"folkmängden {r.date}, procent")
+    return html.table(
+        shares,
+        id="andelar",
+        formats={c: _percent2 for c in shares.columns},
+        caption=f"Kommunens andel av det fakturerade i varje alternativ och av "
+        f"folkmängden {r.date}, procent",
+    )
 
 
 def balance_table(r: FeeReport, balanskonto_kr: int | None = None) -> html.Markup:
@@ -860,20 +1052,29 @@ def balance_table(r: FeeReport, balanskonto_kr: int | None = None) -> html.Marku
     frame = closing.T
     frame.columns = [f"Vid slutet av {y}" for y in frame.columns]
     frame.insert(0, "Tas från balanskontot första året", summary["från_balanskonto_kr"])
-    frame["Första året under noll"] = [runs_out(y, int(e)) for y, e in
-                                       zip(summary["tar_slut"], summary["sista_år"])]
+    frame["Första året under noll"] = [
+        runs_out(y, int(e)) for y, e in zip(summary["tar_slut"], summary["sista_år"])
+    ]
     frame.index.name = "Alternativ"
-    return html.table(frame, id="balanskonto", caption="Balanskontot i varje alternativ, kronor",
-                      formats={c: fmt.kr for c in frame.columns[:-1]})
+    return html.table(
+        frame,
+        id="balanskonto",
+        caption="Balanskontot i varje alternativ, kronor",
+        formats={c: fmt.kr for c in frame.columns[:-1]},
+    )
 
 
 def balance_chart(r: FeeReport, balanskonto_kr: int | None = None):
     """The balance at each year's end, alternatives with the same path drawn as one line."""
     closing, _ = balance_overview(r.scenarios, start_kr=_start(r, balanskonto_kr))
     shown = group_identical_columns(closing)
-    return charts.lines(shown.index, {c: shown[c] / 1e6 for c in shown.columns}, unit="mnkr",
-                        decimals=0, title=f"Balanskontot vid årets slut {closing.index.min()}–"
-                                          f"{closing.index.max()} (mnkr)")
+    return charts.lines(
+        shown.index,
+        {c: shown[c] / 1e6 for c in shown.columns},
+        unit="mnkr",
+        decimals=0,
+        title=f"Balanskontot vid årets slut {closing.index.min()}–{closing.index.max()} (mnkr)",
+    )
 
 
 def printed_fees(table: Table, population) -> pd.DataFrame:
@@ -885,8 +1086,7 @@ def printed_fees(table: Table, population) -> pd.DataFrame:
         A blank cell the column total gives an amount, without a stated reading.
     """
     printed = printed_scenario(table)
-    require_readings(printed, paths.relative(table.source_file) if table.source_file
-                     else table.id)
+    require_readings(printed, paths.relative(table.source_file) if table.source_file else table.id)
     fees_ = allocate_scenario(printed, table, population)
     return fees_[fees_["år"] == fees_["år"].min()]
 
@@ -898,29 +1098,40 @@ def years_compared(r: FeeReport, by: str = "kommun") -> html.Markup:
         return html.Markup("")
     try:
         this, other = printed_fees(r.matrix, r.population), printed_fees(r.other, r.population)
-    except DataError as exc:   # the other year's blank cells are not read yet: say so
-        return html.paragraph([f"Förslaget för {proposal_year(r.other)} kan inte jämföras "
-                               f"ännu: {' '.join(exc.errors)}"], box=True)
+    except DataError as exc:  # the other year's blank cells are not read yet: say so
+        return html.paragraph(
+            [
+                f"Förslaget för {proposal_year(r.other)} kan inte jämföras "
+                f"ännu: {' '.join(exc.errors)}"
+            ],
+            box=True,
+        )
     a, b = (other, this) if proposal_year(r.other) < r.year else (this, other)
     frame = year_comparison(a, b, by)
     kr_cols = list(frame.columns[:3])
-    formats = {c: fmt.kr for c in kr_cols[:2]}
+    formats: dict = {c: fmt.kr for c in kr_cols[:2]}
     formats["Skillnad"] = _signed_kr
     formats.update({c: _percent2 for c in frame.columns[3:5]})
     formats["Skillnad, procentenheter"] = lambda x: fmt.points(x, 2, sign=True)
-    what = ("fakturerat per kommun" if by == "kommun" else "postens summa")
-    return html.table(frame, id=f"ar-mot-ar-{by}", formats=formats,
-                      caption=f"Förslagen {kr_cols[0]} och {kr_cols[1]} som tryckta: {what}, "
-                              f"kronor, och andel av summan, procent")
+    what = "fakturerat per kommun" if by == "kommun" else "postens summa"
+    return html.table(
+        frame,
+        id=f"ar-mot-ar-{by}",
+        formats=formats,
+        caption=f"Förslagen {kr_cols[0]} och {kr_cols[1]} som tryckta: {what}, "
+        f"kronor, och andel av summan, procent",
+    )
 
 
 def history(r: FeeReport) -> html.Markup:
     """Social välfärd and administration 2016 and 2018 beside the nearest posts of the
     proposal (tkr)."""
     social, administration = (r.history[t] for t in HISTORY_TABLES)
-    return html.table(history_table(social, administration, r.matrix, r.year), id="historik",
-                      caption=f"Finansiering per kommun 2016, 2018 och {r.year}, tkr "
-                              "(Summa som tryckt)")
+    return html.table(
+        history_table(social, administration, r.matrix, r.year),
+        id="historik",
+        caption=f"Finansiering per kommun 2016, 2018 och {r.year}, tkr (Summa som tryckt)",
+    )
 
 
 def workbook_link(r: FeeReport, name: str) -> html.Markup:

@@ -3,6 +3,7 @@
 Every text comes from the rule registry (:mod:`kuanalysis.checks.rules`); which sentence a
 finding gets is decided by its rule id and status, never by its text.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,8 +19,9 @@ from ..data.table import Table
 from . import fmt, html
 
 
-def number_findings(findings: list[Finding], tables_first: list[str] | None = None
-                    ) -> list[tuple[int, Finding]]:
+def number_findings(
+    findings: list[Finding], tables_first: list[str] | None = None
+) -> list[tuple[int, Finding]]:
     """Number findings 1, 2, ... in report order (:func:`~kuanalysis.checks.runner.report_order`)."""
     return list(enumerate(report_order(findings, tables_first or []), 1))
 
@@ -53,9 +55,11 @@ def explain(finding: Finding, unit: str = "") -> str:
     u = f"\u00a0{unit}" if unit else ""
     if f.rule == "ambiguity":
         placed = f.params.get("placed", "")
-        return (f"Raden ”{f.row}”: textutdraget ur källan kan läsas på mer än ett sätt; "
-                f"avskriften har valt {placed or rule.basis_text(f.params)}, "
-                f"och de andra kontrollerna bygger på det valet.")
+        return (
+            f"Raden ”{f.row}”: textutdraget ur källan kan läsas på mer än ett sätt; "
+            f"avskriften har valt {placed or rule.basis_text(f.params)}, "
+            f"och de andra kontrollerna bygger på det valet."
+        )
     if rule.logic == "reading":
         return f"Kolumnen ”{f.column}”: {rule.sentence}"
     rows = f.rows
@@ -70,14 +74,21 @@ def explain(finding: Finding, unit: str = "") -> str:
     basis = rule.basis_text(f.params)
     if f.status == "saknas":
         return f"{where} är tom i källan, men {basis} ger {figure(f.expected)}{u}."
-    size = ("skillnaden ryms i avrundningen av de tryckta talen" if f.status == "avrundning"
-            else "skillnaden är större än avrundning kan förklara")
+    size = (
+        "skillnaden ryms i avrundningen av de tryckta talen"
+        if f.status == "avrundning"
+        else "skillnaden är större än avrundning kan förklara"
+    )
     if f.rule == "share_parts_100":
-        return (f"Raden ”{f.row}”: delarna summerar till {figure(f.reported)}{u} i stället för "
-                f"100 %; {size}.")
+        return (
+            f"Raden ”{f.row}”: delarna summerar till {figure(f.reported)}{u} i stället för "
+            f"100 %; {size}."
+        )
     diff = fmt.number(f.difference, decimals(f.difference), sign=True)
-    return (f"{where} anger {figure(f.reported)}{u}, men {basis} ger {figure(f.expected)}{u} "
-            f"(skillnad {diff}{u}); {size}.")
+    return (
+        f"{where} anger {figure(f.reported)}{u}, men {basis} ger {figure(f.expected)}{u} "
+        f"(skillnad {diff}{u}); {size}."
+    )
 
 
 def unit_of(finding: Finding, tables: dict[str, Table]) -> str:
@@ -96,14 +107,16 @@ def findings_sentence(findings: list[Finding]) -> str:
     if not findings:
         return "Avstämningen av tabellerna gav inga anmärkningar."
     counts = {s: sum(f.status == s for f in findings) for s in STATUSES}
-    parts = [f"{n} {STATUSES[s].one if n == 1 else STATUSES[s].many}"
-             for s, n in counts.items() if n]
+    parts = [
+        f"{n} {STATUSES[s].one if n == 1 else STATUSES[s].many}" for s, n in counts.items() if n
+    ]
     text = ", ".join(parts[:-1]) + (" och " if len(parts) > 1 else "") + parts[-1]
     return f"Avstämningen av tabellerna gav {text}; se avsnittet Avstämning."
 
 
-def statement_view(table: Table, numbered: list[tuple[int, Finding]]
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def statement_view(
+    table: Table, numbered: list[tuple[int, Finding]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The table as printed plus a ``Fynd`` column, and the CSS classes marking each cell.
 
     Returns
@@ -134,8 +147,9 @@ def statement_view(table: Table, numbered: list[tuple[int, Finding]]
     return values, marks
 
 
-def findings_table(numbered: list[tuple[int, Finding]], tables: dict[str, Table]
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def findings_table(
+    numbered: list[tuple[int, Finding]], tables: dict[str, Table]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The findings list as shown to readers, and marks for its status column.
 
     Returns
@@ -145,33 +159,47 @@ def findings_table(numbered: list[tuple[int, Finding]], tables: dict[str, Table]
         ``Tryckt``, ``Beräknat``, ``Skillnad``, ``Enhet``, ``Källa`` (file and line);
         ``marks`` colours the status cell.
     """
-    cols = ["Status", "Tabell", "Rad", "Kolumn", "Tryckt", "Beräknat", "Skillnad", "Enhet",
-            "Källa"]
+    cols = ["Status", "Tabell", "Rad", "Kolumn", "Tryckt", "Beräknat", "Skillnad", "Enhet", "Källa"]
     records = []
     for nr, f in numbered:
-        records.append({"Nr": nr, "Status": STATUSES[f.status].label,
-                        "Tabell": f.table, "Rad": f.row, "Kolumn": f.column,
-                        "Tryckt": np.nan if f.reported is None else f.reported,
-                        "Beräknat": np.nan if f.expected is None else f.expected,
-                        "Skillnad": np.nan if f.difference is None else f.difference,
-                        "Enhet": unit_of(f, tables),
-                        # file name and line are enough here; the full path is in the CSV
-                        "Källa": "; ".join(Path(x).name for x in f.source.split("; "))})
+        records.append(
+            {
+                "Nr": nr,
+                "Status": STATUSES[f.status].label,
+                "Tabell": f.table,
+                "Rad": f.row,
+                "Kolumn": f.column,
+                "Tryckt": np.nan if f.reported is None else f.reported,
+                "Beräknat": np.nan if f.expected is None else f.expected,
+                "Skillnad": np.nan if f.difference is None else f.difference,
+                "Enhet": unit_of(f, tables),
+                # file name and line are enough here; the full path is in the CSV
+                "Källa": "; ".join(Path(x).name for x in f.source.split("; ")),
+            }
+        )
     frame = pd.DataFrame.from_records(records, columns=["Nr"] + cols).set_index("Nr")
     marks = pd.DataFrame("", index=frame.index, columns=frame.columns)
     marks["Status"] = [f.status for _, f in numbered]
     return frame, marks
 
 
-def findings_html(numbered: list[tuple[int, Finding]], tables: dict[str, Table],
-                  id: str = "fynd") -> html.Markup:
+def findings_html(
+    numbered: list[tuple[int, Finding]], tables: dict[str, Table], id: str = "fynd"
+) -> html.Markup:
     """The numbered explanations and the findings list, as one piece of markup."""
     frame, marks = findings_table(numbered, tables)
-    return html.join([
-        html.items([explain(f, unit_of(f, tables)) for _, f in numbered], ordered=True),
-        html.table(frame, id=id, caption=f"Fynd ({len(frame)} st)", marks=marks,
-                   formats={"Tryckt": figure, "Beräknat": figure, "Skillnad": figure}),
-    ])
+    return html.join(
+        [
+            html.items([explain(f, unit_of(f, tables)) for _, f in numbered], ordered=True),
+            html.table(
+                frame,
+                id=id,
+                caption=f"Fynd ({len(frame)} st)",
+                marks=marks,
+                formats={"Tryckt": figure, "Beräknat": figure, "Skillnad": figure},
+            ),
+        ]
+    )
 
 
 def errors_html(findings) -> html.Markup:
@@ -179,6 +207,10 @@ def errors_html(findings) -> html.Markup:
     errors = getattr(findings, "errors", [])
     if not errors:
         return html.Markup("")
-    return html.paragraph(["Följande kontroller kunde inte köras, och deras fynd saknas ovan: "
-                           + "; ".join(f"{e.check} ({e.table}): {e.message}" for e in errors)],
-                          box=True)
+    return html.paragraph(
+        [
+            "Följande kontroller kunde inte köras, och deras fynd saknas ovan: "
+            + "; ".join(f"{e.check} ({e.table}): {e.message}" for e in errors)
+        ],
+        box=True,
+    )

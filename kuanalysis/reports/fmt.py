@@ -3,6 +3,7 @@
 Swedish typography: thousands separated by a no-break space (U+00A0), decimal comma, minus
 sign U+2212. Every figure a reader sees goes through this module.
 """
+
 from __future__ import annotations
 
 import math
@@ -55,8 +56,9 @@ def number(x, decimals: int = 0, *, sign: bool = False, blank: str = BLANK) -> s
     return out
 
 
-def amount(x, unit: str = "kr", decimals: int | None = None, *, sign: bool = False,
-           source_unit: str = "kr") -> str:
+def amount(
+    x, unit: str = "kr", decimals: int | None = None, *, sign: bool = False, source_unit: str = "kr"
+) -> str:
     """An amount with its unit: ``amount(20_500_000, "mnkr")`` -> ``"20,5 mnkr"``.
 
     ``x`` is in ``source_unit``; it is shown in ``unit`` (kr, tkr or mnkr). Default decimals:

@@ -12,6 +12,7 @@ Blank stays blank: a figure computed from a blank cell is blank (NaN), never 0. 
 documented exception is a blank "varav statliga": the part of the remaining funds that is
 state money, left blank in print when there is none (see :func:`funds_by_source`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -25,7 +26,7 @@ from ..checks import runner
 from ..checks.continuity import groups_of
 from ..checks.findings import Finding, Findings
 from ..checks.tolerance import EXACT
-from ..data import load_folder, load_table
+from ..data import load_folder
 from ..data import periods as period_data
 from ..data.periods import Period
 from ..data.specs import Spec, read_spec
@@ -39,13 +40,16 @@ REPORT_KINDS = ("fund_statement", "amount_table", "share_table", "budget_followu
 #: The period's other tables shown as printed, in this order of kinds.
 OTHER_KINDS = ("amount_table", "share_table", "budget_followup")
 
-FORECAST_METHOD = ("Prognosen är en linjär framskrivning: utfallet hittills delat med den andel "
-                   "av året som har gått ({manader}/12). Den antar att förbrukningen fortsätter i "
-                   "samma takt resten av året; utbetalningar av statliga medel och större inköp "
-                   "kommer ofta ojämnt, så prognosen är en tumregel, inte en budget.")
+FORECAST_METHOD = (
+    "Prognosen är en linjär framskrivning: utfallet hittills delat med den andel "
+    "av året som har gått ({manader}/12). Den antar att förbrukningen fortsätter i "
+    "samma takt resten av året; utbetalningar av statliga medel och större inköp "
+    "kommer ofta ojämnt, så prognosen är en tumregel, inte en budget."
+)
 
 
 # -- one period, loaded and reconciled -----------------------------------------------------
+
 
 class FundReport:
     """One period's data for a fund report, loaded and reconciled.
@@ -70,24 +74,34 @@ class FundReport:
         The findings numbered for the report, the fund statement's first.
     """
 
-    def __init__(self, period: Period, tables: dict[str, Table], previous: Table | None,
-                 continuity: Spec | None, pairings: list[Spec]):
+    def __init__(
+        self,
+        period: Period,
+        tables: dict[str, Table],
+        previous: Table | None,
+        continuity: Spec | None,
+        pairings: list[Spec],
+    ):
         self.period = period
         self.tables = tables
         self.fund = tables[period.table]
         self.previous = previous
         self.continuity = continuity
         self.pairings = pairings
-        found = runner.run(tables, continuity=[continuity] if continuity else [],
-                           pairings=pairings,
-                           others={previous.id: previous} if previous is not None else None)
+        found = runner.run(
+            tables,
+            continuity=[continuity] if continuity else [],
+            pairings=pairings,
+            others={previous.id: previous} if previous is not None else None,
+        )
         kept = [tid for tid, t in tables.items() if t.kind in REPORT_KINDS]
         self.findings: Findings = runner.select(found, kept)
         self.numbered = number_findings(self.findings, [period.table])
 
     @classmethod
-    def load(cls, fondtabell: str = "", foregaende: str = "", kontinuitet: str = "",
-             raw=None) -> "FundReport":
+    def load(
+        cls, fondtabell: str = "", foregaende: str = "", kontinuitet: str = "", raw=None
+    ) -> FundReport:
         """Load one period by its fund statement's name ("" = the newest period).
 
         Parameters
@@ -107,19 +121,26 @@ class FundReport:
         if not every:
             raise DataError("data/raw har ingen fondredovisning (kind: fund_statement)")
         period = period_data.find(fondtabell, raw) if fondtabell else every[-1]
-        before = (period_data.find(foregaende, raw) if foregaende
-                  else period_data.preceding(period, every))
+        before = (
+            period_data.find(foregaende, raw)
+            if foregaende
+            else period_data.preceding(period, every)
+        )
         tables = load_folder(period.folder)
         previous = None
         if before is not None:
-            previous = (tables[before.table] if before.folder == period.folder
-                        else load_folder(before.folder)[before.table])
+            previous = (
+                tables[before.table]
+                if before.folder == period.folder
+                else load_folder(before.folder)[before.table]
+            )
         continuity = None
         if kontinuitet:
             continuity = read_spec(paths.project_root() / kontinuitet)
         elif previous is not None:
-            continuity = (mapping_between(previous.id, period.table, raw)
-                          or implicit_mapping(previous.id, period.table))
+            continuity = mapping_between(previous.id, period.table, raw) or implicit_mapping(
+                previous.id, period.table
+            )
         if continuity is not None and previous is None:
             raise ParameterError("kontinuitet kräver en föregående period")
         pairings = [read_spec(p) for p in sorted(period.folder.glob("korskontroller*.yaml"))]
@@ -163,8 +184,9 @@ def mapping_between(from_table: str, to_table: str, raw=None) -> Spec | None:
     folder = (Path(raw) if raw is not None else paths.raw_dir()) / "kontinuitet"
     for f in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         spec = read_spec(f)
-        if ((spec.data.get("from") or {}).get("table") == from_table
-                and (spec.data.get("to") or {}).get("table") == to_table):
+        if (spec.data.get("from") or {}).get("table") == from_table and (
+            spec.data.get("to") or {}
+        ).get("table") == to_table:
             return spec
     return None
 
@@ -194,14 +216,22 @@ def variants(parameters: Mapping, raw=None) -> list[dict]:
     for p in reversed(chosen):
         params = {"fondtabell": p.table}
         if wanted:
-            params.update({k: parameters[k] for k in ("foregaende", "kontinuitet")
-                           if k in parameters})
-        out.append({"parameters": params, "output": f"{p.slug}.html", "title": title(p),
-                    "sort": p.end.isoformat()})
+            params.update(
+                {k: parameters[k] for k in ("foregaende", "kontinuitet") if k in parameters}
+            )
+        out.append(
+            {
+                "parameters": params,
+                "output": f"{p.slug}.html",
+                "title": title(p),
+                "sort": p.end.isoformat(),
+            }
+        )
     return out
 
 
 # -- figures per area ----------------------------------------------------------------------
+
 
 def elapsed_share(manader: int) -> float:
     """The share of the year passed after ``manader`` months (8 -> 0,667)."""
@@ -240,10 +270,16 @@ def area_figures(table: Table, manader: int) -> pd.DataFrame:
     for row in rows + totals[:1]:
         budget, utfall = _get(table, row, "budget"), _get(table, row, "utfall")
         forecast = utfall / share
-        records.append({"Område": "Totalt" if row in totals else row,
-                        "Budget helår": budget, "Utfall": utfall,
-                        "Förbrukningsgrad": _ratio(utfall, budget),
-                        "Prognos helår": forecast, "Budget − prognos": budget - forecast})
+        records.append(
+            {
+                "Område": "Totalt" if row in totals else row,
+                "Budget helår": budget,
+                "Utfall": utfall,
+                "Förbrukningsgrad": _ratio(utfall, budget),
+                "Prognos helår": forecast,
+                "Budget − prognos": budget - forecast,
+            }
+        )
     return pd.DataFrame.from_records(records, index="Område")
 
 
@@ -272,9 +308,14 @@ def funds_by_source(table: Table) -> pd.DataFrame:
     for row in rows + totals[:1]:
         whole, state = _get(table, row, "kvarvarande"), _get(table, row, "varav_statliga")
         rest = whole - (0.0 if np.isnan(state) else state)
-        records.append({"Område": "Totalt" if row in totals else row,
-                        "Kvarvarande medel": whole, "Varav statliga": state,
-                        "Kommunala och övriga": rest})
+        records.append(
+            {
+                "Område": "Totalt" if row in totals else row,
+                "Kvarvarande medel": whole,
+                "Varav statliga": state,
+                "Kommunala och övriga": rest,
+            }
+        )
     return pd.DataFrame.from_records(records, index="Område")
 
 
@@ -284,8 +325,15 @@ def total_figures(table: Table, manader: int) -> dict[str, float]:
     if not totals:
         raise DataError(f"{table.id}: tabellen har ingen summarad")
     row = totals[0]
-    keys = ("disponibla", "budget", "utfall", "utbetalt", "overforda", "kvarvarande",
-            "varav_statliga")
+    keys = (
+        "disponibla",
+        "budget",
+        "utfall",
+        "utbetalt",
+        "overforda",
+        "kvarvarande",
+        "varav_statliga",
+    )
     out = {k: _get(table, row, k) for k in keys}
     out["forbrukningsgrad"] = _ratio(out["utfall"], out["budget"])
     out["andel_av_aret"] = elapsed_share(manader)
@@ -303,24 +351,33 @@ def key_sentences(table: Table, manader: int, end: str, findings: list[Finding])
 
     out = []
     if manader == 12:
-        out.append(f"Under året till och med {end} förbrukade Kommunal utveckling "
-                   f"{a(k['utfall'])} av en budget på {a(k['budget'])}, en förbrukningsgrad på "
-                   f"{fmt.percent(k['forbrukningsgrad'], ratio=True)}.")
+        out.append(
+            f"Under året till och med {end} förbrukade Kommunal utveckling "
+            f"{a(k['utfall'])} av en budget på {a(k['budget'])}, en förbrukningsgrad på "
+            f"{fmt.percent(k['forbrukningsgrad'], ratio=True)}."
+        )
     else:
-        out.append(f"Till och med {end}, när {manader} av årets 12 månader "
-                   f"({fmt.percent(k['andel_av_aret'], ratio=True)} av året) har gått, hade "
-                   f"Kommunal utveckling förbrukat {a(k['utfall'])} av årets budget på "
-                   f"{a(k['budget'])}, en förbrukningsgrad på "
-                   f"{fmt.percent(k['forbrukningsgrad'], ratio=True)}.")
+        out.append(
+            f"Till och med {end}, när {manader} av årets 12 månader "
+            f"({fmt.percent(k['andel_av_aret'], ratio=True)} av året) har gått, hade "
+            f"Kommunal utveckling förbrukat {a(k['utfall'])} av årets budget på "
+            f"{a(k['budget'])}, en förbrukningsgrad på "
+            f"{fmt.percent(k['forbrukningsgrad'], ratio=True)}."
+        )
         diff = k["budget"] - k["prognos"]
         if not np.isnan(diff):
             side = "under" if diff >= 0 else "över"
-            out.append(f"Fortsätter förbrukningen i samma takt blir den cirka {a(k['prognos'])} "
-                       f"för helåret, {a(abs(diff))} {side} budget (linjär framskrivning, se "
-                       f"avsnittet Prognos).")
-    part = (f", varav {a(k['varav_statliga'])} statliga medel "
-            f"({fmt.percent(_ratio(k['varav_statliga'], k['kvarvarande']), ratio=True)})"
-            if not np.isnan(k["varav_statliga"]) else "")
+            out.append(
+                f"Fortsätter förbrukningen i samma takt blir den cirka {a(k['prognos'])} "
+                f"för helåret, {a(abs(diff))} {side} budget (linjär framskrivning, se "
+                f"avsnittet Prognos)."
+            )
+    part = (
+        f", varav {a(k['varav_statliga'])} statliga medel "
+        f"({fmt.percent(_ratio(k['varav_statliga'], k['kvarvarande']), ratio=True)})"
+        if not np.isnan(k["varav_statliga"])
+        else ""
+    )
     out.append(f"Kvarvarande medel vid periodens slut var {a(k['kvarvarande'])}{part}.")
     if not np.isnan(k["utbetalt"]):
         out.append(f"Till länets kommuner har {a(k['utbetalt'])} betalats ut.")
@@ -336,33 +393,43 @@ def key_figures(r: FundReport) -> html.Markup:
     def a(x):
         return fmt.amount(x, u, source_unit=u)
 
-    boxes = [("Disponibla medel", a(k["disponibla"])),
-             ("Budget förbrukning helår", a(k["budget"])),
-             (f"Utfall till {r.end}", a(k["utfall"])),
-             ("Förbrukningsgrad", fmt.percent(k["forbrukningsgrad"], ratio=True)),
-             ("Andel av året", f"{r.months}/12 = {fmt.percent(k['andel_av_aret'], ratio=True)}"),
-             ("Kvarvarande medel", a(k["kvarvarande"])),
-             ("Varav statliga", a(k["varav_statliga"]))]
+    boxes = [
+        ("Disponibla medel", a(k["disponibla"])),
+        ("Budget förbrukning helår", a(k["budget"])),
+        (f"Utfall till {r.end}", a(k["utfall"])),
+        ("Förbrukningsgrad", fmt.percent(k["forbrukningsgrad"], ratio=True)),
+        ("Andel av året", f"{r.months}/12 = {fmt.percent(k['andel_av_aret'], ratio=True)}"),
+        ("Kvarvarande medel", a(k["kvarvarande"])),
+        ("Varav statliga", a(k["varav_statliga"])),
+    ]
     if r.months < 12:
         boxes.insert(4, ("Prognos helår (linjär)", a(k["prognos"])))
-    return html.join([html.boxes(boxes),
-                      html.paragraph(key_sentences(r.fund, r.months, r.end, r.findings),
-                                     box=True)])
+    return html.join(
+        [
+            html.boxes(boxes),
+            html.paragraph(key_sentences(r.fund, r.months, r.end, r.findings), box=True),
+        ]
+    )
 
 
 def budget_table(r: FundReport) -> html.Markup:
     fig = area_figures(r.fund, r.months)
-    return html.table(fig[["Budget helår", "Utfall", "Förbrukningsgrad"]], id="budget-utfall",
-                      caption=f"Budget och utfall per område till {r.end} ({r.unit})",
-                      formats={"Förbrukningsgrad": lambda v: fmt.percent(v, ratio=True)})
+    return html.table(
+        fig[["Budget helår", "Utfall", "Förbrukningsgrad"]],
+        id="budget-utfall",
+        caption=f"Budget och utfall per område till {r.end} ({r.unit})",
+        formats={"Förbrukningsgrad": lambda v: fmt.percent(v, ratio=True)},
+    )
 
 
 def budget_chart(r: FundReport):
     parts = area_figures(r.fund, r.months).drop("Totalt")
-    return charts.barh(parts.index, {"Budget helår": parts["Budget helår"],
-                                     f"Utfall till {r.end}": parts["Utfall"]},
-                       unit=r.unit,
-                       title=f"Budget helår och utfall till {r.end} per område ({r.unit})")
+    return charts.barh(
+        parts.index,
+        {"Budget helår": parts["Budget helår"], f"Utfall till {r.end}": parts["Utfall"]},
+        unit=r.unit,
+        title=f"Budget helår och utfall till {r.end} per område ({r.unit})",
+    )
 
 
 def pace_sentences(figures: pd.DataFrame, manader: int) -> list[str]:
@@ -370,18 +437,24 @@ def pace_sentences(figures: pd.DataFrame, manader: int) -> list[str]:
     share = elapsed_share(manader)
     fast = ahead_of_pace(figures, manader)
     rate = figures["Förbrukningsgrad"]
-    out = [f"Efter {manader} av årets 12 månader har {fmt.percent(share, ratio=True)} av året "
-           f"gått. Ett område som har förbrukat en större andel av sin helårsbudget än så "
-           f"förbrukar snabbare än budgeterat."]
+    out = [
+        f"Efter {manader} av årets 12 månader har {fmt.percent(share, ratio=True)} av året "
+        f"gått. Ett område som har förbrukat en större andel av sin helårsbudget än så "
+        f"förbrukar snabbare än budgeterat."
+    ]
     if fast:
-        out.append("Det gäller " + ", ".join(
-            f"{a} ({fmt.percent(rate[a], ratio=True)})" for a in fast) + ".")
+        out.append(
+            "Det gäller "
+            + ", ".join(f"{a} ({fmt.percent(rate[a], ratio=True)})" for a in fast)
+            + "."
+        )
     else:
         out.append("Inget område förbrukar snabbare än året går.")
     nobudget = [a for a, r in rate.drop("Totalt", errors="ignore").items() if np.isnan(r)]
     if nobudget:
-        out.append("Utan budget i tabellen, och därför utan förbrukningsgrad: "
-                   + ", ".join(nobudget) + ".")
+        out.append(
+            "Utan budget i tabellen, och därför utan förbrukningsgrad: " + ", ".join(nobudget) + "."
+        )
     return out
 
 
@@ -391,9 +464,13 @@ def pace(r: FundReport) -> html.Markup:
 
 def pace_chart(r: FundReport):
     parts = area_figures(r.fund, r.months).drop("Totalt")
-    return charts.pace(parts.index, parts["Förbrukningsgrad"], elapsed_share(r.months),
-                       elapsed_label=f"{r.months}/12 av året",
-                       title=f"Förbrukningsgrad per område till {r.end} mot andel av året (%)")
+    return charts.pace(
+        parts.index,
+        parts["Förbrukningsgrad"],
+        elapsed_share(r.months),
+        elapsed_label=f"{r.months}/12 av året",
+        title=f"Förbrukningsgrad per område till {r.end} mot andel av året (%)",
+    )
 
 
 def forecast(r: FundReport) -> html.Markup:
@@ -401,24 +478,38 @@ def forecast(r: FundReport) -> html.Markup:
     if r.months == 12:
         return html.Markup("")
     fig = area_figures(r.fund, r.months)
-    return html.join([
-        html.paragraph([FORECAST_METHOD.format(manader=r.months)], box=True),
-        html.table(fig[["Budget helår", "Utfall", "Prognos helår", "Budget − prognos"]],
-                   id="prognos", caption=f"Prognos för helåret per område ({r.unit}); "
-                   "positiv skillnad = prognosen under budget")])
+    return html.join(
+        [
+            html.paragraph([FORECAST_METHOD.format(manader=r.months)], box=True),
+            html.table(
+                fig[["Budget helår", "Utfall", "Prognos helår", "Budget − prognos"]],
+                id="prognos",
+                caption=f"Prognos för helåret per område ({r.unit}); "
+                "positiv skillnad = prognosen under budget",
+            ),
+        ]
+    )
 
 
 def remaining_table(r: FundReport) -> html.Markup:
-    return html.table(funds_by_source(r.fund), id="kvarvarande",
-                      caption=f"Kvarvarande medel {r.end} per område ({r.unit})")
+    return html.table(
+        funds_by_source(r.fund),
+        id="kvarvarande",
+        caption=f"Kvarvarande medel {r.end} per område ({r.unit})",
+    )
 
 
 def remaining_chart(r: FundReport):
     kv = funds_by_source(r.fund).drop("Totalt")
-    return charts.stacked_barh(kv.index, {"Statliga medel": kv["Varav statliga"],
-                                          "Kommunala och övriga medel": kv["Kommunala och övriga"]},
-                               unit=r.unit,
-                               title=f"Kvarvarande medel {r.end} per område och källa ({r.unit})")
+    return charts.stacked_barh(
+        kv.index,
+        {
+            "Statliga medel": kv["Varav statliga"],
+            "Kommunala och övriga medel": kv["Kommunala och övriga"],
+        },
+        unit=r.unit,
+        title=f"Kvarvarande medel {r.end} per område och källa ({r.unit})",
+    )
 
 
 def payouts(table: Table) -> pd.DataFrame:
@@ -427,24 +518,29 @@ def payouts(table: Table) -> pd.DataFrame:
     if col is None:
         return pd.DataFrame(columns=["Utbetalt"])
     rows = [r for r in table.rows_with_role("area") if not np.isnan(table.values.at[r, col])]
-    frame = pd.DataFrame({"Utbetalt": [table.values.at[r, col] for r in rows]},
-                         index=pd.Index(rows, name="Område"))
+    frame = pd.DataFrame(
+        {"Utbetalt": [table.values.at[r, col] for r in rows]}, index=pd.Index(rows, name="Område")
+    )
     for t in table.rows_with_role("total")[:1]:
         frame.loc["Totalt"] = table.values.at[t, col]
     return frame
 
 
 def payouts_table(r: FundReport) -> html.Markup:
-    return html.table(payouts(r.fund), id="utbetalt",
-                      caption=f"Utbetalt till länets kommuner till {r.end}, områden med "
-                      f"utbetalningar ({r.unit})")
+    return html.table(
+        payouts(r.fund),
+        id="utbetalt",
+        caption=f"Utbetalt till länets kommuner till {r.end}, områden med utbetalningar ({r.unit})",
+    )
 
 
 def table_html(table: Table, numbered: list[tuple[int, Finding]], id: str) -> html.Markup:
     """A source table as printed, its flagged cells marked, with a ``Fynd`` column."""
     values, marks = statement_view(table, numbered)
-    formats = {c: (lambda v, u=table.unit: fmt.percent(v) if u == "%" else figure(v))
-               for c in table.values.columns}
+    formats = {
+        c: (lambda v, u=table.unit: fmt.percent(v) if u == "%" else figure(v))
+        for c in table.values.columns
+    }
     caption = f"{table.heading} ({table.unit}), som tryckt"
     return html.scroll(html.table(values, id=id, caption=caption, formats=formats, marks=marks))
 
@@ -455,6 +551,7 @@ def other_tables(r: FundReport) -> html.Markup:
 
 
 # -- from one period to the next -----------------------------------------------------------
+
 
 def bridge(previous: Table, current: Table, spec: dict) -> pd.DataFrame:
     """From the previous period's closing balance to this period's opening balance.
@@ -499,8 +596,11 @@ def bridge(previous: Table, current: Table, spec: dict) -> pd.DataFrame:
             label = f"{to[0]} (nytt område)"
         else:
             label = to[0] if len(to) == 1 else f"{frm[0]} (delat på {len(to)} områden)"
-        step(label, np.nansum([current.values.at[r, b_col] for r in to])
-             - np.nansum([previous.values.at[r, a_col] for r in frm]))
+        step(
+            label,
+            np.nansum([current.values.at[r, b_col] for r in to])
+            - np.nansum([previous.values.at[r, a_col] for r in frm]),
+        )
     for lab in spec.get("ended") or []:
         step(f"{lab} (avslutat område)", -np.nansum([previous.values.at[lab, a_col]]))
     b_sum = np.nansum([current.values.at[r, b_col] for r in b_areas])
@@ -514,36 +614,51 @@ def bridge_table(r: FundReport) -> html.Markup:
     if r.previous is None or r.continuity is None:
         return html.Markup("")
     br = bridge(r.previous, r.fund, r.continuity.data)
-    return html.table(br.set_index("Post")[["Belopp"]], id="brygga",
-                      caption=f"Från kvarvarande medel till ingående balans ({r.unit})")
+    return html.table(
+        br.set_index("Post")[["Belopp"]],
+        id="brygga",
+        caption=f"Från kvarvarande medel till ingående balans ({r.unit})",
+    )
 
 
 def bridge_chart(r: FundReport):
     if r.previous is None or r.continuity is None:
         return None
     br = bridge(r.previous, r.fund, r.continuity.data)
-    return charts.waterfall(br["Post"], br["Belopp"], br["Typ"], unit=r.unit,
-                            title=f"Från kvarvarande medel föregående period till ingående "
-                                  f"balans ({r.unit})")
+    return charts.waterfall(
+        br["Post"],
+        br["Belopp"],
+        br["Typ"],
+        unit=r.unit,
+        title=f"Från kvarvarande medel föregående period till ingående balans ({r.unit})",
+    )
 
 
 # -- reconciliation and sources ------------------------------------------------------------
+
 
 def reconciliation(r: FundReport) -> html.Markup:
     """The statement as printed with its flagged cells, the explanations and the list."""
     from .findings import errors_html
 
-    return html.join([table_html(r.fund, r.numbered, id="avstamning-tabell"),
-                      findings_html(r.numbered, r.all_tables),
-                      errors_html(r.findings)])
+    return html.join(
+        [
+            table_html(r.fund, r.numbered, id="avstamning-tabell"),
+            findings_html(r.numbered, r.all_tables),
+            errors_html(r.findings),
+        ]
+    )
 
 
 def sources(r: FundReport) -> html.Markup:
     """One line per source table, and the mapping between the periods."""
     tables = [r.fund] + [t for t in r.tables.values() if t is not r.fund]
     tables += [r.previous] if r.previous is not None else []
-    lines = [f"{t.meta.get('document_title', t.document)}: ”{t.heading}” ({t.document}), "
-             f"avskriven i {t.source_file}" for t in tables]
+    lines = [
+        f"{t.meta.get('document_title', t.document)}: ”{t.heading}” ({t.document}), "
+        f"avskriven i {t.source_file}"
+        for t in tables
+    ]
     if r.continuity is not None and r.continuity.source is not None:
         lines.append(f"Mappning mellan perioderna: {r.continuity.path}")
     elif r.continuity is not None:

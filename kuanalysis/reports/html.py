@@ -5,6 +5,7 @@ and every attribute value; :class:`Markup` marks HTML this module built, so it i
 it is. Notebooks show markup with :func:`show`, which refuses plain strings, so a name, a
 label or a description can never become a tag, whatever it holds.
 """
+
 from __future__ import annotations
 
 import html as _html
@@ -14,10 +15,34 @@ from numbers import Real
 import pandas as pd
 
 #: Tags this module builds (the renderer's sanitiser allows the same and a few more).
-TAGS = frozenset({
-    "a", "b", "caption", "code", "div", "em", "h1", "h2", "h3", "i", "li", "ol", "p",
-    "section", "small", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
-})
+TAGS = frozenset(
+    {
+        "a",
+        "b",
+        "caption",
+        "code",
+        "div",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "section",
+        "small",
+        "span",
+        "strong",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9-]*$")
 #: An href may only name a file beside the report or an anchor: no scheme, no host.
 _SAFE_HREF = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\s\\]*$")
@@ -80,8 +105,11 @@ def items(texts, ordered: bool = False) -> Markup:
 
 def boxes(pairs) -> Markup:
     """Key figures as boxes: ``(label, value)`` pairs in a ``div.nyckeltal`` grid."""
-    return element("div", *(element("div", label, element("b", value)) for label, value in pairs),
-                   class_="nyckeltal")
+    return element(
+        "div",
+        *(element("div", label, element("b", value)) for label, value in pairs),
+        class_="nyckeltal",
+    )
 
 
 def scroll(content: Markup) -> Markup:
@@ -93,9 +121,17 @@ def _is_missing(x) -> bool:
     return x is None or x is pd.NA or (isinstance(x, Real) and x != x)
 
 
-def table(df: pd.DataFrame, *, id: str, caption: str | None = None, formats: dict | None = None,
-          default=None, index: bool = True, marks: pd.DataFrame | None = None,
-          classes: str = "ku-tabell") -> Markup:
+def table(
+    df: pd.DataFrame,
+    *,
+    id: str,
+    caption: str | None = None,
+    formats: dict | None = None,
+    default=None,
+    index: bool = True,
+    marks: pd.DataFrame | None = None,
+    classes: str = "ku-tabell",
+) -> Markup:
     """A DataFrame as an accessible HTML table with a fixed id, every text escaped.
 
     Numbers are right-aligned and formatted with ``formats[column]`` (a callable) or
@@ -107,7 +143,7 @@ def table(df: pd.DataFrame, *, id: str, caption: str | None = None, formats: dic
 
     formats = formats or {}
     default = default or number
-    head = ([element("th", str(df.index.name or ""), scope="col")] if index else [])
+    head = [element("th", str(df.index.name or ""), scope="col")] if index else []
     head += [element("th", str(col), scope="col") for col in df.columns]
     rows = []
     for i, (label, row) in enumerate(df.iterrows()):
@@ -144,8 +180,7 @@ def markdown_literal(text) -> str:
     ``[`` stay characters; line breaks become spaces.
     """
     flat = re.sub(r"\s+", " ", str(text))
-    return re.sub(r"[!-/:-@\[-`{-~]",
-                  lambda m: _MARKDOWN_REFERENCES.get(m[0], "\\" + m[0]), flat)
+    return re.sub(r"[!-/:-@\[-`{-~]", lambda m: _MARKDOWN_REFERENCES.get(m[0], "\\" + m[0]), flat)
 
 
 def show(markup: Markup) -> None:

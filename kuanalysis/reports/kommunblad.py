@@ -5,6 +5,7 @@ printed page; one report per municipality and proposal year.
 ``kommunblad`` notebook shows, each from a :class:`~kuanalysis.reports.fees.FeeReport` and a
 kommun code. The sheet marks itself with the id ``kommunblad`` (the print CSS keys on it).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,15 +22,44 @@ from ..fees.balance import balance_overview
 from ..fees.matrix import kommun_codes
 from ..fees.proposals import proposal_year
 from . import fmt, html
-from .fees import (HISTORY_TABLES, NOT_INVOICED, FeeReport, history_table, kommun_fees,
-                   kommun_years, proposals_chosen, runs_out, share_vs_population)
+from .fees import (
+    HISTORY_TABLES,
+    NOT_INVOICED,
+    FeeReport,
+    history_table,
+    kommun_fees,
+    kommun_years,
+    proposals_chosen,
+    runs_out,
+    share_vs_population,
+)
 
 #: The notebook's default ``kommun_kod`` (the sheet shown when it is run in JupyterLab).
 DEFAULT_KOMMUN = "0680"
 
-_WORDS = ["noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
-          "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton",
-          "nitton", "tjugo"]
+_WORDS = [
+    "noll",
+    "en",
+    "två",
+    "tre",
+    "fyra",
+    "fem",
+    "sex",
+    "sju",
+    "åtta",
+    "nio",
+    "tio",
+    "elva",
+    "tolv",
+    "tretton",
+    "fjorton",
+    "femton",
+    "sexton",
+    "sjutton",
+    "arton",
+    "nitton",
+    "tjugo",
+]
 
 
 def ascii_slug(text: str) -> str:
@@ -47,11 +77,15 @@ def check_code(kommun_kod, names: Mapping[str, str]) -> str:
         In Swedish, naming the valid codes.
     """
     if not (isinstance(kommun_kod, str) and re.fullmatch(r"\d{4}", kommun_kod)):
-        raise ParameterError(f"parametern kommun_kod ska vara fyra siffror som text, t.ex. "
-                             f"\"{DEFAULT_KOMMUN}\" (med inledande nolla), fick {kommun_kod!r}")
+        raise ParameterError(
+            f"parametern kommun_kod ska vara fyra siffror som text, t.ex. "
+            f'"{DEFAULT_KOMMUN}" (med inledande nolla), fick {kommun_kod!r}'
+        )
     if kommun_kod not in names:
-        raise ParameterError(f"parametern kommun_kod: kommunkoden {kommun_kod} finns inte i "
-                             f"förslaget; välj en av {', '.join(sorted(names))}")
+        raise ParameterError(
+            f"parametern kommun_kod: kommunkoden {kommun_kod} finns inte i "
+            f"förslaget; välj en av {', '.join(sorted(names))}"
+        )
     return kommun_kod
 
 
@@ -90,8 +124,9 @@ def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
     kod = parameters.get("kommun_kod", DEFAULT_KOMMUN)
     wanted = str(parameters.get("kommuner", "alla")).strip()
     if kod != DEFAULT_KOMMUN and wanted not in ("", "alla"):
-        raise ParameterError("ange antingen kommuner (flera kommunblad) eller kommun_kod "
-                             "(ett kommunblad), inte båda")
+        raise ParameterError(
+            "ange antingen kommuner (flera kommunblad) eller kommun_kod (ett kommunblad), inte båda"
+        )
     out = []
     for year, rel, table in chosen:
         names = {code: label for label, code in kommun_codes(table).items()}
@@ -106,12 +141,18 @@ def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
                 raise ParameterError(
                     f"parametern kommuner: okända kommunkoder {', '.join(unknown)}; väntade "
                     f"några av {', '.join(sorted(names))} (fyra siffror, med kommatecken "
-                    f"emellan) eller alla")
+                    f"emellan) eller alla"
+                )
         folder = f"kommunblad/{year}" if year is not None else "kommunblad"
-        out += [{"parameters": {"kommun_kod": c, "forslag": rel},
-                 "output": f"{folder}/{'-'.join(filter(None, [c, ascii_slug(names[c])]))}.html",
-                 "title": f"Kommunblad {names[c]}: avgifter {year}",
-                 "sort": f"{year}-12-31"} for c in codes]
+        out += [
+            {
+                "parameters": {"kommun_kod": c, "forslag": rel},
+                "output": f"{folder}/{'-'.join(filter(None, [c, ascii_slug(names[c])]))}.html",
+                "title": f"Kommunblad {names[c]}: avgifter {year}",
+                "sort": f"{year}-12-31",
+            }
+            for c in codes
+        ]
     return out
 
 
@@ -123,8 +164,11 @@ def kommun_name(r: FeeReport, kommun_kod) -> str:
 
 def fields(r: FeeReport, kommun_kod) -> dict[str, str]:
     """The Markdown fields of the kommunblad notebook: ``titel``, ``kommun``, ``kommun_kod``."""
-    return {"titel": f"Kommunblad: avgifter {r.year}", "kommun": kommun_name(r, kommun_kod),
-            "kommun_kod": kommun_kod}
+    return {
+        "titel": f"Kommunblad: avgifter {r.year}",
+        "kommun": kommun_name(r, kommun_kod),
+        "kommun_kod": kommun_kod,
+    }
 
 
 def in_words(n: int) -> str:
@@ -143,17 +187,23 @@ def summary(r: FeeReport, kommun_kod: str) -> html.Markup:
     more = "mer" if share[r.base] > share["befolkning_andel"] else "mindre"
     n_kommuner = len(kommun_codes(r.matrix))
     if not_invoiced:
-        posts = (f"{len(not_invoiced)} {'post står' if len(not_invoiced) == 1 else 'poster står'}"
-                 f" i förslagets tabell men faktureras inte: {', '.join(not_invoiced)}.")
+        posts = (
+            f"{len(not_invoiced)} {'post står' if len(not_invoiced) == 1 else 'poster står'}"
+            f" i förslagets tabell men faktureras inte: {', '.join(not_invoiced)}."
+        )
     else:
         posts = "Alla poster i förslagets tabell faktureras."
     return html.element(
-        "p", f"Enligt förslaget faktureras {name} ", html.element("b", fmt.kr(invoiced)),
+        "p",
+        f"Enligt förslaget faktureras {name} ",
+        html.element("b", fmt.kr(invoiced)),
         f" för {r.year}. Det är {fmt.percent(share[r.base], 2)} av det som faktureras alla "
         f"{in_words(n_kommuner)} kommuner. {name} har "
         f"{fmt.percent(share['befolkning_andel'], 2)} av länets invånare ({r.date}), så "
         f"kommunen betalar något {more} än sin andel av folkmängden. {posts}",
-        class_="ruta", id="kommunblad")
+        class_="ruta",
+        id="kommunblad",
+    )
 
 
 def fees_frame(fees: pd.DataFrame, kommun_kod: str, shares: pd.DataFrame) -> pd.DataFrame:
@@ -166,10 +216,12 @@ def fees_frame(fees: pd.DataFrame, kommun_kod: str, shares: pd.DataFrame) -> pd.
     frame = kommun_fees(fees, kommun_kod)
     total = frame.loc["Fakturerat totalt"]
     base = frame.columns[0]
-    frame.loc["Skillnad mot förslaget"] = [fmt.kr(total[c] - total[base], sign=True)
-                                           for c in frame.columns]
+    frame.loc["Skillnad mot förslaget"] = [
+        fmt.kr(total[c] - total[base], sign=True) for c in frame.columns
+    ]
     frame.loc["Andel av alla kommuners avgifter"] = [
-        fmt.percent(shares.at[kommun_kod, c], 2) for c in frame.columns]
+        fmt.percent(shares.at[kommun_kod, c], 2) for c in frame.columns
+    ]
     return frame
 
 
@@ -180,22 +232,25 @@ def _kr_or_text(x) -> str:
 def fees_table(r: FeeReport, kommun_kod: str) -> html.Markup:
     """The municipality's fee per post in the proposal and each alternative."""
     frame = fees_frame(r.fees, kommun_kod, share_vs_population(r.fees, r.population, r.date_key))
-    return html.table(frame, id="per-post", formats={c: _kr_or_text for c in frame.columns},
-                      caption=f"{kommun_name(r, kommun_kod)}: avgift per post {r.year} i "
-                              "förslaget och alternativen, kronor")
+    return html.table(
+        frame,
+        id="per-post",
+        formats={c: _kr_or_text for c in frame.columns},
+        caption=f"{kommun_name(r, kommun_kod)}: avgift per post {r.year} i "
+        "förslaget och alternativen, kronor",
+    )
 
 
-def years_frame(r: FeeReport, kommun_kod: str, balanskonto_kr: int | None = None
-                ) -> pd.DataFrame:
+def years_frame(r: FeeReport, kommun_kod: str, balanskonto_kr: int | None = None) -> pd.DataFrame:
     """The municipality's invoiced kr per alternative (rows) and year (columns), and when
     each alternative's balance account runs out (``Balanskontot tar slut``, text)."""
     frame = kommun_years(r.fees_years, kommun_kod).astype(object)
     frame.columns = [str(c) for c in frame.columns]
     start = r.start_kr if balanskonto_kr in (None, -1) else balanskonto_kr
     _, summary = balance_overview(r.scenarios, start_kr=start)
-    frame["Balanskontot tar slut"] = [runs_out(summary.at[s, "tar_slut"],
-                                               int(summary.at[s, "sista_år"]))
-                                      for s in frame.index]
+    frame["Balanskontot tar slut"] = [
+        runs_out(summary.at[s, "tar_slut"], int(summary.at[s, "sista_år"])) for s in frame.index
+    ]
     return frame
 
 
@@ -203,9 +258,13 @@ def years_table(r: FeeReport, kommun_kod: str) -> html.Markup:
     """What the municipality is invoiced each year ahead in every alternative, and when the
     balance account runs out."""
     frame = years_frame(r, kommun_kod)
-    return html.table(frame, id="per-ar", formats={c: _kr_or_text for c in frame.columns},
-                      caption=f"{kommun_name(r, kommun_kod)}: fakturerat per år i förslaget och "
-                              "alternativen, kronor, och när balanskontot tar slut")
+    return html.table(
+        frame,
+        id="per-ar",
+        formats={c: _kr_or_text for c in frame.columns},
+        caption=f"{kommun_name(r, kommun_kod)}: fakturerat per år i förslaget och "
+        "alternativen, kronor, och när balanskontot tar slut",
+    )
 
 
 def history_frame(history: pd.DataFrame, name: str, year: int) -> pd.DataFrame:
@@ -214,12 +273,20 @@ def history_frame(history: pd.DataFrame, name: str, year: int) -> pd.DataFrame:
     ``Administration / medlemsavgift`` (tkr)."""
     row = history.loc[name]
     frame = pd.DataFrame(
-        {"Social välfärd": [row["Social välfärd 2016"], row["Social välfärd 2018"],
-                            row[f"Grundfinansiering social välfärd {year}"]],
-         "Administration / medlemsavgift": [row["Administration 2016"],
-                                            row["Administration 2018"],
-                                            row[f"Medlemsavgift {year}"]]},
-        index=["2016", "2018", f"{year} (förslaget)"])
+        {
+            "Social välfärd": [
+                row["Social välfärd 2016"],
+                row["Social välfärd 2018"],
+                row[f"Grundfinansiering social välfärd {year}"],
+            ],
+            "Administration / medlemsavgift": [
+                row["Administration 2016"],
+                row["Administration 2018"],
+                row[f"Medlemsavgift {year}"],
+            ],
+        },
+        index=["2016", "2018", f"{year} (förslaget)"],
+    )
     frame.index.name = "År"
     return frame
 

@@ -1,5 +1,6 @@
 """The overview page: which reports exist, what the reconciliation found per document, the
 source tables and the municipalities."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -28,26 +29,37 @@ def report_list(reports, jobs) -> html.Markup:
 
 def findings_per_document(findings: Findings, tables: dict[str, Table]) -> html.Markup:
     counts = status_counts(findings, document_titles(tables))
-    return html.table(counts, id="fynd-per-dokument",
-                      caption=f"Fynd per källdokument ({fmt.number(len(findings))} sammanlagt)")
+    return html.table(
+        counts,
+        id="fynd-per-dokument",
+        caption=f"Fynd per källdokument ({fmt.number(len(findings))} sammanlagt)",
+    )
 
 
 def inventory(tables: dict[str, Table]) -> pd.DataFrame:
     """One line per source table: document, heading, unit, kind, printed figures, blank cells."""
-    kinds = {"fund_statement": "fondredovisning", "fee_matrix": "avgiftsmatris",
-             "share_table": "andelstabell", "amount_table": "beloppstabell",
-             "amount_by_kommun": "belopp per kommun", "budget_followup": "budgetuppföljning",
-             "claims": "belopp i löptexten", "population": "befolkning"}
+    kinds = {
+        "fund_statement": "fondredovisning",
+        "fee_matrix": "avgiftsmatris",
+        "share_table": "andelstabell",
+        "amount_table": "beloppstabell",
+        "amount_by_kommun": "belopp per kommun",
+        "budget_followup": "budgetuppföljning",
+        "claims": "belopp i löptexten",
+        "population": "befolkning",
+    }
     rows = []
     for t in tables.values():
-        rows.append({
-            "Dokument": t.meta.get("document_title", t.document),
-            "Tabell": t.heading,
-            "Enhet": t.unit,
-            "Slag": kinds.get(t.kind, t.kind),
-            "Tryckta tal": int(t.values.notna().sum().sum()),
-            "Tomma celler": int(t.values.isna().sum().sum()),
-        })
+        rows.append(
+            {
+                "Dokument": t.meta.get("document_title", t.document),
+                "Tabell": t.heading,
+                "Enhet": t.unit,
+                "Slag": kinds.get(t.kind, t.kind),
+                "Tryckta tal": int(t.values.notna().sum().sum()),
+                "Tomma celler": int(t.values.isna().sum().sum()),
+            }
+        )
     return pd.DataFrame(rows).sort_values(["Dokument", "Tabell"], kind="stable").set_index("Tabell")
 
 
@@ -58,8 +70,12 @@ def document_titles(tables: dict[str, Table]) -> dict[str, str]:
 
 def inventory_table(tables: dict[str, Table]) -> html.Markup:
     frame = inventory(tables)
-    return html.table(frame, id="kalltabeller", caption=f"{len(frame)} källtabeller med "
-                      f"sammanlagt {fmt.number(frame['Tryckta tal'].sum())} tryckta tal")
+    return html.table(
+        frame,
+        id="kalltabeller",
+        caption=f"{len(frame)} källtabeller med "
+        f"sammanlagt {fmt.number(frame['Tryckta tal'].sum())} tryckta tal",
+    )
 
 
 def population_chart(tables: dict[str, Table], date: str = "2024-12-31"):
@@ -67,18 +83,35 @@ def population_chart(tables: dict[str, Table], date: str = "2024-12-31"):
     population = next(t for t in tables.values() if t.kind == "population")
     label = population.column("befolkning_" + date.replace("-", "_"))
     pop = population.values[label].sort_values(ascending=False)
-    return charts.barh(pop.index, {f"Folkmängd {date}": pop}, unit="",
-                       title=f"Folkmängd per kommun den {_long_date(date)} (antal invånare)")
+    return charts.barh(
+        pop.index,
+        {f"Folkmängd {date}": pop},
+        unit="",
+        title=f"Folkmängd per kommun den {_long_date(date)} (antal invånare)",
+    )
 
 
 def _long_date(date: str) -> str:
-    months = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-              "september", "oktober", "november", "december"]
+    months = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ]
     y, m, d = (int(x) for x in date.split("-"))
     return f"{d} {months[m - 1]} {y}"
 
 
 # -- the areas across the periods ----------------------------------------------------------
+
 
 def areas_over_time(tables: dict[str, Table], specs=()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Remaining funds and spending rate of each area in every period, oldest period first.
@@ -125,10 +158,22 @@ def areas_over_time(tables: dict[str, Table], specs=()) -> tuple[pd.DataFrame, p
             remaining.setdefault(name, {})[p.short] = t.values.at[r, kv] if kv else float("nan")
             b = t.values.at[r, bu] if bu else float("nan")
             u = t.values.at[r, ut] if ut else float("nan")
-            rate.setdefault(name, {})[p.short] = u / b if b == b and u == u and b != 0 else float("nan")
-    order = list(dict.fromkeys([latest[(every[-1].table, r)]
-                                for r in tables[every[-1].table].rows_with_role("area")]
-                               + list(remaining))) if every else []
+            rate.setdefault(name, {})[p.short] = (
+                u / b if b == b and u == u and b != 0 else float("nan")
+            )
+    order = (
+        list(
+            dict.fromkeys(
+                [
+                    latest[(every[-1].table, r)]
+                    for r in tables[every[-1].table].rows_with_role("area")
+                ]
+                + list(remaining)
+            )
+        )
+        if every
+        else []
+    )
     columns = [p.short for p in every]
     frame = pd.DataFrame.from_dict(remaining, orient="index").reindex(index=order, columns=columns)
     rates = pd.DataFrame.from_dict(rate, orient="index").reindex(index=order, columns=columns)
@@ -142,14 +187,26 @@ def areas_over_time_tables(tables: dict[str, Table], specs=()) -> html.Markup:
     if remaining.shape[1] < 2:
         return html.Markup("")
     unit = next(t.unit for t in tables.values() if t.kind == "fund_statement")
-    return html.join([
-        html.scroll(html.table(remaining, id="omraden-kvarvarande",
-                               caption=f"Kvarvarande medel vid periodens slut per område ({unit})")),
-        html.scroll(html.table(rate, id="omraden-forbrukningsgrad",
-                               caption="Förbrukningsgrad (utfall i procent av helårsbudgeten) "
-                                       "per område och period",
-                               default=lambda v: fmt.percent(v, ratio=True))),
-    ])
+    return html.join(
+        [
+            html.scroll(
+                html.table(
+                    remaining,
+                    id="omraden-kvarvarande",
+                    caption=f"Kvarvarande medel vid periodens slut per område ({unit})",
+                )
+            ),
+            html.scroll(
+                html.table(
+                    rate,
+                    id="omraden-forbrukningsgrad",
+                    caption="Förbrukningsgrad (utfall i procent av helårsbudgeten) "
+                    "per område och period",
+                    default=lambda v: fmt.percent(v, ratio=True),
+                )
+            ),
+        ]
+    )
 
 
 def areas_over_time_chart(tables: dict[str, Table], specs=()):
@@ -158,8 +215,9 @@ def areas_over_time_chart(tables: dict[str, Table], specs=()):
     if remaining.shape[1] < 2:
         return None
     unit = next(t.unit for t in tables.values() if t.kind == "fund_statement")
-    return charts.small_multiples(list(remaining.columns),
-                                  {a: remaining.loc[a].to_numpy(dtype=float)
-                                   for a in remaining.index},
-                                  title=f"Kvarvarande medel per område vid varje periods slut "
-                                        f"({unit})", unit=unit)
+    return charts.small_multiples(
+        list(remaining.columns),
+        {a: remaining.loc[a].to_numpy(dtype=float) for a in remaining.index},
+        title=f"Kvarvarande medel per område vid varje periods slut ({unit})",
+        unit=unit,
+    )

@@ -5,6 +5,7 @@ cell written as text.
 :func:`kuanalysis.publish.file`, which writes them beside the report. Nothing here writes a
 file or reads the environment.
 """
+
 from __future__ import annotations
 
 import io
@@ -91,8 +92,9 @@ def scenario_sheet(lines: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         Index ``Kommun`` (printed names) then ``Summa``; one int column per post, then
         ``Fakturerat`` (the invoiced posts' sum). And the posts not invoiced, in order.
     """
-    matrix = lines.pivot_table(index="kommun", columns="post", values="belopp_kr",
-                               aggfunc="sum", sort=False).astype("int64")
+    matrix = lines.pivot_table(
+        index="kommun", columns="post", values="belopp_kr", aggfunc="sum", sort=False
+    ).astype("int64")
     invoiced = list(lines.loc[lines["fakturerad"], "post"].unique())
     matrix["Fakturerat"] = matrix[invoiced].sum(axis=1)
     matrix.loc["Summa"] = matrix.sum()
@@ -136,8 +138,13 @@ def workbook(fees: pd.DataFrame, scenarios: list[Scenario]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Jämförelse"
-    put_text(ws, 1, 1, f"Fakturerat per kommun{when}, kr, per scenario och skillnad mot "
-                       "förslaget", title_font)
+    put_text(
+        ws,
+        1,
+        1,
+        f"Fakturerat per kommun{when}, kr, per scenario och skillnad mot förslaget",
+        title_font,
+    )
     comparison = scenario_comparison(first_year)
     nxt = _put_frame(ws, comparison, 3, XLSX_KR)
     if comparison.shape[1] > 1:
@@ -155,8 +162,7 @@ def workbook(fees: pd.DataFrame, scenarios: list[Scenario]) -> bytes:
     described = {s.name: s for s in scenarios}
     for name, lines in first_year.groupby("scenario", sort=False):
         sheet = wb.create_sheet(sheet_title(name))
-        put_text(sheet, 1, 1, f"Scenario {name}: avgift per kommun och post{when}, kr",
-                 title_font)
+        put_text(sheet, 1, 1, f"Scenario {name}: avgift per kommun och post{when}, kr", title_font)
         if name in described:
             put_text(sheet, 2, 1, described[name].description)
         matrix, not_invoiced = scenario_sheet(lines)

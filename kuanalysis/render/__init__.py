@@ -172,7 +172,9 @@ def describe(reports: dict[str, Report] | None = None) -> str:
     reports = reports if reports is not None else discover()
     lines = []
     for r in reports.values():
-        lines.append(f"{r.name}: {r.title}")
+        title = r.title if "{{" not in r.title else "titeln sätts av data"
+        many = " (en rapport per variant)" if r.variants else ""
+        lines.append(f"{r.name}: {title}{many}")
         for p in r.parameters.values():
             c = f"  # {p.comment}" if p.comment else ""
             lines.append(

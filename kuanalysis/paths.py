@@ -116,15 +116,17 @@ def project_input(path: Path | str, what: str) -> Path:
     Returns
     -------
     pathlib.Path
-        The path, resolved (symbolic links followed).
+        The path, absolute, with ``..`` resolved.
 
     Raises
     ------
     kuanalysis.errors.PathError
-        When the path, symbolic links followed, lies outside the project root.
+        When the path, written out, lies outside the project root. A symbolic link inside
+        the project (``data/raw`` on a shared drive, say) was put there by its owner and is
+        followed.
     """
     root = project_root()
-    target = (root / Path(path)).resolve()
+    target = Path(os.path.normpath(root / Path(path)))
     if not _inside(target, root):
         raise PathError(
             f"{what} = {str(path)!r}: ligger utanför projektmappen; ange en sökväg "

@@ -20,11 +20,11 @@ from kuanalysis import publish
 from kuanalysis.checks.findings import Finding
 from kuanalysis.checks.rules import RULES
 from kuanalysis.data.table import Table
-from kuanalysis.errors import ParameterError, ScenarioError
+from kuanalysis.errors import ParameterError, PathError, ScenarioError
 from kuanalysis.fees.balance import balance_overview
 from kuanalysis.fees.keys import IMPLIED_KEY, key_vs_population
 from kuanalysis.fees.scenarios import FEE_COLUMNS, Balance, PostSpec, Scenario
-from kuanalysis.paths import scenarios_dir
+from kuanalysis.paths import project_root, scenarios_dir
 from kuanalysis.reports import charts, fees, html, xlsx
 
 matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
@@ -102,16 +102,27 @@ def test_fee_report_refuses_bad_paths_and_dates_together():
         fees.FeeReport.load(historik="data/raw/000-pks-2024")
 
 
-def test_fee_report_without_a_proposal_file(tmp_path):
+def test_fee_report_without_a_proposal_file(tmp_path, monkeypatch):
+    # a project whose scenario folder is "scen" and whose data are the shipped data
+    (tmp_path / "data").symlink_to(project_root() / "data")
+    (tmp_path / "scen").mkdir()
     # avtal starts from forslag-2025, which is not in the folder: named, nothing shown
-    shutil.copy(scenarios_dir() / "avtal.yaml", tmp_path / "avtal.yaml")
+    shutil.copy(scenarios_dir() / "avtal.yaml", tmp_path / "scen" / "avtal.yaml")
+    monkeypatch.setenv("KUANALYSIS_ROOT", str(tmp_path))
     with pytest.raises(ScenarioError, match="forslag-2025.yaml saknas"):
-        fees.FeeReport.load(scenarier=str(tmp_path))
+        fees.FeeReport.load(scenarier="scen")
     # with no scenario at all the proposal as printed is the base
-    (tmp_path / "avtal.yaml").unlink()
-    r = fees.FeeReport.load(scenarier=str(tmp_path))
+    (tmp_path / "scen" / "avtal.yaml").unlink()
+    r = fees.FeeReport.load(scenarier="scen")
     assert [s.name for s in r.scenarios] == ["förslaget 2025"]
     assert r.scenarios[0].balance.opening == 0  # the printed table says nothing about it
+
+
+def test_fee_report_refuses_a_folder_outside_the_project(tmp_path):
+    with pytest.raises(PathError, match="parametern scenarier.*utanför projektmappen"):
+        fees.FeeReport.load(scenarier=str(tmp_path))
+    with pytest.raises(PathError, match="parametern historik.*utanför projektmappen"):
+        fees.FeeReport.load(historik="../../etc")
 
 
 @pytest.mark.parametrize(

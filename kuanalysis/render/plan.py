@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import nbformat
 
 from ..errors import ParameterError
-from ..paths import notebooks_dir
+from ..paths import notebooks_dir, project_input
 from .parameters import Parameter, read_parameters, validate_parameters
 
 #: The folder beside the reports where the executed notebook of a failed report is kept.
@@ -35,6 +35,8 @@ class Report:
     title: str
     parameters: dict[str, Parameter]
     variants: str | None = None  # "module:function" giving one job per variant
+    #: parameters that name a file or folder: checked to lie in the project before running
+    paths: tuple[str, ...] = ()
 
 
 @dataclass
@@ -88,6 +90,7 @@ def discover(nb_dir: Path | None = None) -> dict[str, Report]:
             _title(nb, path.stem),
             read_parameters(path, source),
             meta.get("variants"),
+            tuple(meta.get("paths", ())),
         )
     return reports
 
@@ -143,6 +146,9 @@ def plan(
         values = validate_parameters(
             rep.parameters, overrides_for(overrides, name, reports, names), name
         )
+        for key in rep.paths:  # a path parameter may only name something in the project
+            if values.get(key):
+                project_input(values[key], f"parametern {key}")
         if rep.variants:
             for var in _variants(rep, values):
                 params = validate_parameters(rep.parameters, {**values, **var["parameters"]}, name)

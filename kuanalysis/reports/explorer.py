@@ -85,6 +85,7 @@ class Explorer:
     def load(cls, scenarier: str = "scenarios") -> Explorer:
         """The explorer on a scenario folder relative to the project (a notebook parameter)."""
         root = paths.project_root()
+        paths.project_input(scenarier, "parametern scenarier")
         if not (root / scenarier).is_dir():
             raise InputError(f"parametern scenarier: {scenarier} är ingen mapp i projektet")
         return cls(root / scenarier)

@@ -188,6 +188,14 @@ class FeeReport:
         cls, scenarier, forslag, befolkning, historik, befolkningsdatum, balanskonto_kr
     ) -> FeeReport:
         root = paths.project_root()
+        for name, value in (
+            ("scenarier", scenarier),
+            ("forslag", forslag),
+            ("befolkning", befolkning),
+            ("historik", historik),
+        ):
+            if value:
+                paths.project_input(value, f"parametern {name}")  # inside the project only
         faults = [
             f"parametern {name}: {value} finns inte i projektet"
             for name, value in (
@@ -312,6 +320,7 @@ def proposals_chosen(parameters: Mapping) -> list[tuple[int, str]]:
     wanted = str(parameters.get("forslag", "") or "").strip()
     root = paths.project_root()
     if wanted:
+        paths.project_input(wanted, "parametern forslag")
         if not (root / wanted).exists():
             raise ParameterError(f"parametern forslag: {wanted} finns inte i projektet")
         year = proposal_year(load_table(root / wanted))

@@ -136,7 +136,7 @@ class FundReport:
             )
         continuity = None
         if kontinuitet:
-            continuity = read_spec(paths.project_root() / kontinuitet)
+            continuity = read_spec(paths.project_input(kontinuitet, "parametern kontinuitet"))
         elif previous is not None:
             continuity = mapping_between(previous.id, period.table, raw) or implicit_mapping(
                 previous.id, period.table

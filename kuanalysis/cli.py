@@ -14,7 +14,7 @@ import argparse
 import sys
 import traceback
 
-from .errors import InputError
+from .errors import InputError, print_input_error
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -227,8 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except InputError as e:
-        for message in e.errors:
-            print(f"Fel: {message}", file=sys.stderr)
+        print_input_error(e)
         return 2
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)

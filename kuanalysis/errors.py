@@ -11,6 +11,8 @@ commands decide the exit code by the exception's type, never by its text.
 
 from __future__ import annotations
 
+import sys
+
 
 class InputError(ValueError):
     """Bad input; ``errors`` lists every fault found, one message each."""
@@ -18,6 +20,15 @@ class InputError(ValueError):
     def __init__(self, errors: list[str] | str):
         self.errors = [errors] if isinstance(errors, str) else list(errors)
         super().__init__("\n".join(self.errors))
+
+
+def print_input_error(error: InputError, heading: str | None = None) -> None:
+    """Print bad input as every command does, on stderr: an optional heading line, then one
+    ``Fel: ...`` line per fault."""
+    if heading:
+        print(heading, file=sys.stderr)
+    for message in error.errors:
+        print(f"Fel: {message}", file=sys.stderr)
 
 
 class DataError(InputError):

@@ -9,6 +9,7 @@ file and line; a message never quotes a node (that would expand it).
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -27,6 +28,14 @@ MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
 
 
+#: Why a file could not be read, in Swedish (the system's own text is English).
+_REASONS = {
+    errno.ENOENT: "filen finns inte",
+    errno.EACCES: "filen går inte att läsa (behörighet saknas)",
+    errno.EISDIR: "är en mapp, men här behövs en fil",
+}
+
+
 def _text(path: Path, error: type[InputError]) -> str:
     shown = paths.relative(path)
     try:
@@ -38,7 +47,7 @@ def _text(path: Path, error: type[InputError]) -> str:
             )
         data = path.read_bytes()
     except OSError as e:
-        raise error(f"{shown}: filen går inte att läsa ({e.strerror})") from None
+        raise error(f"{shown}: {_REASONS.get(e.errno, 'filen går inte att läsa')}") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -1,8 +1,10 @@
-"""Shared fixtures: a scratch project with tiny notebooks, and the real reports rendered once."""
+"""Shared fixtures: a scratch project with tiny notebooks, a copy of the shipped project, and
+the real reports rendered once."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,64 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 KUANALYSIS = str(Path(sys.executable).parent / "kuanalysis")
 FIXED_TIME = "2024-10-25 08:00"
+
+#: The files shipped in data/raw and scenarios/, by folder. An analyst adds periods, proposals
+#: and scenarios beside them; tests that need a project copy the shipped files only, so that
+#: what an analyst adds can neither collide with a test's own additions nor change its figures.
+SHIPPED = {
+    "data/raw": ["README.md"],
+    "data/raw/000-pks-2024": ["bokslut-2023", "finansiering-2025", "pastaenden-000"],
+    "data/raw/001-delar-2024-t2": [
+        *(f"delar-2024-t2-4-{n}" for n in (1, 2, 3, 5)),
+        "pastaenden-001",
+        "korskontroller.yaml",
+    ],
+    "data/raw/002-pks-2016": [
+        f"pks-2016-{x}" for x in ("administration", "ovriga-omraden", "social-valfard")
+    ],
+    "data/raw/004-askersund-2024": [
+        f"askersund-{x}"
+        for x in ("driftredovisning", "driftresultat", "investeringsanalys", "verksamhet-51")
+    ],
+    "data/raw/kontinuitet": ["2023-2024.yaml"],
+    "data/raw/referens": ["kommuner-befolkning"],
+    "scenarios": [
+        "README.md",
+        *(
+            f"{name}.yaml"
+            for name in (
+                "avtal",
+                "befolkning-2024",
+                "forslag-2025",
+                "iot-digitalisering-text",
+                "socialchefer-15-mars",
+                "tre-ar-2-procent",
+            )
+        ),
+    ],
+}
+
+
+def shipped_files() -> list[str]:
+    """Every shipped file, relative to the project root (a table is its .csv and .yaml)."""
+    out = []
+    for folder, names in SHIPPED.items():
+        for name in names:
+            suffixes = [""] if "." in name else [".csv", ".yaml"]
+            out += [f"{folder}/{name}{suffix}" for suffix in suffixes]
+    return out
+
+
+def shipped_project(root: Path) -> Path:
+    """A copy of the project as shipped in ``root``: data/raw and scenarios/ with the shipped
+    files only, the notebooks, empty reports/ and data/processed/."""
+    for rel in shipped_files():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, root / rel)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".*"))
+    for rel in ("reports", "data/processed"):
+        (root / rel).mkdir(parents=True, exist_ok=True)
+    return root
 
 
 def write_notebook(path: Path, params: str, *cells: str, title: str = "Prov") -> None:

@@ -16,7 +16,7 @@ import re
 import shutil
 
 import pytest
-from conftest import FIXED_TIME, ROOT, run_cli
+from conftest import FIXED_TIME, ROOT, run_cli, shipped_project
 
 FIXTURE = ROOT / "tests" / "fixtures" / "period-2025-t1"
 NBSP = "\u00a0"
@@ -30,9 +30,7 @@ def _text(page: str) -> str:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("projekt")
-    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    root = shipped_project(tmp_path_factory.mktemp("projekt"))
     shutil.copytree(FIXTURE, root / "data" / "raw" / "005-delar-2025-t1")
     return root
 

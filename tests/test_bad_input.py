@@ -181,7 +181,9 @@ def test_bad_file_is_refused_with_its_message(case, project, capsys):
         assert piece in err, f"saknar {piece!r} i:\n{err}"
     # The good table beside it raises nothing: every fault line is about this case.
     for line in err.splitlines()[1:]:
-        assert line.removeprefix("data/raw/testmapp/").startswith(case + "."), line
+        assert (
+            line.removeprefix("Fel: ").removeprefix("data/raw/testmapp/").startswith(case + ".")
+        ), line
 
 
 def _xlsx(path: Path, rows: list[list], merge: str | None = None) -> None:
@@ -220,8 +222,8 @@ def test_xlsx_merged_header_cell_belongs_to_its_top_left_cell(project, capsys):
     )
     err = _run_refused(project, capsys)
     assert err.splitlines()[1:] == [
-        'sammanslagen.xlsx rad 1: kolumnen "Barnahus" saknas',
-        'sammanslagen.xlsx rad 1: okänd kolumn "" (finns inte i beskrivningsfilen)',
+        'Fel: sammanslagen.xlsx rad 1: kolumnen "Barnahus" saknas',
+        'Fel: sammanslagen.xlsx rad 1: okänd kolumn "" (finns inte i beskrivningsfilen)',
     ]
 
 

@@ -14,13 +14,13 @@ import dataclasses
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 import yaml
+from conftest import shipped_project
 
 from kuanalysis import paths
 from kuanalysis.data import load_table
@@ -254,9 +254,7 @@ def write_2026(root, m) -> None:
 
 @pytest.fixture(scope="module")
 def rendered_2026(y2025, tmp_path_factory):
-    src, root = paths.project_root(), tmp_path_factory.mktemp("ar-2026")
-    for rel in ("data/raw", "notebooks", "scenarios"):
-        shutil.copytree(src / rel, root / rel)
+    root = shipped_project(tmp_path_factory.mktemp("ar-2026"))
     write_2026(root, y2025)
     (root / "scenarios/habo-utanfor.yaml").write_text(
         'beskrivning: "Förslaget 2026, men Habo deltar inte i skolposten"\n'
@@ -279,7 +277,7 @@ def rendered_2026(y2025, tmp_path_factory):
         ["avgifter"],
         ["kommunblad", "-p", "forslag=data/raw/000-pks-2024/finansiering-2026.csv"],
     ):
-        proc = subprocess.run(run + args, capture_output=True, text=True, env=env, cwd=src)
+        proc = subprocess.run(run + args, capture_output=True, text=True, env=env, cwd=root)
         assert proc.returncode == 0, proc.stdout + proc.stderr
     return root, out
 

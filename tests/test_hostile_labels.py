@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXED_TIME, ROOT, run_cli
+from conftest import FIXED_TIME, run_cli, shipped_project
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 EVIL = "<img src=x onerror=alert(1)><script>alert(2)</script>\"'&<b>fet</b>"
@@ -88,8 +88,7 @@ def _edit_table(
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     root = tmp_path_factory.mktemp("fientlig")
-    for name in ("data", "notebooks", "scenarios"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("processed"))
+    shipped_project(root)
     raw = root / "data" / "raw"
     # an area in both periods (continuity follows the label), headings, titles, notes
     _edit_table(

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, run_cli, store_formula_value
+from conftest import ROOT, run_cli, shipped_project, store_formula_value
 
 from kuanalysis.cli import main
 from kuanalysis.data.labels import label_key, match_labels
@@ -169,13 +169,10 @@ def _tree(folder: Path) -> dict[str, str]:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    root = tmp_path / "projekt"
-    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
+    root = shipped_project(tmp_path / "projekt")
     shutil.copytree(
         ROOT / "tests" / "fixtures" / "period-2025-t1", root / "data" / "raw" / "005-delar-2025-t1"
     )
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(ROOT / "scenarios", root / "scenarios")
     monkeypatch.setenv("KUANALYSIS_ROOT", str(root))
     return root
 
@@ -350,17 +347,17 @@ def test_every_bad_figure_is_reported_at_once_with_row_and_column_letter(project
         '"14 000 SEK" är inget tal; okänd valuta'
     )
     assert lines[1] == (
-        'export.xlsx rad 6, kolumn E "Budget förbrukning 2026": cellen E6 är ett '
+        'Fel: export.xlsx rad 6, kolumn E "Budget förbrukning 2026": cellen E6 är ett '
         "datum eller klockslag i Excel (2026-01-02), inget tal; ge cellen "
         "talformat och skriv talet igen"
     )
     assert lines[2].startswith(
-        'export.xlsx rad 7, kolumn B "Ingående balans 2026": "?200" är '
+        'Fel: export.xlsx rad 7, kolumn B "Ingående balans 2026": "?200" är '
         "inget tal; ett frågetecken före siffrorna är oftast ett "
         "minustecken"
     )
     assert lines[3] == (
-        'export.xlsx rad 8, kolumn F "Utfall förbrukning nettokostnad '
+        'Fel: export.xlsx rad 8, kolumn F "Utfall förbrukning nettokostnad '
         '2026-04-30": cellen F8 är ett sanningsvärde i Excel (SANT), inget tal; '
         "skriv talet i cellen"
     )
@@ -394,7 +391,7 @@ def test_a_table_that_does_not_load_back_is_removed(project, tmp_path, capsys, m
     assert (code, out) == (2, "")
     assert err == (
         f"Fel: {NEW}: den skrivna tabellen gick inte att läsa tillbaka, så inget har "
-        f"sparats:\n{NEW}.csv rad 2: påhittat fel\n"
+        f"sparats:\nFel: {NEW}.csv rad 2: påhittat fel\n"
     )
     assert not (project / "data" / "raw" / "006-delar-2026-t1").exists()
     assert _tree(project / "data" / "raw") == before
@@ -451,7 +448,7 @@ def test_new_renamed_and_missing_rows_are_listed_and_refused(project, tmp_path, 
     assert err.splitlines() == [
         f"Fel: export.xlsx skiljer sig från {LIKE} på 3 punkter; kontrollera listan och kör igen "
         f"med --bekrafta för att ta med dem så. Inget har skrivits.",
-        *CHANGES,
+        *(f"Fel: {change}" for change in CHANGES),
     ]
     assert _tree(project / "data" / "raw") == before
 

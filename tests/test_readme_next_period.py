@@ -29,7 +29,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT
+from conftest import ROOT, shipped_project
 
 EN_DASH = "\u2013"
 HEADER = [
@@ -98,8 +98,7 @@ def _commands() -> list[str]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("analytiker")
-    for name in ("data", "notebooks", "scenarios"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("processed"))
+    shipped_project(root)
     for name in ("Makefile", "pyproject.toml", "requirements.lock"):
         shutil.copy2(ROOT / name, root / name)
     _export(root / "fondredovisning-2025-04.xlsx")

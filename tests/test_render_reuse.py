@@ -8,14 +8,28 @@ from conftest import FIXED_TIME, run_cli
 
 def test_a_kommunblad_from_a_shared_kernel_equals_one_rendered_alone(tmp_path):
     batch, alone = tmp_path / "alla", tmp_path / "ensam"
+    shipped = "forslag=data/raw/000-pks-2024/finansiering-2025.csv"  # whatever an analyst adds
     # one worker: Aneby, Gnosjö, Mullsjö, Habo run before Gislaved in the same kernel
-    proc = run_cli("render", "kommunblad", "-j", "1", "--out", str(batch), "--tidpunkt", FIXED_TIME)
+    proc = run_cli(
+        "render",
+        "kommunblad",
+        "-p",
+        shipped,
+        "-j",
+        "1",
+        "--out",
+        str(batch),
+        "--tidpunkt",
+        FIXED_TIME,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = run_cli(
         "render",
         "kommunblad",
         "-p",
         "kommun_kod=0662",
+        "-p",
+        shipped,
         "--out",
         str(alone),
         "--tidpunkt",

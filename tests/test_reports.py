@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -53,6 +54,50 @@ def test_every_report_ends_with_provenance(rendered):
         text = page.read_text(encoding="utf-8")
         assert 'id="proveniens"' in text and "SHA-256" in text, page.name
         assert "2024-10-25 08:00" in text, page.name
+
+
+def _inputs_listed(page: Path) -> dict[str, str]:
+    """The provenance table of a report: file -> SHA-256 as printed."""
+    text = page.read_text(encoding="utf-8")
+    (table,) = re.findall(r'<table id="proveniens-indata">.*?</table>', text, re.S)
+    return dict(re.findall(r"<tr><td>([^<]+)</td><td><code>([0-9a-f]{64})</code>", table))
+
+
+RAW_2023 = {"data/raw/000-pks-2024/bokslut-2023.csv", "data/raw/000-pks-2024/bokslut-2023.yaml"}
+T2_2024 = {
+    f"data/raw/001-delar-2024-t2/delar-2024-t2-4-{n}.{ext}"
+    for n in (1, 2, 3, 5)
+    for ext in ("csv", "yaml")
+}
+FEES_2025 = {
+    "data/raw/000-pks-2024/finansiering-2025.csv",
+    "data/raw/referens/kommuner-befolkning.csv",
+    "scenarios/forslag-2025.yaml",
+}
+
+
+@pytest.mark.parametrize(
+    "page, wanted, not_read",
+    [
+        ("bokslut-2023.html", RAW_2023, T2_2024),  # a close does not read the next period
+        # the tertial reads the close before it (opening 2024 = closing 2023) and the mapping
+        (
+            "delarsrapport-2024-t2.html",
+            T2_2024 | RAW_2023 | {"data/raw/kontinuitet/2023-2024.yaml"},
+            set(),
+        ),
+        ("avgifter-2025.html", FEES_2025, RAW_2023 | T2_2024),
+        ("kommunblad/2025/0604-aneby.html", FEES_2025, RAW_2023 | T2_2024),
+        ("utforska-avgifter.html", FEES_2025, RAW_2023 | T2_2024),
+        ("oversikt.html", RAW_2023 | T2_2024, set()),
+    ],
+)
+def test_provenance_lists_the_files_read_with_their_hashes(rendered, page, wanted, not_read):
+    listed = _inputs_listed(rendered / page)
+    assert wanted <= set(listed), wanted - set(listed)
+    assert not (not_read & set(listed)), not_read & set(listed)
+    for name, digest in listed.items():  # every hash is the file's as it is now
+        assert hashlib.sha256((ROOT / name).read_bytes()).hexdigest() == digest, name
 
 
 def test_index_lists_every_report(rendered):

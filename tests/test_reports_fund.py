@@ -167,7 +167,9 @@ def test_tertial_report_finds_its_preceding_close_and_mapping():
 
 def test_variants_one_report_per_period_newest_first():
     v = rf.variants({})
-    assert [(x["output"], x["title"], x["sort"]) for x in v] == [
+    assert [x["sort"] for x in v] == sorted((x["sort"] for x in v), reverse=True)
+    shipped = {"delarsrapport-2024-t2.html", "bokslut-2023.html"}  # an analyst may add periods
+    assert [(x["output"], x["title"], x["sort"]) for x in v if x["output"] in shipped] == [
         (
             "delarsrapport-2024-t2.html",
             "Delårsrapport 2024, tertial 2: Kommunal utvecklings medel per område",
@@ -175,7 +177,9 @@ def test_variants_one_report_per_period_newest_first():
         ),
         ("bokslut-2023.html", "Bokslut 2023: Kommunal utvecklings medel per område", "2023-12-31"),
     ]
-    assert v[0]["parameters"] == {"fondtabell": "delar-2024-t2-4-1"}
+    assert [x["parameters"] for x in v if x["output"] == "delarsrapport-2024-t2.html"] == [
+        {"fondtabell": "delar-2024-t2-4-1"}
+    ]
     only = rf.variants({"fondtabell": "bokslut-2023", "foregaende": "", "kontinuitet": ""})
     assert [x["output"] for x in only] == ["bokslut-2023.html"]
 

@@ -6,14 +6,17 @@ import math
 from types import SimpleNamespace as NS
 
 import pytest
+from conftest import shipped_project
 
 from kuanalysis.checks.runner import check_folder
 from kuanalysis.reports import overview
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    tables, specs, _ = check_folder()
+def shipped(tmp_path_factory):
+    # the shipped periods only, whatever an analyst has added to data/raw
+    root = shipped_project(tmp_path_factory.mktemp("levererat"))
+    tables, specs, _ = check_folder(root / "data" / "raw")
     return tables, specs
 
 

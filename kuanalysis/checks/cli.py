@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from .. import paths
-from ..errors import InputError
+from ..errors import InputError, print_input_error
 from .findings import summary, write_csv
 from .runner import check_folder
 
@@ -26,8 +25,7 @@ def cli_check(out: str | os.PathLike | None = None) -> int:
     try:
         _, _, findings = check_folder()
     except InputError as e:
-        print(f"Fel i rådata ({len(e.errors)} st), ingen avstämning gjord:", file=sys.stderr)
-        print(str(e), file=sys.stderr)
+        print_input_error(e, f"Fel i rådata ({len(e.errors)} st), ingen avstämning gjord:")
         return 2
     write_csv(findings, target)
     print(f"Skrev {len(findings)} fynd till {paths.relative(target)}")

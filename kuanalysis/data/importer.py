@@ -18,11 +18,10 @@ import hashlib
 import io
 import json
 import re
-import sys
 from pathlib import Path
 
 from .. import paths, yamlfile
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, print_input_error
 from . import kinds as schema
 from . import periods as periods_
 from .labels import find_header, match_labels, printed
@@ -559,7 +558,7 @@ def cli_import(
             confirm=confirm,
         )
     except InputError as e:
-        print(f"Fel: {e}", file=sys.stderr)
+        print_input_error(e)
         return 2
     print(line)
     return 0

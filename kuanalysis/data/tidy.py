@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import paths
-from ..errors import DataError
+from ..errors import DataError, print_input_error
 from .load import load_all
 from .table import Table
 
@@ -82,8 +82,7 @@ def cli_data(out_dir: str | os.PathLike | None = None) -> int:
     try:
         tables = load_all(raw)
     except DataError as e:
-        print(f"Fel i rådata ({len(e.errors)} st), inget skrevs:", file=sys.stderr)
-        print(str(e), file=sys.stderr)
+        print_input_error(e, f"Fel i rådata ({len(e.errors)} st), inget skrevs:")
         return 2
     frame = tidy(tables)
     out.mkdir(parents=True, exist_ok=True)

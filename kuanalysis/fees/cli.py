@@ -4,12 +4,11 @@ balance account lasts. Every message is Swedish; bad input exits 2 and writes no
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, print_input_error
 from ..paths import atomic_path, relative, reports_dir
 from . import whatif
 from .balance import balance_overview
@@ -63,10 +62,10 @@ def cli_fees(
             return _sweep(scenario, matrix, population, svep, ar, keys, out)
         return _largest(scenario, matrix, population, hogsta, till, keys)
     except InputError as exc:
-        print("\n".join(exc.errors), file=sys.stderr)
+        print_input_error(exc)
         return 2
     except ValueError as exc:
-        print(f"fel vid fördelningen: {exc}", file=sys.stderr)
+        print_input_error(InputError(f"fördelningen går inte: {exc}"))
         return 2
 
 

@@ -35,6 +35,7 @@ class Report:
     title: str
     parameters: dict[str, Parameter]
     variants: str | None = None  # "module:function" giving one job per variant
+    check: str | None = None  # "module:function" checking the parameters' inputs
     #: parameters that name a file or folder: checked to lie in the project before running
     paths: tuple[str, ...] = ()
 
@@ -90,6 +91,7 @@ def discover(nb_dir: Path | None = None) -> dict[str, Report]:
             _title(nb, path.stem),
             read_parameters(path, source),
             meta.get("variants"),
+            meta.get("check"),
             tuple(meta.get("paths", ())),
         )
     return reports
@@ -98,9 +100,13 @@ def discover(nb_dir: Path | None = None) -> dict[str, Report]:
 _OUTPUT = re.compile(r"[\w.-]+(/[\w.-]+)*\.html")
 
 
+def _call(target: str, values: dict):
+    module, _, func = target.partition(":")
+    return getattr(importlib.import_module(module), func)(parameters=values)
+
+
 def _variants(report: Report, values: dict) -> list[dict]:
-    module, _, func = report.variants.partition(":")
-    found = getattr(importlib.import_module(module), func)(parameters=values)
+    found = _call(report.variants, values)
     for v in found:
         out = str(v.get("output", ""))
         if not _OUTPUT.fullmatch(out) or ".." in PurePosixPath(out).parts:
@@ -146,9 +152,11 @@ def plan(
         values = validate_parameters(
             rep.parameters, overrides_for(overrides, name, reports, names), name
         )
-        for key in rep.paths:  # a path parameter may only name something in the project
-            if values.get(key):
-                project_input(values[key], f"parametern {key}")
+        for key in rep.paths:  # a path parameter names something that is in the project
+            if values.get(key) and not project_input(values[key], f"parametern {key}").exists():
+                raise ParameterError(f"parametern {key}: {values[key]} finns inte i projektet")
+        if rep.check:  # the inputs the parameters name, read as the notebook will read them
+            _call(rep.check, values)
         if rep.variants:
             for var in _variants(rep, values):
                 params = validate_parameters(rep.parameters, {**values, **var["parameters"]}, name)

@@ -54,6 +54,12 @@ class Choice:
     keys: dict = field(default_factory=dict, hash=False)
 
 
+def check(parameters) -> None:
+    """The renderer's check before anything runs (notebook metadata ``check``): the scenario
+    folder loads, or its faults stop the run (exit 2)."""
+    Explorer.load(parameters.get("scenarier", "scenarios"))
+
+
 class Explorer:
     """The scenarios to start from and what a choice gives (the functions behind the widgets).
 
@@ -283,9 +289,10 @@ class Explorer:
         table = html.table(
             shown,
             id="utforska-svep",
-            formats={c: fmt.kr for c in shown.columns if c != "Tar slut"},
+            # thousands without a unit in the cells, so 16 columns fit an A4 page
+            formats={c: _thousands for c in shown.columns if c != "Tar slut"},
             caption=f"Fakturerat {int(frame['år'].iloc[0])} per kommun och "
-            f"balanskontot när {variable} varierar, kronor",
+            f"balanskontot när {variable} varierar, tusental kronor (tkr)",
         )
         x = [int(v) / 100 if var.is_uprating else int(v) / 1e6 for v in frame["värde"]]
         ax = charts.lines(
@@ -407,6 +414,11 @@ def _per_kommun(model: FeeModel) -> pd.DataFrame:
     frame.loc["Summa"] = frame.sum()
     frame.index.name = "Kommun"
     return frame
+
+
+def _thousands(kr) -> str:
+    """Kronor shown in thousands, no unit (the caption gives it)."""
+    return fmt.number(kr / 1000)
 
 
 def _value_text(var: whatif.Variable, value: int) -> str:

@@ -296,13 +296,22 @@ def variants(parameters: Mapping) -> list[dict]:
     Raises
     ------
     ParameterError
-        No proposal; ``excelfil`` given while several years are rendered.
+        No proposal; ``excelfil`` given while several years are rendered; ``balanskonto_kr``
+        or ``excelfil`` refused by :func:`check_parameters`.
+    InputError
+        Whatever :meth:`FeeReport.load` refuses (:func:`check_inputs`). All is checked here,
+        before anything runs.
     """
+    check_parameters(
+        balanskonto_kr=parameters.get("balanskonto_kr", -1),
+        excelfil=parameters.get("excelfil", ""),
+    )
     chosen = proposals_chosen(parameters)
     if parameters.get("excelfil") and len(chosen) > 1:
         raise ParameterError(
             "parametern excelfil gäller en rapport: ange också forslag (ett års avgiftstabell)"
         )
+    check_inputs(parameters, chosen)
     return [
         {
             "parameters": {"forslag": rel},
@@ -312,6 +321,20 @@ def variants(parameters: Mapping) -> list[dict]:
         }
         for year, rel in chosen
     ]
+
+
+def check_inputs(parameters: Mapping, chosen: list[tuple[int, str]]) -> None:
+    """Load each chosen year's report as its notebook will, while the run is planned: a bad
+    scenario file, path or population date stops the run before anything is written (exit 2).
+    The load is cached (:meth:`FeeReport.load`), so the notebooks and the kommunblad reuse it.
+    """
+    given = {
+        k: parameters[k]
+        for k in ("scenarier", "befolkning", "historik", "befolkningsdatum", "balanskonto_kr")
+        if k in parameters
+    }
+    for _, rel in chosen:
+        FeeReport.load(**given, forslag=rel)
 
 
 def proposals_chosen(parameters: Mapping) -> list[tuple[int, str]]:

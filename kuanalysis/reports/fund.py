@@ -208,10 +208,25 @@ def variants(parameters: Mapping, raw=None) -> list[dict]:
     -------
     list of dict
         ``{"parameters": {...}, "output": "bokslut-2023.html", "title": ..., "sort": "2023-12-31"}``.
+
+    Raises
+    ------
+    InputError
+        An unknown table; a preceding period or mapping given by hand that does not fit.
     """
     wanted = str(parameters.get("fondtabell", "")).strip()
     every = period_data.periods(raw)
     chosen = [period_data.find(wanted, raw)] if wanted else every
+    by_hand = [k for k in ("foregaende", "kontinuitet") if parameters.get(k)]
+    if by_hand and not wanted:
+        raise ParameterError(
+            f"parametern {by_hand[0]} gäller en period: ange också fondtabell (periodens tabell)"
+        )
+    if by_hand:
+        # the preceding period and mapping given by hand: checked before anything runs
+        FundReport.load(
+            wanted, parameters.get("foregaende", ""), parameters.get("kontinuitet", ""), raw
+        )
     out = []
     for p in reversed(chosen):
         params = {"fondtabell": p.table}

@@ -26,6 +26,7 @@ from .fees import (
     HISTORY_TABLES,
     NOT_INVOICED,
     FeeReport,
+    check_inputs,
     history_table,
     kommun_fees,
     kommun_years,
@@ -120,7 +121,9 @@ def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
         chosen = [(proposal_year(matrix), parameters.get("forslag", ""), matrix)]
     else:
         root = paths.project_root()
-        chosen = [(y, rel, load_table(root / rel)) for y, rel in proposals_chosen(parameters)]
+        years = proposals_chosen(parameters)
+        check_inputs(parameters, years)  # bad scenarios etc. refused before anything runs
+        chosen = [(y, rel, load_table(root / rel)) for y, rel in years]
     kod = parameters.get("kommun_kod", DEFAULT_KOMMUN)
     wanted = str(parameters.get("kommuner", "alla")).strip()
     if kod != DEFAULT_KOMMUN and wanted not in ("", "alla"):

@@ -1,0 +1,599 @@
+"""Bad input given through the real command line, as a user meets it, in one table.
+
+Every row runs ``python -m kuanalysis ...`` in a subprocess from the root of its own copy of
+the project (data/, scenarios/ and notebooks/ copied, a reports/ folder holding the files of
+an earlier run, ``KUANALYSIS_ROOT`` and the temporary folder pointing into the copy), and
+pins the contract for bad input:
+
+- exit code 2 (1 is a report that failed for other reasons);
+- the exact Swedish message on stderr, naming the file, line and field where there is one,
+  and what was expected; nothing on stdout; no traceback anywhere;
+- nothing written: every file under data/raw keeps its SHA-256, no file or folder appears or
+  disappears anywhere in the copy (the run's temporary folder included), and the reports of
+  the earlier run are untouched.
+
+Scenario files are checked through ``kuanalysis fees``, which reads them before anything
+else, and through ``kuanalysis render`` of each report that reads them; the renderer's
+refusals (parameters, the files and folders they name, the time, the output folder) are each
+made while the run is planned, before a notebook runs.
+
+Not repeated here: malformed raw tables (``test_bad_input.py``), the YAML reader's limits
+in-process (``test_yamlfile.py``), the scenario reader's messages in-process
+(``test_scenarios.py``), the render options of ``test_render_cli.py`` in a scratch project,
+and the import arguments of ``test_import.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, shipped_project
+
+#: Files of an earlier run in the copy's reports/: a refused command leaves them as they are.
+EARLIER_REPORTS = {
+    "avgifter.csv": "scenario,kommun_kod,kommun,post,belopp_kr,fakturerad,år\n",
+    "avstamning.csv": "document,table,row,column\n",
+    "index.html": "<!doctype html><title>Rapporter</title>\n",
+    "avgifter-2025.html": "<!doctype html><title>Avgifterna 2025</title>\n",
+}
+
+#: The two lines every scenario below starts with (the printed proposal of 2025).
+HEAD = 'beskrivning: "Prov"\nutgår_från: förslaget 2025\n'
+
+#: The table an export below is laid out like, and the figure it breaks: "33 089" (row 3,
+#: Nära vård, column Ingående balans 2024) becomes "12 3a4".
+MODEL = "data/raw/001-delar-2024-t2/delar-2024-t2-4-1.csv"
+BROKEN = ("\nNära vård,33 089,", "\nNära vård,12 3a4,")
+
+OUTSIDE = "; ange en sökväg i projektet, relativt dess rot (t.ex. data/raw/…)"
+IN_RAW = ": ligger i data/raw, som aldrig skrivs till; välj en annan mapp"
+
+
+def scenario(name: str, text: str | bytes) -> dict[str, str | bytes]:
+    """A scenario file the case writes into the copy's scenarios/ before the run."""
+    return {f"scenarios/{name}": text}
+
+
+CASES = [
+    # -- scenario files, through `kuanalysis fees` -------------------------------------------
+    pytest.param(
+        "fees scenarios/ansi.yaml",
+        scenario(
+            "ansi.yaml",
+            (
+                "# Sparad i Anteckningar\n"
+                'beskrivning: "Avgift för Håbo, Vägar och Jönköping"\n'
+                "utgår_från: förslaget 2025\n"
+            ).encode("cp1252"),
+        ),
+        {},
+        # ö in "för" is the first byte that is not UTF-8 (å and ä come later on the line)
+        "Fel: scenarios/ansi.yaml:2: filen är inte UTF-8 (byte 0xF6); spara den som UTF-8\n",
+        id="scenario-windows-1252",
+    ),
+    pytest.param(
+        "fees scenarios/skratt.yaml",
+        scenario(
+            "skratt.yaml",
+            HEAD
+            + 'a0: &a0 ["ha"]\n'
+            + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)),
+        ),
+        {},
+        # refused at the first anchor, before anything expands (9**9 strings otherwise)
+        "Fel: scenarios/skratt.yaml:3: alias och ankare (*namn, &namn) används inte i den här "
+        "filen; skriv ut värdet\n",
+        id="scenario-billion-laughs",
+    ),
+    pytest.param(
+        "fees scenarios/flyttal.yaml",
+        scenario("flyttal.yaml", HEAD + "poster:\n  Barnahus: {belopp: !!float 1e6}\n"),
+        {},
+        "Fel: scenarios/flyttal.yaml:4: taggen !!float används inte i den här filen; skriv värdet "
+        "utan tagg\n",
+        id="scenario-float-tag",
+    ),
+    pytest.param(
+        "fees scenarios/python.yaml",
+        scenario(
+            "python.yaml", HEAD + "poster:\n  Barnahus: !python/object:os.system {belopp: 1}\n"
+        ),
+        {},
+        "Fel: scenarios/python.yaml:4: taggen !python/object:os.system används inte i den här "
+        "filen; skriv värdet utan tagg\n",
+        id="scenario-python-object-tag",
+    ),
+    pytest.param(
+        "fees scenarios/nan.yaml",
+        scenario(
+            "nan.yaml",
+            HEAD + 'poster:\n  Barnahus:\n    nyckel: {"0604": .nan, "0680": NaN, "0686": 1}\n',
+        ),
+        {},
+        # .nan is YAML's not-a-number, NaN without the dot is text: both refused
+        "Fel: scenarios/nan.yaml:5: poster.Barnahus.nyckel.0604: vikten måste vara ett ändligt tal "
+        "≥ 0, fick '.nan'\n"
+        "Fel: scenarios/nan.yaml:5: poster.Barnahus.nyckel.0680: vikten måste vara ett ändligt tal "
+        "≥ 0, fick 'NaN'\n",
+        id="scenario-weight-nan",
+    ),
+    pytest.param(
+        "fees scenarios/stor.yaml",
+        # 50 bytes of HEAD + 1 100 003 bytes of comment = 1 100 053 bytes: 1100 kB
+        scenario("stor.yaml", HEAD + "# " + "x" * 1_100_000 + "\n"),
+        {},
+        "Fel: scenarios/stor.yaml: filen är 1100 kB; en YAML-fil här får vara högst 1000 kB\n",
+        id="scenario-over-1-mb",
+    ),
+    pytest.param(
+        "fees scenarios/engelsk.yaml",
+        scenario(
+            "engelsk.yaml",
+            'description: "Prov"\n'
+            "utgår_från: förslaget 2025\n"
+            "posts:\n"
+            "  Barnahus: {total: 1}\n"
+            "fees: {}\n",
+        ),
+        {},
+        "Fel: scenarios/engelsk.yaml:1: description: fältet heter beskrivning på svenska (det "
+        "engelska description används inte längre)\n"
+        "Fel: scenarios/engelsk.yaml:3: posts: fältet heter poster på svenska (det engelska posts "
+        "används inte längre)\n"
+        "Fel: scenarios/engelsk.yaml:5: fees: okänt fält (väntade beskrivning, utgår_från, år, "
+        "uppräkning, nyckel, balanskonto, tomma_celler, poster)\n"
+        "Fel: scenarios/engelsk.yaml:1: beskrivning: saknas\n",
+        id="scenario-english-keys",
+    ),
+    pytest.param(
+        "fees scenarios/kommun.yaml",
+        scenario("kommun.yaml", HEAD + 'poster:\n  Barnahus: {deltagare: ["0604", "9999"]}\n'),
+        {},
+        "Fel: scenarios/kommun.yaml:4: poster.Barnahus.deltagare: okänd kommun '9999'\n",
+        id="scenario-unknown-kommun",
+    ),
+    pytest.param(
+        "fees scenarios/citat.yaml",
+        scenario(
+            "citat.yaml",
+            HEAD
+            + "poster:\n"
+            + '  Barnahus: {deltagare: ["0604", 680]}\n'
+            + '  Skola: {nyckel: {"0604": 1, 0680: 2}}\n',
+        ),
+        {},
+        # 680 is read as a number; 0680 (no octal digit 8) as text: both need quotes
+        "Fel: scenarios/citat.yaml:4: poster.Barnahus.deltagare: kommunkoden 680 är skriven utan "
+        'citattecken och läses som talet 680; skriv "0680" (fyra siffror inom citattecken)\n'
+        "Fel: scenarios/citat.yaml:5: poster.Skola.nyckel: kommunkoden 0680 är skriven utan "
+        'citattecken och ska stå inom citattecken; skriv "0680" (fyra siffror inom '
+        "citattecken)\n",
+        id="scenario-unquoted-kommun-code",
+    ),
+    pytest.param(
+        "fees scenarios/stort.yaml",
+        scenario(
+            "stort.yaml", HEAD + "poster:\n  Barnahus: {belopp: 100_000_000_000_000_000_000}\n"
+        ),
+        {},
+        "Fel: scenarios/stort.yaml:4: poster.Barnahus.belopp: är orimligt stort (högst "
+        "10_000_000_000 kr), fick 100_000_000_000_000_000_000\n",
+        id="scenario-amount-10-to-the-20",
+    ),
+    pytest.param(
+        "fees scenarios/noll.yaml",
+        scenario(
+            "noll.yaml",
+            HEAD
+            + 'uppräkning: "-100 %"\n'
+            + "poster:\n"
+            + "  Barnahus: {belopp: -5}\n"
+            + '  Skola: {nyckel: {"0604": 0, "0680": 0}}\n',
+        ),
+        {},
+        "Fel: scenarios/noll.yaml:3: uppräkning: måste ligga över \u2212100 % och högst 1000 %, "
+        "fick -100 %\n"
+        "Fel: scenarios/noll.yaml:5: poster.Barnahus.belopp: får inte vara negativ, fick -5\n"
+        "Fel: scenarios/noll.yaml:6: poster.Skola.nyckel: nyckeltabellen har ingen vikt över noll\n",
+        id="scenario-negative-and-zero",
+    ),
+    pytest.param(
+        "fees scenarios/utan-bas.yaml",
+        scenario("utan-bas.yaml", 'beskrivning: "Prov"\nutgår_från: finns-inte\n'),
+        {},
+        "Fel: scenarios/utan-bas.yaml:2: utgår_från: scenariot finns-inte finns inte "
+        "(scenarios/finns-inte.yaml saknas)\n",
+        id="scenario-missing-base",
+    ),
+    pytest.param(
+        "fees scenarios/ring-a.yaml",
+        {
+            **scenario("ring-a.yaml", 'beskrivning: "A"\nutgår_från: ring-b\n'),
+            **scenario("ring-b.yaml", 'beskrivning: "B"\nutgår_från: ring-a\n'),
+        },
+        {},
+        "Fel: scenarios/ring-a.yaml:2: utgår_från: scenarios/ring-b.yaml som scenariot utgår från "
+        "har fel\n"
+        "Fel: scenarios/ring-b.yaml:2: utgår_från: scenarierna utgår från varandra i en ring: "
+        "scenarios/ring-a.yaml → scenarios/ring-b.yaml → scenarios/ring-a.yaml\n",
+        id="scenario-cycle-of-two",
+    ),
+    pytest.param(
+        "fees scenarios/djup.yaml",
+        scenario("djup.yaml", HEAD + "poster: " + "[" * 25 + "]" * 25 + "\n"),
+        {},
+        "Fel: scenarios/djup.yaml:3: för djup nästling (högst 20 nivåer)\n",
+        id="scenario-nested-too-deep",
+    ),
+    pytest.param(
+        "fees scenarios/saknas.yaml",
+        {},
+        {},
+        "Fel: scenarios/saknas.yaml: filen finns inte\n",
+        id="scenario-file-missing",
+    ),
+    pytest.param(
+        "fees scenarios/avtal.yaml scenarios/avtal.yaml",
+        {},
+        {},
+        "Fel: scenariot 'avtal' anges två gånger\n",
+        id="scenario-given-twice",
+    ),
+    # -- render parameters: refused while the run is planned -------------------------------
+    pytest.param(
+        "render kommunblad -p kommuner=0680,9999",
+        {},
+        {},
+        "Fel: parametern kommuner: okända kommunkoder 9999; väntade några av 0604, 0617, "
+        "0642, 0643, 0662, 0665, 0680, 0682, 0683, 0684, 0685, 0686, 0687 (fyra siffror, med "
+        "kommatecken emellan) eller alla\n",
+        id="render-kommuner-unknown-code",
+    ),
+    pytest.param(
+        "render kommunblad -p kommun_kod=680",
+        {},
+        {},
+        'Fel: parametern kommun_kod ska vara fyra siffror som text, t.ex. "0680" (med '
+        "inledande nolla), fick '680'\n",
+        id="render-kommun-kod-without-zero",
+    ),
+    pytest.param(
+        "render avgifter -p balanskonto_kr=tio",
+        {},
+        {},
+        "Fel: parametern 'balanskonto_kr' ska vara heltal, fick 'tio'\n",
+        id="render-wrong-type",
+    ),
+    pytest.param(
+        "render avgifter -p balanskonto_kr=-5",
+        {},
+        {},
+        "Fel: parametern balanskonto_kr ska vara hela kronor, minst 0 (eller -1: som "
+        "scenarierna anger), fick -5\n",
+        id="render-balance-below-minus-one",
+    ),
+    pytest.param(
+        "render avgifter -p excelfil=../../x.xlsx",
+        {},
+        {},
+        "Fel: parametern excelfil ska vara ett filnamn (bokstäver a–z, siffror, . _ -) som "
+        "slutar på .xlsx, eller tom, fick '../../x.xlsx'\n",
+        id="render-workbook-name-with-path",
+    ),
+    pytest.param(
+        "render avgifter -p kommun_kod=0680",
+        {},
+        {},
+        "Fel: rapporten 'avgifter' har ingen parameter 'kommun_kod' (den har: balanskonto_kr, "
+        "befolkning, befolkningsdatum, excelfil, forslag, historik, scenarier)\n",
+        id="render-unknown-parameter",
+    ),
+    pytest.param(
+        "render avgifter -p kommuner",
+        {},
+        {},
+        # argparse's usage lines come first; the last line is the message
+        "kuanalysis render: error: argument -p/--parameter: väntade NAMN=VÄRDE, fick 'kommuner'\n",
+        id="render-parameter-without-value",
+    ),
+    pytest.param(
+        "render oversikt -p data_dir=/etc",
+        {},
+        {},
+        "Fel: parametern data_dir = '/etc': ligger utanför projektmappen" + OUTSIDE + "\n",
+        id="render-data-dir-absolute-outside",
+    ),
+    pytest.param(
+        "render oversikt -p data_dir=../..",
+        {},
+        {},
+        "Fel: parametern data_dir = '../..': ligger utanför projektmappen" + OUTSIDE + "\n",
+        id="render-data-dir-dotdot",
+    ),
+    pytest.param(
+        "render avgifter -p scenarier=/etc",
+        {},
+        {},
+        "Fel: parametern scenarier = '/etc': ligger utanför projektmappen" + OUTSIDE + "\n",
+        id="render-scenarier-outside",
+    ),
+    pytest.param(
+        "render fondredovisning -p kontinuitet=../../etc/passwd",
+        {},
+        {},
+        "Fel: parametern kontinuitet = '../../etc/passwd': ligger utanför projektmappen"
+        + OUTSIDE
+        + "\n",
+        id="render-kontinuitet-outside",
+    ),
+    # -- the inputs the parameters name: read while the run is planned ---------------------
+    pytest.param(
+        "render avgifter",
+        scenario("kommun.yaml", HEAD + 'poster:\n  Barnahus: {deltagare: ["0604", "9999"]}\n'),
+        {},
+        "Fel: scenarios/kommun.yaml:4: poster.Barnahus.deltagare: okänd kommun '9999'\n",
+        id="render-fee-report-with-a-bad-scenario",
+    ),
+    pytest.param(
+        "render kommunblad -p kommuner=0604",
+        scenario("kommun.yaml", HEAD + 'poster:\n  Barnahus: {deltagare: ["0604", "9999"]}\n'),
+        {},
+        "Fel: scenarios/kommun.yaml:4: poster.Barnahus.deltagare: okänd kommun '9999'\n",
+        id="render-kommunblad-with-a-bad-scenario",
+    ),
+    pytest.param(
+        "render utforska-avgifter",
+        scenario("engelsk.yaml", 'description: "Prov"\nutgår_från: förslaget 2025\n'),
+        {},
+        "Fel: scenarios/engelsk.yaml:1: description: fältet heter beskrivning på svenska (det "
+        "engelska description används inte längre)\n"
+        "Fel: scenarios/engelsk.yaml:1: beskrivning: saknas\n",
+        id="render-explorer-with-a-bad-scenario",
+    ),
+    pytest.param(
+        "render avgifter -p scenarier=finns-inte",
+        {},
+        {},
+        "Fel: parametern scenarier: finns-inte finns inte i projektet\n",
+        id="render-scenario-folder-missing",
+    ),
+    pytest.param(
+        "render avgifter -p befolkningsdatum=befolkning_1999_12_31",
+        {},
+        {},
+        "Fel: parametern befolkningsdatum: befolkning_1999_12_31 finns inte i "
+        "data/raw/referens/kommuner-befolkning.csv; välj en av befolkning_2021_12_31, "
+        "befolkning_2022_12_31, befolkning_2023_12_31, befolkning_2024_12_31\n",
+        id="render-population-date-not-in-the-table",
+    ),
+    pytest.param(
+        "render kommunblad -p historik=data/raw/000-pks-2024",
+        {},
+        {},
+        "Fel: parametern historik: mappen data/raw/000-pks-2024 saknar tabellen "
+        "pks-2016-social-valfard\n",
+        id="render-history-folder-without-the-tables",
+    ),
+    pytest.param(
+        "render fondredovisning -p fondtabell=bokslut-2023 -p foregaende=finns-inte",
+        {},
+        {},
+        "Fel: fondredovisningen 'finns-inte' finns inte i data/raw (finns: bokslut-2023, "
+        "delar-2024-t2-4-1)\n",
+        id="render-preceding-period-unknown",
+    ),
+    pytest.param(
+        "render fondredovisning -p foregaende=bokslut-2023",
+        {},
+        {},
+        "Fel: parametern foregaende gäller en period: ange också fondtabell (periodens tabell)\n",
+        id="render-preceding-period-without-the-period",
+    ),
+    pytest.param(
+        "render fondredovisning -p fondtabell=delar-2024-t2-4-1 "
+        "-p kontinuitet=data/raw/finns-inte.yaml",
+        {},
+        {},
+        "Fel: parametern kontinuitet: data/raw/finns-inte.yaml finns inte i projektet\n",
+        id="render-mapping-file-missing",
+    ),
+    # -- the time and the output folder ----------------------------------------------------
+    pytest.param(
+        "render",
+        {},
+        {"SOURCE_DATE_EPOCH": "0"},
+        "Fel: SOURCE_DATE_EPOCH ska ge en tidpunkt 1980 eller senare; fick '0'\n",
+        id="source-date-epoch-1970",
+    ),
+    pytest.param(
+        "render",
+        {},
+        {"SOURCE_DATE_EPOCH": "9" * 20},
+        "Fel: miljövariabeln SOURCE_DATE_EPOCH ska vara ett heltal (sekunder sedan "
+        "1970-01-01 UTC); fick '99999999999999999999'\n",
+        id="source-date-epoch-overflow",
+    ),
+    pytest.param(
+        "render --tidpunkt '1979-12-31 23:59'",
+        {},
+        {},
+        "Fel: --tidpunkt ska vara 1980 eller senare; fick '1979-12-31 23:59'\n",
+        id="tidpunkt-before-1980",
+    ),
+    pytest.param(
+        "render --out reports/avgifter.csv",
+        {},
+        {},
+        "Fel: reports/avgifter.csv: är en fil, men här behövs en mapp\n",
+        id="render-out-existing-report-file",
+    ),
+    pytest.param(
+        "render --out data/raw/../raw/000-pks-2024",
+        {},
+        {},
+        "Fel: data/raw/000-pks-2024" + IN_RAW + "\n",
+        id="render-out-raw-subfolder",
+    ),
+    pytest.param(
+        "data --out data/raw/000-pks-2024",
+        {},
+        {},
+        "Fel: data/raw/000-pks-2024" + IN_RAW + "\n",
+        id="data-out-raw-subfolder",
+    ),
+    pytest.param(
+        "check --out data/raw/000-pks-2024/bokslut-2023.csv",
+        {},
+        {},
+        "Fel: data/raw/000-pks-2024/bokslut-2023.csv" + IN_RAW + "\n",
+        id="check-out-over-raw-table",
+    ),
+    pytest.param(
+        "fees scenarios/avtal.yaml --out data/raw/referens/kommuner-befolkning.csv",
+        {},
+        {},
+        "Fel: data/raw/referens/kommuner-befolkning.csv" + IN_RAW + "\n",
+        id="fees-out-over-raw-table",
+    ),
+    # -- import: writes into data/raw on purpose, but never over or outside it ---------------
+    pytest.param(
+        "import {ute}/export.csv --like delar-2024-t2-4-1 --table delar-2024-t2-4-1 "
+        "--period 2025-01-01/2025-08-31",
+        {},
+        {},
+        "Fel: tabellen delar-2024-t2-4-1 finns redan "
+        "(data/raw/001-delar-2024-t2/delar-2024-t2-4-1.csv, "
+        "data/raw/001-delar-2024-t2/delar-2024-t2-4-1.yaml); import skriver aldrig över "
+        "något, välj ett annat namn med --table\n",
+        id="import-over-the-model-table",
+    ),
+    pytest.param(
+        "import data/raw/000-pks-2024/bokslut-2023.csv --like bokslut-2023 --table bokslut-2099 "
+        "--period 2099-01-01/2099-12-31",
+        {},
+        {},
+        "Fel: bokslut-2023.csv: lägg exportfilen utanför data/raw (där räknas varje xlsx- och "
+        "csv-fil som en tabell)\n",
+        id="import-export-inside-raw",
+    ),
+    pytest.param(
+        "import {ute}/export.csv --like delar-2024-t2-4-1 --table delar-2025-t2-4-1 "
+        "--period 2025-01-01/2025-08-31 --mapp ../../utanfor",
+        {},
+        {},
+        'Fel: --mapp "../../utanfor": ett mappnamn i data/raw har bara bokstäver a–z, siffror, '
+        "- och _, t.ex. 005-delar-2025-t1\n",
+        id="import-folder-outside-raw",
+    ),
+    pytest.param(
+        "import {ute}/export.csv --like delar-2024-t2-4-1 --table delar-2024-t2-kopia "
+        "--period 2024-01-01/2024-08-31",
+        {},
+        {},
+        "Fel: --period 2024-01-01/2024-08-31: fondredovisningen delar-2024-t2-4-1 gäller redan "
+        "perioden till 2024-08-31\n",
+        id="import-period-already-there",
+    ),
+    pytest.param(
+        "import {ute}/export.csv --like delar-2024-t2-4-1 --table delar-2025-t2-4-1 "
+        "--period 2025-01-01/2025-08-31",
+        {},
+        {},
+        'Fel: export.csv rad 3, kolumn "Ingående balans 2024": "12 3a4" är inget tal (väntade '
+        't.ex. "1 234" eller "-1 234,5")\n',
+        id="import-csv-figure-not-a-number",
+    ),
+    pytest.param(
+        "import {ute}/export.txt --like finns-inte --table bokslut-2023 --period 2025-01-01",
+        {},
+        {},
+        # every fault at once, one "Fel:" line each
+        "Fel: export.txt: okänd filtyp (väntade .xlsx eller .csv)\n"
+        "Fel: tabellen bokslut-2023 finns redan (data/raw/000-pks-2024/bokslut-2023.csv, "
+        "data/raw/000-pks-2024/bokslut-2023.yaml); import skriver aldrig över något, välj ett "
+        "annat namn med --table\n"
+        'Fel: --period "2025-01-01": väntade ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD, t.ex. 2025-01-01/2025-04-30\n'
+        "Fel: tabellen finns-inte (--like) finns inte i data/raw\n",
+        id="import-every-argument-wrong",
+    ),
+]
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project with the reports of an earlier run; exports lie outside it."""
+    root = shipped_project(tmp_path / "projekt")
+    for name, text in EARLIER_REPORTS.items():
+        (root / "reports" / name).write_text(text, encoding="utf-8")
+    (root / "tmp").mkdir()  # the run's temporary folder: it must stay empty
+    (tmp_path / "ute").mkdir()
+    export = (ROOT / MODEL).read_text(encoding="utf-8")
+    assert export.count(BROKEN[0]) == 1
+    (tmp_path / "ute" / "export.csv").write_text(export.replace(*BROKEN), encoding="utf-8")
+    (tmp_path / "ute" / "export.txt").write_text("ingen tabell\n", encoding="utf-8")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file (its SHA-256) and folder under ``root``; __pycache__ and .venv left out."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if {"__pycache__", ".venv"} & set(rel.parts):
+            continue
+        found[rel.as_posix()] = (
+            "mapp" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+        )
+    return found
+
+
+def under(listing: dict[str, str], folder: str) -> dict[str, str]:
+    return {k: v for k, v in listing.items() if k.startswith(folder + "/")}
+
+
+def kuanalysis(root: Path, args: list[str], env: dict[str, str]):
+    """``python -m kuanalysis ARGS`` run from ``root``, the project and temporary folder there."""
+    # an epoch set in the caller's shell would be read by every render row
+    base = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    return subprocess.run(
+        [sys.executable, "-m", "kuanalysis", *args],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**base, "KUANALYSIS_ROOT": str(root), "TMPDIR": str(root / "tmp"), **env},
+    )
+
+
+def message(stderr: str) -> str:
+    """What the user is told: all of stderr, or after argparse's usage lines its last line."""
+    return stderr.splitlines()[-1] + "\n" if stderr.startswith("usage: ") else stderr
+
+
+@pytest.mark.parametrize("command, files, env, expected", CASES)
+def test_bad_input_exits_2_says_where_and_writes_nothing(project, command, files, env, expected):
+    for rel, content in files.items():
+        path = project / rel
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    args = shlex.split(command.replace("{ute}", str(project.parent / "ute")))
+    before = snapshot(project)
+
+    proc = kuanalysis(project, args, env)
+
+    shown = proc.stdout + proc.stderr
+    assert "Traceback" not in shown, shown
+    assert proc.returncode == 2, shown
+    assert proc.stdout == ""
+    assert message(proc.stderr) == expected
+    after = snapshot(project)
+    assert under(after, "data/raw") == under(before, "data/raw")  # no raw file changed
+    assert sorted(after) == sorted(before)  # nothing new anywhere, nothing removed
+    assert under(after, "reports") == under(before, "reports")  # earlier reports untouched

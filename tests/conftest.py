@@ -15,6 +15,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 KUANALYSIS = str(Path(sys.executable).parent / "kuanalysis")
 FIXED_TIME = "2024-10-25 08:00"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: Headless, and nothing of its own on the network: a request a page makes is the page's.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 #: The files shipped in data/raw and scenarios/, by folder. An analyst adds periods, proposals
 #: and scenarios beside them; tests that need a project copy the shipped files only, so that
@@ -133,3 +145,21 @@ def store_formula_value(path: Path, formula: str, value: str) -> None:
                 assert empty in data, f"formeln {formula} finns inte i {info.filename}"
                 data = data.replace(empty, f"<f>{formula}</f><v>{value}</v>".encode())
             z.writestr(info, data)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by playwright (no browser download). Missing, the browser
+    tests are skipped on a workstation and fail in CI, where .ci/run installs it."""
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("Debians chromium saknas i CI: .ci/run ska installera den")
+        pytest.skip("chromium är inte installerad")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

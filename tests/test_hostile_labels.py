@@ -9,16 +9,13 @@ and no dialog may open. (The fee side's own cases: ``tests/test_fees_hostile.py`
 from __future__ import annotations
 
 import csv
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import FIXED_TIME, run_cli, shipped_project
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 EVIL = "<img src=x onerror=alert(1)><script>alert(2)</script>\"'&<b>fet</b>"
 #: Elements the reports use; anything else found in a page was injected.
 OURS = {
@@ -165,49 +162,24 @@ def test_the_hostile_text_reaches_the_reports_as_text(rendered):
 
 
 @pytest.mark.browser
-def test_no_injected_element_request_or_dialog_in_chromium(rendered):
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("Debians chromium saknas i CI: .ci/run ska installera den")
-        pytest.skip("chromium är inte installerad")
-    from playwright.sync_api import sync_playwright
-
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        try:
-            for path in _pages(rendered):
-                page = browser.new_page()
-                requests, dialogs = [], []
-                page.on("request", lambda r, seen=requests: seen.append(r.url))
-                page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
-                page.goto(path.as_uri())
-                page.wait_for_load_state("load")
-                tags = set(
-                    page.evaluate(
-                        "() => Array.from(document.querySelectorAll('*')).map(e => e.localName)"
-                    )
-                )
-                assert tags <= OURS, f"{path.name}: {tags - OURS}"
-                imgs = page.evaluate(
-                    "() => Array.from(document.images).map(i => i.getAttribute('src'))"
-                )
-                assert all(s and s.startswith("data:image/") for s in imgs), (path.name, imgs)
-                bold = page.evaluate(
-                    "() => Array.from(document.querySelectorAll('b')).map(b => b.textContent)"
-                )
-                assert "fet" not in bold, path.name
-                outside = [u for u in requests if not u.startswith(("file:", "data:"))]
-                assert not outside and not dialogs, (path.name, outside, dialogs)
-                page.close()
-        finally:
-            browser.close()
+def test_no_injected_element_request_or_dialog_in_chromium(rendered, browser):
+    for path in _pages(rendered):
+        page = browser.new_page()
+        requests, dialogs = [], []
+        page.on("request", lambda r, seen=requests: seen.append(r.url))
+        page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        tags = set(
+            page.evaluate("() => Array.from(document.querySelectorAll('*')).map(e => e.localName)")
+        )
+        assert tags <= OURS, f"{path.name}: {tags - OURS}"
+        imgs = page.evaluate("() => Array.from(document.images).map(i => i.getAttribute('src'))")
+        assert all(s and s.startswith("data:image/") for s in imgs), (path.name, imgs)
+        bold = page.evaluate(
+            "() => Array.from(document.querySelectorAll('b')).map(b => b.textContent)"
+        )
+        assert "fet" not in bold, path.name
+        outside = [u for u in requests if not u.startswith(("file:", "data:"))]
+        assert not outside and not dialogs, (path.name, outside, dialogs)
+        page.close()

@@ -18,13 +18,10 @@ Each report must also print to a non-empty A4 PDF with 15 mm margins (``page.pdf
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: A4's printable width in CSS px (96 per inch): (210 - 2 * 15) mm / 25.4 * 96 = 680.3.
 A4_WIDTH_PX = 680
 A4_HEIGHT_PX = 960
@@ -123,41 +120,20 @@ def _describe(report: str, problem: dict) -> str:
 
 
 @pytest.fixture(scope="module")
-def printed(rendered):
+def printed(rendered, browser):
     """Every rendered report laid out for print: ``{name: (problems, pdf start, pdf size)}``."""
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("Debians chromium saknas i CI: .ci/run ska installera den")
-        pytest.skip("chromium är inte installerad")
-    from playwright.sync_api import sync_playwright
-
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
     margin = {side: MARGIN for side in ("top", "right", "bottom", "left")}
     out = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        try:
-            for path in _pages(rendered):
-                name = path.relative_to(rendered).as_posix()
-                page = browser.new_page()
-                page.emulate_media(media="print")
-                page.set_viewport_size({"width": A4_WIDTH_PX, "height": A4_HEIGHT_PX})
-                page.goto(path.as_uri())
-                page.wait_for_load_state("load")
-                pdf = page.pdf(format="A4", margin=margin)
-                out[name] = (page.evaluate(MEASURE, A4_WIDTH_PX), pdf[:5], len(pdf))
-                page.close()
-        finally:
-            browser.close()
+    for path in _pages(rendered):
+        name = path.relative_to(rendered).as_posix()
+        page = browser.new_page()
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": A4_WIDTH_PX, "height": A4_HEIGHT_PX})
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        pdf = page.pdf(format="A4", margin=margin)
+        out[name] = (page.evaluate(MEASURE, A4_WIDTH_PX), pdf[:5], len(pdf))
+        page.close()
     return out
 
 

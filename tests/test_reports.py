@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,6 @@ import pytest
 from kuanalysis import render
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def pages(folder: Path) -> list[Path]:
@@ -107,37 +104,16 @@ def test_index_lists_every_report(rendered):
 
 
 @pytest.mark.browser
-def test_reports_open_offline_in_chromium(rendered):
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("Debians chromium saknas i CI: .ci/run ska installera den")
-        pytest.skip("chromium är inte installerad")
-    from playwright.sync_api import sync_playwright
-
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        try:
-            for page_path in pages(rendered):
-                page = browser.new_page()
-                requests = []
-                page.on("request", lambda r, seen=requests: seen.append(r.url))
-                page.goto(page_path.as_uri())
-                page.wait_for_load_state("load")
-                assert page.title(), page_path.name
-                assert page.locator("table").count() >= 1, page_path.name
-                assert page.locator("h1").count() >= 1, page_path.name
-                outside = [u for u in requests if not u.startswith(("file:", "data:"))]
-                assert not outside, f"{page_path.name} requested {outside}"
-                page.close()
-        finally:
-            browser.close()
+def test_reports_open_offline_in_chromium(rendered, browser):
+    for page_path in pages(rendered):
+        page = browser.new_page()
+        requests = []
+        page.on("request", lambda r, seen=requests: seen.append(r.url))
+        page.goto(page_path.as_uri())
+        page.wait_for_load_state("load")
+        assert page.title(), page_path.name
+        assert page.locator("table").count() >= 1, page_path.name
+        assert page.locator("h1").count() >= 1, page_path.name
+        outside = [u for u in requests if not u.startswith(("file:", "data:"))]
+        assert not outside, f"{page_path.name} requested {outside}"
+        page.close()

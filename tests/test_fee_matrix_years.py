@@ -7,17 +7,14 @@ planted error must be found with the right status, and nothing else."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import pytest
+from proposal_2026 import NOT_SUMMED, proposal_2026
 
 from kuanalysis import paths
 from kuanalysis.checks.fee_matrix import check_fee_matrix
 from kuanalysis.data import load_table
-from kuanalysis.fees.allocation import allocate_largest_remainder
-
-NOT_SUMMED = ["Grundfinansiering Social välfärd", "Arbete och delaktighet", "Yrkesresorna"]
 
 
 @pytest.fixture(scope="module")
@@ -25,29 +22,7 @@ def y2025():
     return load_table(paths.raw_dir() / "000-pks-2024" / "finansiering-2025.csv")
 
 
-def proposal(m, changes=()):
-    """The 2026 table made by the rule above, then ``changes``: (row, column, new amount)."""
-    values = m.values.copy()
-    kommuner = [r["label"] for r in m.meta["rows"] if r["role"] == "kommun"]
-    posts = [c for c in values.columns if c != "Summa"]
-    for post in posts:
-        total = math.floor(values.at["Summa", post] * 1.03 + 0.5)
-        weights = {k: values.at[k, post] for k in kommuner}
-        parts = allocate_largest_remainder(total, weights)
-        for k in kommuner:
-            values.at[k, post] = float(parts[k]) if not math.isnan(weights[k]) else math.nan
-    for k in kommuner:
-        values.at[k, "Summa"] = sum(
-            values.at[k, p]
-            for p in posts
-            if p not in NOT_SUMMED and not math.isnan(values.at[k, p])
-        )
-    for col in values.columns:
-        values.at["Summa", col] = values.loc[kommuner, col].sum()
-    for row, col, amount in changes:
-        values.at[row, col] = amount
-    text = values.map(lambda v: "" if math.isnan(v) else f"{v:.0f} kr")
-    return dataclasses.replace(m, values=values, text=text)
+proposal = proposal_2026  # the table of the module docstring
 
 
 def avvikelser(found):

@@ -21,16 +21,15 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import shipped_project
+from proposal_2026 import NOT_SUMMED, proposal_2026
 
 from kuanalysis import paths
 from kuanalysis.data import load_table
 from kuanalysis.errors import DataError
-from kuanalysis.fees.allocation import allocate_largest_remainder
 from kuanalysis.fees.proposals import printed_scenario, proposal_files, require_readings
 from kuanalysis.fees.scenarios import ScenarioLoader, allocate_scenario, default_population
 from kuanalysis.reports import fees
 
-NOT_SUMMED = ["Grundfinansiering Social välfärd", "Arbete och delaktighet", "Yrkesresorna"]
 BLANK = ("Habo", "Skola")
 
 
@@ -41,24 +40,7 @@ def y2025():
 
 def values_2026(m) -> pd.DataFrame:
     """The 2026 figures by the rule of the module docstring (Habo's Skola not yet blank)."""
-    values = m.values.copy()
-    kommuner = [r["label"] for r in m.meta["rows"] if r["role"] == "kommun"]
-    posts = [c for c in values.columns if c != "Summa"]
-    for post in posts:
-        total = math.floor(values.at["Summa", post] * 1.03 + 0.5)
-        weights = {k: values.at[k, post] for k in kommuner}
-        parts = allocate_largest_remainder(total, weights)
-        for k in kommuner:
-            values.at[k, post] = float(parts[k]) if not math.isnan(weights[k]) else math.nan
-    for k in kommuner:
-        values.at[k, "Summa"] = sum(
-            values.at[k, p]
-            for p in posts
-            if p not in NOT_SUMMED and not math.isnan(values.at[k, p])
-        )
-    for col in values.columns:
-        values.at["Summa", col] = values.loc[kommuner, col].sum()
-    return values
+    return proposal_2026(m).values
 
 
 def meta_2026(m, placed: str | None) -> dict:

@@ -38,25 +38,31 @@ def source(path: Path | str) -> Source:
     return Source(relative(path), sha256(path))
 
 
+#: What the code of a report is, relative to the project root: a change elsewhere (a scenario,
+#: a table, a report) is an input, not a new version of the code.
+CODE_PATHS = ("kuanalysis", "notebooks", "pyproject.toml", "requirements.lock")
+
+
 def git_commit() -> str:
-    """The checkout's commit, with ``+ändringar`` when the work tree differs from it."""
+    """The version of the code: the last commit that changed :data:`CODE_PATHS`, with
+    ``+ändringar`` when those files differ from it in the work tree.
+
+    Edits and commits of data or scenarios leave it unchanged, so a report that does not read
+    them keeps its bytes and need not be rendered again.
+    """
     root = project_root()
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        commit = git("log", "-1", "--format=%h", "--abbrev=12", "--", *CODE_PATHS)
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS)
     except (OSError, subprocess.CalledProcessError):
+        return "okänd"
+    if not commit:
         return "okänd"
     return commit + ("+ändringar" if dirty else "")
 

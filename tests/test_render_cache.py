@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from render_support import FIXED_TIME, notebook
 
 READ = (
@@ -61,3 +63,77 @@ def test_only_changed_reports_are_rendered_again(scratch_project):
     assert render("tabell", "-p", "x=2")[0] == {"tabell.html": "klar"}
     (out / "scenario.html").write_text("ändrad för hand")
     assert render()[0] == {"scenario.html": "klar", "tabell.html": "klar"}
+
+
+def _git(root, *args):
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_in_a_git_checkout_a_scenario_edit_renders_only_its_readers(scratch_project):
+    """The provenance block names the version of the code; editing or committing a scenario
+    is not a new version, so the report that does not read it keeps its bytes."""
+    root, out = scratch_project, scratch_project / "reports"
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "scenarios").mkdir()
+    (root / "data" / "raw" / "t.csv").write_text("tabell\n")
+    (root / "scenarios" / "s.yaml").write_text("scenario: 1\n")
+    notebook(root / "notebooks" / "tabell.ipynb", READ.format("data/raw/t.csv"))
+    notebook(root / "notebooks" / "scenario.ipynb", READ.format("scenarios/s.yaml"))
+    (root / ".gitignore").write_text("reports/\n")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "start")
+    env = {"KUANALYSIS_ROOT": str(root)}
+
+    def render(*args):
+        proc = run_cli("render", "--tidpunkt", FIXED_TIME, *args, env=env)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return dict(re.findall(r"^\[\d+/\d+\] (\S+)\s+(klar|oförändrad)", proc.stdout, re.M))
+
+    assert render() == {"scenario.html": "klar", "tabell.html": "klar"}
+    commit = re.search(r"version <code>(\w+)</code>", (out / "tabell.html").read_text())
+    assert commit and commit.group(1) != "okänd"
+
+    (root / "scenarios" / "s.yaml").write_text("scenario: 2\n")  # the tree is now changed
+    assert render() == {"scenario.html": "klar", "tabell.html": "oförändrad"}
+    _git(root, "commit", "-q", "-am", "ett nytt scenario")
+    assert render() == {"scenario.html": "oförändrad", "tabell.html": "oförändrad"}
+    kept = {p: (out / p).read_bytes() for p in ("tabell.html", "scenario.html")}
+    assert render("--alla") == {"scenario.html": "klar", "tabell.html": "klar"}
+    assert {p: (out / p).read_bytes() for p in kept} == kept
+
+    # a change to the notebooks is a change of the code: every report shows the new version
+    (root / "notebooks" / "README.md").write_text("anteckningsböckerna\n")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "kod")
+    assert render() == {"scenario.html": "klar", "tabell.html": "klar"}
+    assert commit.group(1) not in (out / "tabell.html").read_text()
+
+
+def test_a_change_in_the_package_code_renders_every_report_again(scratch_project):
+    """The package's code is part of every key: a copy of the package is edited."""
+    root, out = scratch_project, scratch_project / "reports"
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "raw" / "t.csv").write_text("tabell\n")
+    notebook(root / "notebooks" / "tabell.ipynb", READ.format("data/raw/t.csv"))
+    code = root / "kod"
+    shutil.copytree(
+        ROOT / "kuanalysis", code / "kuanalysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    env = {"KUANALYSIS_ROOT": str(root), "PYTHONPATH": str(code)}
+
+    def render():
+        proc = run_cli("render", "--tidpunkt", FIXED_TIME, env=env)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return dict(re.findall(r"^\[\d+/\d+\] (\S+)\s+(klar|oförändrad)", proc.stdout, re.M))
+
+    assert render() == {"tabell.html": "klar"}
+    assert render() == {"tabell.html": "oförändrad"}
+    fmt = code / "kuanalysis" / "reports" / "fmt.py"
+    fmt.write_text(fmt.read_text() + "\n# en ändring\n")
+    assert render() == {"tabell.html": "klar"}

@@ -33,7 +33,7 @@ format: $(STAMP)  ## skriv om koden i ruffs format och rätta det ruff kan rätt
 	$(BIN)/ruff format kuanalysis tests notebooks benchmarks
 
 lab: $(STAMP)  ## öppna JupyterLab på notebooks/
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/utforska-avgifter.ipynb
 
 data: $(STAMP)  ## läs och validera källtabellerna, skriv data/processed/tables.csv
 	$(BIN)/kuanalysis data

@@ -1,5 +1,6 @@
 """Tests of the functions behind the fee explorer's widgets (kuanalysis.reports.explorer),
-not of the widgets: a choice as a scenario, the view's figures, the sweep, the search and
+not of the widgets (except that saving keeps the choice on screen): a choice as a scenario,
+the view's figures, the sweep, the search and
 saving. Expected values are worked out by hand in the comments."""
 
 from __future__ import annotations
@@ -191,3 +192,31 @@ def test_exploring_writes_nothing(ex, folder):
     ex.sweep_view(start, GRUND, [0, 1])
     ex.largest(start, GRUND, 2026)
     assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_saving_keeps_the_choice_on_screen(ex, folder):
+    """The save button adds the file to the list of bases; the amounts, uprating and base
+    the user set stay as they were (they used to be reset to the first base)."""
+    ui = E.widget(ex)
+
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+
+    parts = list(walk(ui))
+    base = next(x for x in parts if getattr(x, "description", "") == "Utgå från")
+    uprating = next(x for x in parts if getattr(x, "description", "") == "Uppräkning %")
+    name = next(x for x in parts if getattr(x, "description", "") == "Namn")
+    text = next(x for x in parts if getattr(x, "description", "") == "Beskrivning")
+    save = next(x for x in parts if getattr(x, "description", "") == "Spara som scenario")
+    label = next(x for x in parts if getattr(x, "value", None) == "Skola")
+    skola = next(iter(x for x in parts if label in getattr(x, "children", ()))).children[1]
+
+    assert base.value == "forslag-2025"
+    skola.value, uprating.value = 1_234_567, 2.0
+    name.value, text.value = "prov", "Skolposten ändrad."
+    save.click()
+    assert (folder / "prov.yaml").exists()
+    assert "prov" in base.options
+    assert (base.value, skola.value, uprating.value) == ("forslag-2025", 1_234_567, 2.0)

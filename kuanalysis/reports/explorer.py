@@ -525,6 +525,8 @@ def widget(explorer: Explorer):
             status.value = str(html.paragraph([str(exc)], box=True))
 
     def rebase(change) -> None:
+        if state["quiet"]:
+            return
         fill(explorer.start(change["new"]))
         refresh()
 
@@ -539,7 +541,13 @@ def widget(explorer: Explorer):
     def on_save(_) -> None:
         try:
             path = explorer.save(current(), name.value, description.value)
-            base.options = explorer.names()
+            # the saved file joins the list; the choice on screen stays as it is
+            chosen, state["quiet"] = base.value, True
+            try:
+                base.options = explorer.names()
+                base.value = chosen
+            finally:
+                state["quiet"] = False
             status.value = str(html.paragraph([f"Sparat som {paths.relative(path)}."], box=True))
         except InputError as exc:
             status.value = str(html.paragraph(exc.errors, box=True))

@@ -25,7 +25,7 @@ from kuanalysis.fees.balance import balance_overview
 from kuanalysis.fees.keys import IMPLIED_KEY, key_vs_population
 from kuanalysis.fees.scenarios import FEE_COLUMNS, Balance, PostSpec, Scenario
 from kuanalysis.paths import project_root, scenarios_dir
-from kuanalysis.reports import charts, fees, html, xlsx
+from kuanalysis.reports import charts, fees, fmt, html, xlsx
 
 matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
 
@@ -776,3 +776,41 @@ def test_a_check_that_could_not_run_is_said(report, monkeypatch):
     # no finding, and no silent zero: the box names the check and the error
     assert cells(shown) == []
     assert "Följande kontroller kunde inte köras" in shown and "RuntimeError: trasig" in shown
+
+
+# ---------------------------------------------------------------------------------------
+# The years ahead (the shipped three-year alternative, worked out from the printed totals)
+# ---------------------------------------------------------------------------------------
+def _half_up(x: float) -> int:
+    return int(np.floor(x + 0.5))
+
+
+def test_years_ahead_of_the_three_year_alternative():
+    r = fees.FeeReport.load(forslag=FORSLAG_2025)
+    by_name = {s.name: s for s in r.scenarios}
+    # tre-ar-2-procent: forslag-2025 for 2025-2027, every amount 2 % up a year (A17)
+    assert fees.assumptions(by_name["tre-ar-2-procent"]) == (
+        "Utgår från forslag-2025. Räknar åren 2025–2027. Alla belopp räknas upp med 2 % per "
+        "år. Tas från balanskontot: Grundfinansiering Social välfärd. Balanskontot är "
+        "20,5\u00a0mnkr vid årets början 2025. Uttag 2025: 10,0\u00a0mnkr. Ingen ränta."
+    )
+    assert "Beloppen är desamma varje år (ingen uppräkning)." in fees.assumptions(
+        by_name["forslag-2025"]
+    )
+    # invoiced: the 13 posts the Summa column adds up, printed totals (Summa row of the
+    # proposal), each year the year before's amount x 1.02 rounded to whole kronor
+    printed = [285_571, 3_168_492, 5_283_065, 9_000_000, 1_583_550, 1_571_166, 2_702_752]
+    printed += [535_325, 1_144_526, 219_801, 451_966, 1_050_979, 904_998]
+    assert sum(printed) == 27_902_191  # the printed grand total
+    y2026 = [_half_up(t * 1.02) for t in printed]
+    y2027 = [_half_up(t * 1.02) for t in y2026]
+    years = fees.yearly_invoiced(r.fees_years)
+    assert years.loc["tre-ar-2-procent", 2025] == 27_902_191
+    assert years.loc["tre-ar-2-procent", 2026] == sum(y2026)
+    assert years.loc["tre-ar-2-procent", 2027] == sum(y2027)
+    assert np.isnan(years.loc["tre-ar-2-procent", 2028])  # not in the alternative
+    assert years.loc["forslag-2025", [2025, 2026, 2027, 2028]].tolist() == [27_902_191] * 4
+    shown = str(fees.years_table(r))
+    assert 'id="per-ar"' in shown and fmt.kr(sum(y2027)) in shown
+    text = str(fees.assumptions_table(r))
+    assert 'id="antaganden"' in text and "Räknar åren 2025–2027." in text

@@ -137,3 +137,26 @@ def test_a_change_in_the_package_code_renders_every_report_again(scratch_project
     fmt = code / "kuanalysis" / "reports" / "fmt.py"
     fmt.write_text(fmt.read_text() + "\n# en ändring\n")
     assert render() == {"tabell.html": "klar"}
+
+
+def test_an_edited_sidecar_it_did_not_read_renders_a_report_again(scratch_project):
+    """Reports choose their tables from the sidecars in data/raw (which is a proposal, of
+    which year): an edited YAML file there counts even when the report did not publish it."""
+    root = scratch_project
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "raw" / "t.csv").write_text("tabell\n")
+    (root / "data" / "raw" / "annan.yaml").write_text("period: 2024-01-01/2024-12-31\n")
+    (root / "data" / "raw" / "annan.csv").write_text("annan\n")
+    notebook(root / "notebooks" / "tabell.ipynb", READ.format("data/raw/t.csv"))
+    env = {"KUANALYSIS_ROOT": str(root)}
+
+    def render():
+        proc = run_cli("render", "--tidpunkt", FIXED_TIME, env=env)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return dict(re.findall(r"^\[\d+/\d+\] (\S+)\s+(klar|oförändrad)", proc.stdout, re.M))
+
+    assert render() == {"tabell.html": "klar"}
+    (root / "data" / "raw" / "annan.csv").write_text("ändrad\n")  # a table it does not read
+    assert render() == {"tabell.html": "oförändrad"}
+    (root / "data" / "raw" / "annan.yaml").write_text("period: 2025-01-01/2025-12-31\n")
+    assert render() == {"tabell.html": "klar"}

@@ -3,7 +3,8 @@
 The key of a job is a SHA-256 over: the notebook file, the job's output name, title and
 parameters, each input file the report published (its SHA-256), the file names in the top
 folder each input lives under (``data/raw`` or ``scenarios``: a new table or scenario changes
-the key of every report that reads that folder), the package's code and templates, the commit
+the key of every report that reads that folder; the SHA-256 of each YAML file there, since
+reports choose what to read from sidecars), the package's code and templates, the commit
 shown in the provenance block, the generation time when it is fixed (``--tidpunkt``,
 ``SOURCE_DATE_EPOCH``), and the SHA-256 of every file the job wrote (the HTML and the files it
 published), so a file deleted or edited by hand is written again.
@@ -67,12 +68,16 @@ class Listings:
         self._seen = {top: self._list(top) for top in TOP_FOLDERS}
 
     def _list(self, folder: str) -> list[str]:
+        """The file names under ``folder``; a YAML file (a sidecar, a mapping, a scenario)
+        with its SHA-256 too, because reports choose what to read from their contents (which
+        tables are proposals or periods, and of which year)."""
         base = self.root / folder
-        return sorted(
+        names = sorted(
             (Path(d) / f).relative_to(base).as_posix()
-            for d, _, names in os.walk(base)
-            for f in names
+            for d, _, files in os.walk(base)
+            for f in files
         )
+        return [f"{n} {file_sha(base / n)}" if n.endswith(".yaml") else n for n in names]
 
     def __call__(self, folder: str) -> list[str]:
         if folder not in self._seen:

@@ -4,8 +4,10 @@ Usage: python benchmarks/bench_render.py [N]   (default N = 12)
 
 Makes N copies of a notebook that imports pandas and matplotlib and draws a chart, in a
 temporary project folder, then times
-  1. ``kuanalysis render`` (papermill's Python API, parallel processes, one per core), and
-  2. the naive way: ``papermill in.ipynb out.ipynb`` then ``jupyter nbconvert --to html``,
+  1. ``kuanalysis render`` (papermill's Python API, parallel processes, one per core), with
+     the platform's start method (forkserver on Linux and macOS),
+  2. the same with ``spawn``, the start method Windows has (forced here), and
+  3. the naive way: ``papermill in.ipynb out.ipynb`` then ``jupyter nbconvert --to html``,
      one report after another.
 Prints seconds per report for both and the speed-up. A benchmark, not a test.
 """
@@ -13,6 +15,7 @@ Prints seconds per report for both and the speed-up. A benchmark, not a test.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,6 +49,16 @@ def make_notebook(path: Path) -> None:
     nbf.write(nb, path)
 
 
+#: ``kuanalysis render`` with the worker processes started by ``spawn`` (as on Windows).
+SPAWN = (
+    "import sys\n"
+    "from kuanalysis.render import run\n"
+    "run.start_method = lambda: 'spawn'\n"
+    "from kuanalysis.cli import main\n"
+    "sys.exit(main(['render']))\n"
+)
+
+
 def main(n: int = 12) -> None:
     bindir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,6 +74,15 @@ def main(n: int = 12) -> None:
         )
         ours = time.perf_counter() - t0
         assert len(list((root / "reports").glob("rapport*.html"))) == n
+
+        spawn_env = dict(env, KUANALYSIS_ROOT=str(root / "spawn"))
+        shutil.copytree(root / "notebooks", root / "spawn" / "notebooks")
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", SPAWN], env=spawn_env, check=True, stdout=subprocess.DEVNULL
+        )
+        spawned = time.perf_counter() - t0
+        assert len(list((root / "spawn" / "reports").glob("rapport*.html"))) == n
 
         naive_dir = root / "naive"
         naive_dir.mkdir()
@@ -83,10 +105,11 @@ def main(n: int = 12) -> None:
 
     print(f"rapporter: {n}, kärnor: {os.cpu_count()}")
     print(f"kuanalysis render: {ours:.2f} s totalt, {ours / n:.2f} s per rapport")
+    print(f"kuanalysis render, spawn: {spawned:.2f} s totalt, {spawned / n:.2f} s per rapport")
     print(
         f"naivt (papermill + nbconvert CLI i följd): {naive:.2f} s totalt, {naive / n:.2f} s per rapport"
     )
-    print(f"uppsnabbning: {naive / ours:.2f}x")
+    print(f"uppsnabbning: {naive / ours:.2f}x (spawn: {naive / spawned:.2f}x)")
 
 
 if __name__ == "__main__":

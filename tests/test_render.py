@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -187,6 +190,34 @@ def test_same_inputs_give_identical_files(scratch_project):
     first = (scratch_project / "reports" / "a.html").read_bytes()
     assert run_cli("render", "--alla", "--tidpunkt", FIXED_TIME, env=env).returncode == 0
     assert (scratch_project / "reports" / "a.html").read_bytes() == first
+
+
+#: The render with its workers started by ``spawn``, the one start method Windows has.
+SPAWN = (
+    "import sys\n"
+    "from kuanalysis.render import run\n"
+    "run.start_method = lambda: 'spawn'\n"
+    "from kuanalysis.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def test_spawned_workers_give_the_same_report(scratch_project):
+    """Linux and macOS start the workers with forkserver, Windows can only spawn: both give
+    the same bytes."""
+    write_notebook(scratch_project / "notebooks" / "a.ipynb", "x = 3  # x", "print(x * 2)")
+    env = {"KUANALYSIS_ROOT": str(scratch_project)}
+    assert run_cli("render", "--tidpunkt", FIXED_TIME, env=env).returncode == 0
+    forked = (scratch_project / "reports" / "a.html").read_bytes()
+    proc = subprocess.run(
+        [sys.executable, "-c", SPAWN, "render", "--alla", "--tidpunkt", FIXED_TIME],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "[1/1] a.html" in proc.stdout and "klar" in proc.stdout
+    assert (scratch_project / "reports" / "a.html").read_bytes() == forked
 
 
 def test_stderr_and_code_never_reach_the_report(scratch_project):

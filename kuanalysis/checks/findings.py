@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import paths
 from .cells import CellRef
-from .rules import RULES, STATUSES
+from .rules import LOGIC_STATUSES, RULES, STATUSES
 
 #: Columns of ``kuanalysis check``'s CSV: a contract, keep stable (extend at the end).
 FINDING_COLUMNS = [
@@ -80,6 +80,12 @@ class Finding:
             raise ValueError(f"okänd status {self.status!r}; väntade en av {tuple(STATUSES)}")
         if self.rule not in RULES:
             raise ValueError(f"okänd regel {self.rule!r}")
+        logic = RULES[self.rule].logic
+        if self.status not in LOGIC_STATUSES[logic]:
+            raise ValueError(
+                f"regeln {self.rule} ({logic}) kan inte ge status {self.status!r}; "
+                f"väntade en av {sorted(LOGIC_STATUSES[logic])}"
+            )
 
     @property
     def check(self) -> str:

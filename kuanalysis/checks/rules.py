@@ -26,6 +26,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
+#: The statuses each status logic can give (see the module docstring).
+LOGIC_STATUSES = {
+    "equal": frozenset({"avrundning", "avvikelse", "saknas"}),
+    "at_most": frozenset({"avvikelse"}),
+    "reading": frozenset({"oklar"}),
+}
+
+
 @dataclass(frozen=True)
 class Rule:
     """One rule of the reconciliation.

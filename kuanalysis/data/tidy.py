@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pandas as pd
 
@@ -71,16 +69,15 @@ def cli_data(out_dir: str | os.PathLike | None = None) -> int:
     -------
     int
         0 on success; 2 when the raw data has faults (they are printed, nothing is written).
+
+    Raises
+    ------
+    kuanalysis.errors.PathError
+        When ``out_dir`` lies under ``data/raw`` or is not a folder (:func:`paths.output`).
     """
-    out = Path(out_dir) if out_dir is not None else paths.processed_dir()
-    raw = paths.raw_dir()
-    if out.resolve() == raw.resolve() or raw.resolve() in out.resolve().parents:
-        print(
-            f"fel: {paths.relative(out)} ligger i data/raw, som aldrig skrivs till", file=sys.stderr
-        )
-        return 2
+    out = paths.output(out_dir if out_dir is not None else paths.processed_dir(), "dir")
     try:
-        tables = load_all(raw)
+        tables = load_all(paths.raw_dir())
     except DataError as e:
         print_input_error(e, f"Fel i rådata ({len(e.errors)} st), inget skrevs:")
         return 2

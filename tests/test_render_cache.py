@@ -117,7 +117,7 @@ def test_in_a_git_checkout_a_scenario_edit_renders_only_its_readers(scratch_proj
 
 def test_a_change_in_the_package_code_renders_every_report_again(scratch_project):
     """The package's code is part of every key: a copy of the package is edited."""
-    root, out = scratch_project, scratch_project / "reports"
+    root = scratch_project
     (root / "data" / "raw").mkdir(parents=True)
     (root / "data" / "raw" / "t.csv").write_text("tabell\n")
     notebook(root / "notebooks" / "tabell.ipynb", READ.format("data/raw/t.csv"))

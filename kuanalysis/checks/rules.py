@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-
 #: The statuses each status logic can give (see the module docstring).
 LOGIC_STATUSES = {
     "equal": frozenset({"avrundning", "avvikelse", "saknas"}),

@@ -75,7 +75,7 @@ def cli_data(out_dir: str | os.PathLike | None = None) -> int:
     kuanalysis.errors.PathError
         When ``out_dir`` lies under ``data/raw`` or is not a folder (:func:`paths.output`).
     """
-    out = paths.output(out_dir if out_dir is not None else paths.processed_dir(), "dir")
+    out = paths.output(os.fspath(out_dir) if out_dir is not None else paths.processed_dir(), "dir")
     try:
         tables = load_all(paths.raw_dir())
     except DataError as e:

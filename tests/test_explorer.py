@@ -220,3 +220,16 @@ def test_saving_keeps_the_choice_on_screen(ex, folder):
     assert (folder / "prov.yaml").exists()
     assert "prov" in base.options
     assert (base.value, skola.value, uprating.value) == ("forslag-2025", 1_234_567, 2.0)
+
+
+def test_save_never_writes_under_data_raw(loader, tmp_path, monkeypatch):
+    # a scenario folder that is (or links into) data/raw: refused, nothing written
+    root = tmp_path / "projekt"
+    raw = root / "data" / "raw" / "annat"
+    raw.mkdir(parents=True)
+    shutil.copy(scenarios_dir() / "forslag-2025.yaml", raw / "forslag-2025.yaml")
+    monkeypatch.setenv("KUANALYSIS_ROOT", str(root))
+    ex = E.Explorer(raw, loader)
+    with pytest.raises(InputError, match="ligger i data/raw, som aldrig skrivs till"):
+        ex.save(ex.start("forslag-2025"), "nytt", "Ett prov.")
+    assert sorted(p.name for p in raw.iterdir()) == ["forslag-2025.yaml"]

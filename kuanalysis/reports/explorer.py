@@ -361,7 +361,8 @@ class Explorer:
         ------
         InputError
             A name that is not a plain file name (a–z, 0–9, - and _), an empty description,
-            a name that is taken, or a file that would not read back.
+            a name that is taken, or a file that would not read back; a folder under
+            ``data/raw`` (:func:`kuanalysis.paths.output`).
         """
         name = str(name).strip()
         description = " ".join(str(description).split())
@@ -373,7 +374,7 @@ class Explorer:
             )
         if not description:
             faults.append("skriv en beskrivning: en mening om vad scenariot visar")
-        target = self.folder / f"{name}.yaml"
+        target = paths.output(self.folder / f"{name}.yaml", "file")  # never under data/raw
         if not faults and (target.exists() or name in self.bases):
             faults.append(f"{paths.relative(target)} finns redan; välj ett annat namn")
         if faults:

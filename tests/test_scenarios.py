@@ -610,3 +610,15 @@ def test_cli_refuses_bad_options(capsys, kwargs, message):
     rc = cli_fees([str(scenarios_dir() / "forslag-2025.yaml")], **kwargs)
     assert rc == 2
     assert message in capsys.readouterr().err
+
+
+def test_cli_largest_uprating_can_be_a_decrease(capsys):
+    rc = cli_fees([str(scenarios_dir() / "forslag-2025.yaml")], hogsta="uppräkning", till=2026)
+    assert rc == 0
+    text = capsys.readouterr().out
+    # after 2025 the account holds 20,5 − 10 − 9 = 1,5 mnkr; the base fee of 2026 is
+    # 9 000 000 x (1 + u): u = −83,34 % gives 1 499 400 (600 kr left), −83,33 % gives
+    # 1 500 300 (−300 kr)
+    assert "alla poster" in text and ": −83,34 %." in text
+    assert "600 kr vid slutet av 2026" in text and "−300 kr vid slutet av 2026" in text
+    assert "Det är en minskning: balanskontot räcker inte till och med 2026" in text

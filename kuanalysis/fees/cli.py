@@ -173,6 +173,11 @@ def _largest(scenario, matrix, population, name: str, through: int, keys) -> int
         f"Högsta {what} med balanskontot på minst 0 kr vid varje årsslut till och med "
         f"{through} (scenariot {scenario.name}): {var.text(answer.value)}."
     )
+    if answer.value < 0:
+        print(
+            f"Det är en minskning: balanskontot räcker inte till och med {through} ens om "
+            f"{'beloppen' if var.is_uprating else 'posten'} står still."
+        )
     step = "0,01 procentenhet" if var.is_uprating else "1 kr"
     print(
         f"Kontroll, med fördelningen räknad på nytt: med {var.text(answer.value)} är "

@@ -47,7 +47,8 @@ class Variable:
     def text(self, value: int) -> str:
         """A value as a reader reads it: ``2 625 000 kr`` or ``2,5 %``."""
         if self.is_uprating:
-            return f"{value / 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+            text = f"{value / 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+            return text.replace("-", "\u2212")
         return f"{value:,}".replace(",", " ").replace("-", "\u2212") + " kr"
 
 

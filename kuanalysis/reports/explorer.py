@@ -325,6 +325,11 @@ class Explorer:
                 f"{through}: {_value_text(var, a.value)} (kontrollerat: ett steg mer ger "
                 f"{fmt.kr(a.next_closing)} vid slutet av {a.next_year})."
             )
+            if a.value < 0:
+                text += (
+                    f" Det är en minskning: balanskontot räcker inte till och med {through} "
+                    "ens utan uppräkning."
+                )
         return html.paragraph([text], box=True)
 
     # -- saving -----------------------------------------------------------------------------

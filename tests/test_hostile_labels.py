@@ -1,7 +1,9 @@
 """Hostile text in every text field a user can edit, rendered and opened in chromium.
 
 A copy of the project gets markup and script in table headings, document titles, row and
-column labels, notes, a kommun name, a scenario's file name and description. Every report is
+column labels (a fee post too), notes, a reading of the source, a claim's quotation and note,
+a kommun name (in the fee matrix and the population table), a scenario's file name and
+description. Every report is
 rendered from it; in a real browser no injected element may appear, no request may be made
 and no dialog may open. (The fee side's own cases: ``tests/test_fees_hostile.py``.)
 """
@@ -114,8 +116,24 @@ def rendered(tmp_path_factory):
         raw / "000-pks-2024",
         "finansiering-2025",
         {"Aneby": f"Aneby {EVIL}"},
+        {"Fjärrundervisning": f"Fjärrundervisning {EVIL}"},  # a post no scenario names
         heading=f"FÖRSLAG {EVIL}",
     )
+    # a reading of the source (ambiguities), a claim's quotation and note, the population
+    side = raw / "000-pks-2024" / "bokslut-2023.yaml"
+    meta = yaml.safe_load(side.read_text(encoding="utf-8"))
+    meta["ambiguities"][0]["placed"] += f" {EVIL}"
+    side.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _edit_table(
+        raw / "000-pks-2024",
+        "pastaenden-000",
+        {"Utbetalat 70 mnkr Nära vård medel": f"Utbetalat 70 mnkr {EVIL}"},  # has a finding
+    )
+    side = raw / "000-pks-2024" / "pastaenden-000.yaml"
+    meta = yaml.safe_load(side.read_text(encoding="utf-8"))
+    next(r for r in meta["rows"] if r.get("note"))["note"] = f"Not {EVIL}"
+    side.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _edit_table(raw / "referens", "kommuner-befolkning", {"Eksjö": f"Eksjö {EVIL}"})
     # a scenario with a hostile file name and description
     src = root / "scenarios" / "avtal.yaml"
     text = src.read_text(encoding="utf-8")
@@ -136,6 +154,7 @@ def rendered(tmp_path_factory):
         "oversikt",
         "avgifter",
         "kommunblad",
+        "utforska-avgifter",
         "-p",
         "kommuner=0604",
         "--tidpunkt",
@@ -159,6 +178,13 @@ def test_the_hostile_text_reaches_the_reports_as_text(rendered):
     for page in _pages(rendered):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<script|<img src=\"?x|<b>fet</b>", text), page.name
+    # the fields reach the pages, as text: a fee post, a claim's quotation, the explorer
+    shown = "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
+    fees = (rendered / "avgifter-2025.html").read_text(encoding="utf-8")
+    assert f"Fjärrundervisning {shown}" in fees
+    assert f"Utbetalat 70 mnkr {shown}" in fund
+    explorer = (rendered / "utforska-avgifter.html").read_text(encoding="utf-8")
+    assert f"Aneby {shown}" in explorer
 
 
 @pytest.mark.browser

@@ -119,3 +119,37 @@ def test_own_key_is_stated_once_and_a_pair_that_disagrees_is_unclear(y2025):
     assert [(f.row, f.params["posts"]) for f in unclear] == [
         ("Habo", ["IoT projekt", "Utvecklingsarbete friluftsliv"])
     ]
+
+
+@pytest.fixture(scope="module")
+def population():
+    return load_table(paths.raw_dir() / "referens" / "kommuner-befolkning.csv")
+
+
+def raised_share(clean, row, post, rate=1.05):
+    """``row``'s amount of ``post`` raised by ``rate`` (whole kronor), its row's Summa and the
+    column total raised to match (every sum still foots); the post must be summed."""
+    cell = clean.values.at[row, post]
+    extra = math.floor(cell * rate + 0.5) - cell
+    return cell, extra, [
+        (row, post, cell + extra),
+        (row, "Summa", clean.values.at[row, "Summa"] + extra),
+        ("Summa", post, clean.values.at["Summa", post] + extra),
+        ("Summa", "Summa", clean.values.at["Summa", "Summa"] + extra),
+    ]
+
+
+def test_a_blank_cell_keeps_its_post_in_its_key_group(y2025, population):
+    # Habo's Skola left blank: the column total implies the amount (the 2026 rule gives it);
+    # with it filled in, Skola follows the Digitalisering group's key like the other cells
+    blank = [("Habo", "Skola", math.nan)]
+    found = check_fee_matrix(proposal(y2025, blank), population=population)
+    assert avvikelser(found) == []
+    assert [f.column for f in found if f.rule == "fee_own_key"] == ["Miljösamverkan"]
+    assert [(f.row, f.column) for f in found if f.rule == "fee_blank_cell"] == [("Habo", "Skola")]
+    # a wrong share in that post is seen at its cell, and nowhere else
+    cell, extra, changes = raised_share(proposal(y2025), "Aneby", "Skola")
+    found = check_fee_matrix(proposal(y2025, blank + changes), population=population)
+    assert avvikelser(found) == [("fee_share", "Aneby", "Skola")]
+    (f,) = [f for f in found if f.rule == "fee_share"]
+    assert f.expected == pytest.approx(cell, abs=3) and f.difference == pytest.approx(extra, abs=3)

@@ -52,6 +52,19 @@ def implied_blanks(table: Table, tolerance_kr: float | None = None) -> dict[tupl
     return out
 
 
+def with_implied_blanks(table: Table, blanks: dict[tuple[str, str], float] | None = None) -> Table:
+    """The table with each blank that :func:`implied_blanks` returns filled with its implied
+    amount: a missing cell must not hide its post from its key group or move its post's
+    shares (a blank read as "outside the post" stays blank)."""
+    blanks = implied_blanks(table) if blanks is None else blanks
+    if not blanks:
+        return table
+    values = table.values.copy()
+    for (row, col), implied in blanks.items():
+        values.at[row, col] = implied
+    return dataclasses.replace(table, values=values)
+
+
 @dataclass
 class SummaComposition:
     """Which posts the printed Summa column adds up.
@@ -215,6 +228,7 @@ def check_shares(
     of the two amounts is off, the table cannot say which. ``fee_own_key`` (oklar, once per
     post): a post that follows no other post's key and no population date.
     """
+    table = with_implied_blanks(table)
     codes = kommun_codes(table)
     cells = table.values.loc[list(codes), post_labels(table)]
     trow = total_row(table)
@@ -411,7 +425,7 @@ def check_fee_matrix(
         )
     findings += explain_sums(table, row_breaks, col_breaks, composition.included)
     # an amount off its key that already breaks its sums is named once, by fee_cell
-    groups = key_groups(table)
+    groups = key_groups(with_implied_blanks(table, blanks))
     named = {(f.row, f.column) for f in findings if f.rule == "fee_cell"}
     findings += [
         f for f in check_shares(table, population, groups) if (f.row, f.column) not in named

@@ -512,3 +512,21 @@ def test_balance_with_uprating_and_deposits():
         )[1]
         == 2026
     )
+
+
+def test_key_fit_takes_its_precision_from_the_rule_registry(printed, monkeypatch):
+    from kuanalysis.checks import tolerance
+    from kuanalysis.checks.cells import Cell
+    from kuanalysis.checks.rules import RULES
+    from kuanalysis.fees.keys import fit_key
+
+    # the amounts of a key are allocated and then rounded once more: 1 + 0,5 kr each
+    assert RULES["fee_share"].precision == "allocated_twice"
+    assert tolerance.halves("fee_share", [Cell(printed, "Aneby", "Skola")]) == [1.5]
+    cells = printed.values.loc[list(CODES)]
+    assert fit_key(cells["Yrkesresorna"], cells[GRUND]).outliers == ()
+    # Yrkesresorna = 0,19365 x the base fee is off by fractions of a krona per cell
+    # (1 742 870 / 9 000 000 x 166 730 = 32 287,64 against 32 288 printed for Aneby): a
+    # precision of a hundredth of a krona makes the two keys differ
+    monkeypatch.setitem(tolerance.UNIT_ERRORS, "allocated_twice", 0.01)
+    assert fit_key(cells["Yrkesresorna"], cells[GRUND]) is None

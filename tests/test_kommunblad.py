@@ -301,3 +301,39 @@ def test_a_heading_field_reads_literally_through_the_renderer():
 
     page, _, _ = export_html(nb, "t", {}, "2024-10-25 08:00", "x", "index.html")
     assert "<h2>&lt;script&gt;alert(1)&lt;/script&gt; &amp; *x* kommun</h2>" in page
+
+
+def test_the_sheet_says_how_a_blank_cell_is_read():
+    from kuanalysis.fees.model import BlankReading
+
+    def with_blank(post=F.GRUND):
+        s = F.scenarios()
+        # X's base fee as if printed blank with 70 kr implied: the proposal reads it as the
+        # implied amount (its sidecar), the alternative as outside the post (its file, line 4)
+        blanks = [
+            BlankReading("X", post, 70.0, "beräknat", "forslag.yaml"),
+            BlankReading("X", post, 70.0, "utanför", "alt.yaml:4"),
+        ]
+        s = [dataclasses.replace(sc, blanks=(b,)) for sc, b in zip(s, blanks)]
+        return fees.FeeReport(F.matrix(), F.population(), F.history(), s)
+
+    note = kommunblad.blank_note(with_blank(), "0001")
+    assert note == (
+        f'<p id="tomma-celler"><b>Tomma celler.</b> {F.GRUND} är tom i förslagets tabell; '
+        "postens summarad ger 70\u00a0kr. <i>forslag-2025</i> läser cellen som beräknat "
+        "belopp: kommunen betalar sin del (forslag.yaml). "
+        f"{F.GRUND} är tom i förslagets tabell; postens summarad ger 70\u00a0kr. <i>alt</i> "
+        "läser cellen som utanför posten: kommunen deltar inte (alt.yaml:4).</p>"
+    )
+    # Y has no blank cell: nothing on its sheet; nor on a sheet of a proposal without blanks
+    assert kommunblad.blank_note(with_blank(), "0002") == ""
+    assert kommunblad.blank_note(F.report(), "0001") == ""
+    # the labels are text
+    hostile = kommunblad.blank_note(with_blank("<img src=x>"), "0001")
+    assert "<img" not in hostile and hostile.count("&lt;img src=x&gt; är tom") == 2
+
+
+def test_the_notebook_shows_the_blank_note():
+    source = json.loads((notebooks_dir() / "kommunblad.ipynb").read_text(encoding="utf-8"))
+    code = "".join("".join(c["source"]) for c in source["cells"] if c["cell_type"] == "code")
+    assert "kommunblad.blank_note(r, kommun_kod)" in code

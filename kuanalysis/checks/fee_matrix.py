@@ -9,18 +9,27 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..data.table import Table
-from ..fees.keys import compare_with_population, fit_key, implied_keys, key_groups
+from ..fees.keys import (
+    common_keys,
+    compare_with_population,
+    fit_key,
+    implied_keys,
+    key_groups,
+    population_frame,
+)
 from ..fees.matrix import kommun_codes, post_labels, total_column, total_row
 from .cells import Cell
 from .compare import equal, reading
 from .findings import Finding
-from .tolerance import halves
+from .rules import RULES
+from .tolerance import UNIT_ERRORS, halves
 from .tolerance import tolerance as tolerance_of
 
 
@@ -50,6 +59,19 @@ def implied_blanks(table: Table, tolerance_kr: float | None = None) -> dict[tupl
         if not tol.explains(implied):
             out[(blanks[0].row, col)] = float(implied)
     return out
+
+
+def with_implied_blanks(table: Table, blanks: dict[tuple[str, str], float] | None = None) -> Table:
+    """The table with each blank that :func:`implied_blanks` returns filled with its implied
+    amount: a missing cell must not hide its post from its key group or move its post's
+    shares (a blank read as "outside the post" stays blank)."""
+    blanks = implied_blanks(table) if blanks is None else blanks
+    if not blanks:
+        return table
+    values = table.values.copy()
+    for (row, col), implied in blanks.items():
+        values.at[row, col] = implied
+    return dataclasses.replace(table, values=values)
 
 
 @dataclass
@@ -115,12 +137,16 @@ def summa_composition(table: Table, n_alternatives: int = 3) -> SummaComposition
         for i in order[1 : 1 + n_alternatives]
     ]
     # Another reading fits as well when, in every row, its residual differs from the best's
-    # by less than the swapped posts' cells can differ by rounding (each allocated cell is
-    # within one krona of its exact share: the tolerance of rule fee_same_key).
+    # by no more than the swapped posts' cells can differ by rounding (each allocated cell is
+    # within one krona of its exact share: the precision of rule fee_summa_reading).
+    unit = UNIT_ERRORS[RULES["fee_summa_reading"].precision]
     equal = []
     for i in order[1 : 1 + n_alternatives]:
-        swapped = int(np.sum(masks[i] != masks[order[0]]))
-        if np.all(np.abs(np.nan_to_num(residuals[i] - residuals[order[0]])) < swapped * 1.0):
+        dropped = int(np.sum((masks[i] == 0) & (masks[order[0]] == 1)))
+        added = int(np.sum((masks[i] == 1) & (masks[order[0]] == 0)))
+        tol = tolerance_of([unit] * dropped, [unit] * added)
+        diff = np.nan_to_num(residuals[i] - residuals[order[0]])
+        if all(tol.explains(d) for d in diff):
             equal.append(excluded(masks[i]))
     return SummaComposition(
         included=[p for p, m in zip(posts, best) if m],
@@ -161,7 +187,10 @@ def explain_sums(
             e_row = rf.difference * (1 if c == tcol else -1)
             e_col = cf.difference * (1 if r == trow else -1)
             # each implied error is known up to the rounding of the figures of its own sum
-            tol = tolerance_of([0.5] * len(rf.cells), [0.5] * len(cf.cells))
+            tol = tolerance_of(
+                halves(rf.rule, [Cell(table, x.row, x.column) for x in rf.cells]),
+                halves(cf.rule, [Cell(table, x.row, x.column) for x in cf.cells]),
+            )
             if tol.explains(e_row - e_col):
                 cell = [r, c]
                 if c == tcol:  # the row's printed Summa: the row finding names it
@@ -195,10 +224,42 @@ def explain_sums(
     return out + cell_findings
 
 
+def explain_by_shares(
+    table: Table, findings: list[Finding], shares: list[Finding], included: list[str]
+) -> list[Finding]:
+    """Point a column break at the amount off its key that explains it.
+
+    An amount ``e`` too high whose row's Summa was raised to match breaks only the column
+    totals: its post's by ``-e`` and, when the post is summed, the grand total by ``-e``. A
+    ``fee_column_total`` avvikelse with no ``explained_by`` whose difference is minus a
+    ``fee_share`` finding's (within the rounding of the column's figures and of the amount)
+    gets ``params["explained_by"]`` = [row, post] of that amount.
+    """
+    tcol = total_column(table)
+    out = []
+    for f in findings:
+        if f.rule == "fee_column_total" and f.status == "avvikelse" and not f.explained_by:
+            for s in shares:
+                if f.column != s.column and not (f.column == tcol and s.column in included):
+                    continue
+                tol = tolerance_of(
+                    halves(f.rule, [Cell(table, x.row, x.column) for x in f.cells]),
+                    halves(s.rule, [Cell(table, s.row, s.column)]),
+                )
+                if tol.explains(f.difference + s.difference):
+                    f = dataclasses.replace(
+                        f, params={**f.params, "explained_by": [s.row, s.column]}
+                    )
+                    break
+        out.append(f)
+    return out
+
+
 #: A post follows a population date when its key is within this many percentage points of
-#: the population shares on that date for every municipality (the printed 2025 keys are
-#: within 0,04-0,09; Miljösamverkan, 16 off, follows none). Not a rounding tolerance: the
-#: reference population is not necessarily the count the key was made from.
+#: the population shares on that date for every municipality. Not a rounding tolerance but a
+#: line between two kinds of keys (docs/antaganden.md, A22): the keys that follow the
+#: population are within 0,04-0,09 of it, Miljösamverkan 16; any line from about 0,1 to 16
+#: gives the same reading, and 1 is a factor of ten from both.
 FOLLOWS_POPULATION_PP = 1.0
 
 
@@ -210,11 +271,22 @@ def check_shares(
     Rules: ``fee_share`` (avvikelse): in a group of three or more posts with one key (see
     :func:`~kuanalysis.fees.keys.key_groups`), an amount that is off the key of every other
     post of its group, while those agree with each other there, by more than rounding
-    explains; expected = the other posts' pooled key times the post's fitted scale.
+    explains; expected = the other posts' pooled key times the post's fitted scale. In a
+    group of two posts that differ at one municipality, the population key the pair follows
+    settles which amount is off when exactly one of the two is (:func:`_off_population`);
+    expected = the other post's key times the post's fitted scale.
     ``fee_share_unclear`` (oklar): two posts share a key but differ at one municipality: one
-    of the two amounts is off, the table cannot say which. ``fee_own_key`` (oklar, once per
-    post): a post that follows no other post's key and no population date.
+    of the two amounts is off, the table (and the population) cannot say which.
+    ``fee_own_key`` (oklar, once per post): a post that follows no other post's key and no
+    population date. A post alone in its group that follows a population date is not checked
+    cell by cell: with no other post its key's misfit against the population cannot be told
+    from a wrong cell.
+
+    A blank that the column total gives an amount counts with that amount
+    (:func:`with_implied_blanks`). Expected amounts are rounded to the printed precision of
+    the post (whole kronor).
     """
+    table = with_implied_blanks(table)
     codes = kommun_codes(table)
     cells = table.values.loc[list(codes), post_labels(table)]
     trow = total_row(table)
@@ -246,6 +318,14 @@ def check_shares(
             for kommun in sorted(suspects, key=list(codes).index):
                 if len(others) == 1:
                     q = others[0]
+                    off = _off_population(table, cells, (p, q), kommun, population)
+                    if off is not None:
+                        if off[0] == p:  # reported at the wrong amount only
+                            expected = fits[(p, q)].scale * cells.at[kommun, q]
+                            findings.append(
+                                _share_finding(table, kommun, p, expected, group, [q], off[1])
+                            )
+                        continue
                     if p < q or fits[(q, p)] is None:  # once per pair and municipality
                         findings.append(
                             reading(
@@ -269,24 +349,79 @@ def check_shares(
                 ]
                 scale = cells.loc[kept, p].sum() / pooled[kept].sum()
                 expected = float(scale * pooled[kommun])
-                reported = float(cells.at[kommun, p])
-                findings.append(
-                    Finding(
-                        "fee_share",
-                        table.document,
-                        table.id,
-                        kommun,
-                        p,
-                        reported,
-                        expected,
-                        reported - expected,
-                        "avvikelse",
-                        table.source(kommun),
-                        (Cell(table, kommun, p).ref, *(Cell(table, kommun, q).ref for q in others)),
-                        {"group": list(group)},
-                    )
-                )
+                findings.append(_share_finding(table, kommun, p, expected, group, others))
     return findings
+
+
+def _share_finding(
+    table: Table, kommun: str, post: str, expected: float, group, others, date: str = ""
+) -> Finding:
+    """A ``fee_share`` avvikelse at (kommun, post); expected rounded as the post is printed."""
+    unit = 2 * Cell(table, total_row(table), post).half
+    expected = math.floor(expected / unit + 0.5) * unit
+    reported = float(table.values.at[kommun, post])
+    params: dict = {"group": list(group)}
+    if date:
+        params["date"] = date
+    return Finding(
+        "fee_share",
+        table.document,
+        table.id,
+        kommun,
+        post,
+        reported,
+        float(expected),
+        reported - expected,
+        "avvikelse",
+        table.source(kommun),
+        (Cell(table, kommun, post).ref, *(Cell(table, kommun, q).ref for q in others)),
+        params,
+    )
+
+
+def _off_population(
+    table: Table, cells: pd.DataFrame, pair: tuple[str, str], kommun: str, population
+) -> tuple[str, str] | None:
+    """Which of two posts with one key has its amount at ``kommun`` off the population key.
+
+    Only when the pair's pooled key follows a population date (within
+    :data:`FOLLOWS_POPULATION_PP`). Each post's amounts are compared with the population
+    shares at that date, the scale fitted on the other municipalities. A key made from
+    another count of the population than the reference differs from it by a relative amount
+    per municipality; the misfit of a post is the largest such relative difference over all
+    its municipalities. An amount is off when it is further from the population key than the
+    rounding of the amounts (the precision of ``fee_share``) and the *other* post's misfit
+    explain: the other post, right at ``kommun``, shows how far the key itself may be from
+    the population there.
+
+    Returns
+    -------
+    (post, date) or None
+        The post whose amount is off and the date, when exactly one of the two is off.
+    """
+    if population is None:
+        return None
+    close = compare_with_population(common_keys(table, [list(pair)]).loc[[pair[0]]], population)
+    date, pp = str(close.at[pair[0], "närmast"]), float(close.at[pair[0], "avvikelse_pe"])
+    if pp > FOLLOWS_POPULATION_PP:
+        return None
+    codes = kommun_codes(table)
+    pop = population_frame(population)[f"befolkning_{date[:4]}_12_31"]
+    unit = UNIT_ERRORS[RULES["fee_share"].precision]
+    misfit, expected, dev = {}, {}, {}
+    for x in pair:
+        amounts = cells[x].dropna()
+        share = pd.Series(pop.loc[[codes[r] for r in amounts.index]].to_numpy(), amounts.index)
+        others = amounts.index != kommun
+        exp = share * (amounts[others].sum() / share[others].sum())
+        misfit[x] = float((amounts / exp - 1).abs().max())
+        expected[x], dev[x] = float(exp[kommun]), float(amounts[kommun] - exp[kommun])
+    off = [
+        x
+        for x, y in (pair, pair[::-1])
+        if not tolerance_of([unit], [unit, misfit[y] * expected[x]]).explains(dev[x])
+    ]
+    return (off[0], date) if len(off) == 1 else None
 
 
 def _closest_population(table: Table, post: str, population) -> tuple[str, float] | None:
@@ -411,11 +546,10 @@ def check_fee_matrix(
         )
     findings += explain_sums(table, row_breaks, col_breaks, composition.included)
     # an amount off its key that already breaks its sums is named once, by fee_cell
-    groups = key_groups(table)
+    groups = key_groups(with_implied_blanks(table, blanks))
     named = {(f.row, f.column) for f in findings if f.rule == "fee_cell"}
-    findings += [
-        f for f in check_shares(table, population, groups) if (f.row, f.column) not in named
-    ]
+    shares = [f for f in check_shares(table, population, groups) if (f.row, f.column) not in named]
+    findings = explain_by_shares(table, findings, shares, composition.included) + shares
 
     for group in groups:
         for a, b in itertools.combinations(group, 2):

@@ -15,9 +15,10 @@ Status logic (``logic``):
 - ``reading``: not a comparison; the finding states a reading the reader must know about
   (``oklar``).
 
-Precision (``precision``): ``printed`` (half a unit in the last printed place of each figure)
-or ``allocated`` (whole units split by largest remainder: each within one unit of its quota).
-See :mod:`kuanalysis.checks.tolerance`.
+Precision (``precision``): ``printed`` (half a unit in the last printed place of each figure),
+``allocated`` (whole units split by largest remainder: each within one unit of its quota) or
+``allocated_twice`` (an allocated figure rounded once more: within one and a half units).
+See :mod:`kuanalysis.checks.tolerance` (:data:`~kuanalysis.checks.tolerance.UNIT_ERRORS`).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Rule:
     logic : str
         ``equal``, ``at_most`` or ``reading``.
     precision : str
-        ``printed`` or ``allocated``.
+        ``printed``, ``allocated`` or ``allocated_twice``.
     """
 
     id: str
@@ -243,6 +244,7 @@ _RULES = [
         "Kolumnen Summa går ihop lika väl med två olika val av poster som inte summeras; "
         "rapporten anger vilket val den bygger på.",
         logic="reading",
+        precision="allocated",
     ),
     Rule(
         "fee_blank_cell",
@@ -279,6 +281,7 @@ _RULES = [
         ),
         "Kommunens belopp följer inte nyckeln som de andra posterna med samma fördelning "
         "har, fast alla summor går ihop.",
+        precision="allocated_twice",
     ),
     Rule(
         "fee_share_unclear",
@@ -287,6 +290,7 @@ _RULES = [
         "Två poster med samma fördelning ger kommunen olika andel; tabellen visar inte vilket "
         "av de två beloppen som är fel.",
         logic="reading",
+        precision="allocated_twice",
     ),
     Rule(
         "fee_own_key",
@@ -295,6 +299,7 @@ _RULES = [
         "Posten fördelas med en egen nyckel som varken följer någon annan post eller "
         "folkmängden; den kan inte kontrolleras mot något annat i tabellen.",
         logic="reading",
+        precision="allocated_twice",
     ),
     Rule(
         "fee_same_key",

@@ -24,6 +24,13 @@ from dataclasses import dataclass
 #: Differences below this are exact agreement (float noise of sums of decimals).
 EXACT = 1e-9
 
+#: The largest error of one figure, in its units, for the precisions that do not come from the
+#: printed text (a rule's ``precision`` in :data:`~kuanalysis.checks.rules.RULES`):
+#: ``allocated``, whole units split by largest remainder (each within one unit of its quota);
+#: ``allocated_twice``, an allocated figure rounded once more (a post scaled from an earlier
+#: year's amounts moves each part up to half a unit further).
+UNIT_ERRORS = {"allocated": 1.0, "allocated_twice": 1.5}
+
 
 @dataclass(frozen=True)
 class Tolerance:
@@ -69,18 +76,19 @@ def status_of(difference: float, tol: Tolerance) -> str | None:
 def halves(rule: str, cells, unit: str | None = None) -> list[float]:
     """The half-units of ``cells`` (printed, non-blank) as ``rule`` counts their precision.
 
-    ``printed`` rules take each figure's last printed place; ``allocated`` rules (whole
-    kronor split by largest remainder) one unit per figure. ``unit`` converts (kr/tkr/mnkr).
+    ``printed`` rules take each figure's last printed place; the others (``allocated``,
+    ``allocated_twice``) the error of :data:`UNIT_ERRORS` per figure. ``unit`` converts
+    (kr/tkr/mnkr).
     """
     from .rules import RULES
 
-    allocated = RULES[rule].precision == "allocated"
+    fixed = UNIT_ERRORS.get(RULES[rule].precision)
     out = []
     for c in cells:
         if c.blank:
             continue
-        if allocated:
-            out.append(1.0)
+        if fixed is not None:
+            out.append(fixed)
         else:
             out.append(c.half if unit is None else c.half_in(unit))
     return out

@@ -189,11 +189,6 @@ def key_vs_population(
 
 # -- does one post follow another's key? ---------------------------------------------------
 
-#: How far a printed amount can be from its exact quota, in kronor: a split in whole kronor
-#: (largest remainder) puts each part within one krona of it, and an amount rounded once more
-#: (a post scaled from an earlier year's amounts) moves it half a krona further.
-CELL_PRECISION_KR = 1.5
-
 
 @dataclass(frozen=True)
 class KeyFit:
@@ -214,7 +209,9 @@ class KeyFit:
     residuals: dict
 
 
-def fit_key(p: pd.Series, q: pd.Series, max_outliers: int | None = None) -> KeyFit | None:
+def fit_key(
+    p: pd.Series, q: pd.Series, max_outliers: int | None = None, rule: str = "fee_share"
+) -> KeyFit | None:
     """Whether the amounts ``p`` follow the key of the amounts ``q``, but for a few cells.
 
     The scale is fitted on the municipalities that agree (not taken from the printed totals,
@@ -224,6 +221,14 @@ def fit_key(p: pd.Series, q: pd.Series, max_outliers: int | None = None) -> KeyF
 
     ``max_outliers`` defaults to one when at least six municipalities take part (five or more
     must then agree), else none: with few municipalities any two of them fit some scale.
+
+    The error of each amount is the precision of ``rule`` in the registry
+    (:data:`~kuanalysis.checks.tolerance.UNIT_ERRORS`: ``allocated_twice``, 1,5 kr: a split
+    in whole kronor puts each part within one krona of its quota, and a post scaled from an
+    earlier year's amounts moves it half a krona further). The tolerance of one cell
+    (:func:`~kuanalysis.checks.tolerance.tolerance`) adds the errors of p's amount, of
+    ``scale`` × q's amount, and of the fitted scale (the n amounts of each sum, carried over
+    to ``scale`` × q).
 
     Returns
     -------
@@ -238,8 +243,11 @@ def fit_key(p: pd.Series, q: pd.Series, max_outliers: int | None = None) -> KeyF
     pv, qv, labels = pv[present], qv[present], [r for r, x in zip(p.index, present) if x]
     if max_outliers is None:
         max_outliers = 1 if len(pv) >= 6 else 0
+    from ..checks.rules import RULES  # lazy: checks imports this module
+    from ..checks.tolerance import UNIT_ERRORS, tolerance
+
+    prec = UNIT_ERRORS[RULES[rule].precision]
     kept = np.ones(len(pv), dtype=bool)
-    prec = CELL_PRECISION_KR
     while True:
         sp, sq = pv[kept].sum(), qv[kept].sum()
         if sq <= 0 or sp <= 0:
@@ -247,14 +255,20 @@ def fit_key(p: pd.Series, q: pd.Series, max_outliers: int | None = None) -> KeyF
         scale = sp / sq
         n = kept.sum()
         residuals = pv - scale * qv
-        tolerance = prec * (1 + scale) + scale * qv * (n * prec / sp + n * prec / sq)
-        ratio = np.where(kept, np.abs(residuals) / tolerance, 0.0)
-        if ratio.max() < 1:
+        bounds = [
+            tolerance([prec], [scale * prec, scale * x * n * prec / sp, scale * x * n * prec / sq])
+            for x in qv
+        ]
+        excess = [
+            abs(r) / t.bound if k and not t.explains(r) else 0.0
+            for r, t, k in zip(residuals, bounds, kept)
+        ]
+        if max(excess) == 0:
             return KeyFit(
                 float(scale),
                 tuple(lab for lab, k in zip(labels, kept) if not k),
                 dict(zip(labels, residuals.tolist())),
             )
-        kept[int(np.argmax(ratio))] = False
+        kept[int(np.argmax(excess))] = False
         if (~kept).sum() > max_outliers:
             return None

@@ -767,6 +767,14 @@ def _pct(bp: int) -> str:
     return format_percent(bp).lstrip("+")
 
 
+#: A blank cell's reading (:class:`~kuanalysis.fees.model.BlankReading`) in words.
+BLANK_READING_WORDS = {
+    "beräknat": "beräknat belopp: kommunen betalar sin del",
+    "utanför": "utanför posten: kommunen deltar inte",
+    None: "inte angiven",
+}
+
+
 def blank_readings(scenarios: list[Scenario]) -> pd.DataFrame:
     """How each scenario reads the proposal's blank cells that the column total gives an
     amount (rule ``fee_blank_cell``): one line per scenario and cell.
@@ -777,11 +785,7 @@ def blank_readings(scenarios: list[Scenario]) -> pd.DataFrame:
         ``Alternativ``, ``Cell`` (``rad / kolumn``), ``Beräknat belopp`` (kr), ``Läsning``
         (in words), ``Angiven i`` (file and line); empty when there is no such cell.
     """
-    words = {
-        "beräknat": "beräknat belopp: kommunen betalar sin del",
-        "utanför": "utanför posten: kommunen deltar inte",
-        None: "inte angiven",
-    }
+    words = BLANK_READING_WORDS
     rows = [
         (s.name, f"{b.row} / {b.post}", b.implied_kr, words[b.reading], b.stated_in)
         for s in scenarios

@@ -23,6 +23,7 @@ from ..fees.matrix import kommun_codes
 from ..fees.proposals import proposal_year
 from . import fmt, html
 from .fees import (
+    BLANK_READING_WORDS,
     HISTORY_TABLES,
     NOT_INVOICED,
     FeeReport,
@@ -300,6 +301,26 @@ def history(r: FeeReport, kommun_kod: str) -> html.Markup:
     social, administration = (r.history[t] for t in HISTORY_TABLES)
     frame = history_frame(history_table(social, administration, r.matrix, r.year), name, r.year)
     return html.table(frame, id="historik", caption=f"{name}: finansieringen förr och nu, tkr")
+
+
+def blank_note(r: FeeReport, kommun_kod: str) -> html.Markup:
+    """How the proposal's blank cells of this municipality that the column total gives an
+    amount are read, in the proposal and each alternative (the data of the fee report's
+    :func:`~kuanalysis.reports.fees.blanks_table`); empty markup when it has none."""
+    name = kommun_name(r, kommun_kod)
+    readings = [(s, b) for s in r.scenarios for b in s.blanks if b.row == name]
+    if not readings:
+        return html.Markup("")
+    parts: list = [html.element("b", "Tomma celler."), " "]
+    for i, (s, b) in enumerate(readings):
+        parts += [
+            " " if i else "",
+            f"{b.post} är tom i förslagets tabell; postens summarad ger {fmt.kr(b.implied_kr)}. ",
+            html.element("i", s.name),
+            f" läser cellen som {BLANK_READING_WORDS[b.reading]}",
+            f" ({b.stated_in})." if b.stated_in else ".",
+        ]
+    return html.element("p", *parts, id="tomma-celler")
 
 
 def alternatives(r: FeeReport) -> html.Markup:

@@ -204,3 +204,20 @@ def test_a_column_break_points_at_the_amount_off_its_key(y2025):
     ]
     cols = [f for f in found if f.rule == "fee_column_total" and f.status == "avvikelse"]
     assert [(f.difference, f.explained_by) for f in cols] == [(-5000, "Habo / Barnahus")] * 2
+
+
+def test_the_fee_report_groups_keys_with_the_blank_filled(y2025, population):
+    """The report's key groups read a blank as the share check does: Habo's blank Skola
+    stays in the Digitalisering group (the 2026 rule splits both posts by the 2025 amounts)."""
+    from kuanalysis.fees.keys import key_groups
+    from kuanalysis.reports.fees import FeeReport
+
+    table = proposal(y2025, [("Habo", "Skola", math.nan)])
+    report = FeeReport(table, population, {}, [])
+    together = [g for g in key_groups(report.keyed_matrix) if "Skola" in g]
+    assert len(together) == 1 and "Digitalisering" in together[0]
+    assert math.isnan(report.matrix.values.at["Habo", "Skola"])  # the table itself stays blank
+    assert report.keyed_matrix.values.at["Habo", "Skola"] == (
+        table.values.at["Summa", "Skola"]
+        - sum(table.values.at[k, "Skola"] for k in table.values.index[:13] if k != "Habo")
+    )

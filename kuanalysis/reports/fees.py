@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import checks, paths
+from ..checks.fee_matrix import with_implied_blanks
 from ..checks.findings import Finding
 from ..checks.rules import RULES, STATUSES
 from ..data import load_table
@@ -267,6 +268,13 @@ class FeeReport:
             {self.population.id: self.population} if isinstance(self.population, Table) else None
         )
         return checks.run({self.matrix.id: self.matrix}, others=others)
+
+    @cached_property
+    def keyed_matrix(self) -> Table:
+        """The proposal with each blank its column total gives an amount filled with that
+        amount, as the share check reads it (A23): a blank does not split its post from the
+        posts that share its key."""
+        return with_implied_blanks(self.matrix)
 
     @property
     def inputs(self) -> list:
@@ -958,7 +966,7 @@ def blanks_table(r: FeeReport) -> html.Markup:
 
 def key_groups_table(r: FeeReport) -> html.Markup:
     """The key groups: posts with the same key, and the population date each is nearest."""
-    summary, _ = key_vs_population(r.matrix, r.population)
+    summary, _ = key_vs_population(r.keyed_matrix, r.population)
     return html.table(
         summary,
         id="nyckelgrupper",
@@ -969,8 +977,8 @@ def key_groups_table(r: FeeReport) -> html.Markup:
 
 def key_chart(r: FeeReport):
     """Each key group's share minus the population share, one panel per group."""
-    groups = key_groups(r.matrix)
-    summary, deviations = key_vs_population(r.matrix, r.population, groups)
+    groups = key_groups(r.keyed_matrix)
+    summary, deviations = key_vs_population(r.keyed_matrix, r.population, groups)
     names = {code: label for label, code in kommun_codes(r.matrix).items()}
     return charts.panels_barh(
         [names[k] for k in deviations.index],

@@ -20,7 +20,7 @@ import pandas as pd
 from kuanalysis.data.table import Table
 from kuanalysis.fees.keys import IMPLIED_KEY
 from kuanalysis.fees.scenarios import Balance, PostSpec, Scenario
-from kuanalysis.reports.fees import FeeReport
+from kuanalysis.reports.feedata import FeeReport
 
 GRUND, MEDLEM = "Grundfinansiering Social välfärd", "Medlemsavgift Kommunal utveckling"
 

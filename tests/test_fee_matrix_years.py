@@ -210,7 +210,7 @@ def test_the_fee_report_groups_keys_with_the_blank_filled(y2025, population):
     """The report's key groups read a blank as the share check does: Habo's blank Skola
     stays in the Digitalisering group (the 2026 rule splits both posts by the 2025 amounts)."""
     from kuanalysis.fees.keys import key_groups
-    from kuanalysis.reports.fees import FeeReport
+    from kuanalysis.reports.feedata import FeeReport
 
     table = proposal(y2025, [("Habo", "Skola", math.nan)])
     report = FeeReport(table, population, {}, [])

@@ -28,7 +28,7 @@ from kuanalysis.data import load_table
 from kuanalysis.errors import DataError
 from kuanalysis.fees.proposals import printed_scenario, proposal_files, require_readings
 from kuanalysis.fees.scenarios import ScenarioLoader, allocate_scenario, default_population
-from kuanalysis.reports import fees
+from kuanalysis.reports import feedata, fees, feetables
 
 BLANK = ("Habo", "Skola")
 
@@ -132,7 +132,7 @@ def test_a_scenario_states_another_reading(y2025, tmp_path):
     ):
         loader.load(tmp_path / "fel.yaml")
     # the report lists each reading and where it is stated
-    frame = fees.blank_readings([printed_scenario(t), s])
+    frame = feetables.blank_readings([printed_scenario(t), s])
     assert frame[["Alternativ", "Cell", "Läsning", "Angiven i"]].values.tolist() == [
         [
             "förslaget 2026",
@@ -164,7 +164,7 @@ def test_year_comparison_by_hand():
         2026,
         [("X", "A", 66, True), ("Y", "A", 44, True), ("X", "B", 5, False), ("Y", "C", 10, True)],
     )
-    k = fees.year_comparison(a, b)
+    k = feetables.year_comparison(a, b)
     # X: 60 -> 66 (+6), 60 % -> 66/120 = 55 % (−5 pp); Y: 40 -> 54 (+14), 40 % -> 45 %
     assert list(k.columns) == [
         "2025",
@@ -177,7 +177,7 @@ def test_year_comparison_by_hand():
     assert k.loc["X"].tolist() == pytest.approx([60, 66, 6, 60, 55, -5])
     assert k.loc["Y"].tolist() == pytest.approx([40, 54, 14, 40, 45, 5])
     assert k.loc["Summa"].tolist() == pytest.approx([100, 120, 20, 100, 100, 0])
-    p = fees.year_comparison(a, b, by="post")
+    p = feetables.year_comparison(a, b, by="post")
     # by post every post counts, invoiced or not; C is new in 2026 (blank in 2025)
     assert p.loc["B"].tolist()[:3] == [5, 5, 0]
     assert math.isnan(p.loc["C", "2025"]) and p.loc["C", "2026"] == 10
@@ -187,7 +187,7 @@ def test_year_comparison_by_hand():
 def test_the_fee_report_compares_with_the_other_year(y2025):
     t = table_2026(y2025)
     population = default_population()
-    r = fees.FeeReport(t, population, {}, [printed_scenario(t)], other=y2025)
+    r = feedata.FeeReport(t, population, {}, [printed_scenario(t)], other=y2025)
     assert (r.year, r.base) == (2026, "förslaget 2026")
     shown = fees.years_compared(r)
     assert 'id="ar-mot-ar-kommun"' in shown
@@ -203,11 +203,11 @@ def test_the_fee_report_compares_with_the_other_year(y2025):
         f"{total_2026:,}".replace(",", "\u00a0") + "\u00a0kr",
         f"+{total_2026 - 27_902_191:,}".replace(",", "\u00a0") + "\u00a0kr",
     ]
-    assert fees.years_compared(fees.FeeReport(t, population, {}, [printed_scenario(t)])) == ""
+    assert fees.years_compared(feedata.FeeReport(t, population, {}, [printed_scenario(t)])) == ""
     # another year whose blank cell nobody has read yet: said, not a failure
     unread = table_2026(y2025, placed=None)
     note = fees.years_compared(
-        fees.FeeReport(y2025, population, {}, [printed_scenario(y2025)], other=unread)
+        feedata.FeeReport(y2025, population, {}, [printed_scenario(y2025)], other=unread)
     )
     assert "Förslaget för 2026 kan inte jämföras ännu" in note and "Habo / Skola" in note
 

@@ -25,7 +25,7 @@ from kuanalysis.fees.balance import balance_overview
 from kuanalysis.fees.keys import IMPLIED_KEY, key_vs_population
 from kuanalysis.fees.scenarios import FEE_COLUMNS, Balance, PostSpec, Scenario
 from kuanalysis.paths import project_root, scenarios_dir
-from kuanalysis.reports import charts, fees, fmt, html, xlsx
+from kuanalysis.reports import charts, feedata, fees, feetables, fmt, html, xlsx
 
 matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
 
@@ -88,7 +88,7 @@ SHIPPED_SCENARIOS = [
 
 def test_fee_report_loads_the_shipped_data():
     # the shipped proposal and scenarios; an analyst may have added others beside them
-    r = fees.FeeReport.load(forslag=FORSLAG_2025)
+    r = feedata.FeeReport.load(forslag=FORSLAG_2025)
     names = [s.name for s in r.scenarios]
     assert names[0] == "forslag-2025" and set(names) >= set(SHIPPED_SCENARIOS)
     assert len(r.fees) == len(names) * 13 * 16 and list(r.fees.columns) == FEE_COLUMNS
@@ -107,16 +107,16 @@ def test_fee_report_loads_the_shipped_data():
 
 def test_fee_report_refuses_bad_paths_and_dates_together():
     with pytest.raises(ParameterError) as exc:
-        fees.FeeReport.load(scenarier="finns-inte", befolkningsdatum="2024-12-31")
+        feedata.FeeReport.load(scenarier="finns-inte", befolkningsdatum="2024-12-31")
     assert exc.value.errors == [
         "parametern scenarier: finns-inte finns inte i projektet",
         "parametern befolkningsdatum ska se ut som befolkning_ÅÅÅÅ_12_31 (eller vara tom), "
         "fick '2024-12-31'",
     ]
     with pytest.raises(ParameterError, match="befolkning_1999_12_31 finns inte"):
-        fees.FeeReport.load(befolkningsdatum="befolkning_1999_12_31")
+        feedata.FeeReport.load(befolkningsdatum="befolkning_1999_12_31")
     with pytest.raises(ParameterError, match="saknar tabellen pks-2016-social-valfard"):
-        fees.FeeReport.load(historik="data/raw/000-pks-2024")
+        feedata.FeeReport.load(historik="data/raw/000-pks-2024")
 
 
 def test_fee_report_without_a_proposal_file(tmp_path, monkeypatch):
@@ -127,19 +127,19 @@ def test_fee_report_without_a_proposal_file(tmp_path, monkeypatch):
     shutil.copy(scenarios_dir() / "avtal.yaml", tmp_path / "scen" / "avtal.yaml")
     monkeypatch.setenv("KUANALYSIS_ROOT", str(tmp_path))
     with pytest.raises(ScenarioError, match="forslag-2025.yaml saknas"):
-        fees.FeeReport.load(scenarier="scen", forslag=FORSLAG_2025)
+        feedata.FeeReport.load(scenarier="scen", forslag=FORSLAG_2025)
     # with no scenario at all the proposal as printed is the base
     (tmp_path / "scen" / "avtal.yaml").unlink()
-    r = fees.FeeReport.load(scenarier="scen", forslag=FORSLAG_2025)
+    r = feedata.FeeReport.load(scenarier="scen", forslag=FORSLAG_2025)
     assert [s.name for s in r.scenarios] == ["förslaget 2025"]
     assert r.scenarios[0].balance.opening == 0  # the printed table says nothing about it
 
 
 def test_fee_report_refuses_a_folder_outside_the_project(tmp_path):
     with pytest.raises(PathError, match="parametern scenarier.*utanför projektmappen"):
-        fees.FeeReport.load(scenarier=str(tmp_path))
+        feedata.FeeReport.load(scenarier=str(tmp_path))
     with pytest.raises(PathError, match="parametern historik.*utanför projektmappen"):
-        fees.FeeReport.load(historik="../../etc")
+        feedata.FeeReport.load(historik="../../etc")
 
 
 @pytest.mark.parametrize(
@@ -154,23 +154,25 @@ def test_fee_report_refuses_a_folder_outside_the_project(tmp_path):
 )
 def test_check_parameters_refuses(values, message):
     with pytest.raises(ParameterError, match=message):
-        fees.check_parameters(**values)
+        feedata.check_parameters(**values)
 
 
 def test_check_parameters_accepts_the_defaults():
-    assert fees.check_parameters(balanskonto_kr=20_500_000, excelfil="avgifter-2025.xlsx") is None
+    assert (
+        feedata.check_parameters(balanskonto_kr=20_500_000, excelfil="avgifter-2025.xlsx") is None
+    )
     # the notebook's defaults: the scenarios' own balance, the workbook named by the year
-    assert fees.check_parameters(balanskonto_kr=-1, excelfil="") is None
+    assert feedata.check_parameters(balanskonto_kr=-1, excelfil="") is None
 
 
 def test_population_date():
-    assert fees.population_date("befolkning_2024_12_31") == "2024-12-31"
+    assert feedata.population_date("befolkning_2024_12_31") == "2024-12-31"
     with pytest.raises(ValueError):
-        fees.population_date("2024-12-31")
+        feedata.population_date("2024-12-31")
 
 
 def test_allocate_all_stacks_the_scenarios(report):
-    out = fees.allocate_all(F.scenarios(), F.matrix(), F.population())
+    out = feedata.allocate_all(F.scenarios(), F.matrix(), F.population())
     # 2 scenarios x 2 years x 2 posts x 2 municipalities; alt's MEDLEM 50/50 of 1 000
     assert len(out) == 16 and list(out.columns) == FEE_COLUMNS
     alt = out[(out["scenario"] == "alt") & (out["post"] == F.MEDLEM)]
@@ -178,14 +180,14 @@ def test_allocate_all_stacks_the_scenarios(report):
     assert alt["år"].tolist() == [2025, 2025, 2026, 2026]
     # the report's fees are the first year's; fees_years every year's
     assert set(report.fees["år"]) == {2025} and len(report.fees_years) == 16
-    assert list(fees.allocate_all([], F.matrix(), F.population()).columns) == FEE_COLUMNS
+    assert list(feedata.allocate_all([], F.matrix(), F.population()).columns) == FEE_COLUMNS
 
 
 # ---------------------------------------------------------------------------------------
 # Comparison of scenarios
 # ---------------------------------------------------------------------------------------
 def test_comparison_by_municipality_counts_only_invoiced_posts():
-    c = fees.scenario_comparison(FEES)
+    c = feetables.scenario_comparison(FEES)
     # forslag: X 60, Y 40 (B not invoiced), Summa 100; alt: X 57, Y 53, Summa 110
     assert list(c.columns) == ["forslag-2025", "alt"]
     assert list(c.index) == ["X", "Y", "Summa"]
@@ -195,29 +197,29 @@ def test_comparison_by_municipality_counts_only_invoiced_posts():
 
 
 def test_comparison_by_post_and_difference():
-    c = fees.scenario_comparison(FEES, by="post")
+    c = feetables.scenario_comparison(FEES, by="post")
     # A: 100 in both; B: 0 (not invoiced) in forslag, 10 in alt
     assert c.loc["A"].tolist() == [100, 100]
     assert c.loc["B"].tolist() == [0, 10]
-    d = fees.difference_to_base(c)
+    d = feetables.difference_to_base(c)
     assert list(d.columns) == ["alt"]
     assert d["alt"].tolist() == [0, 10, 10]
     with pytest.raises(ValueError, match="saknar scenariot"):
-        fees.difference_to_base(c, base="finns-inte")
+        feetables.difference_to_base(c, base="finns-inte")
     with pytest.raises(ValueError):
-        fees.scenario_comparison(FEES, by="år")
+        feetables.scenario_comparison(FEES, by="år")
 
 
 def test_nonzero_keeps_what_differs():
     frame = pd.DataFrame({"a": [0, 0, 0], "b": [0, 5, 0], "c": [1, 0, 0]}, index=["x", "y", "z"])
     # column a is all zero; row z is all zero
-    assert fees.nonzero(frame).to_dict() == {"b": {"x": 0, "y": 5}, "c": {"x": 1, "y": 0}}
-    assert list(fees.nonzero(frame, rows=False).index) == ["x", "y", "z"]
+    assert feetables.nonzero(frame).to_dict() == {"b": {"x": 0, "y": 5}, "c": {"x": 1, "y": 0}}
+    assert list(feetables.nonzero(frame, rows=False).index) == ["x", "y", "z"]
 
 
 def test_share_against_population():
     pop = pd.DataFrame({"kommun_kod": ["0001", "0002"], "befolkning_2024_12_31": [300, 100]})
-    s = fees.share_vs_population(FEES, pop)
+    s = feetables.share_vs_population(FEES, pop)
     # population 300 of 400 = 75 %, 100 of 400 = 25 %; forslag 60/100, 40/100; alt 57/110
     assert s.loc["0001", "kommun"] == "X"
     assert s.loc["0001", "befolkning_andel"] == pytest.approx(75.0)
@@ -252,7 +254,7 @@ def test_history_matches_by_code_keeps_printed_totals_and_blanks():
     matrix = Table.from_rows(
         meta, {"X": [1500, 2500, 4000], "Y": [500, 1500, 2000], "Summa": [2000, 4000, 6000]}
     )
-    h = fees.history_table(social, admin, matrix, 2025)
+    h = feetables.history_table(social, admin, matrix, 2025)
     assert list(h.index) == ["X", "Y", "Summa"]
     assert h.loc["X", "Social välfärd 2016"] == 10 and h.loc["Y", "Social välfärd 2018"] == 40
     assert h.loc["Summa", "Social välfärd 2018"] == 61  # the printed total
@@ -297,8 +299,8 @@ def test_balance_overview_runway():
 
 
 def test_runs_out_and_balance_start():
-    assert fees.runs_out(2026, 2034) == "2026"
-    assert fees.runs_out(None, 2034) == "inte före 2035"
+    assert feetables.runs_out(2026, 2034) == "2026"
+    assert feetables.runs_out(None, 2034) == "inte före 2035"
     # the base scenario's own opening balance, or the one the report is given
     assert fees.balance_start(F.report()) == "20,5\u00a0mnkr"
     assert fees.balance_start(F.report(), 18_250_000) == "18,3\u00a0mnkr"
@@ -306,7 +308,7 @@ def test_runs_out_and_balance_start():
 
 def test_group_identical_columns():
     frame = pd.DataFrame({"a": [1, 2], "b": [1, 3], "c": [1, 2]})
-    g = fees.group_identical_columns(frame)
+    g = feetables.group_identical_columns(frame)
     assert list(g.columns) == ["a, c", "b"]
     assert g["b"].tolist() == [1, 3]
 
@@ -319,7 +321,7 @@ def _finding(rule, status, row="r", column="c", table="t"):
 
 
 def test_findings_overview_counts_and_sentences():
-    o = fees.findings_overview(
+    o = feetables.findings_overview(
         [
             _finding("fee_row_total", "avrundning"),
             _finding("fee_not_summed", "oklar"),
@@ -347,7 +349,7 @@ def test_findings_frame_orders_by_rule_then_table_position():
         _finding("ambiguity", "oklar", "X", "", t.id),
         _finding("fee_row_total", "avvikelse", "X", "Summa", "annan-tabell"),
     ]
-    frame, marks = fees.findings_frame(found, t)
+    frame, marks = feetables.findings_frame(found, t)
     # ambiguity comes before the fee rules in the registry; rows X before Y as in the table
     assert frame[["Rad", "Kolumn", "Status"]].values.tolist() == [
         ["X", "", "oklar"],
@@ -450,7 +452,7 @@ def test_key_panels_and_key_sections(report):
     # 0,6 − 0,7 is far beyond 1/1 000 + 1/100: two groups of one post each.
     groups = [[F.MEDLEM], [F.GRUND]]
     summary, dev = key_vs_population(report.matrix, report.population, groups)
-    panels = fees.key_panels(summary, dev, groups)
+    panels = feetables.key_panels(summary, dev, groups)
     assert list(panels) == ["Nyckel 1\n1 post, mot 2024-12-31", "Nyckel 2\n1 post, mot 2024-12-31"]
     assert panels["Nyckel 1\n1 post, mot 2024-12-31"].tolist() == [
         pytest.approx(-15),
@@ -478,7 +480,7 @@ def test_key_figures(report):
 
 
 def test_scenario_list_and_descriptions(report):
-    frame = fees.scenario_descriptions(report.scenarios)
+    frame = feetables.scenario_descriptions(report.scenarios)
     assert frame.values.tolist() == [["forslag-2025", "Förslaget."], ["alt", "Ett alternativ."]]
     # both keep the printed totals (MEDLEM 1 000, GRUND 100): nothing differs
     assert cells(fees.scenario_list(report)) == [
@@ -509,7 +511,7 @@ def test_difference_chart(report):
     ax = fees.difference_chart(report)
     # X −30 kr, Y +130 kr, in tkr
     assert [b.get_width() for b in ax.patches] == [pytest.approx(-0.03), pytest.approx(0.13)]
-    only_proposal = fees.FeeReport(F.matrix(), F.population(), F.history(), F.scenarios()[:1])
+    only_proposal = feedata.FeeReport(F.matrix(), F.population(), F.history(), F.scenarios()[:1])
     assert fees.difference_chart(only_proposal) is None
 
 
@@ -565,8 +567,8 @@ def test_workbook_link(report):
         '<p><a href="avgifter-2025.xlsx">Ladda ner avgifter-2025.xlsx</a> (5 blad).</p>'
     )
     # Jämförelse, År 2025, År 2026 and one sheet per scenario
-    assert fees.workbook_name(report) == "avgifter-2025.xlsx"
-    assert fees.workbook_name(report, "egen.xlsx") == "egen.xlsx"
+    assert feedata.workbook_name(report) == "avgifter-2025.xlsx"
+    assert feedata.workbook_name(report, "egen.xlsx") == "egen.xlsx"
 
 
 # ---------------------------------------------------------------------------------------
@@ -755,14 +757,14 @@ def test_lines_draws_series_and_zero_line():
 # One municipality's sheet
 # ---------------------------------------------------------------------------------------
 def test_kommun_fees_marks_posts_not_invoiced():
-    k = fees.kommun_fees(FEES, "0001")
+    k = feetables.kommun_fees(FEES, "0001")
     assert list(k.columns) == ["forslag-2025", "alt"]
     assert list(k.index) == ["A", "B", "Fakturerat totalt"]
     assert k.loc["A"].tolist() == [60, 50]
     assert k.loc["B"].tolist() == ["faktureras ej", 7]
     assert k.loc["Fakturerat totalt"].tolist() == [60, 57]
     with pytest.raises(ValueError, match="finns inte"):
-        fees.kommun_fees(FEES, "0680")
+        feetables.kommun_fees(FEES, "0680")
 
 
 def test_a_check_that_could_not_run_is_said(report, monkeypatch):
@@ -786,15 +788,15 @@ def _half_up(x: float) -> int:
 
 
 def test_years_ahead_of_the_three_year_alternative():
-    r = fees.FeeReport.load(forslag=FORSLAG_2025)
+    r = feedata.FeeReport.load(forslag=FORSLAG_2025)
     by_name = {s.name: s for s in r.scenarios}
     # tre-ar-2-procent: forslag-2025 for 2025-2027, every amount 2 % up a year (A17)
-    assert fees.assumptions(by_name["tre-ar-2-procent"]) == (
+    assert feetables.assumptions(by_name["tre-ar-2-procent"]) == (
         "Utgår från forslag-2025. Räknar åren 2025–2027. Alla belopp räknas upp med 2 % per "
         "år. Tas från balanskontot: Grundfinansiering Social välfärd. Balanskontot är "
         "20,5\u00a0mnkr vid årets början 2025. Uttag 2025: 10,0\u00a0mnkr. Ingen ränta."
     )
-    assert "Beloppen är desamma varje år (ingen uppräkning)." in fees.assumptions(
+    assert "Beloppen är desamma varje år (ingen uppräkning)." in feetables.assumptions(
         by_name["forslag-2025"]
     )
     # invoiced: the 13 posts the Summa column adds up, printed totals (Summa row of the
@@ -804,7 +806,7 @@ def test_years_ahead_of_the_three_year_alternative():
     assert sum(printed) == 27_902_191  # the printed grand total
     y2026 = [_half_up(t * 1.02) for t in printed]
     y2027 = [_half_up(t * 1.02) for t in y2026]
-    years = fees.yearly_invoiced(r.fees_years)
+    years = feetables.yearly_invoiced(r.fees_years)
     assert years.loc["tre-ar-2-procent", 2025] == 27_902_191
     assert years.loc["tre-ar-2-procent", 2026] == sum(y2026)
     assert years.loc["tre-ar-2-procent", 2027] == sum(y2027)

@@ -13,7 +13,7 @@ import pytest
 from kuanalysis import render
 from kuanalysis.errors import ParameterError
 from kuanalysis.paths import notebooks_dir
-from kuanalysis.reports import fees, html, kommunblad
+from kuanalysis.reports import feedata, feetables, html, kommunblad
 
 FORSLAG = "data/raw/000-pks-2024/finansiering-2025.csv"
 
@@ -179,7 +179,7 @@ def test_summary_when_every_post_is_invoiced(report):
     # alt invoices both posts: make it the proposal by name
     s = F.scenarios()
     s[1] = dataclasses.replace(s[1], name="forslag-2025", description="Allt faktureras.")
-    r = fees.FeeReport(F.matrix(), F.population(), F.history(), [s[1]])
+    r = feedata.FeeReport(F.matrix(), F.population(), F.history(), [s[1]])
     text = kommunblad.summary(r, "0002")
     # Y: 500 + 30 = 530 of 1 100 kr = 48,18 %, population 25 %: pays more
     assert "48,18\u00a0% av det som faktureras" in text and "något mer än" in text
@@ -187,7 +187,7 @@ def test_summary_when_every_post_is_invoiced(report):
 
 
 def test_fees_frame_and_table(report):
-    shares = fees.share_vs_population(report.fees, report.population)
+    shares = feetables.share_vs_population(report.fees, report.population)
     frame = kommunblad.fees_frame(report.fees, "0001", shares)
     # X: MEDLEM 600 / 500, GRUND not invoiced / 70; invoiced 600 / 570: −30 kr; shares
     # 600 / 1 000 = 60 % and 570 / 1 100 = 51,82 %
@@ -206,7 +206,7 @@ def test_fees_frame_and_table(report):
 
 
 def test_history_frame_and_table(report):
-    h = fees.history_table(*(report.history[t] for t in fees.HISTORY_TABLES), report.matrix)
+    h = feetables.history_table(*(report.history[t] for t in feedata.HISTORY_TABLES), report.matrix)
     frame = kommunblad.history_frame(h, "X", 2025)
     # X: social 10 / 20 and GRUND 70 kr = 0,07 tkr; administration 1 / 2 and MEDLEM 0,6 tkr
     assert list(frame.index) == ["2016", "2018", "2025 (förslaget)"]
@@ -252,7 +252,7 @@ def test_alternatives(report):
     assert kommunblad.alternatives(report) == (
         "<p><b>Alternativen.</b> <i>alt</i>: Ett alternativ.</p>"
     )
-    only = fees.FeeReport(F.matrix(), F.population(), F.history(), F.scenarios()[:1])
+    only = feedata.FeeReport(F.matrix(), F.population(), F.history(), F.scenarios()[:1])
     assert kommunblad.alternatives(only) == ""
 
 
@@ -315,7 +315,7 @@ def test_the_sheet_says_how_a_blank_cell_is_read():
             BlankReading("X", post, 70.0, "utanför", "alt.yaml:4"),
         ]
         s = [dataclasses.replace(sc, blanks=(b,)) for sc, b in zip(s, blanks)]
-        return fees.FeeReport(F.matrix(), F.population(), F.history(), s)
+        return feedata.FeeReport(F.matrix(), F.population(), F.history(), s)
 
     note = kommunblad.blank_note(with_blank(), "0001")
     assert note == (

@@ -25,7 +25,7 @@ from kuanalysis.fees.scenarios import (
     load_scenario,
 )
 from kuanalysis.paths import project_root, scenarios_dir
-from kuanalysis.reports.fees import invoiced_totals
+from kuanalysis.reports.feetables import invoiced_totals
 
 SHIPPED = [
     "avtal",

@@ -33,7 +33,7 @@ from ..fees.proposals import unstated
 from ..fees.scenariofile import Changes, PostChange, population_key, scenario_text
 from ..fees.scenarios import ScenarioLoader, base_name, load_scenarios
 from . import charts, fmt, html
-from .fees import assumptions
+from .feetables import assumptions
 
 #: A scenario's file name: what ``utgår_från`` can name.
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}$")

@@ -2,7 +2,7 @@
 printed page; one report per municipality and proposal year.
 
 :func:`variants` tells the renderer which sheets to make; the other functions are what the
-``kommunblad`` notebook shows, each from a :class:`~kuanalysis.reports.fees.FeeReport` and a
+``kommunblad`` notebook shows, each from a :class:`~kuanalysis.reports.feedata.FeeReport` and a
 kommun code. The sheet marks itself with the id ``kommunblad`` (the print CSS keys on it).
 """
 
@@ -22,16 +22,13 @@ from ..fees.balance import balance_overview
 from ..fees.matrix import kommun_codes
 from ..fees.proposals import proposal_year
 from . import fmt, html
-from .fees import (
+from .feedata import HISTORY_TABLES, FeeReport, check_inputs, proposals_chosen
+from .feetables import (
     BLANK_READING_WORDS,
-    HISTORY_TABLES,
     NOT_INVOICED,
-    FeeReport,
-    check_inputs,
     history_table,
     kommun_fees,
     kommun_years,
-    proposals_chosen,
     runs_out,
     share_vs_population,
 )
@@ -211,11 +208,11 @@ def summary(r: FeeReport, kommun_kod: str) -> html.Markup:
 
 
 def fees_frame(fees: pd.DataFrame, kommun_kod: str, shares: pd.DataFrame) -> pd.DataFrame:
-    """The sheet's table: :func:`~kuanalysis.reports.fees.kommun_fees`, then the difference
+    """The sheet's table: :func:`~kuanalysis.reports.feetables.kommun_fees`, then the difference
     of the invoiced total to the proposal (the first scenario; ``+3 562 623 kr``) and the
     municipality's share of all municipalities' fees (``38,92 %``) as text.
 
-    ``shares`` as from :func:`~kuanalysis.reports.fees.share_vs_population`.
+    ``shares`` as from :func:`~kuanalysis.reports.feetables.share_vs_population`.
     """
     frame = kommun_fees(fees, kommun_kod)
     total = frame.loc["Fakturerat totalt"]
@@ -272,7 +269,7 @@ def years_table(r: FeeReport, kommun_kod: str) -> html.Markup:
 
 
 def history_frame(history: pd.DataFrame, name: str, year: int) -> pd.DataFrame:
-    """One municipality's row of :func:`~kuanalysis.reports.fees.history_table` as years
+    """One municipality's row of :func:`~kuanalysis.reports.feetables.history_table` as years
     (``2016``, ``2018``, ``<år> (förslaget)``) by ``Social välfärd`` and
     ``Administration / medlemsavgift`` (tkr)."""
     row = history.loc[name]

@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from ..fees.model import Scenario
-from .fees import difference_to_base, scenario_comparison
+from .feetables import difference_to_base, scenario_comparison
 
 #: Excel number formats: Excel shows these with the reader's own separators (space, comma).
 XLSX_KR = '#,##0 "kr";-#,##0 "kr"'

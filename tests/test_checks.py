@@ -750,7 +750,10 @@ def test_a_mapping_lists_only_what_the_labels_do_not_say():
         )
 
 
-def test_an_implied_continuity_that_needs_a_mapping_names_the_tables_and_the_file():
+def test_an_implied_continuity_that_needs_a_mapping_names_the_tables_and_the_file(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("KUANALYSIS_ROOT", str(tmp_path))  # no mapping files there
     from kuanalysis.checks.findings import summary
     from kuanalysis.data.specs import Spec
 

@@ -145,9 +145,13 @@ def report_order(findings: list[Finding], first: Iterable[str] = ()) -> list[Fin
 
 def mapping_file_name(a: Table, b: Table) -> str:
     """Where a mapping between two periods' fund statements goes: ``data/raw/kontinuitet/
-    <år>-<år>.yaml``, named by the years the periods end in."""
+    <år>-<år>.yaml``, named by the years the periods end in; ``<år>-<år>-<b>.yaml`` when
+    that file exists already (it maps other tables: a tertial's and the close's of a year)."""
     years = [str(t.meta.get("period", "")).split("/")[-1][:4] or t.id for t in (a, b)]
-    return f"data/raw/kontinuitet/{years[0]}-{years[1]}.yaml"
+    name = f"data/raw/kontinuitet/{years[0]}-{years[1]}.yaml"
+    if (paths.project_root() / name).exists():
+        name = f"data/raw/kontinuitet/{years[0]}-{years[1]}-{b.id}.yaml"
+    return name
 
 
 def _implied_continuity(spec: Spec, every: dict[str, Table]) -> list[Finding]:

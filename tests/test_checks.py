@@ -748,3 +748,29 @@ def test_a_mapping_lists_only_what_the_labels_do_not_say():
         check_continuity(
             {"from": {"table": "a"}, "to": {"table": "b"}, "new": ["Ny"]}, {"a": a, "b": b}
         )
+
+
+def test_an_implied_continuity_that_needs_a_mapping_names_the_tables_and_the_file(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("KUANALYSIS_ROOT", str(tmp_path))  # no mapping files there
+    from kuanalysis.checks.findings import summary
+    from kuanalysis.data.specs import Spec
+
+    a = fund({"X": [0, 5, 5, 0, None, 5, None]}, table="a", period="2024-01-01/2024-12-31")
+    b = fund(
+        {"X": [5, 0, 5, 0, None, 5, None], "Ny": [0, 2, 2, 0, None, 2, None]},
+        table="b",
+        period="2025-01-01/2025-04-30",
+    )
+    implied = Spec({"from": {"table": "a"}, "to": {"table": "b"}}, None)
+    out = runner.run({"a": a, "b": b}, continuity=[implied])
+    assert [(e.table, e.check, e.bad_input) for e in out.errors] == [("a → b", "kontinuitet", True)]
+    assert summary(out).splitlines()[-1] == (
+        "Fel: kontrollen kontinuitet av a → b kunde inte köras: SpecError: "
+        "kontinuitetsmappningen stämmer inte: b: området 'Ny' finns inte i den andra "
+        "perioden och saknas i mappningen. Ingen mappningsfil finns mellan a och b, så varje "
+        "område följs under sitt namn; skriv de områden som bytt namn, delats, tillkommit "
+        "eller upphört i data/raw/kontinuitet/2024-2025.yaml (se README.md, ”Lägga till "
+        "nästa period”)"
+    )

@@ -240,6 +240,13 @@ def test_check_finds_exactly_the_planted_error(project, tmp_path, capsys):
         (r["row"], r["column"], r["reported"], r["expected"], r["difference"], r["status"])
         for r in found
     ] == [("[Summa]", "Budget förbrukning 2026", "50000", "49000", "1000", "avvikelse")]
+    # without --document the source is the export, never the model's document
+    assert [r["document"] for r in found] == ["export.xlsx"]
+    side = (project / "data" / "raw" / "006-delar-2026-t1" / f"{NEW}.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert 'document: "export.xlsx"\n' in side
+    assert "document_title" not in side
 
 
 def test_a_second_import_refuses_to_overwrite(project, tmp_path, capsys):
@@ -397,6 +404,99 @@ def test_a_table_that_does_not_load_back_is_removed(project, tmp_path, capsys, m
     assert _tree(project / "data" / "raw") == before
 
 
+def _heading(project: Path, folder: str, table: str) -> str:
+    side = (project / "data" / "raw" / folder / f"{table}.yaml").read_text(encoding="utf-8")
+    return next(line for line in side.splitlines() if line.startswith("heading: "))
+
+
+@pytest.mark.parametrize(
+    "above, merges, heading",
+    [
+        # a group row over the figure columns under the title: the title is the heading
+        (
+            [["Fondredovisning per 2026-04-30"], [None, "Medel", None, None, "Förbrukning"]],
+            ("B2:D2", "E2:F2"),
+            "Fondredovisning per 2026-04-30",
+        ),
+        # the group row alone: no title; the model's heading with the new period's date
+        ([[None, "Medel"]], ("B1:D1",), "4.1 Kommunal utveckling 2026-04-30"),
+    ],
+)
+def test_a_row_grouping_columns_above_the_header_is_no_title(
+    project, tmp_path, capsys, above, merges, heading
+):
+    rows = [*above, HEADER, *AREAS, TOTAL[:3] + [82900] + TOTAL[4:]]
+    export = _xlsx(tmp_path / "export.xlsx", rows, merges=merges)
+    code, _, err = _import(capsys, export, "--like", LIKE, "--table", NEW, "--period", PERIOD)
+    assert (code, err) == (0, "")
+    assert _heading(project, "006-delar-2026-t1", NEW) == f'heading: "{heading}"'
+
+
+def test_a_close_gets_its_own_folder_and_the_models_heading_with_its_dates(
+    project, tmp_path, capsys
+):
+    # 001 (pastaenden-001, claims) and 004 (budget follow-ups) hold tables covering
+    # 2024-01-01/2024-12-31, but no fund statement of that period: a close of 2024 is a
+    # period of its own, in a new folder after the highest number (005).
+    header = [h.replace("2026-04-30", "2024-12-31").replace("2026", "2024") for h in HEADER]
+    rows = [header, *AREAS, TOTAL[:3] + [82900] + TOTAL[4:]]
+    export = _xlsx(tmp_path / "bokslut.xlsx", rows)
+    args = ("--like", LIKE, "--table", "bokslut-2024", "--period", "2024-01-01/2024-12-31")
+    code, out, err = _import(capsys, export, *args)
+    assert (code, err) == (0, "")
+    assert out.startswith("Skrev data/raw/006-bokslut-2024/bokslut-2024.csv ")
+    assert sorted(p.name for p in (project / "data" / "raw" / "006-bokslut-2024").iterdir()) == [
+        "bokslut-2024.csv",
+        "bokslut-2024.yaml",
+    ]
+    # the model (tertial 1 2025) says 2025-04-30: the close's end date, and year, instead
+    assert _heading(project, "006-bokslut-2024", "bokslut-2024") == (
+        'heading: "4.1 Kommunal utveckling 2024-12-31"'
+    )
+    # with 004 gone, 001 alone covers 2024 with its claims: still not the close's folder
+    shutil.rmtree(project / "data" / "raw" / "004-askersund-2024")
+    shutil.rmtree(project / "data" / "raw" / "006-bokslut-2024")
+    code, out, err = _import(capsys, export, *args)
+    assert (code, err) == (0, "")
+    assert out.startswith("Skrev data/raw/006-bokslut-2024/bokslut-2024.csv ")
+    assert not list((project / "data" / "raw" / "001-delar-2024-t2").glob("bokslut-2024*"))
+
+
+@pytest.mark.parametrize(
+    "heading, old, new, expected",
+    [
+        (
+            "4.1 Kommunal utveckling 2024-08-31",
+            "2024-01-01/2024-08-31",
+            "2025-01-01/2025-04-30",
+            "4.1 Kommunal utveckling 2025-04-30",
+        ),
+        (
+            "BOKSLUT 2023-12-31",
+            "2023-01-01/2023-12-31",
+            "2024-01-01/2024-12-31",
+            "BOKSLUT 2024-12-31",
+        ),
+        (
+            "Fonder 2024, per 2024-08-31 (T2)",
+            "2024-01-01/2024-08-31",
+            "2024-01-01/2024-12-31",
+            "Fonder 2024, per 2024-12-31 (T2)",
+        ),
+        (
+            "Medel 2023 och 20234",
+            "2023-01-01/2023-12-31",
+            "2025-01-01/2025-04-30",
+            "Medel 2025 och 20234",
+        ),
+    ],
+)
+def test_new_heading_takes_the_new_periods_dates_and_year(heading, old, new, expected):
+    from kuanalysis.data.importer import new_heading
+
+    assert new_heading(heading, old, new) == expected
+
+
 # -- rows and columns that differ --------------------------------------------------------------
 
 
@@ -445,10 +545,12 @@ def test_new_renamed_and_missing_rows_are_listed_and_refused(project, tmp_path, 
         PERIOD,
     )
     assert (code, out) == (2, "")
+    # one heading line (the exit 2 contract: it starts with "Fel:"), then the list as
+    # information, not as faults
     assert err.splitlines() == [
-        f"Fel: export.xlsx skiljer sig från {LIKE} på 3 punkter; kontrollera listan och kör igen "
-        f"med --bekrafta för att ta med dem så. Inget har skrivits.",
-        *(f"Fel: {change}" for change in CHANGES),
+        f"Fel: export.xlsx skiljer sig från {LIKE} på 3 punkter, som måste bekräftas; inget har "
+        f"skrivits. Kontrollera listan och kör igen med --bekrafta för att ta med dem så:",
+        *(f"  {change}" for change in CHANGES),
     ]
     assert _tree(project / "data" / "raw") == before
 
@@ -480,8 +582,9 @@ def test_confirmed_rows_are_written_with_the_listed_roles(project, tmp_path, cap
         '  - "Bekräftat med --bekrafta: ny rad ”Kultur” (area); raden ”Digitalisering” heter '
         'nu ”Digitalisering och IT”; raden ”Ledning” finns inte i filen."\n'
     ) in side
-    assert 'heading: "4.1 Kommunal utveckling 2025-04-30"\n' in side  # no title: the model's
-    assert "Rubriken (heading) är hämtad från delar-2025-t1-4-1" in side
+    # no title: the model's heading, its end date 2025-04-30 made the new period's
+    assert 'heading: "4.1 Kommunal utveckling 2026-04-30"\n' in side
+    assert "Rubriken (heading) är hämtad från delar-2025-t1-4-1 med den nya periodens" in side
 
 
 def test_a_row_whose_role_cannot_be_known_is_refused_even_when_confirmed(project, tmp_path, capsys):

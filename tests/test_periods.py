@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import SHIPPED
 
 from kuanalysis.data import periods
 from kuanalysis.errors import DataError
@@ -32,8 +33,10 @@ def test_what_a_period_is_called(start, end, months, slug, name):
 
 
 def test_shipped_periods_and_their_order():
-    found = periods.periods()
-    assert [(p.table, p.end.isoformat()) for p in found][:2] == [
+    # pinned by the shipped tables' names: an analyst adds periods before or after them
+    shipped = {name for names in SHIPPED.values() for name in names}
+    found = [p for p in periods.periods() if p.table in shipped]
+    assert [(p.table, p.end.isoformat()) for p in found] == [
         ("bokslut-2023", "2023-12-31"),
         ("delar-2024-t2-4-1", "2024-08-31"),
     ]

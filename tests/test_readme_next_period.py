@@ -102,14 +102,34 @@ def project(tmp_path_factory):
     for name in ("Makefile", "pyproject.toml", "requirements.lock"):
         shutil.copy2(ROOT / name, root / name)
     _export(root / "fondredovisning-2025-04.xlsx")
+    # The copy's .venv is the running one, as `make reports` left it on a fresh clone. Its
+    # install stamp is made newer than the copied requirements, so make never installs into
+    # the running venv; a venv not installed from these files fails here instead.
     venv = Path(sys.executable).parent.parent
+    (root / ".venv").symlink_to(venv, target_is_directory=True)
+    requirements = (root / "requirements.lock").read_bytes() + (
+        root / "pyproject.toml"
+    ).read_bytes()
+    cksum = subprocess.run(["cksum"], input=requirements, capture_output=True, check=True)
+    stamp = venv / f".installed-{cksum.stdout.split()[0].decode()}"
+    assert stamp.exists(), f"{venv} är inte installerad från requirements.lock och pyproject.toml"
+    old = stamp.stat().st_mtime - 60
+    for name in ("requirements.lock", "pyproject.toml"):
+        os.utime(root / name, (old, old))
+    # Exactly as written: the venv's bin is not on PATH (nor kuanalysis from anywhere else).
+    path = [
+        p
+        for p in os.environ["PATH"].split(os.pathsep)
+        if p and not (Path(p) / "kuanalysis").exists()
+    ]
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in ("VENV", "VIRTUAL_ENV")},
         "KUANALYSIS_ROOT": str(root),
-        "VENV": str(venv),
-        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "PATH": os.pathsep.join(path),
         "SOURCE_DATE_EPOCH": "1729843200",
     }
+    dry = subprocess.run(["make", "-n", "reports"], cwd=root, env=env, capture_output=True)
+    assert dry.stdout == b".venv/bin/kuanalysis render\n", dry  # renders, installs nothing
     runs = [
         subprocess.run(cmd, shell=True, cwd=root, env=env, capture_output=True, text=True)
         for cmd in _commands()
@@ -119,8 +139,8 @@ def project(tmp_path_factory):
 
 def test_the_readme_gives_three_commands(project):
     assert [c.split()[:2] for c in _commands()] == [
-        ["kuanalysis", "import"],
-        ["kuanalysis", "check"],
+        [".venv/bin/kuanalysis", "import"],
+        [".venv/bin/kuanalysis", "check"],
         ["make", "reports"],
     ]
 
@@ -155,6 +175,13 @@ def test_import_wrote_the_period_as_exported(project):
         "",
     ]  # blanks blank, the en dash kept as printed
     assert rows[11] == ["Yrkesresan regional"] + [""] * 9
+    side = (folder / "delar-2025-t1-4-1.yaml").read_text(encoding="utf-8").splitlines()
+    assert side[:4] == [
+        "table: delar-2025-t1-4-1",
+        'document: "fondredovisning-2025-04.xlsx"',
+        'heading: "Kommunal utveckling – fondredovisning per 2025-04-30 (tkr)"',
+        "unit: tkr",
+    ]  # the title row is the heading; the 2024 document and its title are not carried over
     assert "Skrev data/raw/005-delar-2025-t1/delar-2025-t1-4-1.csv" in runs[0].stdout
 
 
@@ -170,6 +197,8 @@ def test_check_flags_the_planted_errors_and_nothing_else(project):
         ("[Summa]", "Kvarvarande medel 2025-04-30", "174406", "174306", "fund_kvarvarande"),
     ]
     assert {r["status"] for r in found} == {"avvikelse"}
+    # no --document: the export is the source, not the 2024 document the layout came from
+    assert {r["document"] for r in found} == {"fondredovisning-2025-04.xlsx"}
 
 
 def test_make_reports_gives_a_named_linked_report_of_the_new_period(project):
@@ -180,6 +209,12 @@ def test_make_reports_gives_a_named_linked_report_of_the_new_period(project):
         in page
     )
     assert '<td class="tal avvikelse">4\u00a0000</td>' in page
+    sources = page.split("Källor", 1)[1]
+    assert (
+        "<li>fondredovisning-2025-04.xlsx: ”Kommunal utveckling – fondredovisning per "
+        "2025-04-30 (tkr)”, avskriven i data/raw/005-delar-2025-t1/delar-2025-t1-4-1.csv</li>"
+    ) in sources
+    assert "001_f6cf5b74faf9ce17.txt" not in sources and "tertial 2" not in sources
     index = (root / "reports" / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"]+)"', index)
     assert "delarsrapport-2025-t1.html" in links

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import shipped_project
 
 from kuanalysis import paths
 from kuanalysis.checks.findings import Finding
@@ -140,7 +141,15 @@ def test_payouts(t2):
 # -- findings: selection, marks, sentences -------------------------------------------------
 
 
-def test_report_findings_keep_fund_table_and_its_claims_only():
+@pytest.fixture
+def shipped(tmp_path, monkeypatch):
+    """The shipped data only: a period an analyst adds (a close of 2022) changes nothing."""
+    root = shipped_project(tmp_path)
+    monkeypatch.setenv("KUANALYSIS_ROOT", str(root))
+    return root
+
+
+def test_report_findings_keep_fund_table_and_its_claims_only(shipped):
     r = rf.FundReport.load("bokslut-2023")
     # golden: 15 findings on bokslut-2023 and one claim about it ("Utbetalat 70 mnkr": 69,25);
     # the fee matrix and the claims about it belong to the fee report.
@@ -148,7 +157,7 @@ def test_report_findings_keep_fund_table_and_its_claims_only():
     assert sum(f.table == "bokslut-2023" for f in r.findings) == 15
     claims = [f for f in r.findings if f.table == "pastaenden-000"]
     assert len(claims) == 1 and claims[0].expected == pytest.approx(69.25)
-    assert r.previous is None and r.continuity is None
+    assert r.previous is None and r.continuity is None  # no shipped period before 2023
 
 
 def test_tertial_report_finds_its_preceding_close_and_mapping():

@@ -15,7 +15,7 @@ from .. import paths
 from ..data.load import load_all
 from ..data.specs import Spec, read_spec, spec_files
 from ..data.table import Table
-from ..errors import InputError
+from ..errors import InputError, SpecError
 from .ambiguities import check_ambiguities
 from .amounts import check_amount_table, check_column_totals
 from .budget import check_budget_followup
@@ -99,13 +99,19 @@ def run(
                 out.notes.append(note)
     out.extend(canonical_order(own))
     for spec in continuity:
-        target = every.get((spec.data.get("to") or {}).get("table"))
+        a_id = (spec.data.get("from") or {}).get("table")
+        b_id = (spec.data.get("to") or {}).get("table")
+        target = every.get(b_id)
         out.extend(
             attempt(
                 target.document if target else "",
-                spec.path,
+                spec.path or f"{a_id} → {b_id}",
                 "kontinuitet",
-                lambda spec=spec: check_continuity(spec.data, every),
+                lambda spec=spec: (
+                    check_continuity(spec.data, every)
+                    if spec.source is not None
+                    else _implied_continuity(spec, every)
+                ),
             )
         )
     for spec in pairings:
@@ -135,6 +141,31 @@ def report_order(findings: list[Finding], first: Iterable[str] = ()) -> list[Fin
     return sorted(
         findings, key=lambda f: (order.get(f.table, len(order)), f.rule in BETWEEN_TABLES)
     )
+
+
+def mapping_file_name(a: Table, b: Table) -> str:
+    """Where a mapping between two periods' fund statements goes: ``data/raw/kontinuitet/
+    <år>-<år>.yaml``, named by the years the periods end in; ``<år>-<år>-<b>.yaml`` when
+    that file exists already (it maps other tables: a tertial's and the close's of a year)."""
+    years = [str(t.meta.get("period", "")).split("/")[-1][:4] or t.id for t in (a, b)]
+    name = f"data/raw/kontinuitet/{years[0]}-{years[1]}.yaml"
+    if (paths.project_root() / name).exists():
+        name = f"data/raw/kontinuitet/{years[0]}-{years[1]}-{b.id}.yaml"
+    return name
+
+
+def _implied_continuity(spec: Spec, every: dict[str, Table]) -> list[Finding]:
+    """The continuity no mapping file gives; when the labels are not enough, the error names
+    both tables and the mapping file to write."""
+    try:
+        return check_continuity(spec.data, every)
+    except SpecError as e:
+        a, b = every[spec.data["from"]["table"]], every[spec.data["to"]["table"]]
+        raise SpecError(
+            f"{e}. Ingen mappningsfil finns mellan {a.id} och {b.id}, så varje område "
+            f"följs under sitt namn; skriv de områden som bytt namn, delats, tillkommit "
+            f"eller upphört i {mapping_file_name(a, b)} (se README.md, ”Lägga till nästa period”)"
+        ) from None
 
 
 def implied_continuity(raw, tables: dict[str, Table], files: list[Spec]) -> list[Spec]:

@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import re
+import sys
 from pathlib import Path
 
 from .. import paths, yamlfile
@@ -54,6 +55,21 @@ _PLAIN = re.compile(r"^[a-z][a-z0-9_-]*$")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 #: Fields whose values are identifiers, written without quotes.
 _IDENTIFIERS = ("table", "kind", "unit", "key", "role", "avvikelse", "kind_of_claim")
+
+
+class ToConfirm(DataError):
+    """Nothing written: the export differs from ``like`` in rows or columns to be confirmed.
+
+    ``errors`` ends with one line saying so (after any faults); ``changes`` is the list to
+    confirm, information printed below it, not faults.
+    """
+
+    def __init__(self, errors: list[str], changes: list[str]):
+        super().__init__(errors)
+        self.changes = list(changes)
+
+    def __str__(self) -> str:
+        return "\n".join(self.errors + [f"  {c}" for c in self.changes])
 
 
 def _bracketed(label: str) -> bool:
@@ -129,16 +145,26 @@ def _named(raw: Path, stem: str) -> list[Path]:
     )
 
 
-def _target_folder(raw: Path, period: str, folder: str | None, table: str) -> Path:
-    """``--mapp``; else the folder whose tables cover the same period; else ``NNN-<slug>``."""
+def _target_folder(raw: Path, period: str, folder: str | None, table: str, kind: str) -> Path:
+    """``--mapp``; else the period's folder: the one whose fund statement has this period, else
+    the one holding a table of the same ``kind`` for it; else a new ``NNN-<slug>``.
+
+    Other tables that merely cover the same dates (a claims table over the year, another
+    document's budget follow-up) do not make a folder the period's.
+    """
     if folder:
         return raw / folder
-    same = set()
+    by_kind: dict[str, set[Path]] = {"fund_statement": set(), kind: set()}
     for side in sorted(raw.glob("*/*.yaml")):
         if any(side.with_suffix(s).exists() for s in TABLE_SUFFIXES):
             meta = yamlfile.load(side, DataError)
-            if isinstance(meta, dict) and str(meta.get("period")) == period:
-                same.add(side.parent)
+            if (
+                isinstance(meta, dict)
+                and str(meta.get("period")) == period
+                and meta.get("kind") in by_kind
+            ):
+                by_kind[meta["kind"]].add(side.parent)
+    same = by_kind["fund_statement"] or by_kind[kind]
     if len(same) > 1:
         raise DataError(
             f"tabeller för perioden {period} finns i flera mappar "
@@ -151,6 +177,18 @@ def _target_folder(raw: Path, period: str, folder: str | None, table: str) -> Pa
     ]
     slug = re.sub(r"(-[0-9]{1,2})+$", "", table) or table  # "delar-2025-t1-4-1" -> "delar-2025-t1"
     return raw / f"{max(numbers, default=-1) + 1:03d}-{slug}"
+
+
+def new_heading(heading: str, old_period: str, new_period: str) -> str:
+    """``like``'s heading for the new period: its start and end dates and the year of its end
+    replaced by the new period's ("4.1 Kommunal utveckling 2024-08-31" ->
+    "4.1 Kommunal utveckling 2025-04-30"), in one pass."""
+    old, new = str(old_period).split("/"), new_period.split("/")
+    if len(old) != 2:
+        return heading
+    swap = {old[0]: new[0], old[1]: new[1], old[1][:4]: new[1][:4]}
+    pattern = "|".join(re.escape(k) for k in sorted(swap, key=len, reverse=True))
+    return re.sub(f"(?<![0-9])(?:{pattern})(?![0-9])", lambda m: swap[m[0]], heading)
 
 
 def _check_arguments(
@@ -234,10 +272,10 @@ def import_table(
     period : str
         ``YYYY-MM-DD/YYYY-MM-DD``.
     document : str, optional
-        The source document; default ``like``'s.
+        The source document; default the export's file name (never ``like``'s).
     folder : str, optional
-        The folder under data/raw; default: the one holding tables of the same period, else a
-        new ``NNN-<slug>``.
+        The folder under data/raw; default: the one whose fund statement (else a table of
+        ``like``'s kind) has the same period, else a new ``NNN-<slug>``.
     confirm : bool
         Take new, renamed and missing rows and missing columns as listed (``--bekrafta``).
 
@@ -448,20 +486,27 @@ def import_table(
 
     problems = refused + errors
     if changes and not confirm:
-        raise DataError(
-            [
-                f"{name} skiljer sig från {like} på {len(changes)} punkter; kontrollera "
-                f"listan och kör igen med --bekrafta för att ta med dem så. Inget har "
-                f"skrivits."
-            ]
-            + changes
-            + problems
+        raise ToConfirm(
+            problems
+            + [
+                f"{name} skiljer sig från {like} på {len(changes)} punkter, som måste "
+                f"bekräftas; inget har skrivits. Kontrollera listan och kör igen med "
+                f"--bekrafta för att ta med dem så:"
+            ],
+            changes,
         )
     if problems:
         raise DataError(problems)
 
     # The sidecar: like's, with this table's name, period, labels, document and provenance.
-    title = [cells for _, cells in records[:h] if any(c.strip() for c in cells)]
+    # A title row has its text over the label column (or left of it); a row whose text
+    # stands only over figure columns ("Medel" merged over B:D) groups columns, no title.
+    title = [
+        cells
+        for _, cells in records[:h]
+        if any(c.strip() for c in cells)
+        and next(j for j, c in enumerate(cells) if c.strip()) <= offset
+    ]
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     in_sheet = f"blad ”{sheet}”, " if sheet is not None else ""
     notes = [
@@ -470,7 +515,8 @@ def import_table(
     ]
     if not title:
         notes.append(
-            f"Rubriken (heading) är hämtad från {like}: filen har ingen rubrik ovanför tabellen."
+            f"Rubriken (heading) är hämtad från {like} med den nya periodens datum och år: "
+            f"filen har ingen rubrik ovanför tabellen."
         )
     if confirmed:
         notes.append("Bekräftat med --bekrafta: " + "; ".join(confirmed) + ".")
@@ -483,7 +529,9 @@ def import_table(
         model["label_column"] if _bracketed(model["label_column"]) else "[rad]"
     )
     heading = (
-        " ".join(printed(plain(c)) for c in title[-1] if c.strip()) if title else model["heading"]
+        " ".join(printed(plain(c)) for c in title[-1] if c.strip())
+        if title
+        else new_heading(model["heading"], model.get("period", ""), period)
     )
     fields = {
         **model,
@@ -495,12 +543,13 @@ def import_table(
         "rows": [r for _, _, r in kept_rows],
         "notes": notes,
     }
-    if document is not None:
-        fields["document"] = document
-        fields.pop("document_title", None)  # it named like's document
+    # The source is the document given, else the export itself: never like's document, whose
+    # findings and title belong to like's period.
+    fields["document"] = document if document is not None else name
+    fields.pop("document_title", None)
     meta = {k: fields[k] for k in FIELD_ORDER if k in fields}  # ambiguities: like's, not ours
 
-    target = _target_folder(raw, period, folder, table)
+    target = _target_folder(raw, period, folder, table, model["kind"])
     created = not target.exists()
     csv_path, yaml_path = target / f"{table}.csv", target / f"{table}.yaml"
     written = []
@@ -559,6 +608,8 @@ def cli_import(
         )
     except InputError as e:
         print_input_error(e)
+        for change in getattr(e, "changes", ()):  # ToConfirm: the list, as information
+            print(f"  {change}", file=sys.stderr)
         return 2
     print(line)
     return 0

@@ -670,8 +670,12 @@ def sources(r: FundReport) -> html.Markup:
     tables = [r.fund] + [t for t in r.tables.values() if t is not r.fund]
     tables += [r.previous] if r.previous is not None else []
     lines = [
-        f"{t.meta.get('document_title', t.document)}: ”{t.heading}” ({t.document}), "
-        f"avskriven i {t.source_file}"
+        (
+            f"{t.meta['document_title']}: ”{t.heading}” ({t.document})"
+            if t.meta.get("document_title")
+            else f"{t.document}: ”{t.heading}”"  # no title: the document once, not twice
+        )
+        + f", avskriven i {t.source_file}"
         for t in tables
     ]
     if r.continuity is not None and r.continuity.source is not None:

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import run_cli
 from render_support import FIXED_TIME, notebook
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import yaml
@@ -24,7 +25,6 @@ from .findings import Finding
 from .fund import closing_values
 from .tolerance import halves
 from .tolerance import tolerance as tolerance_of
-
 
 #: The fields of a mapping file, in the order a message lists them.
 MAPPING_FIELDS = ("from", "to", "groups", "new", "ended")
@@ -49,6 +49,7 @@ def read_mapping(path: str | os.PathLike, from_table: str, to_table: str) -> Spe
         another table; ``groups`` not a list of ``{from: [...], to: [...]}``; ``new`` or
         ``ended`` not a list of row labels.
     """
+    path = Path(path)
     root = yamlfile.compose(path, SpecError)
     shown = paths.relative(path)
     errors: list[str] = []

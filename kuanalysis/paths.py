@@ -85,7 +85,8 @@ def output(path: Path | str, kind: str) -> Path:
     ------
     kuanalysis.errors.PathError
         When the path lies under ``data/raw`` (symbolic links followed), or is an existing
-        file where a folder is expected or the other way round, or lies under a file.
+        file where a folder is expected or the other way round, or lies under a file, or
+        the folder it would be made in cannot be written to (``/proc``, a read-only drive).
     """
     if kind not in ("dir", "file"):
         raise ValueError(f"okänd sorts utdata {kind!r}")
@@ -100,7 +101,24 @@ def output(path: Path | str, kind: str) -> Path:
     above = next((p for p in target.parents if p.exists()), None)
     if above is not None and not above.is_dir():
         raise PathError(f"{shown}: {_shown(above)} är en fil, inte en mapp")
+    # where the first file or folder will be made: the folder itself, or the nearest above
+    place = target if kind == "dir" and target.is_dir() else above
+    if place is not None and not _writable(place):
+        raise PathError(
+            f"{shown}: i mappen {_shown(place)} går det inte att skriva (behörighet saknas "
+            f"eller så är den skrivskyddad); välj en annan mapp"
+        )
     return target
+
+
+def _writable(folder: Path) -> bool:
+    """Whether a file can be made in ``folder``: tried with a nameless temporary file, which
+    leaves nothing behind."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def project_input(path: Path | str, what: str) -> Path:

@@ -2,7 +2,9 @@
 
 One reader for every YAML file a user can edit: at most :data:`MAX_BYTES`, UTF-8, plain YAML
 only: no aliases or anchors (``*x``/``&x``; they can expand without bound, the "billion
-laughs"), no explicit tags (``!!float``, ``!python/...``), at most :data:`MAX_DEPTH` levels.
+laughs"), no explicit tags (``!!float``, ``!python/...``), at most :data:`MAX_DEPTH` levels,
+no number longer than :data:`MAX_NUMBER_CHARS` characters (Python will not even convert one
+of 4300 digits).
 Every fault is an :class:`~kuanalysis.errors.InputError` (of the caller's kind) naming the
 file and line; a message never quotes a node (that would expand it).
 """
@@ -26,6 +28,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 1_000_000
 #: Deepest nesting of mappings and lists.
 MAX_DEPTH = 20
+#: Longest plain scalar that YAML reads as a number (an amount has at most 11 digits).
+MAX_NUMBER_CHARS = 1000
 
 
 #: Why a file could not be read, in Swedish (the system's own text is English).
@@ -57,11 +61,66 @@ def _text(path: Path, error: type[InputError]) -> str:
         ) from None
 
 
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+class _Keys:
+    """The keys leading to the current event (``poster.Barnahus.belopp``), for a message."""
+
+    def __init__(self) -> None:
+        # one entry per open mapping or list: [is_mapping, next scalar is a key, the key]
+        self.open: list[list] = []
+
+    def field(self) -> str:
+        return ".".join(str(k) for is_map, _, k in self.open if is_map and k is not None)
+
+    def is_key(self) -> bool:
+        return bool(self.open) and self.open[-1][0] and self.open[-1][1]
+
+    def value_done(self) -> None:
+        """A value (scalar or whole collection) ended: a mapping's next scalar is a key."""
+        if self.open and self.open[-1][0]:
+            self.open[-1][1] = True
+
+    def event(self, event) -> None:
+        if isinstance(event, yaml.ScalarEvent):
+            if self.is_key():
+                self.open[-1][1:] = [False, str(event.value)[:40]]
+            else:
+                self.value_done()
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if self.is_key():  # a collection as a key: no name to give
+                self.open[-1][1:] = [False, None]
+            self.open.append([isinstance(event, yaml.MappingStartEvent), True, None])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.open.pop()
+            self.value_done()
+
+
+def _long_number(event) -> bool:
+    """A plain scalar that YAML would read as an int or float, longer than the limit."""
+    return (
+        isinstance(event, yaml.ScalarEvent)
+        and len(event.value) > MAX_NUMBER_CHARS
+        and bool(event.implicit[0])
+        and yaml.resolver.Resolver().resolve(yaml.ScalarNode, event.value, (True, False))
+        in _NUMBER_TAGS
+    )
+
+
 def _check_events(text: str, shown: str, error: type[InputError]) -> None:
     depth = 0
+    keys = _Keys()
     try:
         for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1
+            if _long_number(event):
+                where = f"{keys.field()}: " if not keys.is_key() and keys.field() else ""
+                raise error(
+                    f"{shown}:{line}: {where}talet har {len(event.value)} tecken; ett tal i "
+                    f"den här filen har högst {MAX_NUMBER_CHARS}"
+                )
+            keys.event(event)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise error(
                     f"{shown}:{line}: alias och ankare (*namn, &namn) används inte i "

@@ -522,6 +522,119 @@ CASES = [
         "Fel: tabellen finns-inte (--like) finns inte i data/raw\n",
         id="import-every-argument-wrong",
     ),
+    # == fix-a2: exit classification, the overview's folder, continuity mappings, kommunblad ==
+    # A number Python will not convert (over 4300 digits): the YAML reader refuses it with
+    # file, line and field, in `fees` and in `render` alike (it was exit 1 or English text).
+    pytest.param(
+        "fees scenarios/lang.yaml",
+        scenario("lang.yaml", HEAD + "poster:\n  Barnahus: {belopp: " + "1" * 5000 + "}\n"),
+        {},
+        "Fel: scenarios/lang.yaml:4: poster.Barnahus.belopp: talet har 5000 tecken; ett tal i "
+        "den här filen har högst 1000\n",
+        id="a2-scenario-5000-digit-amount",
+    ),
+    pytest.param(
+        "render avgifter",
+        scenario("lang.yaml", HEAD + "poster:\n  Barnahus: {belopp: " + "1" * 5000 + "}\n"),
+        {},
+        "Fel: scenarios/lang.yaml:4: poster.Barnahus.belopp: talet har 5000 tecken; ett tal i "
+        "den här filen har högst 1000\n",
+        id="a2-render-scenario-5000-digit-amount",
+    ),
+    pytest.param(
+        "render avgifter -p befolkning=data/raw/000-pks-2024/bokslut-2023.csv",
+        {},
+        {},
+        "Fel: data/raw/000-pks-2024/bokslut-2023.csv: är ingen befolkningstabell (väntade kind: "
+        "population i sidecaren, fann kind: fund_statement)\n",
+        id="a2-render-population-of-the-wrong-kind",
+    ),
+    pytest.param(
+        "fees scenarios/avtal.yaml --out /proc/x.csv",
+        {},
+        {},
+        "Fel: /proc/x.csv: i mappen /proc går det inte att skriva (behörighet saknas eller så är "
+        "den skrivskyddad); välj en annan mapp\n",
+        id="a2-fees-out-in-proc",
+        marks=pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="no /proc"),
+    ),
+    pytest.param(
+        "render --out /proc/rapporter/ny",
+        {},
+        {},
+        "Fel: /proc/rapporter/ny: i mappen /proc går det inte att skriva (behörighet saknas "
+        "eller så är den skrivskyddad); välj en annan mapp\n",
+        id="a2-render-out-under-proc",
+        marks=pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="no /proc"),
+    ),
+    pytest.param(
+        "render oversikt -p data_dir=scenarios",
+        {},
+        {},
+        "Fel: parametern data_dir: mappen scenarios har inga källtabeller (csv- eller xlsx-filer "
+        "med en yaml-fil bredvid); väntade en mapp med källtabeller, t.ex. data/raw\n",
+        id="a2-overview-data-dir-without-tables",
+    ),
+    pytest.param(
+        "render oversikt -p data_dir=data/raw/000-pks-2024",
+        {},
+        {},
+        "Fel: parametern data_dir: mappen data/raw/000-pks-2024 saknar befolkningstabellen (en "
+        "tabell med kind: population, som referens/kommuner-befolkning); väntade en mapp med "
+        "källtabeller, t.ex. data/raw\n",
+        id="a2-overview-data-dir-without-population",
+    ),
+    pytest.param(
+        "render oversikt -p data_dir=README.md",
+        {"README.md": "# Projektet\n"},
+        {},
+        "Fel: parametern data_dir: README.md är en fil; väntade en mapp med källtabeller, t.ex. "
+        "data/raw\n",
+        id="a2-overview-data-dir-a-file",
+    ),
+    pytest.param(
+        "render fondredovisning -p fondtabell=delar-2024-t2-4-1 "
+        "-p kontinuitet=data/raw/000-pks-2024/bokslut-2023.yaml",
+        {},
+        {},
+        "Fel: data/raw/000-pks-2024/bokslut-2023.yaml:1: är ingen kontinuitetsmappning (den "
+        "saknar from och to; väntade fälten from, to, groups, new, ended)\n",
+        id="a2-mapping-a-sidecar",
+    ),
+    pytest.param(
+        "render fondredovisning -p fondtabell=delar-2024-t2-4-1 -p kontinuitet=mappning.yaml",
+        {
+            "mappning.yaml": (
+                "from: bokslut-2023\n"
+                "to: {table: delar-2024-t2-4-2, column: ib}\n"
+                "groups:\n"
+                "  - {from: [Fritid], till: [Fritid]}\n"
+                "  - from: Utbildning\n"
+                "    to: [Utbildning]\n"
+                "new: [Barnahus, [Yrkesresan]]\n"
+                "ny: []\n"
+            )
+        },
+        {},
+        "Fel: mappning.yaml:8: ny: okänt fält (väntade from, to, groups, new, ended)\n"
+        "Fel: mappning.yaml:1: from: väntade {table: bokslut-2023, column: KOLUMN}\n"
+        "Fel: mappning.yaml:2: to.table: mappningen gäller 'delar-2024-t2-4-2', men perioden "
+        "som visas är delar-2024-t2-4-1\n"
+        "Fel: mappning.yaml:4: groups[0]: väntade {from: [...], to: [...]}\n"
+        "Fel: mappning.yaml:5: groups[1].from: ska vara en lista med radnamn, t.ex. [Barnahus, "
+        "Fritid]\n"
+        "Fel: mappning.yaml:7: new: ska vara en lista med radnamn, t.ex. [Barnahus, Fritid]\n",
+        id="a2-mapping-of-the-wrong-shape",
+    ),
+    pytest.param(
+        "render kommunblad -p kommun_kod=0680 -p kommuner=0604",
+        {},
+        {},
+        "Fel: ange antingen kommuner (flera kommunblad) eller kommun_kod (ett kommunblad), inte "
+        "båda\n",
+        id="a2-kommunblad-code-and-list-contradict",
+    ),
+    # == end of fix-a2 ==
 ]
 
 

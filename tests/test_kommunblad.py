@@ -9,6 +9,7 @@ import re
 
 import fees_fixtures as F
 import pytest
+from conftest import shipped_project
 
 from kuanalysis import render
 from kuanalysis.errors import ParameterError
@@ -87,6 +88,31 @@ def test_an_explicit_kommun_kod_renders_that_sheet_only():
             "sort": "2025-12-31",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "overrides, outputs",
+    [
+        # the notebook's default code, given explicitly: that one sheet (not all 13)
+        ({"kommun_kod": "0680"}, ["kommunblad/2025/0680-jonkoping.html"]),
+        ({"kommun_kod": "0604"}, ["kommunblad/2025/0604-aneby.html"]),
+        ({"kommuner": "0686"}, ["kommunblad/2025/0686-eksjo.html"]),
+    ],
+)
+def test_the_plan_counts_a_parameter_given_on_the_command_line(
+    tmp_path, monkeypatch, overrides, outputs
+):
+    monkeypatch.setenv("KUANALYSIS_ROOT", str(shipped_project(tmp_path)))
+    assert [j.output for j in render.plan(["kommunblad"], overrides)] == outputs
+    assert len(render.plan(["kommunblad"], {})) == 13  # nothing given: every municipality
+
+
+@pytest.mark.parametrize("kommuner", ["0604", "0680", "alla"])
+def test_the_plan_refuses_kommun_kod_and_kommuner_together(tmp_path, monkeypatch, kommuner):
+    # kommuner=alla given beside kommun_kod=0680 says two things too, though both are defaults
+    monkeypatch.setenv("KUANALYSIS_ROOT", str(shipped_project(tmp_path)))
+    with pytest.raises(ParameterError, match="inte båda"):
+        render.plan(["kommunblad"], {"kommun_kod": "0680", "kommuner": kommuner})
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import run_cli
 from render_support import FIXED_TIME, notebook
 
@@ -88,6 +89,8 @@ def test_index_page_escapes_titles():
 
 WRITER = r"""
 import sys
+
+import pytest
 from pathlib import Path
 from kuanalysis.render import index
 from kuanalysis.render.plan import Job
@@ -147,3 +150,60 @@ def test_state_of_the_previous_version_is_read(tmp_path):
     page = index.page(state)
     assert '<a href="a.html">A</a></td><td>–</td><td>2024-10-25 08:00</td><td>klar</td>' in page
     assert "<td>B</td><td>x = 1</td>" in page and "(ingen lyckad version finns)" in page
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        '{"a.html": {"report": "a"',  # cut off: not JSON
+        "[]",  # JSON, but not a mapping of entries
+        '{"a.html": {"report": "a", "output": "a.html", "title": "A"}}',  # no parameters
+        '{"a.html": {"report": "a", "output": "b.html", "title": "A", "parameters": {}}}',
+        b"\xff\xfe{}",  # not UTF-8
+    ],
+    ids=["cut-off", "a-list", "entry-without-parameters", "entry-under-another-name", "utf-16"],
+)
+def test_a_damaged_state_is_rebuilt_from_the_files_on_disk(scratch_project, damaged):
+    notebook(scratch_project / "notebooks" / "a.ipynb", "print(1)", title="Rapport a")
+    out = scratch_project / "reports"
+    (out / "gammal.html").write_text("<html><head><title>Gammal &amp; fin</title></head></html>")
+    (out / "blad" / "2025").mkdir(parents=True)
+    (out / "blad" / "2025" / "0604.html").write_text("<title>Blad Aneby</title>")
+    (out / "_failed").mkdir()
+    (out / "_failed" / "a.html").write_text("<title>Kvar efter ett fel</title>")
+    state_file = out / "_index.json"
+    if isinstance(damaged, bytes):
+        state_file.write_bytes(damaged)
+    else:
+        state_file.write_text(damaged)
+
+    proc = run_cli(
+        "render", "a", "--tidpunkt", FIXED_TIME, env={"KUANALYSIS_ROOT": str(scratch_project)}
+    )
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stderr == (
+        "Obs: reports/_index.json gick inte att läsa; rapportlistan byggs om från "
+        "HTML-filerna i mappen\n"
+    )
+    state = json.loads(state_file.read_text())
+    assert sorted(state) == ["a.html", "blad/2025/0604.html", "gammal.html"]
+    assert state["a.html"]["generated_at"] == FIXED_TIME and state["a.html"]["key"]
+    old = state["gammal.html"]
+    assert (old["report"], old["title"], old["parameters"]) == ("gammal", "Gammal & fin", {})
+    assert "key" not in old  # rendered again by the next run that includes it
+    assert (state["blad/2025/0604.html"]["report"], state["blad/2025/0604.html"]["title"]) == (
+        "blad",
+        "Blad Aneby",
+    )
+    page = (out / "index.html").read_text()
+    assert re.findall(r'<a href="([^"]+)">', page) == [
+        "a.html",
+        "blad/2025/0604.html",
+        "gammal.html",
+    ]
+    # once rebuilt, the state reads again: the next run says nothing
+    again = run_cli(
+        "render", "a", "--tidpunkt", FIXED_TIME, env={"KUANALYSIS_ROOT": str(scratch_project)}
+    )
+    assert again.returncode == 0 and again.stderr == "", again.stderr

@@ -563,6 +563,22 @@ def test_cli_reports_errors_and_writes_nothing(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_cli_a_fault_in_the_code_is_not_called_bad_input(tmp_path, monkeypatch, capsys):
+    # a ValueError from the computation is a fault in the code: it reaches main (exit 1, one
+    # paragraph), it is not printed as bad input with exit 2
+    import kuanalysis.fees.cli as fees_cli
+
+    def broken(*args, **kwargs):
+        raise ValueError("ett fel i koden")
+
+    monkeypatch.setattr(fees_cli, "allocate_scenario", broken)
+    out = tmp_path / "avgifter.csv"
+    with pytest.raises(ValueError, match="ett fel i koden"):
+        cli_fees([str(scenarios_dir() / "avtal.yaml")], str(out))
+    assert capsys.readouterr().err == ""
+    assert not out.exists()
+
+
 def test_cli_sweep_prints_and_writes(tmp_path, capsys):
     out = tmp_path / "svep.csv"
     rc = cli_fees(

@@ -53,3 +53,32 @@ def test_reads_plain_yaml_with_bom(tmp_path):
         "b": ["x", "y"],
         "c": {"d": 388},
     }  # YAML 1.1: 0604 is octal; sidecars check it
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        # a number Python will not convert to int (over 4300 digits), named by its keys
+        (
+            "rows:\n  - label: Summa\n    value: " + "9" * 5000 + "\n",
+            "f.yaml:3: rows.value: talet ",
+        ),
+        ("a: {b: [1, " + "1" * 1001 + "]}\n", "f.yaml:1: a.b: talet har 1001 tecken"),
+        ("a: -" + "1" * 1000 + ".5\n", "f.yaml:1: a: talet har 1003 tecken"),  # a float too
+        ("1" * 1001 + ": x\n", "f.yaml:1: talet har 1001 tecken"),  # a key: no field to name
+    ],
+)
+def test_a_number_too_long_to_read_is_refused_with_its_field(tmp_path, content, message):
+    with pytest.raises(DataError) as e:
+        _load(tmp_path, content)
+    assert str(e.value).startswith(message)
+    assert str(e.value).endswith("ett tal i den här filen har högst 1000")
+
+
+def test_long_text_and_a_number_at_the_limit_are_read(tmp_path):
+    quoted = '"' + "1" * 5000 + '"'  # text, not a number
+    assert _load(tmp_path, f"a: {quoted}\nb: {'1' * 1000}\nc: {'x' * 5000}\n") == {
+        "a": "1" * 5000,
+        "b": int("1" * 1000),
+        "c": "x" * 5000,
+    }

@@ -8,10 +8,15 @@ mapped once; the total rows are compared too.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
+import yaml
 
+from .. import paths, yamlfile
+from ..data.specs import Spec, read_spec
 from ..data.table import Table
 from ..errors import SpecError
 from .cells import Cell
@@ -20,6 +25,105 @@ from .findings import Finding
 from .fund import closing_values
 from .tolerance import halves
 from .tolerance import tolerance as tolerance_of
+
+#: The fields of a mapping file, in the order a message lists them.
+MAPPING_FIELDS = ("from", "to", "groups", "new", "ended")
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+
+
+def read_mapping(path: str | os.PathLike, from_table: str, to_table: str) -> Spec:
+    """Read a continuity mapping file given by hand, checking its shape first.
+
+    Parameters
+    ----------
+    path : path-like
+    from_table, to_table : str
+        The tables it must map: the preceding period's and this period's fund statement.
+
+    Raises
+    ------
+    SpecError
+        Every fault, one message each naming file, line and field: not a mapping; an
+        unknown field; ``from``/``to`` missing, not ``{table: ..., column: ...}`` or naming
+        another table; ``groups`` not a list of ``{from: [...], to: [...]}``; ``new`` or
+        ``ended`` not a list of row labels.
+    """
+    path = Path(path)
+    root = yamlfile.compose(path, SpecError)
+    shown = paths.relative(path)
+    errors: list[str] = []
+
+    def err(node, where: str, text: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        errors.append(f"{shown}:{line}: {where}: {text}")
+
+    def labels(node, where: str) -> None:
+        if not isinstance(node, yaml.SequenceNode) or not all(
+            isinstance(x, yaml.ScalarNode) and x.tag == _STR for x in node.value
+        ):
+            err(node, where, "ska vara en lista med radnamn, t.ex. [Barnahus, Fritid]")
+
+    names = (
+        {str(k.value) for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
+        if isinstance(root, yaml.MappingNode)
+        else set()
+    )
+    if not names & {"from", "to"}:  # another kind of file (a sidecar, say): one message
+        raise SpecError(
+            f"{shown}:1: är ingen kontinuitetsmappning (den saknar from och to; väntade "
+            f"fälten {', '.join(MAPPING_FIELDS)})"
+        )
+    fields = {}
+    for key, value in root.value:
+        name = str(key.value)[:40] if isinstance(key, yaml.ScalarNode) else "?"
+        if name not in MAPPING_FIELDS:
+            err(key, name, f"okänt fält (väntade {', '.join(MAPPING_FIELDS)})")
+        else:
+            fields[name] = value
+    for side, table in (("from", from_table), ("to", to_table)):
+        node = fields.get(side)
+        form = f"{{table: {table}, column: KOLUMN}}"
+        if node is None:
+            err(root, side, f"saknas (väntade {form})")
+            continue
+        parts = (
+            {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+            if isinstance(node, yaml.MappingNode)
+            else None
+        )
+        if parts is None or not set(parts) <= {"table", "column"} or "table" not in parts:
+            err(node, side, f"väntade {form}")
+        elif parts["table"].value != table:
+            err(
+                parts["table"],
+                f"{side}.table",
+                f"mappningen gäller {str(parts['table'].value)[:40]!r}, men perioden "
+                f"{'före' if side == 'from' else 'som visas'} är {table}",
+            )
+    groups = fields.get("groups")
+    if groups is not None and groups.tag != _NULL:
+        if not isinstance(groups, yaml.SequenceNode):
+            err(groups, "groups", "ska vara en lista av {from: [...], to: [...]}")
+        else:
+            for i, g in enumerate(groups.value):
+                parts = (
+                    {str(k.value): v for k, v in g.value if isinstance(k, yaml.ScalarNode)}
+                    if isinstance(g, yaml.MappingNode)
+                    else None
+                )
+                if parts is None or set(parts) != {"from", "to"}:
+                    err(g, f"groups[{i}]", "väntade {from: [...], to: [...]}")
+                    continue
+                for side in ("from", "to"):
+                    labels(parts[side], f"groups[{i}].{side}")
+    for name in ("new", "ended"):
+        node = fields.get(name)
+        if node is not None and node.tag != _NULL:
+            labels(node, name)
+    if errors:
+        raise SpecError(errors)
+    return read_spec(path)
 
 
 def _labels(value, where: str) -> list[str]:

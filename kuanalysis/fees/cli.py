@@ -32,7 +32,8 @@ def cli_fees(
     municipality) to ``out`` (default ``reports/avgifter.csv``) through a temporary file
     renamed into place, and prints when each scenario's balance account runs out. Sweep:
     prints the table (tkr) and writes it as CSV only to ``--out``. Search: prints the
-    answer and its check. Any error: every message printed, exit 2, nothing written.
+    answer and its check. Bad input (:class:`~kuanalysis.errors.InputError`): every message
+    printed, exit 2, nothing written.
     """
     try:
         if svep is not None and hogsta is not None:
@@ -61,11 +62,8 @@ def cli_fees(
         if svep is not None:
             return _sweep(scenario, matrix, population, svep, ar, keys, out)
         return _largest(scenario, matrix, population, hogsta, till, keys)
-    except InputError as exc:
+    except InputError as exc:  # bad input; any other error is a fault in the code (exit 1)
         print_input_error(exc)
-        return 2
-    except ValueError as exc:
-        print_input_error(InputError(f"fördelningen går inte: {exc}"))
         return 2
 
 

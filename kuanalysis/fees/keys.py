@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.table import Table
+from ..errors import DataError
 from .matrix import kommun_codes, post_labels, total_row
 
 #: The key "as printed": each municipality's cell / the post's printed total (a scenario
@@ -91,8 +92,19 @@ def population_frame(population) -> pd.DataFrame:
 
     Accepts a ``population`` Table (sidecar rows with ``kommun_kod``, columns keyed
     ``befolkning_YYYY_12_31``) or a DataFrame with a ``kommun_kod`` column (the reference CSV).
+
+    Raises
+    ------
+    kuanalysis.errors.DataError
+        When the Table is not a population table (``kind: population``) or a row has no
+        kommun code, naming the file.
     """
     if isinstance(population, Table):
+        if population.kind != "population":
+            raise DataError(
+                f"{population.source_file}: är ingen befolkningstabell (väntade kind: "
+                f"population i sidecaren, fann kind: {population.kind})"
+            )
         label_to_key = {v: k for k, v in population.keys().items()}
         frame = population.values.rename(columns=label_to_key)
         by_label = {
@@ -108,6 +120,11 @@ def population_frame(population) -> pd.DataFrame:
         frame.index = frame.index.astype(str)
     frame = frame[[c for c in frame.columns if _POPULATION_KEY.match(str(c))]]
     bad = [c for c in frame.index if not re.fullmatch(r"\d{4}", c)]
+    if bad and isinstance(population, Table):
+        raise DataError(
+            f"{population.source_file}: raden {bad[0]!r} saknar kommun_kod (fyra siffror "
+            f"som text) i sidecaren"
+        )
     if bad:
         raise ValueError(f"befolkning: ogiltiga kommunkoder {bad} (fyra siffror som text)")
     frame.index.name = "kommun_kod"

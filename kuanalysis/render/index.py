@@ -3,17 +3,23 @@
 The state holds one entry per HTML file, describing the file that is on disk: after a failed
 render the entry keeps the title, parameters and time of the last good file and only notes
 the failure. Several ``kuanalysis render`` processes may share a folder: each updates the
-state under a file lock (read, merge, write), so no entry is lost.
+state under a file lock (read, merge, write), so no entry is lost. A state that cannot be
+read (damaged by hand or by a full disk) is rebuilt from the HTML files in the folder, under
+the lock, and the user is told so in one line.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..paths import atomic_path
+from ..paths import atomic_path, relative
+from ..provenance import sha256
 from ..publish import FIELD
 from ..reports.html import Markup, element, link
 from .export import TEMPLATES
@@ -53,9 +59,32 @@ def _lock(f, on: bool) -> None:
 
 
 def read_state(out_dir: Path) -> dict:
-    """The saved state: output (relative to ``out_dir``) -> entry; empty when there is none."""
+    """The saved state: output (relative to ``out_dir``) -> entry; empty when there is none.
+
+    A state that cannot be read is rebuilt from the files on disk (:func:`from_disk`) and
+    written, under the lock, with one line on stderr saying so.
+    """
+    state = _read(out_dir)
+    if state is None:
+        with locked(out_dir):
+            state = _read(out_dir)  # another process may have rebuilt it meanwhile
+            if state is None:
+                state = _rebuilt(out_dir)
+                _write(out_dir, state)
+    return state
+
+
+def _read(out_dir: Path) -> dict | None:
+    """The saved state, or None when the file is there but cannot be read as a state."""
     path = out_dir / STATE
-    state = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    if not path.exists():
+        return {}
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON
+        return None
+    if not isinstance(state, dict) or not all(_valid(k, e) for k, e in state.items()):
+        return None
     for entry in state.values():
         old = entry.pop("status", None)  # written before the state held hashes and failures
         if old == "fel":
@@ -66,6 +95,79 @@ def read_state(out_dir: Path) -> dict:
         elif old is not None:
             entry["sha256"] = ""
     return state
+
+
+def _texts(value, *keys: str) -> bool:
+    return isinstance(value, dict) and all(isinstance(value.get(k, ""), str) for k in keys)
+
+
+def _valid(output, e) -> bool:
+    """Whether ``e`` is an entry as :func:`update` writes it (or an older one with status)."""
+    mappings = ("parameters", "files", "inputs")
+    return (
+        _texts(e, "report", "report_title", "title", "sort", "generated_at", "sha256", "key")
+        and e.get("output") == output
+        and isinstance(e.get("report"), str)
+        and isinstance(e.get("title"), str)
+        and isinstance(e.get("parameters"), dict)
+        and all(isinstance(e.get(k, {}), dict) for k in mappings)
+        and all(_texts(e.get(k, {}), *e.get(k, {})) for k in ("files", "inputs"))
+        and (
+            "failure" not in e
+            or (_texts(e["failure"], "at") and isinstance(e["failure"].get("parameters"), dict))
+        )
+    )
+
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+
+
+def from_disk(out_dir: Path) -> dict:
+    """A state describing the HTML files in ``out_dir`` (not ``index.html``, not ``_failed/``).
+
+    What the files do not tell is left empty: no parameters, no time, no cache key (each is
+    rendered again on the next run, which then writes its whole entry). The report is the
+    first folder of the path (``kommunblad/2025/0604-aneby.html``: kommunblad), else the
+    file's name without ``.html``; the title is the page's ``<title>``.
+    """
+    state = {}
+    for path in sorted(out_dir.rglob("*.html")):
+        rel = path.relative_to(out_dir)
+        if rel.as_posix() == "index.html" or rel.parts[0] == "_failed":
+            continue
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        head = path.read_bytes()[:20_000].decode("utf-8", "replace")
+        found = _TITLE.search(head)
+        title = " ".join(html.unescape(found[1]).split()) if found else rel.stem
+        state[rel.as_posix()] = {
+            "report": rel.parts[0] if len(rel.parts) > 1 else rel.stem,
+            "report_title": "",
+            "output": rel.as_posix(),
+            "title": title or rel.stem,
+            "parameters": {},
+            "sort": "",
+            "sha256": sha256(path),
+        }
+    return state
+
+
+def _rebuilt(out_dir: Path) -> dict:
+    print(
+        f"Obs: {relative(out_dir / STATE)} gick inte att läsa; rapportlistan byggs om från "
+        f"HTML-filerna i mappen",
+        file=sys.stderr,
+    )
+    return from_disk(out_dir)
+
+
+def _write(out_dir: Path, state: dict) -> None:
+    with atomic_path(out_dir / STATE) as tmp:
+        tmp.write_text(
+            json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+        )
+    with atomic_path(out_dir / "index.html") as tmp:
+        tmp.write_text(page(state), encoding="utf-8")
 
 
 def update(out_dir: Path, outcomes: list, generated_at: str) -> dict:
@@ -88,7 +190,9 @@ def update(out_dir: Path, outcomes: list, generated_at: str) -> dict:
         The state written.
     """
     with locked(out_dir):
-        state = read_state(out_dir)
+        state = _read(out_dir)
+        if state is None:  # damaged since the run began
+            state = _rebuilt(out_dir)
         for job, r in outcomes:
             about = {
                 "report": job.report,
@@ -124,12 +228,7 @@ def update(out_dir: Path, outcomes: list, generated_at: str) -> dict:
                 state[output] = {k: v for k, v in entry.items() if k not in good}
                 if "failure" not in entry:
                     del state[output]
-        with atomic_path(out_dir / STATE) as tmp:
-            tmp.write_text(
-                json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
-            )
-        with atomic_path(out_dir / "index.html") as tmp:
-            tmp.write_text(page(state), encoding="utf-8")
+        _write(out_dir, state)
     return state
 
 

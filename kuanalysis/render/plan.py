@@ -6,12 +6,15 @@ job, or one job per variant when its metadata names a variants function:
 ``parameters=`` (the validated values) and returns a list of
 ``{"parameters": {...}, "output": "folder/file.html", "title": "...", "sort": "..."}``
 (``sort`` optional: a string; the index lists a report's variants by it, highest first).
+A variants function that takes ``given=`` also gets the names of the parameters given on
+the command line (a frozenset), so an explicit value counts even when it is the default.
 Every parameter is validated here, before anything runs.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -100,13 +103,17 @@ def discover(nb_dir: Path | None = None) -> dict[str, Report]:
 _OUTPUT = re.compile(r"[\w.-]+(/[\w.-]+)*\.html")
 
 
-def _call(target: str, values: dict):
+def _call(target: str, values: dict, given: frozenset[str] | None = None):
     module, _, func = target.partition(":")
-    return getattr(importlib.import_module(module), func)(parameters=values)
+    function = getattr(importlib.import_module(module), func)
+    if given is not None and "given" in inspect.signature(function).parameters:
+        return function(parameters=values, given=given)
+    return function(parameters=values)
 
 
-def _variants(report: Report, values: dict) -> list[dict]:
-    found = _call(report.variants, values)
+def _variants(report: Report, values: dict, given: frozenset[str]) -> list[dict]:
+    assert report.variants is not None
+    found = _call(report.variants, values, given)
     for v in found:
         out = str(v.get("output", ""))
         if not _OUTPUT.fullmatch(out) or ".." in PurePosixPath(out).parts:
@@ -149,16 +156,15 @@ def plan(
     jobs = []
     for name in names:
         rep = reports[name]
-        values = validate_parameters(
-            rep.parameters, overrides_for(overrides, name, reports, names), name
-        )
+        mine = overrides_for(overrides, name, reports, names)
+        values = validate_parameters(rep.parameters, mine, name)
         for key in rep.paths:  # a path parameter names something that is in the project
             if values.get(key) and not project_input(values[key], f"parametern {key}").exists():
                 raise ParameterError(f"parametern {key}: {values[key]} finns inte i projektet")
         if rep.check:  # the inputs the parameters name, read as the notebook will read them
             _call(rep.check, values)
         if rep.variants:
-            for var in _variants(rep, values):
+            for var in _variants(rep, values, frozenset(mine)):
                 params = validate_parameters(rep.parameters, {**values, **var["parameters"]}, name)
                 jobs.append(
                     Job(

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import paths
 from ..checks import runner
-from ..checks.continuity import groups_of
+from ..checks.continuity import groups_of, read_mapping
 from ..checks.findings import Finding, Findings
 from ..checks.tolerance import EXACT
 from ..data import load_folder
@@ -136,13 +136,14 @@ class FundReport:
             )
         continuity = None
         if kontinuitet:
-            continuity = read_spec(paths.project_input(kontinuitet, "parametern kontinuitet"))
+            if previous is None:
+                raise ParameterError("kontinuitet kräver en föregående period")
+            given = paths.project_input(kontinuitet, "parametern kontinuitet")
+            continuity = read_mapping(given, previous.id, period.table)
         elif previous is not None:
             continuity = mapping_between(previous.id, period.table, raw) or implicit_mapping(
                 previous.id, period.table
             )
-        if continuity is not None and previous is None:
-            raise ParameterError("kontinuitet kräver en föregående period")
         pairings = [read_spec(p) for p in sorted(period.folder.glob("korskontroller*.yaml"))]
         return cls(period, tables, previous, continuity, pairings)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 
@@ -88,7 +88,9 @@ def check_code(kommun_kod, names: Mapping[str, str]) -> str:
     return kommun_kod
 
 
-def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
+def variants(
+    parameters: Mapping, matrix: Table | None = None, given: Collection[str] = ()
+) -> list[dict]:
     """Which kommunblad to render: one per municipality of each proposal year (newest first),
     in code order.
 
@@ -96,12 +98,15 @@ def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
     ----------
     parameters : Mapping
         The notebook's parameter values. ``kommuner``: ``"alla"`` (default) or kommun codes
-        separated by commas (``"0604,0680"``) to render only those. ``kommun_kod`` other than
-        the default (:data:`DEFAULT_KOMMUN`): render only that sheet (the default itself
-        cannot be told from "not given": ``kommuner=0680`` renders only Jönköping's).
-        ``forslag``: one year's fee matrix (default: every proposal in ``data/raw``).
+        separated by commas (``"0604,0680"``) to render only those. ``kommun_kod`` given
+        (named in ``given``, or other than the default :data:`DEFAULT_KOMMUN`): render only
+        that sheet. ``forslag``: one year's fee matrix (default: every proposal in
+        ``data/raw``).
     matrix : Table, optional
         The fee matrix naming the municipalities (then only its year is rendered).
+    given : collection of str
+        The parameters given on the command line (the renderer passes them): an explicit
+        ``kommun_kod=0680`` is one sheet, though it is the default.
 
     Returns
     -------
@@ -113,7 +118,8 @@ def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
     Raises
     ------
     ParameterError
-        An unknown or malformed code, or both ``kommuner`` and ``kommun_kod`` given.
+        An unknown or malformed code, or both ``kommuner`` and ``kommun_kod`` given
+        (``kommuner=alla`` included).
     """
     if matrix is not None:
         chosen = [(proposal_year(matrix), parameters.get("forslag", ""), matrix)]
@@ -124,14 +130,15 @@ def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
         chosen = [(y, rel, load_table(root / rel)) for y, rel in years]
     kod = parameters.get("kommun_kod", DEFAULT_KOMMUN)
     wanted = str(parameters.get("kommuner", "alla")).strip()
-    if kod != DEFAULT_KOMMUN and wanted not in ("", "alla"):
+    one = "kommun_kod" in given or kod != DEFAULT_KOMMUN
+    if one and ("kommuner" in given or wanted not in ("", "alla")):
         raise ParameterError(
             "ange antingen kommuner (flera kommunblad) eller kommun_kod (ett kommunblad), inte båda"
         )
     out = []
     for year, rel, table in chosen:
         names = {code: label for label, code in kommun_codes(table).items()}
-        if kod != DEFAULT_KOMMUN:
+        if one:
             codes = [check_code(kod, names)]
         elif wanted in ("", "alla"):
             codes = sorted(names)

@@ -5,9 +5,40 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import paths
 from ..checks.findings import Findings, status_counts
+from ..data.load import load_all
 from ..data.table import Table
+from ..errors import ParameterError
 from . import charts, fmt, html
+
+
+def check(parameters) -> None:
+    """The renderer's check before anything runs (notebook metadata ``check``): ``data_dir``
+    is a folder of source tables (read, so a faulty table stops the run), the population
+    table among them.
+
+    Raises
+    ------
+    kuanalysis.errors.InputError
+        A file or empty folder, a folder without the population table, or a table's faults.
+    """
+    given = str(parameters.get("data_dir", "data/raw"))
+    folder = paths.project_input(given, "parametern data_dir")
+    wanted = "en mapp med källtabeller, t.ex. data/raw"
+    if not folder.is_dir():
+        raise ParameterError(f"parametern data_dir: {given} är en fil; väntade {wanted}")
+    tables = load_all(folder)
+    if not tables:
+        raise ParameterError(
+            f"parametern data_dir: mappen {given} har inga källtabeller (csv- eller xlsx-filer "
+            f"med en yaml-fil bredvid); väntade {wanted}"
+        )
+    if not any(t.kind == "population" for t in tables.values()):
+        raise ParameterError(
+            f"parametern data_dir: mappen {given} saknar befolkningstabellen (en tabell med "
+            f"kind: population, som referens/kommuner-befolkning); väntade {wanted}"
+        )
 
 
 def report_list(reports, jobs) -> html.Markup:

@@ -469,7 +469,8 @@ def read_changes(
             weights = {}
             for kn, vn in node.value:
                 code = kommun(kn, where)
-                value, reason = None, ""
+                value: float | None = None
+                reason = ""
                 try:
                     if _is_int(vn):
                         value = _int_of(vn)

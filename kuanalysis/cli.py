@@ -24,10 +24,27 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+def _whole(text: str, least: int, expected: str) -> int:
+    """An option's integer, in the tables' number grammar (``int()`` takes "٣" and "３")."""
+    from .data.numbers import NumberTextError, typed_number
+
+    try:
+        value = typed_number(text, sign=False)
+    except NumberTextError as e:
+        value, reason = None, f" ({e.reason})" if e.reason else ""
+    else:
+        reason = ""
+    if value is None or value < least:
+        raise argparse.ArgumentTypeError(f"väntade {expected}, fick {text!r}{reason}")
+    return value
+
+
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"väntade ett heltal 1 eller större, fick {text!r}")
-    return int(text)
+    return _whole(text, 1, "ett heltal 1 eller större")
+
+
+def _year(text: str) -> int:
+    return _whole(text, 1, "ett årtal, t.ex. 2027")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument(
         "--ar",
-        type=int,
+        type=_year,
         default=None,
         metavar="ÅR",
         help="med --svep: året vars avgifter visas (standard: första året; för uppräkning sista)",
@@ -129,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument(
         "--till",
-        type=int,
+        type=_year,
         default=None,
         metavar="ÅR",
         help="med --hogsta: året balanskontot ska räcka till och med",

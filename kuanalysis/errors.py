@@ -22,13 +22,20 @@ class InputError(ValueError):
         super().__init__("\n".join(self.errors))
 
 
+#: Most faults printed; a file with thousands of faults says how many more there are.
+MAX_SHOWN = 50
+
+
 def print_input_error(error: InputError, heading: str | None = None) -> None:
     """Print bad input as every command does, on stderr: an optional heading line, then one
-    ``Fel: ...`` line per fault."""
+    ``Fel: ...`` line per fault, the first :data:`MAX_SHOWN` of them and then one line
+    ``... och N fel till``."""
     if heading:
         print(heading, file=sys.stderr)
-    for message in error.errors:
+    for message in error.errors[:MAX_SHOWN]:
         print(f"Fel: {message}", file=sys.stderr)
+    if len(error.errors) > MAX_SHOWN:
+        print(f"... och {len(error.errors) - MAX_SHOWN} fel till", file=sys.stderr)
 
 
 class DataError(InputError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 import yaml
@@ -42,16 +43,27 @@ _REASONS = {
 
 def _text(path: Path, error: type[InputError]) -> str:
     shown = paths.relative(path)
+    too_big = f"{shown}: filen är {{}} kB; en YAML-fil här får vara högst {MAX_BYTES // 1000} kB"
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise error(
-                f"{shown}: filen är {size // 1000} kB; en YAML-fil här får vara högst "
-                f"{MAX_BYTES // 1000} kB"
-            )
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; the descriptor's own
+        # stat then tells what was opened (a link is followed), with no race after a check
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise OSError(errno.EISDIR, "")
+            if not stat.S_ISREG(info.st_mode):
+                raise error(
+                    f"{shown}: är ingen vanlig fil (en enhet, en namngiven pipe eller "
+                    f"liknande); ange en YAML-fil"
+                )
+            if info.st_size > MAX_BYTES:
+                raise error(too_big.format(info.st_size // 1000))
+            data = f.read(MAX_BYTES + 1)  # never more, whatever the size said
     except OSError as e:
         raise error(f"{shown}: {_REASONS.get(e.errno, 'filen går inte att läsa')}") from None
+    if len(data) > MAX_BYTES:  # it grew after the stat
+        raise error(too_big.format(f"mer än {MAX_BYTES // 1000}"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -51,6 +51,27 @@ HEAD = 'beskrivning: "Prov"\nutgår_från: förslaget 2025\n'
 MODEL = "data/raw/001-delar-2024-t2/delar-2024-t2-4-1.csv"
 BROKEN = ("\nNära vård,33 089,", "\nNära vård,12 3a4,")
 
+#: The printed proposal of 2025's posts (the headings of data/raw/000-pks-2024/finansiering-2025.csv
+#: but Kommun and Summa, in order): what a file naming an unknown post is told to choose from.
+POSTS = [
+    "Grundfinansiering Social välfärd",
+    "Arbete och delaktighet",
+    "Familjecentralsamordnare",
+    "Barnahus",
+    "Familjehemsresurs",
+    "Medlemsavgift Kommunal utveckling",
+    "Digitalisering",
+    "IoT projekt",
+    "Skola",
+    "Fjärrundervisning",
+    "Fritid",
+    "Kval.arb öppen fritid",
+    "Utvecklingsarbete friluftsliv",
+    "Miljösamverkan",
+    "VO-collage",
+    "Yrkesresorna",
+]
+
 OUTSIDE = "; ange en sökväg i projektet, relativt dess rot (t.ex. data/raw/…)"
 IN_RAW = ": ligger i data/raw, som aldrig skrivs till; välj en annan mapp"
 
@@ -244,6 +265,219 @@ CASES = [
         {},
         "Fel: scenariot 'avtal' anges två gånger\n",
         id="scenario-given-twice",
+    ),
+    # -- one number grammar in scenario files: ASCII digits, <= 15 significant, finite -------
+    pytest.param(
+        "fees scenarios/siffror.yaml",
+        scenario(
+            "siffror.yaml",
+            HEAD
+            + 'uppräkning: "+\u0663 %"\n'  # Arabic-Indic three
+            + "poster:\n"
+            + '  Barnahus: {ändring: "+\uff13 %"}\n',  # full-width three
+        ),
+        {},
+        "Fel: scenarios/siffror.yaml:3: uppräkning: skriv procent som ett tal med högst två "
+        'decimaler och procenttecken, t.ex. "+3 %" eller "2,5 %", fick \'+\u0663 %\' (bara '
+        "siffrorna 0–9 räknas som siffror)\n"
+        "Fel: scenarios/siffror.yaml:5: poster.Barnahus.ändring: skriv procent som ett tal med "
+        'högst två decimaler och procenttecken, t.ex. "+3 %" eller "2,5 %", fick \'+\uff13 %\' '
+        "(bara siffrorna 0–9 räknas som siffror)\n",
+        id="scenario-percent-other-digits",
+    ),
+    pytest.param(
+        "fees scenarios/decimaler.yaml",
+        scenario("decimaler.yaml", HEAD + 'uppräkning: "2,333 %"\n'),
+        {},
+        # quoted and with its sign: the fault is the third decimal
+        "Fel: scenarios/decimaler.yaml:3: uppräkning: skriv procent som ett tal med högst två "
+        'decimaler och procenttecken, t.ex. "+3 %" eller "2,5 %", fick \'2,333 %\' (3 '
+        "decimaler, högst 2)\n",
+        id="scenario-percent-three-decimals",
+    ),
+    pytest.param(
+        "fees scenarios/ar.yaml",
+        scenario("ar.yaml", HEAD + 'år: "\u0662\u0660\u0662\u0665-\u0662\u0660\u0662\u0667"\n'),
+        {},
+        'Fel: scenarios/ar.yaml:3: år: väntade första och sista året, t.ex. "2025–2028" (högst '
+        "30 år), fick '\u0662\u0660\u0662\u0665-\u0662\u0660\u0662\u0667'\n",
+        id="scenario-years-arabic-indic",
+    ),
+    pytest.param(
+        "fees scenarios/yaml11.yaml",
+        scenario(
+            "yaml11.yaml",
+            HEAD
+            + "poster:\n"
+            + "  Barnahus: {belopp: 1:30:00}\n"  # YAML 1.1 base 60: 5400
+            + "  Skola: {belopp: 0b101}\n"  # binary: 5
+            + "  Fritid: {belopp: 0x10}\n"  # hexadecimal: 16
+            + "  Yrkesresorna: {belopp: 0777}\n",  # octal: 511
+        ),
+        {},
+        "".join(
+            f"Fel: scenarios/yaml11.yaml:{line}: poster.{post}.belopp: måste vara hela kronor "
+            f"(ett heltal, t.ex. 9_000_000), fick '{text}'\n"
+            for line, post, text in [
+                (4, "Barnahus", "1:30:00"),
+                (5, "Skola", "0b101"),
+                (6, "Fritid", "0x10"),
+                (7, "Yrkesresorna", "0777"),
+            ]
+        ),
+        id="scenario-kronor-yaml-1-1-integers",
+    ),
+    pytest.param(
+        "fees scenarios/ar-hex.yaml",
+        scenario(
+            "ar-hex.yaml",
+            HEAD + "år: 0x7E9\nbalanskonto:\n  uttag: {2025: 1, 0x7EA: 2}\n",  # 2025, 2026
+        ),
+        {},
+        'Fel: scenarios/ar-hex.yaml:3: år: väntade första och sista året, t.ex. "2025–2028" '
+        "(högst 30 år), fick '0x7E9'\n"
+        "Fel: scenarios/ar-hex.yaml:5: balanskonto.uttag: väntade ett årtal, fick '0x7EA'\n",
+        id="scenario-years-hexadecimal",
+    ),
+    pytest.param(
+        "fees scenarios/vikt.yaml",
+        scenario(
+            "vikt.yaml",
+            HEAD + 'poster:\n  Barnahus:\n    nyckel: {"0604": 1, "0680": ' + "9" * 40 + "}\n",
+        ),
+        {},
+        # 40 digits would silently become a float that lost 25 of them
+        "Fel: scenarios/vikt.yaml:5: poster.Barnahus.nyckel.0680: vikten måste vara ett ändligt "
+        "tal ≥ 0, fick '" + "9" * 40 + "' (fler än 15 siffror)\n",
+        id="scenario-weight-40-digits",
+    ),
+    pytest.param(
+        "fees scenarios/nyckel.yaml",
+        scenario(
+            "nyckel.yaml",
+            HEAD + "poster:\n  ? [" + ", ".join(["[a, b, {c: d}]"] * 2000) + "]\n  : {belopp: 1}\n",
+        ),
+        {},
+        # the message used to print the key's node tree (several MB); now it names the kind
+        "Fel: scenarios/nyckel.yaml:4: poster.?: postens namn ska vara text, fick en lista\n",
+        id="scenario-list-as-post-name",
+    ),
+    pytest.param(
+        "fees scenarios/gammal.yaml",
+        scenario(
+            "gammal.yaml",
+            'description: "Avtalet, gammalt format"\n'
+            "poster:\n"
+            "  Barnahus:\n"
+            "    total: 9_000_000\n"
+            "    key: implied_2025\n"
+            "    invoiced: true\n"
+            "    participants: alla\n"
+            "    from_balance: false\n",
+        ),
+        {},
+        # no utgår_från, so nothing is resolved: the Swedish post keys are still named at once
+        "Fel: scenarios/gammal.yaml:1: description: fältet heter beskrivning på svenska (det "
+        "engelska description används inte längre)\n"
+        "Fel: scenarios/gammal.yaml:1: beskrivning: saknas\n"
+        "Fel: scenarios/gammal.yaml:1: utgår_från: saknas (skriv t.ex. utgår_från: förslaget "
+        "2025, eller namnet på ett annat scenario)\n"
+        + "".join(
+            f"Fel: scenarios/gammal.yaml:{line}: poster.Barnahus.{old}: fältet heter {new} på "
+            f"svenska (det engelska {old} används inte längre)\n"
+            for line, old, new in [
+                (4, "total", "belopp"),
+                (5, "key", "nyckel"),
+                (6, "invoiced", "faktureras"),
+                (7, "participants", "deltagare"),
+                (8, "from_balance", "från_balanskontot"),
+            ]
+        ),
+        id="scenario-old-format-without-base",
+    ),
+    pytest.param(
+        "fees scenarios/tusen.yaml",
+        scenario(
+            "tusen.yaml",
+            HEAD + "poster:\n" + "".join(f"  p{i}: {{}}\n" for i in range(50_000)),
+        ),
+        {},
+        # the first 50 faults (post p0 on line 4 ...), then how many more: 50 000 - 50
+        "".join(
+            f"Fel: scenarios/tusen.yaml:{4 + i}: poster.p{i}: okänd post 'p{i}'; väntade en av: "
+            + ", ".join(POSTS)
+            + "\n"
+            for i in range(50)
+        )
+        + "... och 49950 fel till\n",
+        id="scenario-50-000-faults-capped",
+    ),
+    pytest.param(
+        "fees /dev/zero",
+        {},
+        {},
+        # size 0 and no end: it used to be read whole until memory ran out
+        "Fel: zero: är ingen vanlig fil (en enhet, en namngiven pipe eller liknande); ange en "
+        "YAML-fil\n",
+        id="scenario-a-device",
+    ),
+    # -- one number grammar on the command line ----------------------------------------------
+    pytest.param(
+        "fees scenarios/avtal.yaml --svep Barnahus=\u0661\u0660\u0660\u0660\u0660\u0660\u0660"
+        "..\u0662\u0660\u0660\u0660\u0660\u0660\u0660/\u0661\u0660\u0660\u0660\u0660\u0660\u0660",
+        {},
+        {},
+        "Fel: --svep: FRÅN ska vara hela kronor, fick '\u0661\u0660\u0660\u0660\u0660\u0660"
+        "\u0660' (bara siffrorna 0–9 räknas som siffror)\n",
+        id="fees-sweep-arabic-indic",
+    ),
+    pytest.param(
+        "fees scenarios/avtal.yaml --svep Barnahus=0..1000000/500000 --ar \uff12\uff10\uff12\uff15",
+        {},
+        {},
+        "kuanalysis fees: error: argument --ar: väntade ett årtal, t.ex. 2027, fick "
+        "'\uff12\uff10\uff12\uff15' (bara siffrorna 0–9 räknas som siffror)\n",
+        id="fees-year-full-width",
+    ),
+    pytest.param(
+        "render --jobs \u0663",
+        {},
+        {},
+        "kuanalysis render: error: argument --jobs/-j: väntade ett heltal 1 eller större, fick "
+        "'\u0663' (bara siffrorna 0–9 räknas som siffror)\n",
+        id="render-jobs-arabic-indic",
+    ),
+    pytest.param(
+        "render avgifter -p balanskonto_kr=\u0665\u0660\u0660\u0660",
+        {},
+        {},
+        "Fel: parametern 'balanskonto_kr' ska vara heltal, fick '\u0665\u0660\u0660\u0660' "
+        "(bara siffrorna 0–9 räknas som siffror)\n",
+        id="render-parameter-arabic-indic",
+    ),
+    pytest.param(
+        "render avgifter -p balanskonto_kr=" + "1" * 40,
+        {},
+        {},
+        "Fel: parametern 'balanskonto_kr' ska vara heltal, fick '" + "1" * 40 + "' (fler än 15 "
+        "siffror)\n",
+        id="render-parameter-40-digits",
+    ),
+    pytest.param(
+        "render --tidpunkt '\u0662\u0660\u0662\u0664-10-25 08:00'",
+        {},
+        {},
+        "Fel: --tidpunkt ska vara en tidpunkt på formen ÅÅÅÅ-MM-DD TT:MM, t.ex. '2024-10-25 "
+        "08:00'; fick '\u0662\u0660\u0662\u0664-10-25 08:00'\n",
+        id="tidpunkt-arabic-indic",
+    ),
+    pytest.param(
+        "render",
+        {},
+        {"SOURCE_DATE_EPOCH": "\u0661\u0667" + "\u0660" * 8},
+        "Fel: miljövariabeln SOURCE_DATE_EPOCH ska vara ett heltal (sekunder sedan "
+        "1970-01-01 UTC); fick '\u0661\u0667" + "\u0660" * 8 + "'\n",
+        id="source-date-epoch-arabic-indic",
     ),
     # -- render parameters: refused while the run is planned -------------------------------
     pytest.param(

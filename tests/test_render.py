@@ -86,6 +86,14 @@ def test_municipality_code_stays_text(scratch_project):
         ({"ar": "tjugo"}, "parametern 'ar' ska vara heltal, fick 'tjugo'"),
         ({"ar": "2025.5"}, "parametern 'ar' ska vara heltal"),
         ({"andel": "hälften"}, "parametern 'andel' ska vara tal"),
+        # the tables' number grammar: no exponent, no inf/nan, ASCII digits only
+        ({"andel": "1e3"}, "parametern 'andel' ska vara tal, fick '1e3'"),
+        ({"andel": "nan"}, "parametern 'andel' ska vara tal, fick 'nan'"),
+        (
+            {"ar": "\u0662\u0660\u0662\u0666"},
+            re.escape("fick '\u0662\u0660\u0662\u0666' (bara siffrorna 0–9 räknas som siffror)"),
+        ),
+        ({"andel": "0," + "1" * 16}, re.escape("(fler än 15 siffror)")),
         ({"visa": "kanske"}, "parametern 'visa' ska vara sant/falskt"),
     ],
 )

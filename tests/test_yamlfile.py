@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from kuanalysis import yamlfile
@@ -82,3 +84,38 @@ def test_long_text_and_a_number_at_the_limit_are_read(tmp_path):
         "b": int("1" * 1000),
         "c": "x" * 5000,
     }
+
+
+NOT_A_FILE = "är ingen vanlig fil (en enhet, en namngiven pipe eller liknande); ange en YAML-fil"
+
+
+def test_a_device_is_refused_before_reading():
+    # /dev/zero has size 0 and never ends: reading it whole ran out of memory
+    with pytest.raises(DataError) as e:
+        yamlfile.load("/dev/zero", DataError)
+    assert str(e.value) == f"zero: {NOT_A_FILE}"  # outside the project: its name only
+
+
+def test_a_named_pipe_and_a_link_to_a_device_are_refused_without_waiting(tmp_path):
+    os.mkfifo(tmp_path / "ror.yaml")  # no writer: opening it plainly would block for ever
+    (tmp_path / "noll.yaml").symlink_to("/dev/zero")
+    for name, shown in (("ror.yaml", "ror.yaml"), ("noll.yaml", "zero")):  # a link: its target
+        with pytest.raises(DataError) as e:
+            yamlfile.compose(tmp_path / name, DataError)
+        assert str(e.value) == f"{shown}: {NOT_A_FILE}"
+
+
+def test_a_file_that_grows_past_the_limit_is_not_read_beyond_it(tmp_path, monkeypatch):
+    # the size the stat gives is not trusted: at most MAX_BYTES + 1 bytes are read
+    p = tmp_path / "f.yaml"
+    p.write_bytes(b"# " + b"x" * 2_000_000 + b"\n")
+    real_fstat = os.fstat
+
+    class Small:
+        def __init__(self, info):
+            self.st_mode, self.st_size = info.st_mode, 10
+
+    monkeypatch.setattr(yamlfile.os, "fstat", lambda fd: Small(real_fstat(fd)))
+    with pytest.raises(DataError) as e:
+        yamlfile.load(p, DataError)
+    assert str(e.value) == "f.yaml: filen är mer än 1000 kB; en YAML-fil här får vara högst 1000 kB"

@@ -152,3 +152,80 @@ def half_unit(text: str) -> float:
         if sep in number:
             return 0.5 * 10.0 ** -len(number.rsplit(sep, 1)[1])
     return 0.5
+
+
+# -- the same grammar for a number typed by hand (an option, a parameter, a scenario field) --
+
+#: Signs accepted before a typed number: the minus signs of :data:`MINUS`, and plus.
+SIGNS = MINUS + "+"  # "-" first: a literal in a character class
+_TYPED = re.compile(rf"([{SIGNS}]?)([0-9]+(?:_[0-9]+)*)(?:[,.]([0-9]+))?")
+
+
+class NumberTextError(ValueError):
+    """A typed number outside the grammar. ``reason`` says why in Swedish, to follow the
+    caller's message; "" when the text is simply no number (the caller's message says it)."""
+
+    def __init__(self, reason: str = ""):
+        self.reason = reason
+        super().__init__(reason or "inget tal")
+
+
+class TooManyDigits(NumberTextError):
+    """A number in the grammar but with more than :data:`MAX_DIGITS` significant digits."""
+
+
+def typed_number(
+    text: str, decimals: int = 0, *, sign: bool = True, underscores: bool = False
+) -> int:
+    """Parse a number typed by hand, in the grammar of the tables: the value times
+    ``10**decimals``, exactly.
+
+    Parameters
+    ----------
+    text : str
+        ASCII digits 0–9 only (``"٣"``, ``"３"`` are refused), optionally a sign (``+``, ``-``,
+        U+2212, U+2013) first and, when ``decimals`` > 0, a decimal comma or point with at most
+        ``decimals`` digits after it; at most 15 significant digits (what a float holds).
+        Spaces around it are ignored; nothing else (no exponent, no ``0x``, no ``inf``, no
+        line break).
+    decimals : int
+        Decimals allowed; 0 = an integer.
+    sign : bool
+        Whether a sign is allowed.
+    underscores : bool
+        Whether single ``_`` may group the digits (``9_000_000``, as YAML and Python write).
+
+    Returns
+    -------
+    int
+        ``typed_number("2,5", 2)`` is 250; ``typed_number("-7")`` is -7.
+
+    Raises
+    ------
+    NumberTextError
+        With a short Swedish ``reason`` ("" when the text is no number at all);
+        :class:`TooManyDigits` for more than 15 significant digits.
+    """
+    stripped = text.strip(" ") if isinstance(text, str) else ""
+    m = _TYPED.fullmatch(stripped)
+    if m is None or (m[1] and not sign) or ("_" in m[2] and not underscores):
+        if any(ch.isdigit() and ch > "\x7f" for ch in stripped):
+            raise NumberTextError("bara siffrorna 0–9 räknas som siffror")
+        raise NumberTextError()
+    whole, frac = m[2].replace("_", ""), m[3] or ""
+    if m[3] is not None and decimals == 0:
+        raise NumberTextError("ett heltal har inga decimaler")
+    if len(frac) > decimals:
+        raise NumberTextError(f"{len(frac)} decimaler, högst {decimals}")
+    if len((whole + frac).strip("0") if frac else whole.lstrip("0")) > MAX_DIGITS:
+        raise TooManyDigits(f"fler än {MAX_DIGITS} siffror")
+    value = int(whole) * 10**decimals + int(frac.ljust(decimals, "0") or "0")
+    return -value if m[1] and m[1] != "+" else value
+
+
+def typed_decimal(text: str, *, sign: bool = True, underscores: bool = False) -> float:
+    """:func:`typed_number` with any number of decimals (15 significant digits in all), as a
+    float: ``"0,25"`` is 0.25."""
+    m = _TYPED.fullmatch(text.strip(" ")) if isinstance(text, str) else None
+    decimals = len(m[3]) if m is not None and m[3] else 0
+    return typed_number(text, decimals, sign=sign, underscores=underscores) / 10**decimals

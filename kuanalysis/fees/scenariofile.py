@@ -25,6 +25,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from .. import paths, yamlfile
+from ..data.numbers import SIGNS, NumberTextError, TooManyDigits, typed_decimal, typed_number
 from ..errors import ScenarioError
 from .keys import PRINTED_KEY
 
@@ -70,17 +71,26 @@ MAX_YEARS = 30
 #: Percentages in hundredths of a per cent (basis points): -100 % < p <= 1000 %.
 MIN_BP, MAX_BP = -9_999, 100_000
 
-_BASE_PROPOSAL = re.compile(r"^förslaget (\d{4})$")
-_POPULATION = re.compile(r"^befolkning (\d{4})-(\d{2})-(\d{2})$")
-_PERCENT = re.compile(r"^([+\-\u2212\u2013]?)\s*(\d{1,6})(?:[,.](\d{1,2}))?\s*%$")
-_YEARS = re.compile(r"^(\d{4})\s*[-\u2013]\s*(\d{4})$")
+# [0-9], never \d: \d and int() also take Arabic-Indic and full-width digits
+_BASE_PROPOSAL = re.compile(r"^förslaget ([0-9]{4})$")
+_POPULATION = re.compile(r"^befolkning ([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_PERCENT = re.compile(r"^(.*?)\s*%$")
+_YEARS = re.compile(r"^([0-9]{4})\s*[-\u2013]\s*([0-9]{4})$")
 _STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 _constructor = SafeConstructor()
 
 
 def _value(node):
-    return _constructor.construct_object(node, deep=True)
+    """A node's Python value; a scalar YAML cannot turn into one (an integer of thousands
+    of digits) stays its text, and is refused where a number is needed."""
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError):
+        _constructor.recursive_objects.clear()  # left marked by the failed construction
+        if isinstance(node, yaml.ScalarNode):
+            return node.value
+        raise
 
 
 def _is_number(node) -> bool:
@@ -94,6 +104,27 @@ def _is_int(node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int"
 
 
+def _int_of(node) -> int | None:
+    """A plain decimal integer's value (ASCII digits, ``_`` between groups allowed), or None.
+
+    YAML 1.1 also reads ``0x10``, ``0b101``, ``0777`` (octal) and ``1:30:00`` (base 60) as
+    integers: none of them is taken for a number here.
+
+    Raises
+    ------
+    TooManyDigits
+        For more than 15 significant digits.
+    """
+    if not _is_int(node) or re.match(r"[-+]?0[0-9_]", node.value):
+        return None
+    try:
+        return typed_number(node.value, underscores=True)
+    except TooManyDigits:
+        raise
+    except NumberTextError:
+        return None
+
+
 def _is_bool(node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool"
 
@@ -103,6 +134,15 @@ def _shown(node) -> str:
     if isinstance(node, yaml.ScalarNode):
         return repr(str(node.value)[:40])
     return "en lista" if isinstance(node, yaml.SequenceNode) else "en tabell"
+
+
+def _label(node) -> str:
+    """A key as a field path shows it (``poster.Barnahus``): at most 40 characters of a
+    scalar, ``?`` for a list or table used as a key."""
+    if not isinstance(node, yaml.ScalarNode):
+        return "?"
+    text = str(node.value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def population_key(date_key: str) -> str:
@@ -196,21 +236,30 @@ class _Errors:
             raise ScenarioError(self.messages)
 
 
-def _mapping(root, err: _Errors, where: str, allowed: tuple[str, ...]) -> dict:
-    """A mapping node's fields by name; unknown, duplicate and old English keys are errors."""
+def _old_key(k, err: _Errors, path: str) -> None:
+    name = str(k.value)
+    err(
+        k,
+        path,
+        f"fältet heter {OLD_KEYS[name]} på svenska (det engelska {name} används inte längre)",
+    )
+
+
+def _mapping(
+    root, err: _Errors, where: str, allowed: tuple[str, ...], old_told: bool = False
+) -> dict:
+    """A mapping node's fields by name; unknown, duplicate and old English keys are errors
+    (an old key is left out without a word when ``old_told``: :func:`read_head` said it)."""
     out: dict = {}
     for k, v in root.value:
         name = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
-        path = f"{where}.{name}" if where else name
+        label = _label(k)
+        path = f"{where}.{label}" if where else label
         if name in out:
             err(k, path, "står två gånger")
         elif name in OLD_KEYS and OLD_KEYS[name] in allowed:
-            err(
-                k,
-                path,
-                f"fältet heter {OLD_KEYS[name]} på svenska (det engelska {name} "
-                "används inte längre)",
-            )
+            if not old_told:
+                _old_key(k, err, path)
         elif name not in allowed:
             err(k, path, f"okänt fält (väntade {', '.join(allowed)})")
         else:
@@ -271,9 +320,25 @@ def read_head(path: str | os.PathLike) -> Head:
                 f"väntade 'förslaget ÅÅÅÅ' (förslaget som det är tryckt) "
                 f"eller namnet på ett annat scenario, fick {_shown(node)}",
             )
+    _old_post_keys(top, err)
     if base is None:
         err.raise_any()
     return Head(path.stem, path, shown, description, base, top, tuple(err.messages))
+
+
+def _old_post_keys(top: dict, err: _Errors) -> None:
+    """The old English keys inside ``poster``, named with their Swedish keys: said at once,
+    also when the file's head has faults (an old file lacks ``utgår_från`` too)."""
+    node = top.get("poster", (None, None))[1]
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for name_node, body in node.value:
+        if not isinstance(body, yaml.MappingNode):
+            continue
+        for k, _ in body.value:
+            name = str(k.value) if isinstance(k, yaml.ScalarNode) else ""
+            if name in OLD_KEYS and OLD_KEYS[name] in POST_FIELDS:
+                _old_key(k, err, f"poster.{_label(name_node)}.{name}")
 
 
 def read_changes(
@@ -333,8 +398,8 @@ def read_changes(
             err(
                 node,
                 where,
-                f"kommunkoden {node.value} är skriven utan citattecken och {how}; "
-                f'skriv "{node.value.zfill(4)}" (fyra siffror inom citattecken)',
+                f"kommunkoden {_label(node)} är skriven utan citattecken och {how}; "
+                f'skriv "{_label(node).zfill(4)}" (fyra siffror inom citattecken)',
             )
             return None
         if not isinstance(node, yaml.ScalarNode) or _value(node) not in by_ref:
@@ -343,21 +408,30 @@ def read_changes(
         return by_ref[_value(node)]
 
     def kronor(node, where: str, negative: bool = False) -> int | None:
-        if not _is_int(node):
+        try:
+            value = _int_of(node)
+        except TooManyDigits:
+            value = MAX_KR + 1
+        if value is None:
             err(
                 node,
                 where,
                 f"måste vara hela kronor (ett heltal, t.ex. 9_000_000), fick {_shown(node)}",
             )
             return None
-        value = _value(node)
         if value < 0 and not negative:
-            err(node, where, f"får inte vara negativ, fick {node.value}")
+            err(node, where, f"får inte vara negativ, fick {_label(node)}")
             return None
         if abs(value) > MAX_KR:
-            err(node, where, f"är orimligt stort (högst {MAX_KR:_} kr), fick {node.value}")
+            err(node, where, f"är orimligt stort (högst {MAX_KR:_} kr), fick {_label(node)}")
             return None
-        return int(value)
+        return value
+
+    def year_of(node) -> int | None:
+        try:
+            return _int_of(node)
+        except TooManyDigits:
+            return None
 
     def percent(node, where: str) -> int | None:
         text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
@@ -374,10 +448,19 @@ def read_changes(
                 f'eller "2,5 %", fick {_shown(node)}',
             )
             return None
-        bp = int(m[2]) * 100 + int((m[3] or "0").ljust(2, "0"))
-        bp = -bp if m[1] in ("-", "\u2212", "\u2013") else bp
+        try:
+            bp = typed_number(re.sub(rf"^([{SIGNS}])\s+", r"\1", m[1]), 2)
+        except NumberTextError as e:
+            reason = f" ({e.reason})" if e.reason else ""
+            err(
+                node,
+                where,
+                f"skriv procent som ett tal med högst två decimaler och procenttecken, "
+                f't.ex. "+3 %" eller "2,5 %", fick {_shown(node)}{reason}',
+            )
+            return None
         if not MIN_BP <= bp <= MAX_BP:
-            err(node, where, f"måste ligga över −100 % och högst 1000 %, fick {text}")
+            err(node, where, f"måste ligga över −100 % och högst 1000 %, fick {_label(node)}")
             return None
         return bp
 
@@ -386,17 +469,25 @@ def read_changes(
             weights = {}
             for kn, vn in node.value:
                 code = kommun(kn, where)
-                value = _value(vn) if _is_number(vn) else None
+                value: float | None = None
+                reason = ""
+                try:
+                    if _is_int(vn):
+                        value = _int_of(vn)
+                    elif _is_number(vn):
+                        value = typed_decimal(vn.value, underscores=True)
+                except NumberTextError as e:
+                    reason = f" ({e.reason})" if e.reason else ""
                 if value is None or not math.isfinite(value) or value < 0:
                     err(
                         vn,
-                        f"{where}.{kn.value}",
-                        f"vikten måste vara ett ändligt tal ≥ 0, fick {_shown(vn)}",
+                        f"{where}.{_label(kn)}",
+                        f"vikten måste vara ett ändligt tal ≥ 0, fick {_shown(vn)}{reason}",
                     )
                     continue
                 if code is not None:
                     if code in weights:
-                        err(kn, f"{where}.{kn.value}", "kommunen står två gånger")
+                        err(kn, f"{where}.{_label(kn)}", "kommunen står två gånger")
                     weights[code] = float(value)
             if not weights or sum(weights.values()) <= 0:
                 err(node, where, "nyckeltabellen har ingen vikt över noll")
@@ -412,7 +503,7 @@ def read_changes(
         hint = ""
         if text.startswith("implied"):
             hint = "; förslagets tryckta nyckel heter nu tryckt"
-        elif re.match(r"^befolkning_\d{4}_\d{2}_\d{2}$", text):
+        elif re.match(r"^befolkning_[0-9]{4}_[0-9]{2}_[0-9]{2}$", text):
             hint = f"; skriv {population_key(text)}"
         err(
             node,
@@ -433,18 +524,19 @@ def read_changes(
             return None
         out_, ok = {}, True
         for kn, vn in node.value:
-            if not _is_int(kn) or not 1900 <= _value(kn) <= 2200:
+            y = year_of(kn)
+            if y is None or not 1900 <= y <= 2200:
                 err(kn, where, f"väntade ett årtal, fick {_shown(kn)}")
                 ok = False
                 continue
-            amount = kronor(vn, f"{where}.{kn.value}")
+            amount = kronor(vn, f"{where}.{y}")
             if amount is None:
                 ok = False
-            elif _value(kn) in out_:
-                err(kn, f"{where}.{kn.value}", "året står två gånger")
+            elif y in out_:
+                err(kn, f"{where}.{y}", "året står två gånger")
                 ok = False
             else:
-                out_[int(_value(kn))] = amount
+                out_[y] = amount
         return out_ if ok else None
 
     if "år" in top:
@@ -452,8 +544,9 @@ def read_changes(
         lines["år"] = node.start_mark.line + 1
         text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
         m = _YEARS.match(text)
-        if _is_int(node):
-            out["years"] = (int(_value(node)), int(_value(node)))
+        single = year_of(node)
+        if single is not None:
+            out["years"] = (single, single)
         elif m and int(m[1]) <= int(m[2]) and int(m[2]) - int(m[1]) < MAX_YEARS:
             out["years"] = (int(m[1]), int(m[2]))
         else:
@@ -503,8 +596,9 @@ def read_changes(
             err(node, "tomma_celler", 'väntade "Kommun / Post": beräknat eller utanför')
         else:
             for kn, vn in node.value:
-                where = f"tomma_celler.{kn.value}"
-                parts = [x.strip() for x in str(kn.value).split("/", 1)]
+                where = f"tomma_celler.{_label(kn)}"
+                text = str(kn.value) if isinstance(kn, yaml.ScalarNode) else ""
+                parts = [x.strip() for x in text.split("/", 1)]
                 cell = (parts[0], post_by_ref.get(parts[1])) if len(parts) == 2 else None
                 if cell is None or cell not in blanks:
                     listed = "; ".join(f"{r} / {p}" for r, p in blanks) or "inga"
@@ -538,11 +632,18 @@ def read_changes(
             err(node, "poster", "väntade en post per rad: 'Postnamn: {belopp: ..., ...}'")
         else:
             for name_node, body in node.value:
-                name = str(name_node.value)
-                where = f"poster.{name}"
-                post = post_by_ref.get(name)
+                name = str(name_node.value) if isinstance(name_node, yaml.ScalarNode) else None
+                where = f"poster.{_label(name_node)}"
+                post = post_by_ref.get(name) if name is not None else None
+                if name is None:
+                    err(name_node, where, f"postens namn ska vara text, fick {_shown(name_node)}")
+                    continue
                 if post is None:
-                    err(name_node, where, f"okänd post {name!r}; väntade en av: {', '.join(posts)}")
+                    err(
+                        name_node,
+                        where,
+                        f"okänd post {_shown(name_node)}; väntade en av: {', '.join(posts)}",
+                    )
                     continue
                 if post in changes:
                     err(name_node, where, f"posten {post!r} står två gånger")
@@ -550,7 +651,7 @@ def read_changes(
                 if not isinstance(body, yaml.MappingNode):
                     err(body, where, f"väntade ett eller flera av fälten {', '.join(POST_FIELDS)}")
                     continue
-                fields = _mapping(body, err, where, POST_FIELDS)
+                fields = _mapping(body, err, where, POST_FIELDS, old_told=True)
                 got: dict = {"line": name_node.start_mark.line + 1}
                 if "belopp" in fields and "ändring" in fields:
                     err(

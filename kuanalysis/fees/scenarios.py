@@ -381,13 +381,13 @@ def _load_each(paths, loader: ScenarioLoader) -> tuple[list[Scenario], list[str]
     """Load every scenario file, collecting the errors of all of them (none stops the rest);
     a message repeated through a chain is given once."""
     scenarios: list = []
-    errors: list[str] = []
+    errors: dict[str, None] = {}  # ordered, and a lookup that does not grow with the list
     for p in paths:
         try:
             scenarios.append(loader.load(p))
         except ScenarioError as exc:
-            errors.extend(m for m in exc.messages if m not in errors)
-    return scenarios, errors
+            errors.update(dict.fromkeys(exc.messages))
+    return scenarios, list(errors)
 
 
 def load_scenarios(folder, loader: ScenarioLoader, year: int | None = None) -> list[Scenario]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..data.numbers import NumberTextError, typed_number
 from ..data.table import Table
 from ..errors import ArgumentError
 from .balance import project_balance
@@ -110,19 +111,21 @@ def parse_sweep(
 
 
 def _kronor(text: str, part: str) -> int:
-    if not re.fullmatch(r"-?\d[\d_]*", text):
-        raise ArgumentError(f"--svep: {part} ska vara hela kronor, fick {text!r}")
-    return int(text.replace("_", ""))
+    try:
+        return typed_number(text, underscores=True)
+    except NumberTextError as e:
+        reason = f" ({e.reason})" if e.reason else ""
+        raise ArgumentError(f"--svep: {part} ska vara hela kronor, fick {text!r}{reason}") from None
 
 
 def _percent(text: str, part: str) -> int:
-    m = re.fullmatch(r"(-?)(\d+)(?:[.,](\d{1,2}))?", text.rstrip("%").strip())
-    if not m:
+    try:
+        return typed_number(text.rstrip("%").strip(), 2)
+    except NumberTextError as e:
+        reason = f" ({e.reason})" if e.reason else ""
         raise ArgumentError(
-            f"--svep: {part} ska vara procent med högst två decimaler, fick {text!r}"
-        )
-    bp = int(m[2]) * 100 + int((m[3] or "0").ljust(2, "0"))
-    return -bp if m[1] else bp
+            f"--svep: {part} ska vara procent med högst två decimaler, fick {text!r}{reason}"
+        ) from None
 
 
 def with_value(scenario: Scenario, var: Variable, value: int) -> Scenario:

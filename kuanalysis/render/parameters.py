@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..data.numbers import NumberTextError, typed_decimal, typed_number
 from ..errors import ParameterError
 
 #: Swedish names of the parameter types, as ``kuanalysis list`` shows them.
@@ -145,11 +146,14 @@ def coerce(param: Parameter, raw) -> object:
             f"parametern {param.name!r} ska vara sant/falskt (true/false), fick {raw!r}"
         )
     elif param.type in ("int", "float"):
-        try:
-            return int(raw) if param.type == "int" else float(raw.replace(",", "."))
-        except ValueError:
+        try:  # the tables' grammar: ASCII digits, at most 15 of them (int() takes "٥٠٠٠")
+            if param.type == "int":
+                return typed_number(raw, underscores=True)
+            return typed_decimal(raw, underscores=True)
+        except NumberTextError as e:
+            reason = f" ({e.reason})" if e.reason else ""
             raise ParameterError(
-                f"parametern {param.name!r} ska vara {TYPE_SV[param.type]}, fick {raw!r}"
+                f"parametern {param.name!r} ska vara {TYPE_SV[param.type]}, fick {raw!r}{reason}"
             ) from None
     else:
         try:

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from queue import Empty
 
+from ..data.numbers import NumberTextError, typed_number
 from ..errors import ParameterError
 from ..paths import atomic_path
 from . import export
@@ -78,7 +79,8 @@ def generation_time(given: str | None) -> tuple[str, bool]:
     """
     if given is not None:
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", given):
+            # [0-9], never \d: \d and strptime also take Arabic-Indic digits
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}", given):
                 raise ValueError
             moment = dt.datetime.strptime(given, TIME_FORMAT)
         except ValueError:
@@ -88,15 +90,14 @@ def generation_time(given: str | None) -> tuple[str, bool]:
             ) from None
         if moment.year < 1980:
             raise ParameterError(f"--tidpunkt ska vara 1980 eller senare; fick {given!r}")
-        return given, True
+        return moment.strftime(TIME_FORMAT), True
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
         return dt.datetime.now().strftime(TIME_FORMAT), False
     try:
-        if not epoch.isdigit():
-            raise ValueError
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC).astimezone()
-    except (ValueError, OverflowError, OSError):
+        seconds = typed_number(epoch, sign=False)  # isdigit() takes "١٧٠٠٠٠٠٠٠٠"
+        moment = dt.datetime.fromtimestamp(seconds, dt.UTC).astimezone()
+    except (NumberTextError, ValueError, OverflowError, OSError):
         raise ParameterError(
             f"miljövariabeln SOURCE_DATE_EPOCH ska vara ett heltal (sekunder "
             f"sedan 1970-01-01 UTC); fick {epoch!r}"

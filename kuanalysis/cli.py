@@ -139,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="med --svep: året vars avgifter visas (standard: första året; för uppräkning sista)",
     )
     f.add_argument(
+        "--diagram",
+        default=None,
+        metavar="FIL",
+        help="med --svep: diagrammet över svepet som PNG- eller SVG-fil (efter filens ändelse)",
+    )
+    f.add_argument(
         "--hogsta",
         default=None,
         metavar="POST",
@@ -196,6 +202,11 @@ def _dispatch(args) -> int:
         from .paths import output
 
         out = str(output(out, _OUT_KIND[args.command]))
+    diagram = getattr(args, "diagram", None)
+    if diagram is not None:
+        from .paths import output
+
+        diagram = str(output(diagram, "file"))
     if args.command == "render":
         from .render import render
 
@@ -235,7 +246,13 @@ def _dispatch(args) -> int:
     from .fees.cli import cli_fees
 
     return cli_fees(
-        args.scenarios, out, svep=args.svep, ar=args.ar, hogsta=args.hogsta, till=args.till
+        args.scenarios,
+        out,
+        svep=args.svep,
+        ar=args.ar,
+        hogsta=args.hogsta,
+        till=args.till,
+        diagram=diagram,
     )
 
 

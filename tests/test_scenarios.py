@@ -638,3 +638,34 @@ def test_cli_largest_uprating_can_be_a_decrease(capsys):
     assert "alla poster" in text and ": −83,34 %." in text
     assert "600 kr vid slutet av 2026" in text and "−300 kr vid slutet av 2026" in text
     assert "Det är en minskning: balanskontot räcker inte till och med 2026" in text
+
+
+def test_cli_sweep_draws_its_chart(tmp_path, capsys):
+    """--diagram: the sweep as a chart, PNG or SVG by the suffix, the same bytes each time."""
+    forslag = str(scenarios_dir() / "forslag-2025.yaml")
+    svep = f"{GRUND}=0..9000000/1500000"
+    files = [tmp_path / n for n in ("a.png", "b.png", "c.svg")]
+    for f in files:
+        assert cli_fees([forslag], svep=svep, diagram=str(f)) == 0
+    assert files[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert files[0].read_bytes() == files[1].read_bytes()
+    svg = files[2].read_text(encoding="utf-8")
+    # what the chart says it shows, in Swedish, with the decimal comma on the swept axis
+    assert "Svep: Grundfinansiering Social välfärd (mnkr)" in svg
+    assert "Balanskontot vid slutet av 2028" in svg and "Fakturerat 2025" in svg
+    assert "<!-- 1,5 -->" in svg and "<!-- 1.5 -->" not in svg
+    assert "Diagrammet skrivet till" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"diagram": "x.png"}, "--diagram gäller bara --svep"),
+        ({"svep": "Skola=0..1/1", "diagram": "x.pdf"}, "filen ska sluta på .png eller .svg"),
+    ],
+)
+def test_cli_sweep_chart_refuses(kwargs, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli_fees([str(scenarios_dir() / "forslag-2025.yaml")], **kwargs) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

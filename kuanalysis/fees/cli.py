@@ -24,14 +24,17 @@ def cli_fees(
     ar: int | None = None,
     hogsta: str | None = None,
     till: int | None = None,
+    diagram: str | None = None,
 ) -> int:
     """``kuanalysis fees SCENARIO.yaml ... [--out FIL]``, or with one scenario
-    ``--svep "POST=FRÅN..TILL/STEG" [--ar ÅR] [--out FIL]`` or ``--hogsta POST --till ÅR``.
+    ``--svep "POST=FRÅN..TILL/STEG" [--ar ÅR] [--out FIL] [--diagram FIL]`` or
+    ``--hogsta POST --till ÅR``.
 
     Fees: writes the columns :data:`FEE_COLUMNS` (one line per scenario, year, post and
     municipality) to ``out`` (default ``reports/avgifter.csv``) through a temporary file
     renamed into place, and prints when each scenario's balance account runs out. Sweep:
-    prints the table (tkr) and writes it as CSV only to ``--out``. Search: prints the
+    prints the table (tkr), writes it as CSV only to ``--out`` and draws it only to
+    ``--diagram`` (PNG or SVG, by the file's suffix). Search: prints the
     answer and its check. Bad input (:class:`~kuanalysis.errors.InputError`): every message
     printed, exit 2, nothing written.
     """
@@ -42,6 +45,10 @@ def cli_fees(
             raise InputError("--hogsta och --till anges tillsammans: --hogsta POST --till ÅR")
         if ar is not None and svep is None:
             raise InputError("--ar gäller bara --svep")
+        if diagram is not None and svep is None:
+            raise InputError("--diagram gäller bara --svep")
+        if diagram is not None and Path(diagram).suffix.lower() not in DIAGRAM_FORMATS:
+            raise InputError(f"--diagram {relative(diagram)}: filen ska sluta på .png eller .svg")
         population = default_population()
         loader = ScenarioLoader(population)
         scenarios, errors = _load_each(paths, loader)
@@ -60,7 +67,7 @@ def cli_fees(
         matrix = loader.table(scenario.proposal_year)
         keys = {k: lbl for k, lbl in matrix.keys().items() if lbl in scenario.posts}
         if svep is not None:
-            return _sweep(scenario, matrix, population, svep, ar, keys, out)
+            return _sweep(scenario, matrix, population, svep, ar, keys, out, diagram)
         return _largest(scenario, matrix, population, hogsta, till, keys)
     except InputError as exc:  # bad input; any other error is a fault in the code (exit 1)
         print_input_error(exc)
@@ -95,7 +102,12 @@ def _fees(scenarios, loader: ScenarioLoader, population, out: str | None) -> int
     return 0
 
 
-def _sweep(scenario, matrix, population, text: str, year, keys, out) -> int:
+#: The chart formats ``--diagram`` writes, by suffix (metadata without a date, so the same
+#: sweep gives the same file).
+DIAGRAM_FORMATS = {".png": {"Software": None}, ".svg": {"Date": None}}
+
+
+def _sweep(scenario, matrix, population, text: str, year, keys, out, diagram=None) -> int:
     var, values = whatif.parse_sweep(text, scenario, keys)
     frame = whatif.sweep(scenario, matrix, population, var, values, year)
     names = {code: label for label, code in kommun_codes(matrix).items()}
@@ -106,7 +118,27 @@ def _sweep(scenario, matrix, population, text: str, year, keys, out) -> int:
         with atomic_path(target) as tmp:
             csv.to_csv(tmp, index=False, encoding="utf-8")
         print(f"{len(frame)} rader skrivna till {relative(target)}")
+    if diagram:
+        _draw_sweep(frame, var, Path(diagram))
     return 0
+
+
+def _draw_sweep(frame: pd.DataFrame, var: whatif.Variable, target: Path) -> None:
+    """The sweep's chart (:func:`kuanalysis.reports.charts.sweep`) written to ``target``."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # a command, not a notebook: no window
+    import matplotlib.pyplot as plt
+
+    from ..reports import charts
+
+    charts.style()
+    ax = charts.sweep(frame, var.name, var.is_uprating)
+    suffix = target.suffix.lower()
+    with atomic_path(target) as tmp:
+        ax.figure.savefig(tmp, format=suffix[1:], metadata=DIAGRAM_FORMATS[suffix])
+    plt.close(ax.figure)
+    print(f"Diagrammet skrivet till {relative(target)}")
 
 
 def sweep_text(frame: pd.DataFrame, var: whatif.Variable, name: str, names: dict[str, str]) -> str:

@@ -120,6 +120,25 @@ def panels_barh(
     return axes[0]
 
 
+def sweep(frame, variable: str, uprating: bool):
+    """A sweep (:func:`kuanalysis.fees.whatif.sweep`): the balance account at the end of the
+    last year and the invoiced total of the year shown, in mnkr, against the swept value
+    (mnkr for a post, per cent for the uprating)."""
+    last, year = int(frame["sista_år"].iloc[0]), int(frame["år"].iloc[0])
+    x = [int(v) / 100 if uprating else int(v) / 1e6 for v in frame["värde"]]
+    return lines(
+        x,
+        {
+            f"Balanskontot vid slutet av {last}": frame["balanskonto_kr"] / 1e6,
+            f"Fakturerat {year}": frame["summa_kr"] / 1e6,
+        },
+        unit="mnkr",
+        decimals=1,
+        xlabel=("uppräkning per år, %" if uprating else f"{variable}, mnkr"),
+        title=f"Svep: {variable} (mnkr)",
+    )
+
+
 def lines(
     x,
     series: dict,
@@ -153,7 +172,8 @@ def lines(
     if zero_line:
         ax.axhline(0, color="black", linewidth=0.8)
     ax.yaxis.set_major_formatter(fmt.axis_formatter(unit, decimals))
-    ax.set_xticks(x, [str(v) for v in x])
+    ticks = x[:: max(1, -(-len(x) // 12))]  # at most 12 labels, with a decimal comma
+    ax.set_xticks(ticks, [str(v).replace(".", ",") for v in ticks])
     ax.set_title(title, loc="left")
     if xlabel:
         ax.set_xlabel(xlabel)

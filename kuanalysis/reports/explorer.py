@@ -294,19 +294,7 @@ class Explorer:
             caption=f"Fakturerat {int(frame['år'].iloc[0])} per kommun och "
             f"balanskontot när {variable} varierar, tusental kronor (tkr)",
         )
-        x = [int(v) / 100 if var.is_uprating else int(v) / 1e6 for v in frame["värde"]]
-        ax = charts.lines(
-            x,
-            {
-                f"Balanskontot vid slutet av {last}": frame["balanskonto_kr"] / 1e6,
-                f"Fakturerat {int(frame['år'].iloc[0])}": frame["summa_kr"] / 1e6,
-            },
-            unit="mnkr",
-            decimals=1,
-            xlabel=("uppräkning per år, %" if var.is_uprating else f"{variable}, mnkr"),
-            title=f"Svep: {variable} (mnkr)",
-        )
-        return table, ax
+        return table, charts.sweep(frame, variable, var.is_uprating)
 
     def largest(self, choice: Choice, variable: str, through: int) -> html.Markup:
         """The largest value of ``variable`` for which the balance lasts through ``through``,

@@ -24,6 +24,27 @@ from kuanalysis.reports.feedata import FeeReport
 
 GRUND, MEDLEM = "Grundfinansiering Social välfärd", "Medlemsavgift Kommunal utveckling"
 
+#: The posts of the printed 2025 proposal in source 000, in order (the headings of
+#: data/raw/000-pks-2024/finansiering-2025.csv but Kommun and Summa).
+POSTS = [
+    "Grundfinansiering Social välfärd",
+    "Arbete och delaktighet",
+    "Familjecentralsamordnare",
+    "Barnahus",
+    "Familjehemsresurs",
+    "Medlemsavgift Kommunal utveckling",
+    "Digitalisering",
+    "IoT projekt",
+    "Skola",
+    "Fjärrundervisning",
+    "Fritid",
+    "Kval.arb öppen fritid",
+    "Utvecklingsarbete friluftsliv",
+    "Miljösamverkan",
+    "VO-collage",
+    "Yrkesresorna",
+]
+
 
 def matrix(x_name: str = "X") -> Table:
     meta = {

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, shipped_project
+from fees_fixtures import POSTS
 
 #: Files of an earlier run in the copy's reports/: a refused command leaves them as they are.
 EARLIER_REPORTS = {
@@ -51,26 +52,6 @@ HEAD = 'beskrivning: "Prov"\nutgår_från: förslaget 2025\n'
 MODEL = "data/raw/001-delar-2024-t2/delar-2024-t2-4-1.csv"
 BROKEN = ("\nNära vård,33 089,", "\nNära vård,12 3a4,")
 
-#: The printed proposal of 2025's posts (the headings of data/raw/000-pks-2024/finansiering-2025.csv
-#: but Kommun and Summa, in order): what a file naming an unknown post is told to choose from.
-POSTS = [
-    "Grundfinansiering Social välfärd",
-    "Arbete och delaktighet",
-    "Familjecentralsamordnare",
-    "Barnahus",
-    "Familjehemsresurs",
-    "Medlemsavgift Kommunal utveckling",
-    "Digitalisering",
-    "IoT projekt",
-    "Skola",
-    "Fjärrundervisning",
-    "Fritid",
-    "Kval.arb öppen fritid",
-    "Utvecklingsarbete friluftsliv",
-    "Miljösamverkan",
-    "VO-collage",
-    "Yrkesresorna",
-]
 
 OUTSIDE = "; ange en sökväg i projektet, relativt dess rot (t.ex. data/raw/…)"
 IN_RAW = ": ligger i data/raw, som aldrig skrivs till; välj en annan mapp"

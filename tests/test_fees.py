@@ -10,6 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
+from fees_fixtures import POSTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,24 +46,6 @@ Vetlanda 670 893 kr 67 089 kr 21 356 kr 236 191 kr 393 819 kr 670 893 kr 118 422
 Värnamo 845 154 kr 84 515 kr 26 832 kr 297 540 kr 496 111 kr 845 153 kr 148 791 kr 147 639 kr 253 951 kr 50 299 kr 107 540 kr 20 653 kr 42 470 kr 91 784 kr 85 034 kr 163 666 kr 2 613 797 kr
 Summa 9 000 000 kr 900 000 kr 285 571 kr 3 168 492 kr 5 283 065 kr 9 000 000 kr 1 583 550 kr 1 571 166 kr 2 702 752 kr 535 325 kr 1 144 526 kr 219 801 kr 451 966 kr 1 050 979 kr 904 998 kr 1 742 870 kr 27 902 191 kr
 """
-POSTS = [
-    "Grundfinansiering Social välfärd",
-    "Arbete och delaktighet",
-    "Familjecentralsamordnare",
-    "Barnahus",
-    "Familjehemsresurs",
-    "Medlemsavgift Kommunal utveckling",
-    "Digitalisering",
-    "IoT projekt",
-    "Skola",
-    "Fjärrundervisning",
-    "Fritid",
-    "Kval.arb öppen fritid",
-    "Utvecklingsarbete friluftsliv",
-    "Miljösamverkan",
-    "VO-collage",
-    "Yrkesresorna",
-]
 CODES = {
     "Aneby": "0604",
     "Eksjö": "0686",

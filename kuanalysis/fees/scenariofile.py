@@ -82,15 +82,9 @@ _constructor = SafeConstructor()
 
 
 def _value(node):
-    """A node's Python value; a scalar YAML cannot turn into one (an integer of thousands
-    of digits) stays its text, and is refused where a number is needed."""
-    try:
-        return _constructor.construct_object(node, deep=True)
-    except (ValueError, OverflowError):
-        _constructor.recursive_objects.clear()  # left marked by the failed construction
-        if isinstance(node, yaml.ScalarNode):
-            return node.value
-        raise
+    """A node's Python value (the reader, :mod:`kuanalysis.yamlfile`, has refused a number
+    too long for Python to convert)."""
+    return _constructor.construct_object(node, deep=True)
 
 
 def _is_number(node) -> bool:

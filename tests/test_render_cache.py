@@ -17,22 +17,36 @@ READ = (
 )
 
 
-def test_only_changed_reports_are_rendered_again(scratch_project):
-    root, out = scratch_project, scratch_project / "reports"
+def _marks(stdout: str) -> dict[str, str]:
+    """Each report's mark in the render's output: ``klar`` or ``oförändrad``."""
+    return dict(re.findall(r"^\[\d+/\d+\] (\S+)\s+(klar|oförändrad)", stdout, re.M))
+
+
+def _render(env: dict, *args: str) -> dict[str, str]:
+    proc = run_cli("render", "--tidpunkt", FIXED_TIME, *args, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return _marks(proc.stdout)
+
+
+def _two_reports(root):
+    """tabell.html reads data/raw/t.csv ("tabell version 1"), scenario.html scenarios/s.yaml."""
     (root / "data" / "raw").mkdir(parents=True)
     (root / "scenarios").mkdir()
     (root / "data" / "raw" / "t.csv").write_text("tabell version 1\n")
     (root / "scenarios" / "s.yaml").write_text("scenario: 1\n")
     notebook(root / "notebooks" / "tabell.ipynb", READ.format("data/raw/t.csv"))
     notebook(root / "notebooks" / "scenario.ipynb", READ.format("scenarios/s.yaml"))
+
+
+def test_only_changed_reports_are_rendered_again(scratch_project):
+    root, out = scratch_project, scratch_project / "reports"
+    _two_reports(root)
     env = {"KUANALYSIS_ROOT": str(root)}
 
     def render(*args):
         proc = run_cli("render", "--tidpunkt", FIXED_TIME, *args, env=env)
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        return dict(
-            re.findall(r"^\[\d+/\d+\] (\S+)\s+(klar|oförändrad)", proc.stdout, re.M)
-        ), proc.stdout
+        return _marks(proc.stdout), proc.stdout
 
     assert render()[0] == {"scenario.html": "klar", "tabell.html": "klar"}
     first = {p: (out / p).read_bytes() for p in ("tabell.html", "scenario.html")}
@@ -78,40 +92,30 @@ def test_in_a_git_checkout_a_scenario_edit_renders_only_its_readers(scratch_proj
     """The provenance block names the version of the code; editing or committing a scenario
     is not a new version, so the report that does not read it keeps its bytes."""
     root, out = scratch_project, scratch_project / "reports"
-    (root / "data" / "raw").mkdir(parents=True)
-    (root / "scenarios").mkdir()
-    (root / "data" / "raw" / "t.csv").write_text("tabell\n")
-    (root / "scenarios" / "s.yaml").write_text("scenario: 1\n")
-    notebook(root / "notebooks" / "tabell.ipynb", READ.format("data/raw/t.csv"))
-    notebook(root / "notebooks" / "scenario.ipynb", READ.format("scenarios/s.yaml"))
+    _two_reports(root)
     (root / ".gitignore").write_text("reports/\n")
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "start")
     env = {"KUANALYSIS_ROOT": str(root)}
 
-    def render(*args):
-        proc = run_cli("render", "--tidpunkt", FIXED_TIME, *args, env=env)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        return dict(re.findall(r"^\[\d+/\d+\] (\S+)\s+(klar|oförändrad)", proc.stdout, re.M))
-
-    assert render() == {"scenario.html": "klar", "tabell.html": "klar"}
+    assert _render(env) == {"scenario.html": "klar", "tabell.html": "klar"}
     commit = re.search(r"version <code>(\w+)</code>", (out / "tabell.html").read_text())
     assert commit and commit.group(1) != "okänd"
 
     (root / "scenarios" / "s.yaml").write_text("scenario: 2\n")  # the tree is now changed
-    assert render() == {"scenario.html": "klar", "tabell.html": "oförändrad"}
+    assert _render(env) == {"scenario.html": "klar", "tabell.html": "oförändrad"}
     _git(root, "commit", "-q", "-am", "ett nytt scenario")
-    assert render() == {"scenario.html": "oförändrad", "tabell.html": "oförändrad"}
+    assert _render(env) == {"scenario.html": "oförändrad", "tabell.html": "oförändrad"}
     kept = {p: (out / p).read_bytes() for p in ("tabell.html", "scenario.html")}
-    assert render("--alla") == {"scenario.html": "klar", "tabell.html": "klar"}
+    assert _render(env, "--alla") == {"scenario.html": "klar", "tabell.html": "klar"}
     assert {p: (out / p).read_bytes() for p in kept} == kept
 
     # a change to the notebooks is a change of the code: every report shows the new version
     (root / "notebooks" / "README.md").write_text("anteckningsböckerna\n")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "kod")
-    assert render() == {"scenario.html": "klar", "tabell.html": "klar"}
+    assert _render(env) == {"scenario.html": "klar", "tabell.html": "klar"}
     assert commit.group(1) not in (out / "tabell.html").read_text()
 
 
@@ -127,16 +131,11 @@ def test_a_change_in_the_package_code_renders_every_report_again(scratch_project
     )
     env = {"KUANALYSIS_ROOT": str(root), "PYTHONPATH": str(code)}
 
-    def render():
-        proc = run_cli("render", "--tidpunkt", FIXED_TIME, env=env)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        return dict(re.findall(r"^\[\d+/\d+\] (\S+)\s+(klar|oförändrad)", proc.stdout, re.M))
-
-    assert render() == {"tabell.html": "klar"}
-    assert render() == {"tabell.html": "oförändrad"}
+    assert _render(env) == {"tabell.html": "klar"}
+    assert _render(env) == {"tabell.html": "oförändrad"}
     fmt = code / "kuanalysis" / "reports" / "fmt.py"
     fmt.write_text(fmt.read_text() + "\n# en ändring\n")
-    assert render() == {"tabell.html": "klar"}
+    assert _render(env) == {"tabell.html": "klar"}
 
 
 def test_an_edited_sidecar_it_did_not_read_renders_a_report_again(scratch_project):
@@ -150,13 +149,8 @@ def test_an_edited_sidecar_it_did_not_read_renders_a_report_again(scratch_projec
     notebook(root / "notebooks" / "tabell.ipynb", READ.format("data/raw/t.csv"))
     env = {"KUANALYSIS_ROOT": str(root)}
 
-    def render():
-        proc = run_cli("render", "--tidpunkt", FIXED_TIME, env=env)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        return dict(re.findall(r"^\[\d+/\d+\] (\S+)\s+(klar|oförändrad)", proc.stdout, re.M))
-
-    assert render() == {"tabell.html": "klar"}
+    assert _render(env) == {"tabell.html": "klar"}
     (root / "data" / "raw" / "annan.csv").write_text("ändrad\n")  # a table it does not read
-    assert render() == {"tabell.html": "oförändrad"}
+    assert _render(env) == {"tabell.html": "oförändrad"}
     (root / "data" / "raw" / "annan.yaml").write_text("period: 2025-01-01/2025-12-31\n")
-    assert render() == {"tabell.html": "klar"}
+    assert _render(env) == {"tabell.html": "klar"}

@@ -242,6 +242,21 @@ def test_xlsx_text_in_number_cell_is_refused(project, capsys):
     assert 'xlsx-text.xlsx rad 3, kolumn "Barnahus": "12a" är inget tal' in err
 
 
+def test_xlsx_that_is_no_workbook_is_refused_in_swedish(project, capsys):
+    # a CSV saved with the .xlsx suffix: openpyxl's English reason never reaches the reader
+    (project / "trasig.xlsx").write_text("Kommun,Summa\nAneby,1\n", encoding="utf-8")
+    side = (GOOD / "avgifter.yaml").read_text(encoding="utf-8")
+    (project / "trasig.yaml").write_text(
+        side.replace("table: avgifter", "table: trasig"), encoding="utf-8"
+    )
+    err = _run_refused(project, capsys)
+    assert (
+        "Fel: trasig.xlsx: filen går inte att läsa som xlsx (den är skadad, eller är en annan "
+        "sorts fil med ändelsen .xlsx); spara den på nytt från Excel"
+    ) in err.splitlines()
+    assert "zip" not in err.lower()
+
+
 def test_table_beside_both_csv_and_xlsx_is_refused(project, capsys):
     _xlsx(project / "avgifter.xlsx", [["Kommun", "Grundavgift", "Barnahus", "Summa"]])
     err = _run_refused(project, capsys)

@@ -193,8 +193,11 @@ def _read_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list[str]]]]:
     try:
         values = openpyxl.load_workbook(path, data_only=True).worksheets[0]
         formulas = openpyxl.load_workbook(path, data_only=False).worksheets[0]
-    except Exception as e:  # a broken or non-xlsx file
-        raise DataError(f"{path.name}: filen går inte att läsa som xlsx ({e})") from None
+    except Exception:  # a broken or non-xlsx file (openpyxl's reason is English)
+        raise DataError(
+            f"{path.name}: filen går inte att läsa som xlsx (den är skadad, eller är en annan "
+            "sorts fil med ändelsen .xlsx); spara den på nytt från Excel"
+        ) from None
     rows, errors = [], []
     for row_v, row_f in zip(values.iter_rows(), formulas.iter_rows()):
         cells = []

@@ -95,6 +95,10 @@ def _commands() -> list[str]:
     return [line for line in block.splitlines() if line.strip()]
 
 
+#: Variables of the test's own environment that the analyst's shell does not have.
+OUTER = ("VENV", "VIRTUAL_ENV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("analytiker")
@@ -123,7 +127,8 @@ def project(tmp_path_factory):
         if p and not (Path(p) / "kuanalysis").exists()
     ]
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("VENV", "VIRTUAL_ENV")},
+        # a fresh shell's: no venv, and none of an outer make's variables (make test)
+        **{k: v for k, v in os.environ.items() if k not in OUTER},
         "KUANALYSIS_ROOT": str(root),
         "PATH": os.pathsep.join(path),
         "SOURCE_DATE_EPOCH": "1729843200",

@@ -11,6 +11,7 @@ file and line; a message never quotes a node (that would expand it).
 
 from __future__ import annotations
 
+import copy
 import errno
 import os
 import stat
@@ -184,15 +185,28 @@ def _plain_style(node) -> None:
             stack.extend(n.value)
 
 
+#: What :func:`load` read, by path: the text and its data. Sidecars are read by several
+#: steps of one run (finding periods and proposals, loading tables).
+_READ: dict[Path, tuple[str, object]] = {}
+
+
 def load(path: str | os.PathLike, error: type[InputError] = InputError):
-    """The YAML file's content as Python data, checked as the module docstring says."""
+    """The YAML file's content as Python data, checked as the module docstring says.
+
+    The file is read every time; a text read before (the same file, unchanged) is not
+    checked and parsed again. The caller gets its own copy of the data."""
     path = Path(path)
     text = _text(path, error)
+    seen = _READ.get(path.resolve())
+    if seen is not None and seen[0] == text:
+        return copy.deepcopy(seen[1])
     shown = paths.relative(path)
     _check_events(text, shown, error)
     try:
-        return yaml.load(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)
     except (yaml.YAMLError, ValueError, OverflowError) as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         raise error(f"{shown}:{line}: ett värde går inte att läsa ({type(e).__name__})") from None
+    _READ[path.resolve()] = (text, data)
+    return copy.deepcopy(data)

@@ -119,3 +119,17 @@ def test_a_file_that_grows_past_the_limit_is_not_read_beyond_it(tmp_path, monkey
     with pytest.raises(DataError) as e:
         yamlfile.load(p, DataError)
     assert str(e.value) == "f.yaml: filen är mer än 1000 kB; en YAML-fil här får vara högst 1000 kB"
+
+
+def test_a_file_read_again_gives_its_current_content_and_a_copy(tmp_path):
+    # the parse of an unchanged text is reused; an edit (even of the same size) is read anew
+    p = tmp_path / "f.yaml"
+    p.write_text("a: 1\n", encoding="utf-8")
+    first = yamlfile.load(p, DataError)
+    first["a"] = 99  # the caller's copy: the next read is not affected
+    assert yamlfile.load(p, DataError) == {"a": 1}
+    p.write_text("a: 2\n", encoding="utf-8")
+    assert yamlfile.load(p, DataError) == {"a": 2}
+    p.write_text("a: *x\n", encoding="utf-8")  # a fault is found again, not hidden by the memo
+    with pytest.raises(DataError, match="alias"):
+        yamlfile.load(p, DataError)

@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 # jsonschema (imported by nbformat, papermill) imports rfc3987_syntax when it is installed,
@@ -138,6 +139,10 @@ def render(
             for job in unchanged:  # their published files stay: no other job may take the names
                 run.claim_files(scratch, job.output, state[job.output].get("files", {}))
             settings = Settings(str(root), str(out), scratch, moment, context["commit"])
+            # a notebook's variants share a kernel and go fast one after another: the single
+            # reports first, so they run beside the variants instead of after them
+            per_notebook = Counter(j.notebook for j in pending)
+            pending.sort(key=lambda j: per_notebook[j.notebook])
             run.run_jobs(pending, settings, workers, done)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -91,61 +91,70 @@ def render(
     """
     moment, fixed = generation_time(generated_at)
     out = paths.output(out_dir if out_dir is not None else paths.reports_dir(), "dir")
-    run.prepare()  # the worker processes' server starts while the run is planned
-    todo = plan(names, overrides or {})
-    root = paths.project_root()
-    context = {
-        "code": cache.code_digest(),
-        "commit": provenance.git_commit(),
-        "time": moment if fixed else "",
-    }
-    listings = cache.Listings(root)
-    notebook_sha = {j.notebook: cache.file_sha(j.notebook) for j in todo}
-    state = index.read_state(out)
-    started = time.perf_counter()
-    unchanged: list[Job] = []
-    pending: list[Job] = []
-    for job in todo:
-        entry = state.get(job.output, {})
-        same = (
-            not everything
-            and "key" in entry
-            and entry["key"]
-            == cache.current_key(
-                job, entry, notebook_sha[job.notebook], root, out, context, listings
+    # the workers start, and warm up a kernel each, while the run is planned
+    pool = run.Pool(max(1, jobs or os.cpu_count() or 1))
+    running = False  # once the jobs are queued, the workers end with the last
+    try:
+        todo = plan(names, overrides or {})
+        root = paths.project_root()
+        context = {
+            "code": cache.code_digest(),
+            "commit": provenance.git_commit(),
+            "time": moment if fixed else "",
+        }
+        listings = cache.Listings(root)
+        notebook_sha = {j.notebook: cache.file_sha(j.notebook) for j in todo}
+        state = index.read_state(out)
+        started = time.perf_counter()
+        unchanged: list[Job] = []
+        pending: list[Job] = []
+        for job in todo:
+            entry = state.get(job.output, {})
+            same = (
+                not everything
+                and "key" in entry
+                and entry["key"]
+                == cache.current_key(
+                    job, entry, notebook_sha[job.notebook], root, out, context, listings
+                )
             )
-        )
-        (unchanged if same else pending).append(job)
+            (unchanged if same else pending).append(job)
 
-    outcomes = []
-    tty = sys.stdout.isatty() and not os.environ.get("CI")
+        outcomes = []
+        tty = sys.stdout.isatty() and not os.environ.get("CI")
 
-    def done(job: Job, r: Result) -> None:
-        if r.status == "ok":
-            written = {job.output: r.sha256, **r.files}
-            r.key = cache.key(job, notebook_sha[job.notebook], r.inputs, written, context, listings)
-        elif r.status == "oförändrad":
-            (out / FAILED_DIR / Path(job.output).with_suffix(".ipynb")).unlink(missing_ok=True)
-        outcomes.append((job, r))
-        _progress(r, len(outcomes), len(todo), tty, echo)
+        def done(job: Job, r: Result) -> None:
+            if r.status == "ok":
+                written = {job.output: r.sha256, **r.files}
+                r.key = cache.key(
+                    job, notebook_sha[job.notebook], r.inputs, written, context, listings
+                )
+            elif r.status == "oförändrad":
+                (out / FAILED_DIR / Path(job.output).with_suffix(".ipynb")).unlink(missing_ok=True)
+            outcomes.append((job, r))
+            _progress(r, len(outcomes), len(todo), tty, echo)
 
-    for job in unchanged:
-        done(job, Result(job.output, "oförändrad"))
-    if pending:
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
-        echo(f"Renderar {len(pending)} rapport(er) med {workers} parallella processer.")
-        scratch = tempfile.mkdtemp(prefix="kuanalysis-")
-        try:
-            for job in unchanged:  # their published files stay: no other job may take the names
-                run.claim_files(scratch, job.output, state[job.output].get("files", {}))
-            settings = Settings(str(root), str(out), scratch, moment, context["commit"])
-            # a notebook's variants share a kernel and go fast one after another: the single
-            # reports first, so they run beside the variants instead of after them
-            per_notebook = Counter(j.notebook for j in pending)
-            pending.sort(key=lambda j: per_notebook[j.notebook])
-            run.run_jobs(pending, settings, workers, done)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        for job in unchanged:
+            done(job, Result(job.output, "oförändrad"))
+        if pending:
+            workers = min(pool.workers, len(pending))
+            echo(f"Renderar {len(pending)} rapport(er) med {workers} parallella processer.")
+            scratch = tempfile.mkdtemp(prefix="kuanalysis-")
+            try:
+                for job in unchanged:  # their published files stay: no other job may take the names
+                    run.claim_files(scratch, job.output, state[job.output].get("files", {}))
+                settings = Settings(str(root), str(out), scratch, moment, context["commit"])
+                # a notebook's variants share a kernel and go fast one after another: the single
+                # reports first, so they run beside the variants instead of after them
+                per_notebook = Counter(j.notebook for j in pending)
+                pending.sort(key=lambda j: per_notebook[j.notebook])
+                running = True
+                pool.run(pending, settings, done)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+    finally:
+        if not running:  # nothing to render, or the plan failed
+            pool.abandon()
     index.update(out, outcomes, moment)
 
     failed = [r for _, r in outcomes if r.status == "fel"]

@@ -5,8 +5,10 @@ it, and the files the notebook published, beside each other (through a temporary
 rename, so a failed job leaves the last good files untouched). A notebook gets a fresh kernel;
 the next variant of the same notebook (the next kommunblad, the next period) runs in the same
 kernel with its variables cleared (``%reset -f``), which a test shows gives the same bytes.
-While one notebook runs, the worker starts and warms up (the common imports) a kernel for a
-later job.
+The workers (:class:`Pool`) start while the run is planned, at a lower priority than the
+planner, and each starts and warms up (the common imports) a kernel at once; while one
+notebook runs, the worker warms up a kernel for a later job. When the plan finds nothing to
+render, the workers are abandoned: their kernels are killed and their files removed.
 
 Workers are started with ``forkserver`` where the platform has it, else ``spawn`` (never
 ``fork``: Windows lacks it, macOS makes it unsafe). A worker dies with its parent: a thread
@@ -270,6 +272,9 @@ def run_job(job: Job, settings: Settings, km=None) -> Result:
 # -- workers ------------------------------------------------------------------------------
 
 _KERNELS: list = []  # this worker's kernel managers, killed with it
+#: Held while a kernel's connection file and process are made, so that a worker that must
+#: die does not leave one half made behind.
+_STARTING = threading.Lock()
 
 
 def _exit_if_orphaned() -> None:
@@ -278,11 +283,14 @@ def _exit_if_orphaned() -> None:
         _die()
 
 
-def _die() -> None:
+def _die(code: int = 1) -> None:
+    _STARTING.acquire(timeout=10)  # a kernel being started is started, or not begun
     for km in list(_KERNELS):
         with contextlib.suppress(Exception):  # already gone
             km.provisioner.process.kill()
-    os._exit(1)
+        with contextlib.suppress(Exception):
+            km.cleanup_connection_file()
+    os._exit(code)
 
 
 def _watch_parent() -> None:
@@ -319,9 +327,10 @@ class _Spare:
         from jupyter_client import KernelManager
 
         try:
-            km = KernelManager(kernel_name="python3")
-            _KERNELS.append(km)
-            km.start_kernel(cwd=cwd)
+            with _STARTING:
+                km = KernelManager(kernel_name="python3")
+                _KERNELS.append(km)
+                km.start_kernel(cwd=cwd)
             client = km.client()
             client.start_channels()
             client.wait_for_ready(timeout=60)
@@ -350,13 +359,18 @@ def _stop_kernel(km) -> None:
             _KERNELS.remove(km)
 
 
-def _worker(jobs, results, settings: Settings, project_env: str | None, workers: int) -> None:
+def _worker(jobs, results, project_env: str | None, workers: int) -> None:
     # imported here, before the spare kernel's thread imports jupyter_client too: two threads
     # importing one package at once can see it half-initialised
     import jupyter_client.manager  # noqa: F401
     import papermill  # noqa: F401
 
+    from ..paths import project_root
+
     _watch_parent()
+    # below the planner, which runs meanwhile and decides whether there is work at all
+    with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
+        os.nice(5)
     # the project root exactly as the parent sees it, also for the notebooks' kernels
     if project_env is None:
         os.environ.pop("KUANALYSIS_ROOT", None)
@@ -365,11 +379,15 @@ def _worker(jobs, results, settings: Settings, project_env: str | None, workers:
     # kernels inherit this process's stderr: keep their start-up chatter off the terminal
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
-    cwd = str(Path(settings.root) / "notebooks")
-    spare = None  # a kernel warming up for this worker's next job
+    cwd = str(project_root() / "notebooks")
+    # The worker starts while the run is planned: its first kernel warms up meanwhile.
+    spare: _Spare | None = _Spare(cwd)  # a kernel warming up for this worker's next job
+    export.exporter()  # built while the kernel starts, not after it
     last = None  # (notebook, kernel) of the last job that succeeded, for its next variant
     while (item := jobs.get()) is not None:
-        job, queued_after = item
+        if item == ABANDON:  # nothing to render after all: the kernels go at once
+            _die(0)
+        job, settings, queued_after = item
         if last is not None and last[0] == job["notebook"] and _reset(last[1]):
             # The next variant of the same notebook (the next kommunblad, the next period)
             # runs in the same kernel, its variables cleared: a notebook is written to run
@@ -379,7 +397,6 @@ def _worker(jobs, results, settings: Settings, project_env: str | None, workers:
             if last is not None:
                 _stop_kernel(last[1])
             starting = spare or _Spare(cwd)
-            export.exporter()  # built while the kernel starts, not after it
             km = starting.take()  # None: papermill starts one itself
             spare = None
         last = None
@@ -440,52 +457,83 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
 
 
-def run_jobs(jobs: list[Job], settings: Settings, workers: int, on_result) -> list[Result]:
-    """Run ``jobs`` in ``workers`` processes; call ``on_result(job, result)`` as each ends.
+#: Tells a worker that nothing will be rendered: it kills its kernels and exits at once.
+ABANDON = "avbryt"
 
-    A worker that dies without reporting (killed, out of memory) turns its unfinished jobs
-    into failures instead of hanging the run.
+
+class Pool:
+    """The worker processes of a run, started before the run is planned.
+
+    Each worker starts and warms up a kernel at once, so the first job does not wait for
+    one: on 2 cores the planning and the kernels' start share the time. The processes are
+    started in a thread (the forkserver imports what workers need first), so planning is
+    not held up. When nothing needs rendering, :meth:`abandon` ends them at once.
     """
-    ctx = prepare()
-    queue, done = ctx.Queue(), ctx.Queue()
-    for i, j in enumerate(jobs):
-        queue.put((asdict(j), len(jobs) - 1 - i))
-    for _ in range(workers):
-        queue.put(None)
-    procs = [
-        ctx.Process(
-            target=_worker,
-            daemon=True,
-            name=f"kuanalysis-{i}",
-            args=(queue, done, settings, os.environ.get("KUANALYSIS_ROOT"), workers),
-        )
-        for i in range(workers)
-    ]
-    for p in procs:
-        p.start()
-    by_output = {j.output: j for j in jobs}
-    results: list[Result] = []
-    while len(results) < len(jobs):
-        try:
-            r = Result(**done.get(timeout=2))
-        except Empty:
-            if any(p.is_alive() for p in procs):
-                continue
-            finished = {r.output for r in results}
-            for j in jobs:
-                if j.output not in finished:
-                    r = Result(
-                        j.output,
-                        "fel",
-                        message=f"Rapporten {j.output} avbröts: "
-                        "arbetsprocessen avslutades oväntat. Den senaste lyckade "
-                        "rapporten, om någon, är orörd.",
-                    )
-                    results.append(r)
-                    on_result(j, r)
-            break
-        results.append(r)
-        on_result(by_output[r.output], r)
-    for p in procs:
-        p.join()
-    return results
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._thread = threading.Thread(target=self._start, daemon=True, name="arbetare")
+        self._thread.start()
+
+    def _start(self) -> None:
+        ctx = prepare()
+        self.queue, self.done = ctx.Queue(), ctx.Queue()
+        self.procs = [
+            ctx.Process(
+                target=_worker,
+                daemon=True,
+                name=f"kuanalysis-{i}",
+                args=(self.queue, self.done, os.environ.get("KUANALYSIS_ROOT"), self.workers),
+            )
+            for i in range(self.workers)
+        ]
+        for p in self.procs:
+            p.start()
+
+    def abandon(self) -> None:
+        """End the workers now (nothing to render, or the plan failed)."""
+        self._thread.join()
+        for _ in self.procs:
+            self.queue.put(ABANDON)
+        for p in self.procs:
+            p.join()
+
+    def run(self, jobs: list[Job], settings: Settings, on_result) -> list[Result]:
+        """Run ``jobs``; call ``on_result(job, result)`` as each ends. The workers end with
+        the last job.
+
+        A worker that dies without reporting (killed, out of memory) turns its unfinished jobs
+        into failures instead of hanging the run.
+        """
+        self._thread.join()
+        queue, done, procs = self.queue, self.done, self.procs
+        for i, j in enumerate(jobs):
+            queue.put((asdict(j), settings, len(jobs) - 1 - i))
+        for _ in procs:
+            queue.put(None)
+        by_output = {j.output: j for j in jobs}
+        results: list[Result] = []
+        while len(results) < len(jobs):
+            try:
+                r = Result(**done.get(timeout=2))
+            except Empty:
+                if any(p.is_alive() for p in procs):
+                    continue
+                finished = {r.output for r in results}
+                for j in jobs:
+                    if j.output not in finished:
+                        r = Result(
+                            j.output,
+                            "fel",
+                            message=f"Rapporten {j.output} avbröts: "
+                            "arbetsprocessen avslutades oväntat. Den senaste lyckade "
+                            "rapporten, om någon, är orörd.",
+                        )
+                        results.append(r)
+                        on_result(j, r)
+                break
+            results.append(r)
+            on_result(by_output[r.output], r)
+        for p in procs:
+            p.join()
+        return results

@@ -61,6 +61,11 @@ def implied_blanks(table: Table, tolerance_kr: float | None = None) -> dict[tupl
     return out
 
 
+def _finding_halves(table: Table, f: Finding) -> list[float]:
+    """The half units of the figures a finding refers to, at its rule's precision."""
+    return halves(f.rule, [Cell(table, x.row, x.column) for x in f.cells])
+
+
 def with_implied_blanks(table: Table, blanks: dict[tuple[str, str], float] | None = None) -> Table:
     """The table with each blank that :func:`implied_blanks` returns filled with its implied
     amount: a missing cell must not hide its post from its key group or move its post's
@@ -188,8 +193,8 @@ def explain_sums(
             e_col = cf.difference * (1 if r == trow else -1)
             # each implied error is known up to the rounding of the figures of its own sum
             tol = tolerance_of(
-                halves(rf.rule, [Cell(table, x.row, x.column) for x in rf.cells]),
-                halves(cf.rule, [Cell(table, x.row, x.column) for x in cf.cells]),
+                _finding_halves(table, rf),
+                _finding_halves(table, cf),
             )
             if tol.explains(e_row - e_col):
                 cell = [r, c]
@@ -243,7 +248,7 @@ def explain_by_shares(
                 if f.column != s.column and not (f.column == tcol and s.column in included):
                     continue
                 tol = tolerance_of(
-                    halves(f.rule, [Cell(table, x.row, x.column) for x in f.cells]),
+                    _finding_halves(table, f),
                     halves(s.rule, [Cell(table, s.row, s.column)]),
                 )
                 if tol.explains(f.difference + s.difference):

@@ -15,6 +15,7 @@ from render_support import FIXED_TIME, leftovers, notebook
 
 from kuanalysis import render
 from kuanalysis.errors import ParameterError
+from kuanalysis.render import Job, run
 
 PARAMS = 'kommun = "0604"  # kommunkod, text\nar = 2025  # år\nandel = 0.5  # andel\nvisa = True  # visa\n'
 
@@ -269,3 +270,56 @@ def test_variant_output_must_be_a_relative_html_path(scratch_project, monkeypatc
     )
     with pytest.raises(ValueError, match="utfilen '../utanfor.html' ska vara en relativ sökväg"):
         render.plan(None, {})
+
+
+def _job(notebook: str, output: str) -> Job:
+    return Job(report=notebook[0], notebook=notebook, output=output, title="")
+
+
+def test_spare_kernels_only_for_a_later_job_of_another_notebook():
+    """A worker warms up a spare kernel while a job runs only if a later job is of another
+    notebook: the variants of the notebook it runs reuse its kernel."""
+    a, b = _job("a.ipynb", "a.html"), _job("b.ipynb", "b.html")
+    k1, k2, k3 = (_job("k.ipynb", f"k/{i}.html") for i in (1, 2, 3))
+    assert [(j.output, n, o) for j, n, o in run.ahead([a, b, k1, k2, k3])] == [
+        ("a.html", 4, 4),
+        ("b.html", 3, 3),
+        ("k/1.html", 2, 0),
+        ("k/2.html", 1, 0),
+        ("k/3.html", 0, 0),
+    ]
+    assert [(j.output, n, o) for j, n, o in run.ahead([k1, a, k2])] == [
+        ("k/1.html", 2, 1),
+        ("a.html", 1, 1),
+        ("k/2.html", 0, 0),
+    ]
+
+
+NAMES = "import gc; print(sorted(k for k in globals() if not k.startswith('_')), gc.get_freeze_count() > 0)"
+
+
+def _printed(km, code: str) -> str:
+    out: list[str] = []
+    km.client().execute_interactive(
+        code,
+        timeout=60,
+        output_hook=lambda m: out.append(m["content"].get("text", "")),
+    )
+    return "".join(out)
+
+
+def test_a_warmed_up_kernel_has_the_names_of_a_fresh_one(scratch_project):
+    """The warm-up imports, then freezes what is in memory out of the garbage collector's
+    sweeps; it leaves no name behind for a notebook to lean on."""
+    fresh = run._kernel_class()(kernel_name="python3")
+    fresh.start_kernel(cwd=str(scratch_project))
+    warm = run._Spare(str(scratch_project)).take()
+    try:
+        assert warm is not None
+        names_fresh, names_warm = _printed(fresh, NAMES), _printed(warm, NAMES)
+        assert names_fresh.endswith("False\n") and names_warm.endswith("True\n")
+        assert names_fresh.rsplit(" ", 1)[0] == names_warm.rsplit(" ", 1)[0]
+        assert "'gc'" in names_fresh and "pandas" not in names_warm  # the probe's own import
+    finally:
+        run._stop_kernel(fresh)
+        run._stop_kernel(warm)

@@ -77,3 +77,52 @@ def test_kill_9_leaves_no_worker_and_writes_nothing(scratch_project, tmp_path_fa
     time.sleep(4.5)  # past the end of the notebook's sleep
     assert not (scratch_project / "kernel-survived").exists()
     assert list((scratch_project / "reports").iterdir()) == []
+
+
+VARIANTS = """
+def three(parameters):
+    return [{"parameters": {"x": i}, "output": f"b/{i}.html", "title": f"B {i}"} for i in (1, 2, 3)]
+"""
+PID = "import os\nopen(f'../kernel-{os.getpid()}.pid', 'w').close()"
+
+
+@pytest.mark.parametrize("variants", [False, True])
+def test_a_finished_render_leaves_no_kernel_and_no_connection_file(
+    scratch_project, tmp_path_factory, variants
+):
+    """The workers kill their kernels at the end instead of shutting them down one by one:
+    none may live on, and none may leave its connection file in the temporary folder."""
+    mods = tmp_path_factory.mktemp("mods")
+    (mods / "varianter.py").write_text(VARIANTS)
+    for name in ("a", "b", "c"):
+        notebook(scratch_project / "notebooks" / f"{name}.ipynb", PID)
+    if variants:  # b's three variants after a and c: the spare kernel policy's other branch
+        meta = {"kuanalysis": {"variants": "varianter:three"}}
+        notebook(scratch_project / "notebooks" / "b.ipynb", PID, metadata=meta)
+    scratch = tmp_path_factory.mktemp("tmp")
+    env = {
+        **os.environ,
+        "KUANALYSIS_ROOT": str(scratch_project),
+        "TMPDIR": str(scratch),
+        "PYTHONPATH": str(mods),
+    }
+    proc = subprocess.run(
+        [KUANALYSIS, "render", "-j", "2"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    kernels = {int(p.stem.split("-")[1]) for p in scratch_project.glob("kernel-*.pid")}
+    assert len(kernels) >= 2  # the notebooks ran, in at least two kernels
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in kernels) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [p for p in kernels if _alive(p)] == []
+    assert sorted(p.name for p in scratch.rglob("*.json")) == []
+    # unchanged: the workers started for the run are abandoned, their kernels too
+    before = set(Path("/proc").glob("[0-9]*"))
+    proc = subprocess.run(
+        [KUANALYSIS, "render", "-j", "2"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0 and "oförändrad" in proc.stdout, proc.stdout + proc.stderr
+    started = {int(p.name) for p in set(Path("/proc").glob("[0-9]*")) - before}
+    assert [p for p in started if _alive(p) and p != os.getpid()] == []
+    assert sorted(p.name for p in scratch.rglob("*.json")) == []

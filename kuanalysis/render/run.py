@@ -7,8 +7,10 @@ the next variant of the same notebook (the next kommunblad, the next period) run
 kernel with its variables cleared (``%reset -f``), which a test shows gives the same bytes.
 The workers (:class:`Pool`) start while the run is planned, at a lower priority than the
 planner, and each starts and warms up (the common imports) a kernel at once; while one
-notebook runs, the worker warms up a kernel for a later job. When the plan finds nothing to
-render, the workers are abandoned: their kernels are killed and their files removed.
+notebook runs, the worker warms up a kernel for a later job that may need one (not for the
+variants of the notebook it runs). A kernel keeps one connected client for all its jobs.
+When the last job is done, or the plan finds nothing to render, the workers kill their
+kernels (nothing in them is kept) and remove their connection files.
 
 Workers are started with ``forkserver`` where the platform has it, else ``spawn`` (never
 ``fork``: Windows lacks it, macOS makes it unsafe). A worker dies with its parent: a thread
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import multiprocessing as mp
 import os
@@ -28,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from queue import Empty
@@ -283,13 +287,24 @@ def _exit_if_orphaned() -> None:
         _die()
 
 
+def _kill(km) -> None:
+    """End a kernel at once (it holds nothing to keep) and remove its connection file.
+
+    Its client is left alone: a spare's thread may be using it (zmq sockets are not to be
+    closed from another thread); the process ends right after, or the caller closes it.
+    """
+    with contextlib.suppress(Exception):  # already gone
+        km.provisioner.process.kill()
+    with contextlib.suppress(Exception):
+        km.cleanup_connection_file()
+    if km in _KERNELS:
+        _KERNELS.remove(km)
+
+
 def _die(code: int = 1) -> None:
     _STARTING.acquire(timeout=10)  # a kernel being started is started, or not begun
     for km in list(_KERNELS):
-        with contextlib.suppress(Exception):  # already gone
-            km.provisioner.process.kill()
-        with contextlib.suppress(Exception):
-            km.cleanup_connection_file()
+        _kill(km)
     os._exit(code)
 
 
@@ -307,12 +322,70 @@ def _watch_parent() -> None:
 
 
 #: Imported in a spare kernel while it waits for its job: every report needs them, and each
-#: takes a good part of a second (silent: no output, no history, nothing in the notebook).
-WARM_UP = (
-    "import pandas, matplotlib.pyplot, kuanalysis.publish, kuanalysis.reports.charts, "
-    "kuanalysis.reports.html, kuanalysis.reports.fund, kuanalysis.reports.fees, "
-    "kuanalysis.reports.kommunblad, kuanalysis.reports.overview"
-)
+#: takes a good part of a second (silent: no output, no history, no names left behind).
+#: Then what is in memory is frozen out of the garbage collector's sweeps: they would
+#: otherwise walk all of pandas and matplotlib again at every reset (0.15 s) and during runs.
+WARM_UP = """
+import gc, importlib
+for m in ("pandas", "matplotlib.pyplot", "kuanalysis.publish", "kuanalysis.reports.charts",
+          "kuanalysis.reports.html", "kuanalysis.reports.fund", "kuanalysis.reports.fees",
+          "kuanalysis.reports.kommunblad", "kuanalysis.reports.overview"):
+    importlib.import_module(m)
+gc.collect()
+gc.freeze()
+del gc, importlib, m
+"""
+
+
+@functools.cache
+def _kernel_class():
+    """A kernel manager whose one client stays connected for all the kernel's jobs.
+
+    papermill (nbclient) asks the manager for a new client at every job, and a new client
+    waits at least 0.2 s for its IOPub channel to connect; so did the warm-up and the reset
+    between variants. Here the client is connected once, and papermill gets it again.
+    """
+    from jupyter_client import KernelManager
+    from jupyter_client.blocking import BlockingKernelClient
+    from traitlets import default
+
+    class Client(BlockingKernelClient):
+        ready = False
+
+        def start_channels(self, *args, **kwargs) -> None:
+            if not self.ready:
+                super().start_channels(*args, **kwargs)
+
+        def wait_for_ready(self, timeout=None) -> None:
+            if not self.ready:
+                super().wait_for_ready(timeout)
+                self.ready = True
+
+    class Kernel(KernelManager):
+        kept: BlockingKernelClient | None = None  # a Client
+
+        @default("client_factory")
+        def _client_factory_default(self):
+            return Client
+
+        def client(self, **kwargs) -> BlockingKernelClient:
+            if self.kept is None:
+                self.kept = super().client(**kwargs)
+                self.kept.start_channels()
+                self.kept.wait_for_ready(timeout=60)
+            return self.kept
+
+        def close(self) -> None:
+            if self.kept is not None:
+                self.kept.stop_channels()
+
+    return Kernel
+
+
+def _execute(km, code: str) -> bool:
+    """Run ``code`` silently in the kernel; whether it succeeded."""
+    reply = km.client().execute_interactive(code, silent=True, store_history=False, timeout=60)
+    return reply["content"]["status"] == "ok"
 
 
 class _Spare:
@@ -324,21 +397,13 @@ class _Spare:
         self._thread.start()
 
     def _start(self, cwd: str) -> None:
-        from jupyter_client import KernelManager
-
         try:
             with _STARTING:
-                km = KernelManager(kernel_name="python3")
+                km = _kernel_class()(kernel_name="python3")
                 _KERNELS.append(km)
-                km.start_kernel(cwd=cwd)
-            client = km.client()
-            client.start_channels()
-            client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(
-                WARM_UP, silent=True, store_history=False, timeout=60
-            )
-            client.stop_channels()
-            if reply["content"]["status"] == "ok":
+                # history in memory, as papermill's own kernels: not in the user's profile
+                km.start_kernel(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
+            if _execute(km, WARM_UP):
                 self.km = km
                 return
         except Exception:  # noqa: BLE001 - no spare then: papermill starts a kernel itself
@@ -352,11 +417,11 @@ class _Spare:
 
 
 def _stop_kernel(km) -> None:
+    """End a kernel that only the calling thread uses, its client too."""
     if km is not None:
-        with contextlib.suppress(Exception):  # already gone
-            km.shutdown_kernel(now=True)
-        if km in _KERNELS:
-            _KERNELS.remove(km)
+        with contextlib.suppress(Exception):
+            km.close()
+        _kill(km)
 
 
 def _worker(jobs, results, project_env: str | None, workers: int) -> None:
@@ -382,12 +447,12 @@ def _worker(jobs, results, project_env: str | None, workers: int) -> None:
     cwd = str(project_root() / "notebooks")
     # The worker starts while the run is planned: its first kernel warms up meanwhile.
     spare: _Spare | None = _Spare(cwd)  # a kernel warming up for this worker's next job
-    export.exporter()  # built while the kernel starts, not after it
     last = None  # (notebook, kernel) of the last job that succeeded, for its next variant
     while (item := jobs.get()) is not None:
         if item == ABANDON:  # nothing to render after all: the kernels go at once
             _die(0)
-        job, settings, queued_after = item
+        export.exporter()  # built at the first job, while its kernel warms up, if it still does
+        job, settings, queued_after, others_after = item
         if last is not None and last[0] == job["notebook"] and _reset(last[1]):
             # The next variant of the same notebook (the next kommunblad, the next period)
             # runs in the same kernel, its variables cleared: a notebook is written to run
@@ -401,8 +466,9 @@ def _worker(jobs, results, project_env: str | None, workers: int) -> None:
             spare = None
         last = None
         # While this notebook runs, start and warm up a kernel for a later job: with at least
-        # one job per worker still queued, this worker will almost surely get one.
-        if spare is None and queued_after >= workers:
+        # one job per worker still queued, this worker will almost surely get one; but not
+        # when all that follows are variants of this notebook (they run in this kernel).
+        if spare is None and queued_after >= workers and others_after:
             spare = _Spare(cwd)
         result = run_job(Job(**job), settings, km)
         results.put(asdict(result))
@@ -410,24 +476,15 @@ def _worker(jobs, results, project_env: str | None, workers: int) -> None:
             last = (job["notebook"], km)
         else:
             _stop_kernel(km)
-    if last is not None:
-        _stop_kernel(last[1])
-    if spare is not None:
-        _stop_kernel(spare.take())
+    results.close()
+    results.join_thread()  # every result is sent before the process ends
+    _die(0)  # the kernels hold nothing to keep: killed at once, not shut down one by one
 
 
 def _reset(km) -> bool:
     """Clear a kernel's variables for the next run; False if it cannot (then it is not used)."""
     try:
-        client = km.client()
-        client.start_channels()
-        try:
-            reply = client.execute_interactive(
-                "%reset -f", silent=True, store_history=False, timeout=30
-            )
-        finally:
-            client.stop_channels()
-        return reply["content"]["status"] == "ok"
+        return _execute(km, "%reset -f")
     except Exception:  # noqa: BLE001 - a kernel that does not answer is replaced
         return False
 
@@ -455,6 +512,18 @@ def prepare():
 def start_method() -> str:
     """``forkserver`` where the platform has it, else ``spawn``."""
     return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+
+
+def ahead(jobs: list[Job]) -> list[tuple[Job, int, int]]:
+    """Each job in queue order, with how many jobs follow it and how many of those are of
+    another notebook (a worker starts a spare kernel only when a later job may need one)."""
+    left = Counter(j.notebook for j in jobs)
+    out = []
+    for i, j in enumerate(jobs):
+        left[j.notebook] -= 1
+        after = len(jobs) - 1 - i
+        out.append((j, after, after - left[j.notebook]))
+    return out
 
 
 #: Tells a worker that nothing will be rendered: it kills its kernels and exits at once.
@@ -507,8 +576,8 @@ class Pool:
         """
         self._thread.join()
         queue, done, procs = self.queue, self.done, self.procs
-        for i, j in enumerate(jobs):
-            queue.put((asdict(j), settings, len(jobs) - 1 - i))
+        for j, after, others in ahead(jobs):
+            queue.put((asdict(j), settings, after, others))
         for _ in procs:
             queue.put(None)
         by_output = {j.output: j for j in jobs}

@@ -52,8 +52,8 @@ def make_notebook(path: Path) -> None:
 #: ``kuanalysis render`` with the worker processes started by ``spawn`` (as on Windows).
 SPAWN = (
     "import sys\n"
-    "from kuanalysis.render import run\n"
-    "run.start_method = lambda: 'spawn'\n"
+    "from kuanalysis import forkserver\n"
+    "forkserver.start_method = lambda: 'spawn'\n"
     "from kuanalysis.cli import main\n"
     "sys.exit(main(['render']))\n"
 )

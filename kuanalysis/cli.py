@@ -208,6 +208,9 @@ def _dispatch(args) -> int:
 
         diagram = str(output(diagram, "file"))
     if args.command == "render":
+        from .forkserver import context
+
+        context()  # the workers' server imports on another core while this one plans
         from .render import render
 
         return render(

@@ -13,9 +13,9 @@ When the last job is done, or the plan finds nothing to render, the workers kill
 kernels (nothing in them is kept) and remove their connection files.
 
 Workers are started with ``forkserver`` where the platform has it, else ``spawn`` (never
-``fork``: Windows lacks it, macOS makes it unsafe). A worker dies with its parent: a thread
-waits on the parent's sentinel, kills the worker's kernels and exits, so nothing is written
-after ``kuanalysis render`` is killed.
+``fork``: Windows lacks it, macOS makes it unsafe); see :mod:`kuanalysis.forkserver`. A
+worker dies with its parent: a thread waits on the parent's sentinel, kills the worker's
+kernels and exits, so nothing is written after ``kuanalysis render`` is killed.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
 import multiprocessing as mp
 import os
@@ -36,6 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from queue import Empty
 
+from .. import forkserver
 from ..data.numbers import NumberTextError, typed_number
 from ..errors import ParameterError
 from ..paths import atomic_path
@@ -432,6 +434,9 @@ def _worker(jobs, results, project_env: str | None, workers: int) -> None:
 
     from ..paths import project_root
 
+    # what the worker has imported lives as long as it: out of the garbage collector's sweeps,
+    # which otherwise walk it all again and again while notebooks are exported
+    gc.freeze()
     _watch_parent()
     # below the planner, which runs meanwhile and decides whether there is work at all
     with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
@@ -489,31 +494,6 @@ def _reset(km) -> bool:
         return False
 
 
-def prepare():
-    """The multiprocessing context; with ``forkserver`` the server is started at once, so that
-    it imports what every worker needs while the caller plans the run."""
-    ctx = mp.get_context(start_method())
-    if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        # the server imports these once; every worker forked from it starts with them
-        ctx.set_forkserver_preload(
-            [
-                "kuanalysis.render.run",
-                "papermill",
-                "jupyter_client.manager",
-                "kuanalysis.render.export",
-            ]
-        )
-        forkserver.ensure_running()
-    return ctx
-
-
-def start_method() -> str:
-    """``forkserver`` where the platform has it, else ``spawn``."""
-    return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-
-
 def ahead(jobs: list[Job]) -> list[tuple[Job, int, int]]:
     """Each job in queue order, with how many jobs follow it and how many of those are of
     another notebook (a worker starts a spare kernel only when a later job may need one)."""
@@ -545,7 +525,7 @@ class Pool:
         self._thread.start()
 
     def _start(self) -> None:
-        ctx = prepare()
+        ctx = forkserver.context()
         self.queue, self.done = ctx.Queue(), ctx.Queue()
         self.procs = [
             ctx.Process(

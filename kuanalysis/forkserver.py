@@ -1,0 +1,36 @@
+"""The process the renderer's workers are forked from, started before anything heavy.
+
+``kuanalysis render`` starts it first: it imports what every worker needs (papermill,
+nbconvert, the renderer) on the second core while the command itself imports and plans on
+the first. Only the standard library is imported here. Where the platform has no forkserver
+(Windows), the workers are spawned; ``fork`` is never used (macOS makes it unsafe).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+
+#: Imported once by the server; every worker forked from it starts with them.
+PRELOAD = [
+    "kuanalysis.render.run",
+    "papermill",
+    "jupyter_client.manager",
+    "kuanalysis.render.export",
+]
+
+
+def start_method() -> str:
+    """``forkserver`` where the platform has it, else ``spawn``."""
+    return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+
+
+def context():
+    """The workers' multiprocessing context; with ``forkserver`` the server is started now
+    (once: a later call finds it running)."""
+    ctx = mp.get_context(start_method())
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        ctx.set_forkserver_preload(PRELOAD)
+        forkserver.ensure_running()
+    return ctx

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+import os
+import subprocess
+import sys
+
 import pytest
 from conftest import run_cli
 from render_support import notebook
+
+from kuanalysis.cli import main
 
 VARIANTS = """from kuanalysis.errors import ParameterError
 
@@ -141,3 +148,27 @@ def test_variants_input_error_exits_2_and_fault_exits_1(project, tmp_path):
         "Traceback" in proc.stderr and 'raise RuntimeError("oväntat i varianterna")' in proc.stderr
     )
     assert nothing_written(project)
+
+
+FREEZE_PROBE = (
+    "import atexit, gc, sys\n"
+    "from kuanalysis import cli\n"
+    "atexit.register(lambda: print('frusna', gc.get_freeze_count() > 0))\n"
+    "sys.argv = ['kuanalysis', 'list']\n"
+    "cli.main()\n"
+)
+
+
+def test_the_program_spares_its_last_garbage_collections_a_caller_is_left_alone(
+    scratch_project,
+):
+    """``kuanalysis`` itself freezes what is left before it ends (Python's collections at
+    exit would walk it all again); ``main(argv)`` called in a process that goes on does not."""
+    proc = subprocess.run(
+        [sys.executable, "-c", FREEZE_PROBE], capture_output=True, text=True, env=os.environ
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith("frusna True")
+    before = gc.get_freeze_count()
+    assert main(["list"]) == 0
+    assert gc.get_freeze_count() == before

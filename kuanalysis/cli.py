@@ -162,22 +162,41 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser(
         "import",
         parents=[common],
-        help="läs en export (xlsx/csv) uppställd som en befintlig tabell "
-        "och skriv den som ny tabell i data/raw",
+        help="läs en export (xlsx/csv) uppställd som förra periodens tabell eller tabeller "
+        "och skriv dem som nya tabeller i data/raw",
     )
-    i.add_argument("file", metavar="FIL", help="exportfilen (.xlsx eller .csv)")
     i.add_argument(
-        "--like",
-        required=True,
-        metavar="TABELL",
-        help="tabellen i data/raw som filen är uppställd som",
+        "file",
+        metavar="FIL",
+        help="exporten: en .xlsx-fil, en .csv-fil eller en mapp med csv-filer",
     )
-    i.add_argument("--table", required=True, metavar="NY", help="den nya tabellens namn")
+    i.add_argument(
+        "--som",
+        "--like",
+        dest="like",
+        required=True,
+        metavar="FÖREGÅENDE",
+        help="tabellen i data/raw som filen är uppställd som, eller en periods tabeller "
+        "med deras gemensamma början (t.ex. delar-2024-t2)",
+    )
     i.add_argument(
         "--period", required=True, metavar="START/SLUT", help="perioden som ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD"
     )
     i.add_argument(
-        "--document", default=None, metavar="TEXT", help="källdokumentet (standard: TABELLs)"
+        "--tabell",
+        "--table",
+        dest="table",
+        default=None,
+        metavar="NY",
+        help="den nya tabellens namn (en tabell; standard: FÖREGÅENDEs namn med den nya perioden)",
+    )
+    i.add_argument(
+        "--dokument",
+        "--document",
+        dest="document",
+        default=None,
+        metavar="TEXT",
+        help="källdokumentet (standard: exportfilens namn)",
     )
     i.add_argument(
         "--mapp",
@@ -188,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument(
         "--bekrafta",
         action="store_true",
-        help="ta med nya, omdöpta och saknade rader och saknade kolumner som listats",
+        help="ta med nya, omdöpta och saknade rader, kolumner och tabeller som listats",
     )
     return p
 

@@ -80,13 +80,17 @@ def test_report_marks_and_explains_the_invented_error(report):
         "Raden ”[Summa]”, kolumnen ”Kvarvarande medel 2025-04-30”, anger 61 900 tkr, men "
         "summan av raderna ovan ger 60 900 tkr (skillnad +1 000 tkr)"
     ) in text
-    assert "gav 2 avvikelser; se avsnittet Avstämning" in text
+    # the two breaks of the total, and that there is no close of 2024 to open from
+    assert "gav 2 avvikelser och 1 oklar läsning; se avsnittet Avstämning" in text
 
 
-def test_sections_without_data_are_left_out(report):
+def test_a_missing_close_is_said_and_sections_without_data_are_left_out(report):
     text = _text(report)
-    # no close for 2024 in the data: no preceding period, no bridge; no other tables
-    assert "Från föregående bokslut" not in text
+    # no close for 2024 in the data: the bridge section says so, once in it and once as a
+    # finding; no other tables
+    bridge = text.split("Från föregående bokslut", 1)[1].split("Avstämning", 1)[0]
+    assert "Bokslut 2024 finns inte i data/raw: ingående balans 2025 kan inte stämmas av." in bridge
+    assert text.count("Bokslut 2024 finns inte i data/raw") == 2
     assert "Periodens övriga tabeller" not in text
     assert "Prognos för helåret" in text
 

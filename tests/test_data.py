@@ -6,8 +6,10 @@ import math
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+import yaml
 from conftest import store_formula_value
 from hypothesis import given
 from hypothesis import strategies as st
@@ -212,7 +214,7 @@ def test_xlsx_blank_trailing_cells_number_formats_formulas_and_merged_cells(tmp_
             ["Summa", 3000, None, 3001.2],  # B4:C4 merged: the value is B4's, C4 is blank
         ],
         merges=["B4:C4"],
-        formats={"B2": "#,##0", "D2": "#,##0.00", "B3": "0%"},
+        formats={"B2": "#,##0", "D2": "#,##0.00", "B3": "0.0"},
     )
     store_formula_value(path, "0.1*12", "1.2000000000000002")
     t = load_table(path)
@@ -222,6 +224,63 @@ def test_xlsx_blank_trailing_cells_number_formats_formulas_and_merged_cells(tmp_
     assert t.values.loc["Aneby"].tolist() == [1000.0, 1.2, 1001.2]
     assert math.isnan(t.values.loc["Eksjö", "Barnahus"])
     assert math.isnan(t.values.loc["Summa", "Barnahus"])
+
+
+def test_a_per_cent_cell_reads_as_its_reader_sees_it(tmp_path):
+    # Excel stores "47 %" as 0,47 with a per-cent format: in a table whose unit is % it is 47
+    # (never 0,47); 0,125 formatted 0.0% is 12,5. In a table in kr the same cell is no amount.
+    path = tmp_path / "andelar.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["Område", "Kommunerna"], ["Fritid", 0.47], ["Barnahus", 0.125], ["Ledning", 12]):
+        ws.append(row)
+    ws["B2"].number_format = "0%"
+    ws["B3"].number_format = "0.0%"
+    wb.save(path)
+    meta = {
+        "table": "andelar",
+        "document": "x",
+        "heading": "x",
+        "unit": "%",
+        "kind": "share_table",
+        "label_column": "Område",
+        "columns": [{"label": "Kommunerna", "key": "kommunerna"}],
+        "rows": [{"label": x, "role": "area"} for x in ("Fritid", "Barnahus", "Ledning")],
+    }
+    (tmp_path / "andelar.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), "utf-8")
+    t = load_table(path)
+    assert t.text["Kommunerna"].tolist() == ["47 %", "12,5 %", "12"]
+    assert t.values["Kommunerna"].tolist() == [47.0, 12.5, 12.0]
+
+    meta["unit"] = "kr"
+    (tmp_path / "andelar.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), "utf-8")
+    with pytest.raises(DataError) as info:
+        load_table(path)
+    assert info.value.errors == [
+        'andelar.xlsx rad 2, kolumn "Kommunerna": "47 %" har enheten % men cellens enhet är kr',
+        'andelar.xlsx rad 3, kolumn "Kommunerna": "12,5 %" har enheten % men cellens enhet är kr',
+    ]
+
+
+def test_a_stray_cell_far_below_a_raw_xlsx_table_is_refused_at_once(tmp_path):
+    path = _avgifter_xlsx(
+        tmp_path,
+        [
+            ["Kommun", "Grundavgift", "Barnahus", "Summa"],
+            ["Aneby", 1000, 2500, 3500],
+            ["Eksjö", 2000, 1500, 3500],
+            ["Summa", 3000, 4000, 7000],
+        ],
+    )
+    wb = openpyxl.load_workbook(path)
+    wb.active["A1048576"] = "x"  # openpyxl would build a million rows of empty cells
+    wb.save(path)
+    with pytest.raises(DataError) as info:
+        load_table(path)
+    assert info.value.errors == [
+        'avgifter.xlsx blad "Blad1": celler långt utanför tabellen lästes inte (A1048576); '
+        "ta bort dem"
+    ]
 
 
 def test_xlsx_formula_without_stored_value_is_an_error_naming_the_cell(tmp_path):

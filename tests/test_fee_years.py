@@ -25,8 +25,9 @@ from proposal_2026 import NOT_SUMMED, proposal_2026
 
 from kuanalysis import paths
 from kuanalysis.data import load_table
+from kuanalysis.data.periods import proposal_files
 from kuanalysis.errors import DataError
-from kuanalysis.fees.proposals import printed_scenario, proposal_files, require_readings
+from kuanalysis.fees.proposals import printed_scenario, require_readings
 from kuanalysis.fees.scenarios import ScenarioLoader, allocate_scenario, default_population
 from kuanalysis.reports import feedata, fees, feetables
 

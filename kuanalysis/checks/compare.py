@@ -6,6 +6,7 @@ import math
 
 from ..data.table import Table
 from .findings import Finding
+from .tally import count
 from .tolerance import Tolerance, status_of
 
 
@@ -32,6 +33,7 @@ def equal(
     ``reported`` is ``saknas`` with the implied value, unless that is within rounding of zero
     (a blank where nothing is implied is just blank).
     """
+    count(table.id)
     src = source or table.source(row)
     if _missing(reported):
         if tol.explains(expected):
@@ -92,6 +94,7 @@ def at_most(
 
     With ``magnitude`` the absolute values are compared (a "varav" of a negative figure).
     """
+    count(table.id)
     excess = (
         abs(float(reported)) - abs(float(bound)) if magnitude else float(reported) - float(bound)
     )

@@ -11,6 +11,7 @@ import math
 import os
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,12 +126,14 @@ class CheckError:
 
 
 class Findings(list):
-    """Findings, with ``errors`` (checks that could not run) and ``notes`` (information)."""
+    """Findings, with ``errors`` (checks that could not run), ``notes`` (information) and
+    ``checked`` (how many checks were made, by table id)."""
 
-    def __init__(self, items=(), errors=None, notes=None) -> None:
+    def __init__(self, items=(), errors=None, notes=None, checked=None) -> None:
         super().__init__(items)
         self.errors: list[CheckError] = list(errors or [])
         self.notes: list[str] = list(notes or [])
+        self.checked: dict[str, int] = dict(checked or {})
 
 
 def canonical_order(findings: list[Finding]) -> list[Finding]:
@@ -178,17 +181,46 @@ def status_counts(findings: list[Finding], titles: dict[str, str] | None = None)
     return counts.rename(columns={s: STATUSES[s].heading for s in ids}).astype(int)
 
 
-def summary(findings: Findings) -> str:
-    """A Swedish summary: counts per status for each document, then notes and errors."""
-    lines = []
-    by_doc: dict[str, Counter] = {}
+def summary(findings: Findings, documents: Mapping[str, Iterable[str]] | None = None) -> str:
+    """A Swedish summary: for every document, the checks made and the findings by status
+    (a document with none says so), then the notes (``Info:``).
+
+    Parameters
+    ----------
+    findings : Findings
+    documents : mapping, optional
+        Document -> the ids of its tables: every document listed, zero included (without
+        it, the documents with findings).
+    """
+    docs = {d: list(ids) for d, ids in (documents or {}).items()}
     for f in findings:
-        by_doc.setdefault(f.document, Counter())[f.status] += 1
-    for doc, counts in sorted(by_doc.items()):
-        lines.append(f"{doc}: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s]))
-    if not findings:
-        lines.append("Inga avvikelser.")
+        docs.setdefault(f.document, [])
+    by_doc: dict[str, Counter] = {d: Counter() for d in docs}
+    for f in findings:
+        by_doc[f.document][f.status] += 1
+    checked = getattr(findings, "checked", {})
+    lines = []
+    for doc in sorted(docs):
+        n = sum(checked.get(t, 0) for t in docs[doc])
+        counts = by_doc[doc]
+        found = sum(counts.values())
+        shown = (
+            f"{found} fynd (" + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s]) + ")"
+            if found
+            else "inga fynd"
+        )
+        lines.append(
+            f"{doc or '(mellan tabeller)'}: {n} {'kontroll' if n == 1 else 'kontroller'}, {shown}"
+        )
+    if not docs:
+        lines.append("Inga tabeller.")
     lines += [f"Info: {n}" for n in getattr(findings, "notes", [])]
-    for e in getattr(findings, "errors", []):
-        lines.append(f"Fel: kontrollen {e.check} av {e.table} kunde inte köras: {e.message}")
     return "\n".join(lines)
+
+
+def error_lines(findings: Findings) -> list[str]:
+    """The checks that could not run, one ``Fel:`` line each."""
+    return [
+        f"Fel: kontrollen {e.check} av {e.table} kunde inte köras: {e.message}"
+        for e in getattr(findings, "errors", [])
+    ]

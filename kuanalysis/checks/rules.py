@@ -53,6 +53,9 @@ class Rule:
         ``equal``, ``at_most`` or ``reading``.
     precision : str
         ``printed``, ``allocated`` or ``allocated_twice``.
+    says : callable, optional
+        For a reading: what a report says about the finding, a function of its ``params``
+        (without it, the column and :attr:`sentence`).
     """
 
     id: str
@@ -61,6 +64,7 @@ class Rule:
     sentence: str
     logic: str = "equal"
     precision: str = "printed"
+    says: Callable[[Mapping], str] | None = None
 
     def check_text(self, params: Mapping) -> str:
         return self.check(params) if callable(self.check) else self.check.format_map(params)
@@ -97,6 +101,12 @@ def _cells_basis(params: Mapping) -> str:
 
 
 _SUM_OF_PARTS = "summan av delarna"
+#: Why an area cannot be followed from one period to the next (rule continuity_mapping).
+_MAPPING_PROBLEM = {
+    "unmapped": "området finns inte i den andra perioden och saknas i mappningen",
+    "unknown": "mappningen nämner området, men tabellen har inget sådant område",
+    "twice": "mappningen nämner området mer än en gång",
+}
 _NOT_ABOVE = "den överordnade raden, som delposterna inte kan överstiga"
 
 _RULES = [
@@ -215,6 +225,43 @@ _RULES = [
         "kontinuitet",
         "kvarvarande medel vid föregående periods slut",
         "Ingående balans ska vara föregående periods kvarvarande medel, område för område.",
+    ),
+    Rule(
+        "continuity_mapping",
+        lambda p: f"kontinuitet kunde inte stämmas av: {_MAPPING_PROBLEM[p['problem']]}",
+        "mappningen mellan perioderna",
+        "Ett område kan inte följas från föregående period: det finns bara i den ena perioden "
+        "och mappningsfilen säger inte vad det blev (eller nämner ett område som inte finns).",
+        logic="reading",
+        says=lambda p: (
+            f"Området ”{p['area']}” i {p['in']}: {_MAPPING_PROBLEM[p['problem']]}, så dess "
+            f"ingående balans kan inte stämmas av mot föregående period. Skriv i {p['file']} "
+            f"vad området blev eller kom ifrån (se README.md, ”Lägga till nästa period”)."
+        ),
+    ),
+    Rule(
+        "continuity_missing_period",
+        lambda p: f"kontinuitet kunde inte stämmas av: {p['previous']} saknas",
+        "föregående periods kvarvarande medel",
+        "Föregående period finns inte i källtabellerna, så periodens ingående balans kan inte "
+        "stämmas av.",
+        logic="reading",
+        says=lambda p: (
+            f"{p['previous']} finns inte i data/raw: ingående balans {p['year']} kan inte "
+            f"stämmas av."
+        ),
+    ),
+    Rule(
+        "cross_check_unavailable",
+        lambda p: f"korskontroll kunde inte göras: {p['missing']}",
+        "den motsvarande cellen i föregående period",
+        "En korskontroll som föregående period fick kunde inte göras, eftersom en rad eller "
+        "tabell den gäller saknas i den nya perioden.",
+        logic="reading",
+        says=lambda p: (
+            f"Korskontrollen av ”{p['row']}” mot {p['against']} (som {p['like']} fick i "
+            f"föregående period) kunde inte göras: {p['missing']}."
+        ),
     ),
     # -- readings -------------------------------------------------------------------------
     Rule(

@@ -13,18 +13,20 @@ from pathlib import Path
 
 from .. import paths
 from ..data.load import load_all
+from ..data.periods import Period, periods
 from ..data.specs import Spec, read_spec, spec_files
 from ..data.table import Table
-from ..errors import InputError, SpecError
+from ..errors import InputError
 from .ambiguities import check_ambiguities
 from .amounts import check_amount_table, check_column_totals
 from .budget import check_budget_followup
-from .continuity import check_continuity
-from .crosstable import check_claims, check_pairings
+from .continuity import check_continuity, links, missing_period, unused_mappings
+from .crosstable import check_claims, check_pairings, derived_pairings
 from .fee_matrix import check_fee_matrix
 from .findings import CheckError, Finding, Findings, canonical_order
 from .fund import check_fund_statement, treatment_note
 from .shares import check_share_table
+from .tally import counting
 
 #: The rules of each table kind (a new period needs no entry; a new kind does).
 CHECKS: dict[str, Callable[[Table], list[Finding]]] = {
@@ -46,6 +48,7 @@ def run(
     continuity: Iterable[Spec] = (),
     pairings: Iterable[Spec] = (),
     others: dict[str, Table] | None = None,
+    alone: Iterable[Period] = (),
 ) -> Findings:
     """Run every rule on every table, then the continuity mappings and cross-checks.
 
@@ -54,16 +57,20 @@ def run(
     tables : dict
         The tables to check, by id.
     continuity, pairings : iterable of Spec
-        Continuity mappings and cross-check files.
+        Continuity mappings (each naming both tables) and cross-check files.
     others : dict, optional
         More tables that claims and specs may refer to (a previous period) but that are not
         themselves checked.
+    alone : iterable of Period
+        Periods whose preceding close is missing: one finding each says their opening
+        balance cannot be reconciled.
 
     Returns
     -------
     Findings
         The table rules' findings in canonical order, then those of the specs in the order
-        given; ``errors`` (rules that could not run) and ``notes``.
+        given; ``errors`` (rules that could not run), ``notes`` and ``checked`` (checks made
+        per table).
     """
     every = {**(others or {}), **tables}
     out = Findings()
@@ -83,6 +90,42 @@ def run(
             )
             return []
 
+    with counting() as checked:
+        out.extend(canonical_order(_own(tables, every, attempt, out.notes)))
+        for p in alone:
+            t = every[p.table]
+            out.extend(
+                attempt(t.document, t.id, "kontinuitet", lambda t=t, p=p: [missing_period(t, p)])
+            )
+        for spec in continuity:
+            a_id = (spec.data.get("from") or {}).get("table")
+            b_id = (spec.data.get("to") or {}).get("table")
+            target = every.get(b_id)
+            out.extend(
+                attempt(
+                    target.document if target else "",
+                    spec.path or f"{a_id} → {b_id}",
+                    "kontinuitet",
+                    lambda spec=spec: check_continuity(spec.data, every),
+                )
+            )
+        for spec in pairings:
+            out.extend(
+                attempt(
+                    "",
+                    spec.path,
+                    "korskontroll",
+                    lambda spec=spec: check_pairings(spec.data, every),
+                )
+            )
+    out.checked = dict(checked)
+    return out
+
+
+def _own(
+    tables: dict[str, Table], every: dict[str, Table], attempt, notes: list[str]
+) -> list[Finding]:
+    """The rules of each table's kind, its claims and its readings."""
     population = next((t for t in every.values() if t.kind == "population"), None)
     own: list[Finding] = []
     for tid, t in tables.items():
@@ -96,31 +139,8 @@ def run(
         if t.kind == "fund_statement":
             note = treatment_note(t)
             if note:
-                out.notes.append(note)
-    out.extend(canonical_order(own))
-    for spec in continuity:
-        a_id = (spec.data.get("from") or {}).get("table")
-        b_id = (spec.data.get("to") or {}).get("table")
-        target = every.get(b_id)
-        out.extend(
-            attempt(
-                target.document if target else "",
-                spec.path or f"{a_id} → {b_id}",
-                "kontinuitet",
-                lambda spec=spec: (
-                    check_continuity(spec.data, every)
-                    if spec.source is not None
-                    else _implied_continuity(spec, every)
-                ),
-            )
-        )
-    for spec in pairings:
-        out.extend(
-            attempt(
-                "", spec.path, "korskontroll", lambda spec=spec: check_pairings(spec.data, every)
-            )
-        )
-    return out
+                notes.append(note)
+    return own
 
 
 def select(findings: Findings, table_ids: Iterable[str]) -> Findings:
@@ -131,7 +151,10 @@ def select(findings: Findings, table_ids: Iterable[str]) -> Findings:
         for f in findings
         if f.table in ids or (f.rule == "claim" and any(c.table in ids for c in f.cells[1:]))
     ]
-    return Findings(kept, findings.errors, findings.notes)
+    checked = getattr(findings, "checked", {})
+    return Findings(
+        kept, findings.errors, findings.notes, {t: n for t, n in checked.items() if t in ids}
+    )
 
 
 def report_order(findings: list[Finding], first: Iterable[str] = ()) -> list[Finding]:
@@ -143,51 +166,10 @@ def report_order(findings: list[Finding], first: Iterable[str] = ()) -> list[Fin
     )
 
 
-def mapping_file_name(a: Table, b: Table) -> str:
-    """Where a mapping between two periods' fund statements goes: ``data/raw/kontinuitet/
-    <år>-<år>.yaml``, named by the years the periods end in; ``<år>-<år>-<b>.yaml`` when
-    that file exists already (it maps other tables: a tertial's and the close's of a year)."""
-    years = [str(t.meta.get("period", "")).split("/")[-1][:4] or t.id for t in (a, b)]
-    name = f"data/raw/kontinuitet/{years[0]}-{years[1]}.yaml"
-    if (paths.project_root() / name).exists():
-        name = f"data/raw/kontinuitet/{years[0]}-{years[1]}-{b.id}.yaml"
-    return name
-
-
-def _implied_continuity(spec: Spec, every: dict[str, Table]) -> list[Finding]:
-    """The continuity no mapping file gives; when the labels are not enough, the error names
-    both tables and the mapping file to write."""
-    try:
-        return check_continuity(spec.data, every)
-    except SpecError as e:
-        a, b = every[spec.data["from"]["table"]], every[spec.data["to"]["table"]]
-        raise SpecError(
-            f"{e}. Ingen mappningsfil finns mellan {a.id} och {b.id}, så varje område "
-            f"följs under sitt namn; skriv de områden som bytt namn, delats, tillkommit "
-            f"eller upphört i {mapping_file_name(a, b)} (se README.md, ”Lägga till nästa period”)"
-        ) from None
-
-
-def implied_continuity(raw, tables: dict[str, Table], files: list[Spec]) -> list[Spec]:
-    """A mapping for each period and the one before it that no mapping file covers: every
-    area continues under its own label (see :func:`~kuanalysis.checks.continuity.groups_of`)."""
-    from ..data.periods import periods, preceding
-
-    covered = {
-        ((s.data.get("from") or {}).get("table"), (s.data.get("to") or {}).get("table"))
-        for s in files
-    }
-    every = periods(raw)
-    out = []
-    for p in every:
-        q = preceding(p, every)
-        if (
-            q is not None
-            and (q.table, p.table) not in covered
-            and {p.table, q.table} <= set(tables)
-        ):
-            out.append(Spec({"from": {"table": q.table}, "to": {"table": p.table}}, None))
-    return out
+def pairings_for(files: list[Spec], metas: dict[str, dict]) -> list[Spec]:
+    """The cross-check files, then their checks carried to the later periods whose tables
+    follow the tables they name (:func:`~kuanalysis.checks.crosstable.derived_pairings`)."""
+    return list(files) + derived_pairings(files, metas)
 
 
 def check_folder(
@@ -196,11 +178,15 @@ def check_folder(
     """Load every table and specification file under ``raw`` (default ``data/raw``) and run
     every rule; the findings in canonical order (the CSV's).
 
+    Every period is linked to the close before it (by the mapping of their year boundary,
+    else by labels) or gets a finding that it has none; the cross-checks follow the period.
+
     Returns
     -------
     (tables, specs, findings)
         What was read (for provenance) and what was found. A specification file that cannot
-        be read is a :class:`CheckError` with ``bad_input``; the other rules still run.
+        be read, or a mapping that names tables no two consecutive periods have, is a
+        :class:`CheckError` with ``bad_input``; the other rules still run.
 
     Raises
     ------
@@ -217,7 +203,25 @@ def check_folder(
                 read[name].append(read_spec(f))
             except InputError as e:
                 errors.append(CheckError("", paths.relative(f), "läsa", str(e), bad_input=True))
-    read["continuity"] += implied_continuity(raw, tables, read["continuity"])
-    found = run(tables, continuity=read["continuity"], pairings=read["pairings"])
+    linked, alone = links(periods(raw), read["continuity"], set(tables))
+    errors += [
+        CheckError(
+            "",
+            s.path,
+            "kontinuitet",
+            f"mappningen gäller {(s.data.get('from') or {}).get('table')} → "
+            f"{(s.data.get('to') or {}).get('table')}, men de är inte en period och perioden "
+            f"närmast före den; rätta tabellnamnen eller ta bort dem (en fil <år>-<år>.yaml "
+            f"utan tabellnamn gäller alla perioder över årsskiftet)",
+            bad_input=True,
+        )
+        for s in unused_mappings(read["continuity"], linked)
+    ]
+    pairings = pairings_for(read["pairings"], {tid: t.meta for tid, t in tables.items()})
+    found = run(tables, continuity=linked, pairings=pairings, alone=alone)
     specs = [s for s in read["continuity"] + read["pairings"] if s.source is not None]
-    return tables, specs, Findings(canonical_order(found), errors + found.errors, found.notes)
+    return (
+        tables,
+        specs,
+        Findings(canonical_order(found), errors + found.errors, found.notes, found.checked),
+    )

@@ -1,132 +1,128 @@
-"""``kuanalysis import``: the next period's table from an export (xlsx or csv), laid out like a
-table already in ``data/raw``.
+"""``kuanalysis import``: the next period's tables from an export, laid out like tables already in
+``data/raw``: one table, or a whole period's set of tables at once.
 
-The export is read as it is: the header row is found below any title and blank rows, rows
-and columns are paired with the existing table's by their printed labels (:mod:`.labels`),
-and every figure is checked with the number grammar (:mod:`.numbers`). The table and its
-sidecar are written as new files in ``data/raw`` (the only files the code writes there) and
-loaded with :func:`~kuanalysis.data.load_table` as a check. Rows or columns that differ from
-the existing table are listed and written only when the user confirms them; nothing is
-guessed silently and no existing file is ever overwritten.
+The import reads (:mod:`.workbook`, or CSV files), finds each table of the previous period
+on its own sheet by its heading and header row (:func:`~.draft.score`), reads each as a
+:class:`~.draft.Draft` (rows and columns paired with the previous table's, every figure
+checked), asks for confirmation of what differs, checks that the project would still read
+(every new sidecar and table read back, one fund statement per period, one proposal per
+year) and only then writes the new CSV and YAML files, all or none. Nothing is guessed
+silently and no existing file is ever overwritten; these are the only files the code writes
+into ``data/raw``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
-import json
 import re
 import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
-from .. import paths, yamlfile
+from .. import paths
 from ..errors import DataError, InputError, print_input_error
-from . import kinds as schema
 from . import periods as periods_
-from .labels import find_header, match_labels, printed
+from .draft import Draft, draft, expected_header, readings, score
 from .load import TABLE_SUFFIXES, _table_files, load_table
-from .numbers import _where, parse_number
-from .read import NotAFigure, _read_csv_rows, _read_xlsx_rows, column_letter, pad_rows, plain
+from .rawtext import sidecar_text, table_text
+from .read import _read_csv_rows, _read_sidecar
+from .table import Table
+from .workbook import Sheet, read_workbook
 
 #: A table name (file stem): lower-case ASCII letters, digits and hyphens.
 TABLE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 PERIOD = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: Folders of data/raw that hold no tables, and names a table cannot have (spec files).
+RESERVED_FOLDERS = ("kontinuitet",)
+RESERVED_NAMES = re.compile(r"^korskontroller")
+#: The period part of a table name: ``bokslut-2024``, ``delar-2025-t1``, ``delar-2025-0630``.
+PERIOD_PART = re.compile(r"^(?:bokslut-[0-9]{4}|delar-[0-9]{4}-(?:t[0-9]|[0-9]{4}))(?=-|$)")
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+#: Most lines of a list to confirm that are printed; the rest are counted.
+MAX_LISTED = 50
 #: Sidecar fields in the order they are written.
 FIELD_ORDER = (
     "table",
     "document",
-    "document_title",
     "heading",
     "unit",
     "kind",
     "avvikelse",
     "period",
+    "like",
+    "export",
     "label_column",
     "columns",
     "rows",
     "notes",
 )
-#: Row roles a new row never takes from its neighbour: they are not a matter of position.
-NOT_BY_POSITION = ("total", "subtotal", "netting", "memo")
-_PLAIN = re.compile(r"^[a-z][a-z0-9_-]*$")
-_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
-#: Fields whose values are identifiers, written without quotes.
-_IDENTIFIERS = ("table", "kind", "unit", "key", "role", "avvikelse", "kind_of_claim")
 
 
 class ToConfirm(DataError):
-    """Nothing written: the export differs from ``like`` in rows or columns to be confirmed.
+    """Nothing written: the export differs from the previous tables in ways to be confirmed.
 
     ``errors`` ends with one line saying so (after any faults); ``changes`` is the list to
-    confirm, information printed below it, not faults.
+    confirm, information printed below it (at most :data:`MAX_LISTED` lines), not faults.
     """
 
-    def __init__(self, errors: list[str], changes: list[str]):
+    def __init__(self, errors: list[str], changes: list[str], notes: Sequence[str] = ()):
         super().__init__(errors)
         self.changes = list(changes)
+        self.notes = list(notes)
+
+    def listed(self) -> list[str]:
+        """The lines to print under the heading: the first :data:`MAX_LISTED`, then a count,
+        then what else is worth knowing (hidden sheets, sheets left unread)."""
+        more = len(self.changes) - MAX_LISTED
+        return (
+            [f"  {c}" for c in self.changes[:MAX_LISTED]]
+            + ([f"  ... och {more} punkter till"] if more > 0 else [])
+            + [f"Info: {n}" for n in self.notes]
+        )
 
     def __str__(self) -> str:
-        return "\n".join(self.errors + [f"  {c}" for c in self.changes])
+        return "\n".join(self.errors + self.listed())
 
 
-def _bracketed(label: str) -> bool:
-    return label.startswith("[") and label.endswith("]")
+# -- names, periods and folders ----------------------------------------------------------------
 
 
-# -- the sidecar as text ----------------------------------------------------------------------
+def period_part(start: dt.date, end: dt.date) -> str:
+    """A period in a table name: ``bokslut-2024`` (a calendar year), ``delar-2025-t1`` (a
+    tertial: 4 or 8 months), ``delar-2025-0630`` (any other part of a year)."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if (start.month, start.day) == (1, 1) and months == 12 and (end.month, end.day) == (12, 31):
+        return f"bokslut-{end.year}"
+    if (start.month, start.day) == (1, 1) and months in (4, 8) and (end + dt.timedelta(1)).day == 1:
+        return f"delar-{end.year}-t{months // 4}"
+    return f"delar-{end.year}-{end:%m%d}"
 
 
-def _scalar(value, key: str | None) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    text = str(value)
-    if key in _IDENTIFIERS and _PLAIN.match(text) and text not in _YAML_WORDS:
-        return text
-    return (
-        json.dumps(text, ensure_ascii=False)
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )  # a JSON string is a YAML double-quoted scalar
+def next_name(old: str, start: dt.date, end: dt.date) -> str | None:
+    """The name of ``old``'s table in the new period: its period part replaced
+    (``delar-2024-t2-4-2`` -> ``delar-2025-t1-4-2``), else its one year
+    (``finansiering-2025`` -> ``finansiering-2026``); None when the name shows no period."""
+    m = PERIOD_PART.match(old)
+    if m:
+        return period_part(start, end) + old[m.end() :]
+    if len(_YEAR.findall(old)) == 1:
+        return _YEAR.sub(str(end.year), old)
+    return None
 
 
-def _flow(value, key: str | None = None) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v, k)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
-    return _scalar(value, key)
-
-
-def sidecar_text(meta: dict) -> str:
-    """The sidecar as YAML in the style of ``data/raw``: one column or row per line, every
-    text in double quotes except identifiers (table, kind, unit, keys and roles)."""
-    lines = []
-    for key, value in meta.items():
-        if isinstance(value, list) and value:
-            lines.append(f"{key}:")
-            lines += [f"  - {_flow(v)}" for v in value]
-        else:
-            lines.append(f"{key}: {_flow(value, key)}")
-    return "\n".join(lines) + "\n"
-
-
-def table_text(header: list[str], rows: list[list[str]]) -> str:
-    """The table as CSV in the format of ``data/raw/README.md`` (comma, one header line)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
-# -- where things are in data/raw -------------------------------------------------------------
+def new_heading(heading: str, old_period: str, new_period: str) -> str:
+    """``like``'s heading for the new period: its start and end dates and the year of its end
+    replaced by the new period's ("4.1 Kommunal utveckling 2024-08-31" ->
+    "4.1 Kommunal utveckling 2025-04-30"), in one pass."""
+    old, new = str(old_period).split("/"), new_period.split("/")
+    if len(old) != 2:
+        return heading
+    swap = {old[0]: new[0], old[1]: new[1], old[1][:4]: new[1][:4]}
+    pattern = "|".join(re.escape(k) for k in sorted(swap, key=len, reverse=True))
+    return re.sub(f"(?<![0-9])(?:{pattern})(?![0-9])", lambda m: swap[m[0]], heading)
 
 
 def _raw_files(raw: Path) -> list[Path]:
@@ -155,15 +151,9 @@ def _target_folder(raw: Path, period: str, folder: str | None, table: str, kind:
     if folder:
         return raw / folder
     by_kind: dict[str, set[Path]] = {"fund_statement": set(), kind: set()}
-    for side in sorted(raw.glob("*/*.yaml")):
-        if any(side.with_suffix(s).exists() for s in TABLE_SUFFIXES):
-            meta = yamlfile.load(side, DataError)
-            if (
-                isinstance(meta, dict)
-                and str(meta.get("period")) == period
-                and meta.get("kind") in by_kind
-            ):
-                by_kind[meta["kind"]].add(side.parent)
+    for side, meta in periods_.sidecars(raw):
+        if str(meta.get("period")) == period and meta.get("kind") in by_kind:
+            by_kind[meta["kind"]].add(side.parent)
     same = by_kind["fund_statement"] or by_kind[kind]
     if len(same) > 1:
         raise DataError(
@@ -179,425 +169,435 @@ def _target_folder(raw: Path, period: str, folder: str | None, table: str, kind:
     return raw / f"{max(numbers, default=-1) + 1:03d}-{slug}"
 
 
-def new_heading(heading: str, old_period: str, new_period: str) -> str:
-    """``like``'s heading for the new period: its start and end dates and the year of its end
-    replaced by the new period's ("4.1 Kommunal utveckling 2024-08-31" ->
-    "4.1 Kommunal utveckling 2025-04-30"), in one pass."""
-    old, new = str(old_period).split("/"), new_period.split("/")
-    if len(old) != 2:
-        return heading
-    swap = {old[0]: new[0], old[1]: new[1], old[1][:4]: new[1][:4]}
-    pattern = "|".join(re.escape(k) for k in sorted(swap, key=len, reverse=True))
-    return re.sub(f"(?<![0-9])(?:{pattern})(?![0-9])", lambda m: swap[m[0]], heading)
+# -- the arguments ---------------------------------------------------------------------------
 
 
-def _check_arguments(
-    source: Path, like: str, table: str, period: str, folder: str | None, raw: Path
-) -> tuple[list[str], Path | None]:
-    errors = []
-    if source.suffix.lower() not in TABLE_SUFFIXES:
-        errors.append(f"{source.name}: okänd filtyp (väntade .xlsx eller .csv)")
-    elif not source.is_file():
-        errors.append(f"{source.name}: filen finns inte")
-    elif source.resolve().is_relative_to(raw.resolve()):
-        errors.append(
+def _check_source(source: Path, raw: Path) -> list[str]:
+    if source.suffix.lower() not in TABLE_SUFFIXES and not source.is_dir():
+        return [f"{source.name}: okänd filtyp (väntade .xlsx, .csv eller en mapp med csv-filer)"]
+    if not source.exists():
+        return [f"{source.name}: filen finns inte"]
+    if source.resolve().is_relative_to(raw.resolve()):
+        return [
             f"{source.name}: lägg exportfilen utanför data/raw (där räknas varje "
             f"xlsx- och csv-fil som en tabell)"
-        )
-    existing = _named(raw, table)
-    if not TABLE_NAME.match(table):
-        errors.append(
-            f'--table "{table}": ett tabellnamn har bara små bokstäver a–z, siffror '
-            f"och bindestreck, t.ex. delar-2025-t1-4-1"
-        )
-    elif existing:
-        errors.append(
-            f"tabellen {table} finns redan ("
-            + ", ".join(paths.relative(p) for p in existing)
-            + "); import skriver aldrig över något, välj ett annat namn med --table"
-        )
+        ]
+    return []
+
+
+def _check_period(period: str) -> tuple[list[str], tuple[dt.date, dt.date] | None]:
     if not PERIOD.match(period):
-        errors.append(
+        return [
             f'--period "{period}": väntade ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD, t.ex. 2025-01-01/2025-04-30'
-        )
-    else:
-        try:
-            start, end = (dt.date.fromisoformat(d) for d in period.split("/"))
-            if end < start:
-                errors.append(f"--period {period}: slutdatumet ligger före startdatumet")
-        except ValueError:
-            errors.append(f"--period {period}: inget giltigt datum")
-    if folder is not None and not FOLDER_NAME.match(folder):
-        errors.append(
+        ], None
+    try:
+        start, end = (dt.date.fromisoformat(d) for d in period.split("/"))
+    except ValueError:
+        return [f"--period {period}: inget giltigt datum"], None
+    if end < start:
+        return [f"--period {period}: slutdatumet ligger före startdatumet"], None
+    return [], (start, end)
+
+
+def _models(raw: Path, like: str) -> tuple[list[str], list[Path]]:
+    """The tables ``like`` names: the one table of that name, else every table whose name
+    starts with ``like-`` (a period's set, e.g. ``delar-2024-t2``), claims left out."""
+    files = _raw_files(raw)
+    exact = [p for p in files if p.stem == like]
+    if exact:
+        return [], exact[:1]
+    prefixed = [p for p in files if p.stem.startswith(like + "-")]
+    found = [p for p in prefixed if _kind(p) != "claims"]
+    if not found:
+        return [
+            f"tabellen {like} (--som/--like) finns inte i data/raw, och inga tabeller har "
+            f"namn som börjar med {like}-"
+        ], []
+    return [], found
+
+
+def _kind(path: Path) -> str | None:
+    try:
+        return _read_sidecar(path).get("kind")
+    except DataError:
+        return None
+
+
+def _check_names(raw: Path, names: list[str]) -> list[str]:
+    errors = []
+    for table in names:
+        existing = _named(raw, table)
+        if not TABLE_NAME.match(table) or RESERVED_NAMES.match(table):
+            errors.append(
+                f'--tabell "{table}": ett tabellnamn har bara små bokstäver a–z, siffror '
+                f"och bindestreck och börjar inte med korskontroller, t.ex. delar-2025-t1-4-1"
+            )
+        elif existing:
+            errors.append(
+                f"tabellen {table} finns redan ("
+                + ", ".join(paths.relative(p) for p in existing)
+                + "); import skriver aldrig över något, välj ett annat namn med --tabell"
+            )
+    if len(set(names)) < len(names):
+        errors.append("två av tabellerna skulle få samma namn: " + ", ".join(names))
+    return errors
+
+
+def _check_folder(folder: str | None) -> list[str]:
+    if folder is None:
+        return []
+    if not FOLDER_NAME.match(folder):
+        return [
             f'--mapp "{folder}": ett mappnamn i data/raw har bara bokstäver a–z, '
             f"siffror, - och _, t.ex. 005-delar-2025-t1"
+        ]
+    if folder.lower() in RESERVED_FOLDERS:
+        return [
+            f"--mapp {folder}: mappen är till för mappningsfiler mellan perioder, inte för "
+            f"tabeller; välj en annan mapp (eller ingen: periodens mapp väljs då)"
+        ]
+    return []
+
+
+def _check_fund_periods(raw: Path, models: list[Table], period: str) -> list[str]:
+    """A fund statement's period starts on 1 January and no other fund statement covers it."""
+    if not any(m.kind == "fund_statement" for m in models):
+        return []
+    try:
+        start, end = periods_._dates(period, "--period")
+    except DataError as e:
+        return e.errors
+    return [
+        f"--period {period}: fondredovisningen {p.table} gäller redan perioden till {end}"
+        for p in periods_.periods(raw)
+        if p.end == end
+    ]
+
+
+# -- reading the export ----------------------------------------------------------------------
+
+
+def _sheets(source: Path, models: list[Table]) -> list[Sheet]:
+    """The export's sheets: an xlsx file's, or one per CSV file (a file, or a folder of them)."""
+    if source.suffix.lower() == ".xlsx":
+        return read_workbook(source)
+    files = (
+        sorted(p for p in source.iterdir() if p.suffix.lower() == ".csv")
+        if source.is_dir()
+        else [source]
+    )
+    headers = [expected_header(m) for m in models]
+    return [Sheet(f.name, _read_csv_rows(f, headers[0], headers[1:]), letters=False) for f in files]
+
+
+def _assign(
+    sheets: list[Sheet], models: list[Table]
+) -> tuple[dict[str, Sheet], list[str], list[str]]:
+    """Each model table's sheet: the visible sheet that looks most like it (a sheet serves one
+    table). Returns the pairs, the errors (two sheets alike) and notes (hidden sheets that
+    look like a table, visible sheets left unread)."""
+    scores = {(i, m.id): score(s, m) for i, s in enumerate(sheets) for m in models}
+    pairs: dict[str, Sheet] = {}
+    taken: set[int] = set()
+    errors, notes = [], []
+    ranked = sorted(
+        ((v, i, mid) for (i, mid), v in scores.items() if v > 0 and not sheets[i].hidden),
+        key=lambda x: (-x[0], x[1]),
+    )
+    for v, i, mid in ranked:
+        if mid in pairs or i in taken:
+            continue
+        rivals = [j for w, j, m2 in ranked if m2 == mid and w == v and j != i and j not in taken]
+        if rivals:
+            errors.append(
+                f'två blad ser lika mycket ut som tabellen {mid}: "{sheets[i].name}" och '
+                f'"{sheets[rivals[0]].name}"; ta bort det som inte ska läsas'
+            )
+        pairs[mid] = sheets[i]
+        taken.add(i)
+    best = {
+        mid: scores[(next(i for i, s in enumerate(sheets) if s is sheet), mid)]
+        for mid, sheet in pairs.items()
+    }
+    for m in models:
+        for i, s in enumerate(sheets):
+            if s.hidden and scores[(i, m.id)] > best.get(m.id, 0):
+                notes.append(
+                    f'bladet "{s.name}" är dolt och lästes inte, fast det ser ut som tabellen '
+                    f"{m.id}; visa bladet i Excel om det är det som ska läsas"
+                )
+    if len(models) > 1:
+        notes += [
+            f'bladet "{s.name}" liknar ingen av tabellerna och lästes inte'
+            for i, s in enumerate(sheets)
+            if i not in taken and not s.hidden and any(c for _, c in s.rows)
+        ]
+    return pairs, errors, notes
+
+
+def _no_header(file: str, model: Table) -> str:
+    return (
+        f"{file}: ingen rad ser ut som rubrikraden i {model.id} ("
+        + ", ".join(f'"{lab}"' for lab in expected_header(model)[1:4])
+        + ", ...); är filen uppställd som den tabellen?"
+    )
+
+
+# -- the new sidecar ---------------------------------------------------------------------------
+
+
+def _sidecar(d: Draft, period: str, document: str | None, digest: str) -> dict:
+    """The new table's sidecar: the model's layout, this table's name, period, labels,
+    title and source, and where its figures came from; none of the model's readings."""
+    model = d.model
+    in_sheet = f"blad ”{d.sheet}”, " if d.sheet is not None else ""
+    notes = [
+        f"Importerad med kuanalysis import från {d.file} (SHA-256 {digest}), {in_sheet}"
+        f"rubrikrad {d.header_line}, uppställd som {model.id}."
+    ]
+    if d.title is None:
+        notes.append(
+            f"Rubriken (heading) är hämtad från {model.id} med den nya periodens datum och år: "
+            f"filen har ingen rubrik ovanför tabellen."
         )
-    like_path = next((p for p in _raw_files(raw) if p.stem == like), None)
-    if like_path is None:
-        errors.append(f"tabellen {like} (--like) finns inte i data/raw")
-    return errors, like_path
+    if d.confirmed:
+        notes.append("Bekräftat med --bekrafta: " + "; ".join(d.confirmed) + ".")
+    if d.notes_below:
+        notes.append(
+            "Under tabellen i filen (inte inläst): "
+            + "; ".join(f"rad {line}: ”{text}”" for line, text in d.notes_below)
+        )
+    notes += [f"I filen: {x}." for x in d.ignored]
+    export = {"file": d.file, "sheet": d.sheet, "header_row": d.header_line, "sha256": digest}
+    fields = {
+        "table": d.table,
+        # the source is the document given, else the export itself: never the model's
+        # document, whose findings and title belong to the model's period
+        "document": document if document is not None else d.file,
+        "heading": d.title or new_heading(model.heading, model.meta.get("period", ""), period),
+        "unit": model.unit,
+        "kind": model.kind,
+        "avvikelse": model.meta.get("avvikelse"),
+        "period": period,
+        "like": model.id,
+        "export": {k: v for k, v in export.items() if v is not None},
+        "label_column": d.label_column,
+        "columns": d.columns,
+        "rows": d.rows,
+        "notes": notes,
+    }
+    return {k: fields[k] for k in FIELD_ORDER if fields.get(k) is not None}
 
 
-def _role_by_position(i: int, paired: dict[int, int], rows: list[dict]) -> str | None:
-    """A new row's role: that of the nearest paired row above it (or below, at the top)."""
-    above = [a for a in paired if a < i]
-    below = [b for b in paired if b > i]
-    nearest = max(above) if above else min(below) if below else None
-    return None if nearest is None else rows[paired[nearest]].get("role")
+def _read_back(files: dict[str, tuple[str, str]]) -> list[str]:
+    """Every new table written to a scratch folder and read as ``check`` will read it (its
+    sidecar by the YAML reader, within its limits): the faults, if any."""
+    errors = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for table, (csv_text, yaml_text) in files.items():
+            (Path(tmp) / f"{table}.csv").write_text(csv_text, encoding="utf-8", newline="")
+            (Path(tmp) / f"{table}.yaml").write_text(yaml_text, encoding="utf-8", newline="")
+            try:
+                load_table(Path(tmp) / f"{table}.csv")
+            except DataError as e:
+                errors += [
+                    f"{table}: den nya tabellen gick inte att läsa tillbaka, så inget har sparats:"
+                ] + e.errors
+    return errors
 
 
-# -- the import -------------------------------------------------------------------------------
+def _project_errors(raw: Path, entries: list[periods_.Entry]) -> list[str]:
+    """The project's own checks of what data/raw holds, with the new sidecars in it: one fund
+    statement per period, one proposal per year."""
+    errors = []
+    for check in (periods_.periods, periods_.proposal_files):
+        try:
+            check(raw, entries)
+        except DataError as e:
+            errors += e.errors
+    return errors
 
 
-def import_table(
+def _write(target: Path, files: dict[str, tuple[str, str]]) -> None:
+    """Write every new file, none over an existing one; on any failure remove what was
+    written (and the folder, if made here)."""
+    created = not target.exists()
+    written: list[Path] = []
+    try:
+        target.mkdir(exist_ok=True)
+        for table, texts in files.items():
+            for suffix, text in zip((".csv", ".yaml"), texts):
+                path = target / f"{table}{suffix}"
+                with open(path, "x", encoding="utf-8", newline="") as f:  # never overwrite
+                    written.append(path)
+                    f.write(text)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        if created and target.exists() and not any(target.iterdir()):
+            target.rmdir()
+        raise
+
+
+# -- the import ------------------------------------------------------------------------------
+
+
+def import_tables(
     file: str | Path,
     *,
     like: str,
-    table: str,
     period: str,
+    table: str | None = None,
     document: str | None = None,
     folder: str | None = None,
     confirm: bool = False,
-) -> str:
-    """Write ``data/raw/<folder>/<table>.csv`` and ``.yaml`` from an export laid out like ``like``.
+) -> list[str]:
+    """Write the new period's tables, laid out like ``like``, from an export.
 
     Parameters
     ----------
     file : path-like
-        The export, ``.xlsx`` (first sheet) or ``.csv`` (``,`` or ``;``).
+        The export: an ``.xlsx`` workbook (each table on its own visible sheet, found by its
+        heading and header row), a ``.csv`` file (``,`` or ``;``), or a folder of CSV files.
     like : str
-        The table in data/raw whose layout (kind, columns, rows) the export has.
-    table : str
-        The new table's name (file stem); must not exist anywhere in data/raw.
+        One table in data/raw whose layout the export has, or the common prefix of a
+        period's tables (``delar-2024-t2``: every table of that document but its claims).
     period : str
         ``YYYY-MM-DD/YYYY-MM-DD``.
+    table : str, optional
+        The new table's name (one table only); default: ``like``'s name with the new
+        period (:func:`next_name`).
     document : str, optional
         The source document; default the export's file name (never ``like``'s).
     folder : str, optional
         The folder under data/raw; default: the one whose fund statement (else a table of
-        ``like``'s kind) has the same period, else a new ``NNN-<slug>``.
+        the same kind) has the same period, else a new ``NNN-<slug>``.
     confirm : bool
-        Take new, renamed and missing rows and missing columns as listed (``--bekrafta``).
+        Take new, renamed and missing rows, columns and tables as listed (``--bekrafta``).
 
     Returns
     -------
-    str
-        One line saying what was written.
+    list of str
+        What was written, one line per table, then what was not carried over and what was
+        left unread.
 
     Raises
     ------
     DataError
         Listing every fault at once (file, row, column); nothing is written then.
+    ToConfirm
+        When something differs from ``like`` and ``confirm`` is not given.
     """
     raw = paths.raw_dir()
     source = Path(file)
-    errors, like_path = _check_arguments(source, like, table, period, folder, raw)
+    errors, dates = _check_period(period)
+    errors += _check_source(source, raw) + _check_folder(folder)
+    faults, model_files = _models(raw, like)
+    errors += faults
     if errors:
         raise DataError(errors)
-    model = load_table(like_path).meta
-    kind = schema.KINDS[model["kind"]]
-    if model["kind"] == "fund_statement":
-        start, end = periods_._dates(period, "--period")
-        for p in periods_.periods(raw):
-            if p.end == end:
-                raise DataError(
-                    f"--period {period}: fondredovisningen {p.table} gäller redan "
-                    f"perioden till {end}"
-                )
-
-    name = source.name
-    expected = [model["label_column"]] + [c["label"] for c in model["columns"]]
-    if source.suffix.lower() == ".xlsx":
-        sheet, records = _read_xlsx_rows(source)
-    else:
-        sheet, records = None, _read_csv_rows(source, expected)
-    h = find_header([[plain(c) for c in cells] for _, cells in records], expected)
-    if h is None:
+    models = [load_table(p) for p in model_files]
+    if table is not None and len(models) > 1:
         raise DataError(
-            f"{name}: ingen rad ser ut som rubrikraden i {like} ("
-            + ", ".join(f'"{lab}"' for lab in expected[1:4])
-            + ", ...); är filen uppställd som den tabellen?"
+            f"--tabell gäller en tabell; {like} är {len(models)} tabeller, som får namn efter "
+            f"den nya perioden"
         )
-    header_line = records[h][0]
-
-    # The table's extent: from its first non-blank column, as wide as header or rows reach.
-    below = [(line, cells) for line, cells in records[h + 1 :] if any(c.strip() for c in cells)]
-    offset = min(
-        next(j for j, c in enumerate(cells) if c.strip()) for _, cells in [records[h]] + below
-    )
-    head = [plain(c) for c in records[h][1][offset:]]
-    below = [(line, cells[offset:]) for line, cells in below]
-    width = max([len(head)] + [len(cells) for _, cells in below])
-    head = head + [""] * (width - len(head))
-    below = pad_rows(below, width)
-
-    def letter(j: int) -> str | None:  # column letters for xlsx, labels alone for csv
-        return column_letter(j + offset) if sheet is not None else None
-
-    def where(line: int, j: int | None = None, label: str | None = None) -> str:
-        return _where(name, line, label, letter(j) if j is not None else None)
-
-    # Columns: an empty column (no heading, no cell) carries nothing and is left out.
-    cols = [
-        j for j in range(1, width) if head[j].strip() or any(cells[j].strip() for _, cells in below)
-    ]
-    col_labels = [printed(head[j]) for j in cols]
-    known_cols = [c["label"] for c in model["columns"]]
-    same_c, renamed_c = match_labels(col_labels, known_cols)
-
-    # Rows: those after the last row with a figure or a known label are notes below the table.
-    known_rows = [r["label"] for r in model["rows"]]
-    same_r, _ = match_labels([printed(plain(c[0])) for _, c in below], known_rows)
-    last = max(
-        (
-            i
-            for i, (_, cells) in enumerate(below)
-            if i in same_r or any(cells[j].strip() for j in cols)
-        ),
-        default=-1,
-    )
-    notes_below = [
-        (line, printed(" ".join(map(plain, cells)))) for line, cells in below[last + 1 :]
-    ]
-    body = below[: last + 1]
-    same_r, renamed_r = match_labels([printed(plain(c[0])) for _, c in body], known_rows)
-    paired = {**same_r, **renamed_r}
-
-    changes: list[str] = []  # listed; taken only with --bekrafta
-    confirmed: list[str] = []  # the same, short, for the sidecar's note
-    refused: list[str] = []  # never taken
-    errors = []
-
-    kept_cols = []
-    for n, j in enumerate(cols):
-        if n in same_c:
-            c = model["columns"][same_c[n]]
-            kept_cols.append((j, {**c, "label": col_labels[n] or c["label"]}))
-            continue
-        what = f'kolumnen "{col_labels[n]}"' if col_labels[n] else "en kolumn utan rubrik"
-        if n in renamed_c:
-            what += f' (där {like} har "{known_cols[renamed_c[n]]}")'
-        refused.append(
-            f"{where(header_line, j)}: {what} motsvarar ingen kolumn i {like}; en ny "
-            f"uppställning behöver en handskriven beskrivningsfil (se "
-            f"data/raw/README.md)"
+    names = {m.id: (table if table is not None else next_name(m.id, *dates)) for m in models}
+    unnamed = [mid for mid, n in names.items() if n is None]
+    if unnamed:
+        raise DataError(
+            f"tabellen {unnamed[0]} har ingen period i namnet, så den nya tabellens namn går "
+            f"inte att härleda; ange det med --tabell"
         )
-    kept_rows: list = []
-    renames: dict = {}
-    first_line: dict = {}
-    for i, (line, cells) in enumerate(body):
-        label = printed(plain(cells[0]))
-        if label in first_line:
-            errors.append(
-                f'{where(line)}: raden "{label}" förekommer två gånger '
-                f"(också rad {first_line[label]})"
+    errors = _check_names(raw, list(names.values())) + _check_fund_periods(raw, models, period)
+    if errors:
+        raise DataError(errors)
+
+    sheets = _sheets(source, models)
+    pairs, errors, notes = _assign(sheets, models)
+    drafts: list[Draft] = []
+    changes: list[str] = []
+    for m in models:
+        d = draft(pairs[m.id], m, names[m.id], source.name) if m.id in pairs else None
+        if d is None and len(models) == 1:
+            errors.append(_no_header(source.name, m))
+        elif d is None:
+            changes.append(
+                f"{source.name}: inget blad har rubrikraden i tabellen {m.id}; den utelämnas"
             )
-            continue
-        if label:
-            first_line[label] = line
-        if i in paired:
-            old = model["rows"][paired[i]]
-            r = {**old, "label": label or old["label"]}
-            if _bracketed(old["label"]) and not _bracketed(r["label"]):
-                r.pop("note", None)  # "the print has no label" no longer holds
-            if i in renamed_r:
-                renames[old["label"]] = label
-                changes.append(
-                    f'{where(line)}: raden "{label}" står där {like} har '
-                    f'"{old["label"]}"; tas med som samma rad ({old["role"]})'
-                )
-                confirmed.append(f"raden ”{old['label']}” heter nu ”{label}”")
-        elif not label:
-            errors.append(f"{where(line)}: radrubriken är tom")
-            continue
         else:
-            role = _role_by_position(i, paired, model["rows"])
-            new = f'{where(line)}: ny rad "{label}" (finns inte i {like})'
-            if role in kind.needs_code:
-                refused.append(
-                    f"{new}; en ny rad med rollen {role} behöver en kommunkod, som "
-                    f"inte står i filen: lägg till raden i en handskriven "
-                    f"beskrivningsfil"
-                )
-                continue
-            if role is None or role in NOT_BY_POSITION or role in kind.role_needs:
-                beside = f"raden bredvid har rollen {role}" if role else "ingen känd rad bredvid"
-                refused.append(
-                    f"{new}; vilken sorts rad det är går inte att avgöra av platsen "
-                    f"({beside}): lägg till raden i en handskriven beskrivningsfil"
-                )
-                continue
-            r = {"label": label, "role": role}
-            changes.append(f"{new}; tas med som {role}")
-            confirmed.append(f"ny rad ”{label}” ({role})")
-        kept_rows.append((line, cells, r))
-    missing = [r["label"] for k, r in enumerate(model["rows"]) if k not in paired.values()]
-    for label in missing:
-        changes.append(f'{name}: raden "{label}" i {like} finns inte i filen; utelämnas')
-        confirmed.append(f"raden ”{label}” finns inte i filen")
-    for k, label in enumerate(known_cols):
-        if k not in same_c.values():
-            changes.append(f'{name}: kolumnen "{label}" i {like} finns inte i filen; utelämnas')
-            confirmed.append(f"kolumnen ”{label}” finns inte i filen")
-    for _, _, r in kept_rows:  # parent and parts follow a renamed row, never a missing one
-        refs = [r["parent"]] if "parent" in r else []
-        refs += list(r.get("parts") or [])
-        for ref in refs:
-            if ref in missing:
-                refused.append(
-                    f'{name}: raden "{ref}" finns inte i filen, men raden '
-                    f'"{r["label"]}" räknas från den i {like}: skriv beskrivningsfilen '
-                    f"för hand"
-                )
-        if "parent" in r:
-            r["parent"] = renames.get(r["parent"], r["parent"])
-        if "parts" in r:
-            r["parts"] = [renames.get(p, p) for p in r["parts"]]
-
-    # The figures, exactly as in the file, checked with the number grammar.
-    csv_rows = []
-    for line, cells, r in kept_rows:
-        unit = r.get("unit", model["unit"])
-        out = [r["label"]]
-        for j, c in kept_cols:
-            text = cells[j]
-            if c.get("role") == "text":
-                out.append(printed(plain(text)))
-                continue
-            if isinstance(text, NotAFigure):
-                errors.append(f"{where(line, j, c['label'])}: {text.problem}")
-                out.append("")
-                continue
-            text = text.strip()
-            if text:
-                try:
-                    parse_number(
-                        text,
-                        file=name,
-                        row=line,
-                        column=c["label"],
-                        unit=unit if unit in schema.UNITS else None,
-                        letter=letter(j),
-                    )
-                except DataError as e:
-                    errors += e.errors
-            out.append(text)
-        csv_rows.append(out)
-
-    problems = refused + errors
+            drafts.append(d)
+            changes += d.changes
+            errors += d.refused + d.errors
     if changes and not confirm:
         raise ToConfirm(
-            problems
+            errors
             + [
-                f"{name} skiljer sig från {like} på {len(changes)} punkter, som måste "
+                f"{source.name} skiljer sig från {like} på {len(changes)} punkter, som måste "
                 f"bekräftas; inget har skrivits. Kontrollera listan och kör igen med "
                 f"--bekrafta för att ta med dem så:"
             ],
             changes,
+            notes,
         )
-    if problems:
-        raise DataError(problems)
+    if errors:
+        raise DataError(errors + notes)
 
-    # The sidecar: like's, with this table's name, period, labels, document and provenance.
-    # A title row has its text over the label column (or left of it); a row whose text
-    # stands only over figure columns ("Medel" merged over B:D) groups columns, no title.
-    title = [
-        cells
-        for _, cells in records[:h]
-        if any(c.strip() for c in cells)
-        and next(j for j, c in enumerate(cells) if c.strip()) <= offset
-    ]
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    in_sheet = f"blad ”{sheet}”, " if sheet is not None else ""
-    notes = [
-        f"Importerad med kuanalysis import från {name} (SHA-256 {digest}), {in_sheet}"
-        f"rubrikrad {header_line}, uppställd som {like}."
-    ]
-    if not title:
-        notes.append(
-            f"Rubriken (heading) är hämtad från {like} med den nya periodens datum och år: "
-            f"filen har ingen rubrik ovanför tabellen."
-        )
-    if confirmed:
-        notes.append("Bekräftat med --bekrafta: " + "; ".join(confirmed) + ".")
-    if notes_below:
-        notes.append(
-            "Under tabellen i filen (inte inläst): "
-            + "; ".join(f"rad {line}: ”{text}”" for line, text in notes_below)
-        )
-    label_column = printed(head[0]) or (
-        model["label_column"] if _bracketed(model["label_column"]) else "[rad]"
-    )
-    heading = (
-        " ".join(printed(plain(c)) for c in title[-1] if c.strip())
-        if title
-        else new_heading(model["heading"], model.get("period", ""), period)
-    )
-    fields = {
-        **model,
-        "table": table,
-        "period": period,
-        "label_column": label_column,
-        "heading": heading,
-        "columns": [c for _, c in kept_cols],
-        "rows": [r for _, _, r in kept_rows],
-        "notes": notes,
+    digest = hashlib.sha256(_bytes(source)).hexdigest()
+    first = next((d for d in drafts if d.model.kind == "fund_statement"), drafts[0])
+    target = _target_folder(raw, period, folder, first.table, first.model.kind)
+    metas = {d.table: _sidecar(d, period, document, digest) for d in drafts}
+    files = {
+        d.table: (table_text(d.header, d.figures), sidecar_text(metas[d.table])) for d in drafts
     }
-    # The source is the document given, else the export itself: never like's document, whose
-    # findings and title belong to like's period.
-    fields["document"] = document if document is not None else name
-    fields.pop("document_title", None)
-    meta = {k: fields[k] for k in FIELD_ORDER if k in fields}  # ambiguities: like's, not ours
+    entries = [(target / f"{t}.yaml", meta) for t, meta in metas.items()]
+    errors = _read_back(files) + _project_errors(raw, entries)
+    if errors:
+        raise DataError(errors)
+    _write(target, files)
+    return _written(target, drafts, notes)
 
-    target = _target_folder(raw, period, folder, table, model["kind"])
-    created = not target.exists()
-    csv_path, yaml_path = target / f"{table}.csv", target / f"{table}.yaml"
-    written = []
-    try:
-        target.mkdir(exist_ok=True)
-        header = [label_column] + [c["label"] for _, c in kept_cols]
-        for path, text in (
-            (csv_path, table_text(header, csv_rows)),
-            (yaml_path, sidecar_text(meta)),
-        ):
-            with open(path, "x", encoding="utf-8", newline="") as f:  # "x": never overwrite
-                written.append(path)
-                f.write(text)
-        load_table(csv_path)
-    except BaseException as e:
-        for path in written:
-            path.unlink(missing_ok=True)
-        if created and target.exists() and not any(target.iterdir()):
-            target.rmdir()
-        if isinstance(e, DataError):
-            raise DataError(
-                [
-                    f"{table}: den skrivna tabellen gick inte att läsa tillbaka, så "
-                    f"inget har sparats:"
-                ]
-                + e.errors
-            ) from None
-        raise
-    in_sheet = f'blad "{sheet}", ' if sheet is not None else ""
-    return (
-        f"Skrev {paths.relative(csv_path)} och {yaml_path.name} ({len(csv_rows)} rader, "
-        f"{len(kept_cols)} kolumner) från {name}, {in_sheet}rubrikrad {header_line}"
-    )
+
+def _bytes(source: Path) -> bytes:
+    """The export's bytes, for its SHA-256 (a folder: its CSV files in name order)."""
+    if source.is_dir():
+        return b"".join(p.read_bytes() for p in sorted(source.glob("*.csv")))
+    return source.read_bytes()
+
+
+def _written(target: Path, drafts: list[Draft], notes: list[str]) -> list[str]:
+    lines = []
+    for d in drafts:
+        in_sheet = f'blad "{d.sheet}", ' if d.sheet is not None else ""
+        lines.append(
+            f"Skrev {paths.relative(target / f'{d.table}.csv')} och {d.table}.yaml "
+            f"({len(d.figures)} rader, {len(d.columns)} kolumner) från {d.file}, {in_sheet}"
+            f"rubrikrad {d.header_line}"
+        )
+    for d in drafts:
+        dropped = readings(d.model)
+        if dropped:
+            lines.append(
+                f"Inte överförda från {d.model.id} (läsningar av det dokumentet, inte "
+                f"uppställning): " + "; ".join(dropped)
+            )
+        lines += [f"Info: {d.table}: {x}" for x in d.ignored]
+    return lines + [f"Info: {n}" for n in notes]
 
 
 def cli_import(
     file: str,
     *,
     like: str,
-    table: str,
     period: str,
+    table: str | None = None,
     document: str | None = None,
     folder: str | None = None,
     confirm: bool = False,
 ) -> int:
     """``kuanalysis import``: 0 when written, 2 for bad input (``Fel: ...`` on stderr)."""
     try:
-        line = import_table(
+        lines = import_tables(
             file,
             like=like,
             table=table,
@@ -608,8 +608,9 @@ def cli_import(
         )
     except InputError as e:
         print_input_error(e)
-        for change in getattr(e, "changes", ()):  # ToConfirm: the list, as information
-            print(f"  {change}", file=sys.stderr)
+        for line in e.listed() if isinstance(e, ToConfirm) else ():
+            print(line, file=sys.stderr)
         return 2
-    print(line)
+    for line in lines:
+        print(line)
     return 0

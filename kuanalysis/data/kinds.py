@@ -26,9 +26,19 @@ REQUIRED_FIELDS = (
     "columns",
     "rows",
 )
-OPTIONAL_FIELDS = ("document_title", "period", "notes", "ambiguities", "avvikelse")
+OPTIONAL_FIELDS = (
+    "document_title",
+    "period",
+    "notes",
+    "ambiguities",
+    "avvikelse",
+    "like",
+    "export",
+)
+#: The fields of ``export``: where an imported table's figures came from.
+EXPORT_FIELDS = ("file", "sheet", "header_row", "sha256")
 
-ROW_FIELDS = ("label", "role", "kommun_kod", "unit", "parent", "parts", "note")
+ROW_FIELDS = ("label", "role", "kommun_kod", "unit", "parent", "parts", "note", "like")
 COLUMN_FIELDS = ("label", "key", "role", "note")
 COLUMN_ROLES = ("value", "total", "text")
 

@@ -57,9 +57,11 @@ def match_labels(found: list[str], known: list[str]) -> tuple[dict[int, int], di
 
     Pairs are made by equal printed text first, then by :func:`label_key`, each label used
     once, in order; a label that is only a year or date ("2016") pairs only by equal text.
-    A blank found label pairs with the only unpaired bracketed known label (``[Summa]``: the
-    print has no label there). Then, between two paired neighbours, one
-    unpaired found label with one unpaired known label is taken as a renamed label.
+    Then, between two paired neighbours, blank found labels pair in order with as many
+    unpaired bracketed known labels (``[Summa]``, ``[andel av utfall]``: the print has no
+    label there; a heading printed blank matches by position), and one unpaired found label
+    with one unpaired known label is taken as a renamed label. Last, one blank found label
+    left pairs with the only bracketed known label left.
 
     Returns
     -------
@@ -81,29 +83,42 @@ def match_labels(found: list[str], known: list[str]) -> tuple[dict[int, int], di
                     same[i] = j
                     used.add(j)
                     break
-    blanks = [i for i, lab in enumerate(found) if not printed(lab)]
-    bracketed = [
-        j
-        for j, k in enumerate(known)
-        if j not in used and printed(k).startswith("[") and printed(k).endswith("]")
-    ]
-    if len(blanks) == 1 and len(bracketed) == 1:
-        same[blanks[0]] = bracketed[0]
-        used.add(bracketed[0])
-
-    # Renamed: a gap of exactly one found and one known label between the same neighbours.
+    # Between the same two paired neighbours: blank labels take the bracketed known labels
+    # in order (a heading printed blank is the column we bracketed), then one unpaired found
+    # label with one unpaired known label is taken as a renamed label.
     renamed: dict[int, int] = {}
+    for (above, below), new in _gaps(found, same, len(known)).items():
+        old = [j for j in range(above + 1, below) if j not in used]
+        blank = [i for i in new if not printed(found[i])]
+        bracketed = [j for j in old if _bracketed(known[j])]
+        if blank and len(blank) == len(bracketed):
+            same.update(zip(blank, bracketed))
+            used.update(bracketed)
+            new = [i for i in new if i not in blank]
+            old = [j for j in old if j not in bracketed]
+        if len(new) == 1 and len(old) == 1 and printed(found[new[0]]):
+            renamed[new[0]] = old[0]
+    blanks = [i for i, lab in enumerate(found) if not printed(lab) and i not in same]
+    bracketed = [j for j, k in enumerate(known) if j not in used and _bracketed(k)]
+    if len(blanks) == 1 and len(bracketed) == 1 and bracketed[0] not in renamed.values():
+        same[blanks[0]] = bracketed[0]
+    return same, renamed
+
+
+def _bracketed(label: str) -> bool:
+    return printed(label).startswith("[") and printed(label).endswith("]")
+
+
+def _gaps(found: list[str], same: dict[int, int], n_known: int) -> dict[tuple[int, int], list[int]]:
+    """The unpaired found labels grouped by the known indexes of their paired neighbours
+    (-1 above the first, ``n_known`` below the last)."""
     gaps: dict[tuple[int, int], list[int]] = {}
-    for i, lab in enumerate(found):
-        if i in same or not printed(lab):
+    for i in range(len(found)):
+        if i in same:
             continue
         a = max((a for a in same if a < i), default=None)
         b = min((b for b in same if b > i), default=None)
         above = same[a] if a is not None else -1
-        below = same[b] if b is not None else len(known)
+        below = same[b] if b is not None else n_known
         gaps.setdefault((above, below), []).append(i)
-    for (above, below), new in gaps.items():
-        old = [j for j in range(above + 1, below) if j not in used]
-        if len(new) == 1 and len(old) == 1:
-            renamed[new[0]] = old[0]
-    return same, renamed
+    return gaps

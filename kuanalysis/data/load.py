@@ -20,9 +20,10 @@ from ..provenance import source
 from . import kinds as schema
 from .labels import find_header
 from .numbers import _SEP, _where, parse_number
-from .read import NotAFigure, _read_csv_rows, _read_sidecar, _read_xlsx_rows, pad_rows, plain
+from .read import NotAFigure, _read_csv_rows, _read_sidecar, pad_rows, plain
 from .sidecar import _check_code, _check_meta
 from .table import Table
+from .workbook import read_first_sheet
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
@@ -117,7 +118,7 @@ def load_table(path: str | os.PathLike) -> Table:
     ]
     try:
         if path.suffix.lower() == ".xlsx":
-            _, records = _read_xlsx_rows(path)
+            _, records = read_first_sheet(path)
             # an xlsx row ends at its last non-blank cell: blank cells up to the header's width
             records = records[:1] + pad_rows(records[1:], len(records[0][1]))
             # headings, labels and text columns read as text: a year heading 2016 is "2016"

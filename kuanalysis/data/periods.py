@@ -1,10 +1,16 @@
-"""The periods in ``data/raw``: every fund statement is one period (a year-end close or a
-tertial), found from its sidecar's ``period``; the preceding period is found by the dates."""
+"""What ``data/raw`` holds by date, read from the sidecars alone: every fund statement is one
+period (a year-end close or a tertial), the preceding period is found by the dates; every fee
+matrix is the proposal for the year of its ``period``. A table about to be imported is passed
+as ``extra`` so the same checks judge the project as it would be (one fund statement per
+period, one proposal per year).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,8 +91,27 @@ def _dates(text, where: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def periods(raw: str | os.PathLike | None = None) -> list[Period]:
-    """Every fund statement under ``raw`` (default ``data/raw``), oldest first.
+#: A sidecar and what it says: (path of the sidecar, its fields).
+Entry = tuple[Path, dict]
+
+
+def sidecars(raw: str | os.PathLike | None = None, kind: str | None = None) -> list[Entry]:
+    """Every table's sidecar under ``raw`` (default ``data/raw``), one folder level deep, with
+    its fields; only those of ``kind`` if given. A YAML file without a table beside it (a
+    mapping, a cross-check file) is no sidecar."""
+    raw = Path(raw) if raw is not None else paths.raw_dir()
+    out = []
+    for side in sorted(raw.glob("*/*.yaml")):
+        if not any(side.with_suffix(s).exists() for s in (".csv", ".xlsx")):
+            continue
+        meta = yamlfile.load(side, DataError)
+        if isinstance(meta, dict) and (kind is None or meta.get("kind") == kind):
+            out.append((side, meta))
+    return out
+
+
+def periods(raw: str | os.PathLike | None = None, extra: Iterable[Entry] = ()) -> list[Period]:
+    """Every fund statement under ``raw`` (default ``data/raw``), and in ``extra``, oldest first.
 
     Only the sidecars are read (``kind: fund_statement`` and ``period``).
 
@@ -95,14 +120,11 @@ def periods(raw: str | os.PathLike | None = None) -> list[Period]:
     DataError
         When a fund statement's sidecar has no readable period, or two cover the same one.
     """
-    raw = Path(raw) if raw is not None else paths.raw_dir()
     found: list[Period] = []
-    for side in sorted(raw.glob("*/*.yaml")):
-        if not (side.with_suffix(".csv").exists() or side.with_suffix(".xlsx").exists()):
-            continue  # a mapping or cross-check file, not a table
-        meta = yamlfile.load(side, DataError)
-        if not isinstance(meta, dict) or meta.get("kind") != "fund_statement":
-            continue
+    entries = sidecars(raw, "fund_statement") + [
+        e for e in extra if e[1].get("kind") == "fund_statement"
+    ]
+    for side, meta in entries:
         start, end = _dates(meta.get("period"), paths.relative(side))
         found.append(Period(side.stem, side.parent, start, end))
     found.sort(key=lambda p: (p.end, p.table))
@@ -112,6 +134,38 @@ def periods(raw: str | os.PathLike | None = None) -> list[Period]:
                 f"två fondredovisningar gäller samma period till {a.end}: {a.table} och {b.table}"
             )
     return found
+
+
+def proposal_files(
+    raw: str | os.PathLike | None = None, extra: Iterable[Entry] = ()
+) -> dict[int, Path]:
+    """Year -> the fee matrix proposing that year's fees, for every fee matrix under ``raw``
+    (and in ``extra``).
+
+    Only the sidecars are read. Raises :class:`~kuanalysis.errors.DataError` when a fee
+    matrix's sidecar has no readable ``period``, or two propose the same year.
+    """
+    found: dict[int, Path] = {}
+    entries = sidecars(raw, "fee_matrix") + [e for e in extra if e[1].get("kind") == "fee_matrix"]
+    for side, meta in entries:
+        table = next(
+            (side.with_suffix(s) for s in (".csv", ".xlsx") if side.with_suffix(s).exists()),
+            side.with_suffix(".csv"),
+        )
+        m = re.match(r"^(\d{4})-\d{2}-\d{2}/(\d{4})-\d{2}-\d{2}$", str(meta.get("period", "")))
+        if not m or m[1] != m[2]:
+            raise DataError(
+                f"{paths.relative(side)}: ett avgiftsförslag behöver fältet period "
+                f"för året det gäller, t.ex. period: 2025-01-01/2025-12-31"
+            )
+        year = int(m[1])
+        if year in found:
+            raise DataError(
+                f"två avgiftsförslag gäller {year}: {paths.relative(found[year])} "
+                f"och {paths.relative(table)}"
+            )
+        found[year] = table
+    return dict(sorted(found.items()))
 
 
 def find(table: str, raw: str | os.PathLike | None = None) -> Period:

@@ -5,8 +5,8 @@ sidecar YAML beside it. Nothing is parsed as a number here (see :mod:`.numbers`)
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io as _io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,12 +32,15 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def _read_csv_rows(path: Path, expected_header: list[str] | None) -> list[tuple[int, list[str]]]:
+def _read_csv_rows(
+    path: Path, expected_header: list[str] | None, others: Sequence[list[str]] = ()
+) -> list[tuple[int, list[str]]]:
     """(line number, cells) of every record, header first; delimiter "," or ";" sniffed.
 
     The delimiter is the one in the first non-blank line. When that line has both or neither
     (a title line above the header), both are tried and the one whose rows hold
-    ``expected_header`` best is taken.
+    ``expected_header`` (or one of ``others``: the file may be any of several tables) best
+    is taken.
     """
     text = _decode(path.read_bytes(), path.name)
     if text.strip() == "":
@@ -76,12 +79,13 @@ def _read_csv_rows(path: Path, expected_header: list[str] | None) -> list[tuple[
             failed.append(e)
     if not parsed:
         raise failed[0]
-    if expected_header is not None:
+    headers = ([expected_header] if expected_header is not None else []) + list(others)
+    if headers:
         for rows in parsed.values():
-            if rows and rows[0][1] == expected_header:
+            if rows and rows[0][1] in headers:
                 return rows
         score = {
-            d: max(header_score(cells, expected_header) for _, cells in rows)
+            d: max(header_score(cells, h) for _, cells in rows for h in headers)
             for d, rows in parsed.items()
         }
         best = max(score.values())
@@ -124,11 +128,12 @@ def plain(cell: str) -> str:
     return cell.plain if isinstance(cell, Number) else cell
 
 
-def _swedish(value: int | float) -> str:
+def swedish(value: int | float, suffix: str = "") -> str:
     """A number written the Swedish way: thousands separated by a space, decimal comma.
 
     Integers stay integers; a float is written with at most 15 significant digits, as Excel
-    shows it, so a stored 1.2000000000000002 reads "1,2".
+    shows it, so a stored 1.2000000000000002 reads "1,2". ``suffix`` follows the number
+    (``" %"``); :attr:`Number.plain` never has one.
     """
     if isinstance(value, float):
         if not np.isfinite(value):
@@ -141,86 +146,7 @@ def _swedish(value: int | float) -> str:
         s = np.format_float_positional(float(f"{value:.15g}"), trim="-")
     whole, _, frac = s.lstrip("-").partition(".")
     sign, frac = ("-" if s.startswith("-") else ""), ("," + frac if frac else "")
-    return Number(sign + f"{int(whole):,}".replace(",", " ") + frac, sign + whole + frac)
-
-
-def _cell_text(value, ref: str = "") -> str:
-    """An xlsx cell as text: numbers written the Swedish way so they parse like CSV text.
-
-    The number format of the cell (``#,##0``, ``0.0``, ``0%``) plays no part: the number
-    the cell holds is written. A date or truth value gives a :class:`NotAFigure`.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        shown = "SANT" if value else "FALSKT"
-        return NotAFigure(
-            shown,
-            f"cellen {ref} är ett sanningsvärde i Excel ({shown}), inget tal; skriv talet i cellen",
-        )
-    if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
-        if isinstance(value, dt.datetime) and value.time() == dt.time(0):
-            value = value.date()
-        shown = str(value) if isinstance(value, dt.timedelta) else value.isoformat()
-        return NotAFigure(
-            shown,
-            f"cellen {ref} är ett datum eller klockslag i Excel ({shown}), "
-            f"inget tal; ge cellen talformat och skriv talet igen",
-        )
-    if isinstance(value, (int, float)):
-        return _swedish(value)
-    return str(value)
-
-
-def _read_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list[str]]]]:
-    """The first sheet's name and (sheet row number, cells as text) of its rows.
-
-    Trailing blank cells of a row and blank rows at the end are dropped (see
-    :func:`pad_rows`). Merged cells: the merged range's value belongs to its top-left cell
-    (openpyxl's reading, as Excel shows it); every other cell of the range reads blank. So a
-    heading merged over ``B1:C1`` is column B's, and a row label merged over ``A3:A4``
-    belongs to row 3. A formula cell gives the value Excel stored with it; a formula without
-    a stored value (the file was written by a program, never saved by Excel) is an error.
-
-    Raises
-    ------
-    DataError
-        When the file is no xlsx, is empty, or has formulas without stored values (all
-        such cells listed).
-    """
-    import openpyxl
-
-    try:
-        values = openpyxl.load_workbook(path, data_only=True).worksheets[0]
-        formulas = openpyxl.load_workbook(path, data_only=False).worksheets[0]
-    except Exception:  # a broken or non-xlsx file (openpyxl's reason is English)
-        raise DataError(
-            f"{path.name}: filen går inte att läsa som xlsx (den är skadad, eller är en annan "
-            "sorts fil med ändelsen .xlsx); spara den på nytt från Excel"
-        ) from None
-    rows, errors = [], []
-    for row_v, row_f in zip(values.iter_rows(), formulas.iter_rows()):
-        cells = []
-        for cv, cf in zip(row_v, row_f):
-            if cf.data_type == "f" and cv.value is None:
-                formula = str(getattr(cf.value, "text", cf.value))
-                formula = formula if len(formula) <= 40 else formula[:37] + "..."
-                errors.append(
-                    f'{path.name} blad "{values.title}", cell {cv.coordinate}: formeln '
-                    f"{formula} har inget sparat värde; öppna filen i Excel och spara "
-                    f"den, så sparas formlernas värden"
-                )
-            cells.append(_cell_text(cv.value, cv.coordinate))
-        while cells and cells[-1] == "":
-            cells.pop()
-        rows.append((row_v[0].row, cells))
-    if errors:
-        raise DataError(errors)
-    while rows and rows[-1][1] == []:
-        rows.pop()
-    if not rows:
-        raise DataError(f"{path.name}: filen är tom (väntade en rubrikrad och tabellens rader)")
-    return values.title, rows
+    return Number(sign + f"{int(whole):,}".replace(",", " ") + frac + suffix, sign + whole + frac)
 
 
 def pad_rows(rows: list[tuple[int, list[str]]], width: int) -> list[tuple[int, list[str]]]:

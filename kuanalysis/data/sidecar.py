@@ -21,6 +21,32 @@ def _check_code(code, where: str) -> list[str]:
     return []
 
 
+def _check_lineage(meta: dict, side: str) -> list[str]:
+    """``like`` (the table this one was imported like) and ``export`` (the file it came from)."""
+    errors = []
+    if "like" in meta and not (
+        isinstance(meta["like"], str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", meta["like"])
+    ):
+        errors.append(f"{side}: like ska vara namnet på en tabell, t.ex. delar-2024-t2-4-1")
+    export = meta.get("export")
+    if "export" in meta:
+        if not isinstance(export, dict) or not {"file", "sha256"} <= set(export):
+            errors.append(
+                f"{side}: export ska vara {{file, sheet, header_row, sha256}} (filen tabellen "
+                f"importerades från)"
+            )
+        else:
+            errors += [
+                f"{side}: export: okänt fält {str(k)[:40]}"
+                for k in export
+                if k not in schema.EXPORT_FIELDS
+            ]
+    for r in meta.get("rows") or []:
+        if isinstance(r, dict) and "like" in r and not isinstance(r["like"], str):
+            errors.append(f'{side}: raden "{r.get("label")}": like ska vara en radrubrik (text)')
+    return errors
+
+
 def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
     """Faults of the sidecar on its own (fields, kind, keys, roles, codes)."""
     side = f"{stem}.yaml"
@@ -48,6 +74,8 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
         errors.append(
             f'{side}: avvikelse "{meta["avvikelse"]}" ska vara en av {", ".join(schema.AVVIKELSE)}'
         )
+
+    errors += _check_lineage(meta, side)
 
     columns = meta.get("columns")
     if not isinstance(columns, list) or not all(isinstance(c, dict) for c in columns):

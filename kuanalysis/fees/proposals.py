@@ -14,11 +14,8 @@ or in a scenario's ``tomma_celler``. Unstated, no fee is computed from the propo
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
 from pathlib import Path
 
-from .. import paths, yamlfile
 from ..data.table import Table
 from ..errors import DataError
 from .matrix import kommun_codes, post_labels, total_row
@@ -40,39 +37,6 @@ def proposal_year(table: Table) -> int | None:
     if start.year != end.year:
         raise DataError(f"{table.id}: ett avgiftsförslag gäller ett år, fann perioden {period}")
     return start.year
-
-
-def proposal_files(raw: str | os.PathLike | None = None) -> dict[int, Path]:
-    """Year -> the fee matrix proposing that year's fees, for every fee matrix under ``raw``.
-
-    Only the sidecars are read. Raises :class:`~kuanalysis.errors.DataError` when a fee
-    matrix's sidecar has no readable ``period``, or two propose the same year.
-    """
-    raw = Path(raw) if raw is not None else paths.raw_dir()
-    found: dict[int, Path] = {}
-    for side in sorted(raw.glob("*/*.yaml")):
-        table = next(
-            (side.with_suffix(s) for s in (".csv", ".xlsx") if side.with_suffix(s).exists()), None
-        )
-        if table is None:
-            continue  # a mapping or cross-check file, not a table
-        meta = yamlfile.load(side, DataError)
-        if not isinstance(meta, dict) or meta.get("kind") != "fee_matrix":
-            continue
-        m = re.match(r"^(\d{4})-\d{2}-\d{2}/(\d{4})-\d{2}-\d{2}$", str(meta.get("period", "")))
-        if not m or m[1] != m[2]:
-            raise DataError(
-                f"{paths.relative(side)}: ett avgiftsförslag behöver fältet period "
-                f"för året det gäller, t.ex. period: 2025-01-01/2025-12-31"
-            )
-        year = int(m[1])
-        if year in found:
-            raise DataError(
-                f"två avgiftsförslag gäller {year}: {paths.relative(found[year])} "
-                f"och {paths.relative(table)}"
-            )
-        found[year] = table
-    return dict(sorted(found.items()))
 
 
 def sidecar_readings(table: Table) -> dict[tuple[str, str], str]:

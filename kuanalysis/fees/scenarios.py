@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..data.periods import proposal_files
 from ..data.table import Table
 from ..errors import InputError, ScenarioError
 from ..paths import raw_dir, relative
@@ -24,7 +25,7 @@ from .keys import population_frame
 from .matrix import kommun_codes, post_labels
 from .model import DEFAULT_YEARS, Balance, BlankReading, PostSpec, Scenario
 from .projection import FEE_COLUMNS, allocate_scenario, post_weights, uprate
-from .proposals import printed_scenario, proposal_files, proposal_year, require_readings
+from .proposals import printed_scenario, proposal_year, require_readings
 from .scenariofile import ALL, Changes, Head, read_changes, read_head
 
 __all__ = [

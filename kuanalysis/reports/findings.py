@@ -60,6 +60,8 @@ def explain(finding: Finding, unit: str = "") -> str:
             f"avskriften har valt {placed or rule.basis_text(f.params)}, "
             f"och de andra kontrollerna bygger på det valet."
         )
+    if rule.logic == "reading" and rule.says is not None:
+        return rule.says(f.params)
     if rule.logic == "reading":
         return f"Kolumnen ”{f.column}”: {rule.sentence}"
     rows = f.rows

@@ -23,17 +23,24 @@ import pandas as pd
 
 from .. import paths
 from ..checks import runner
-from ..checks.continuity import groups_of, read_mapping
+from ..checks.continuity import for_pair, mapped, mapping_for, read_mapping
 from ..checks.findings import Finding, Findings
 from ..checks.tolerance import EXACT
 from ..data import load_folder
 from ..data import periods as period_data
 from ..data.periods import Period
-from ..data.specs import Spec, read_spec
+from ..data.specs import Spec, read_spec, spec_files
 from ..data.table import Table
 from ..errors import DataError, ParameterError
 from . import charts, fmt, html
-from .findings import figure, findings_html, findings_sentence, number_findings, statement_view
+from .findings import (
+    explain,
+    figure,
+    findings_html,
+    findings_sentence,
+    number_findings,
+    statement_view,
+)
 
 #: Kinds whose findings belong in a fund report (the fee matrix has its own report).
 REPORT_KINDS = ("fund_statement", "amount_table", "share_table", "budget_followup")
@@ -93,6 +100,7 @@ class FundReport:
             continuity=[continuity] if continuity else [],
             pairings=pairings,
             others={previous.id: previous} if previous is not None else None,
+            alone=[period] if previous is None else [],
         )
         kept = [tid for tid, t in tables.items() if t.kind in REPORT_KINDS]
         self.findings: Findings = runner.select(found, kept)
@@ -112,11 +120,13 @@ class FundReport:
             The preceding period's fund statement (table id); "" = the period that ends the
             day before this one starts, if there is one.
         kontinuitet : str
-            A mapping file from the preceding period, relative to the project; "" = the file
-            in ``data/raw/kontinuitet`` that maps the two tables, if there is one.
+            A mapping file from the preceding period, relative to the project; "" = the
+            mapping of the two periods' year boundary (:func:`~kuanalysis.checks.continuity.
+            mapping_for`), else the areas are followed by their labels.
         raw : path-like, optional
             The raw data folder (default ``data/raw``).
         """
+        raw = Path(raw) if raw is not None else paths.raw_dir()
         every = period_data.periods(raw)
         if not every:
             raise DataError("data/raw har ingen fondredovisning (kind: fund_statement)")
@@ -134,17 +144,19 @@ class FundReport:
                 if before.folder == period.folder
                 else load_folder(before.folder)[before.table]
             )
+        mapping_files, pairing_files = ([read_spec(f) for f in files] for files in spec_files(raw))
         continuity = None
         if kontinuitet:
-            if previous is None:
+            if before is None:
                 raise ParameterError("kontinuitet kräver en föregående period")
             given = paths.project_input(kontinuitet, "parametern kontinuitet")
-            continuity = read_mapping(given, previous.id, period.table)
-        elif previous is not None:
-            continuity = mapping_between(previous.id, period.table, raw) or implicit_mapping(
-                previous.id, period.table
-            )
-        pairings = [read_spec(p) for p in sorted(period.folder.glob("korskontroller*.yaml"))]
+            continuity = for_pair(read_mapping(given, before.table, period.table), before, period)
+        elif before is not None:
+            continuity = mapping_for(before, period, mapping_files)
+        metas = {side.stem: meta for side, meta in period_data.sidecars(raw)}
+        pairings = [
+            s for s in runner.pairings_for(pairing_files, metas) if _tables_named(s) <= set(tables)
+        ]
         return cls(period, tables, previous, continuity, pairings)
 
     @property
@@ -180,21 +192,12 @@ class FundReport:
         return [t for kind in OTHER_KINDS for t in self.tables.values() if t.kind == kind]
 
 
-def mapping_between(from_table: str, to_table: str, raw=None) -> Spec | None:
-    """The continuity mapping in ``data/raw/kontinuitet`` between two tables, if any."""
-    folder = (Path(raw) if raw is not None else paths.raw_dir()) / "kontinuitet"
-    for f in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        spec = read_spec(f)
-        if (spec.data.get("from") or {}).get("table") == from_table and (
-            spec.data.get("to") or {}
-        ).get("table") == to_table:
-            return spec
-    return None
-
-
-def implicit_mapping(from_table: str, to_table: str) -> Spec:
-    """The mapping when no file gives one: every area continues under its own label."""
-    return Spec({"from": {"table": from_table}, "to": {"table": to_table}}, None)
+def _tables_named(spec: Spec) -> set[str]:
+    """The tables a cross-check spec compares (every check's table and its ``against``)."""
+    items = list(spec.data.get("checks") or []) + list(spec.data.get("unavailable") or [])
+    return {i.get("table") for i in items} | {
+        ref.get("table") for i in items for ref in i.get("against") or [] if isinstance(ref, dict)
+    }
 
 
 def title(period: Period) -> str:
@@ -550,6 +553,47 @@ def payouts_table(r: FundReport) -> html.Markup:
     )
 
 
+def exported(table: Table) -> bool:
+    """Whether the table's figures came from an export (``kuanalysis import``), not a print."""
+    return isinstance(table.meta.get("export"), dict)
+
+
+def where_exported(table: Table) -> str:
+    """The export a table came from: ``export.xlsx, blad ”4.1”`` (or the file alone)."""
+    export = table.meta["export"]
+    sheet = f", blad ”{export['sheet']}”" if export.get("sheet") else ""
+    return f"{export.get('file', '')}{sheet}"
+
+
+def origin(r: FundReport) -> str:
+    """Where the report's figures come from, in one sentence for its introduction."""
+    shown = [r.fund] + r.other_tables()
+    from_exports = [t for t in shown if exported(t)]
+    if not from_exports:
+        return (
+            "Siffrorna är inskrivna exakt som de är tryckta i källan; fel i källan redovisas "
+            "i avsnittet Avstämning."
+        )
+    files = list(dict.fromkeys(t.meta["export"].get("file", "") for t in from_exports))
+    sheets = [t.meta["export"]["sheet"] for t in from_exports if t.meta["export"].get("sheet")]
+    where = " och ".join(files) + (
+        f" ({'bladen' if len(sheets) > 1 else 'bladet'} "
+        + ", ".join(f"”{x}”" for x in sheets)
+        + ")"
+        if sheets
+        else ""
+    )
+    printed = (
+        " Övriga tabeller är inskrivna som de är tryckta i källan."
+        if len(from_exports) < len(shown)
+        else ""
+    )
+    return (
+        f"Siffrorna är hämtade ur exporten {where}, som de står där; fel i dem redovisas i "
+        f"avsnittet Avstämning.{printed}"
+    )
+
+
 def table_html(table: Table, numbered: list[tuple[int, Finding]], id: str) -> html.Markup:
     """A source table as printed, its flagged cells marked, with a ``Fynd`` column."""
     values, marks = statement_view(table, numbered)
@@ -557,7 +601,9 @@ def table_html(table: Table, numbered: list[tuple[int, Finding]], id: str) -> ht
         c: (lambda v, u=table.unit: fmt.percent(v) if u == "%" else figure(v))
         for c in table.values.columns
     }
-    caption = f"{table.heading} ({table.unit}), som tryckt"
+    caption = (
+        f"{table.heading} ({table.unit}), {'som i exporten' if exported(table) else 'som tryckt'}"
+    )
     return html.scroll(html.table(values, id=id, caption=caption, formats=formats, marks=marks))
 
 
@@ -607,7 +653,13 @@ def bridge(previous: Table, current: Table, spec: dict) -> pd.DataFrame:
     a_sum = np.nansum([previous.values.at[r, a_col] for r in a_areas])
     if not np.isnan(a_printed_total):
         step(f"Summaraden {a_end} skiljer sig från raderna", a_sum - a_printed_total)
-    for frm, to in groups_of(spec, previous, current):
+    groups, unmapped = mapped(spec, previous, current)
+    for u in unmapped:  # an area the mapping does not follow: its whole balance is a step
+        if u.problem == "unmapped" and u.table == current.id:
+            step(f"{u.area} (ursprung okänt)", np.nansum([current.values.at[u.area, b_col]]))
+        elif u.problem == "unmapped":
+            step(f"{u.area} (okänt vad det blev)", -np.nansum([previous.values.at[u.area, a_col]]))
+    for frm, to in groups:
         if not frm:
             label = f"{to[0]} (nytt område)"
         else:
@@ -626,9 +678,10 @@ def bridge(previous: Table, current: Table, spec: dict) -> pd.DataFrame:
 
 
 def bridge_table(r: FundReport) -> html.Markup:
-    """The bridge as a table (empty without a preceding period)."""
+    """The bridge as a table; without a preceding period, the sentence that says so."""
     if r.previous is None or r.continuity is None:
-        return html.Markup("")
+        missing = [f for f in r.findings if f.rule == "continuity_missing_period"]
+        return html.paragraph([explain(f) for f in missing], box=True)
     br = bridge(r.previous, r.fund, r.continuity.data)
     return html.table(
         br.set_index("Post")[["Belopp"]],
@@ -676,7 +729,11 @@ def sources(r: FundReport) -> html.Markup:
             if t.meta.get("document_title")
             else f"{t.document}: ”{t.heading}”"  # no title: the document once, not twice
         )
-        + f", avskriven i {t.source_file}"
+        + (
+            f", importerad från {where_exported(t)} till {t.source_file}"
+            if exported(t)
+            else f", avskriven i {t.source_file}"
+        )
         for t in tables
     ]
     if r.continuity is not None and r.continuity.source is not None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import paths
+from ..checks.continuity import links, mapped
 from ..checks.findings import Findings, status_counts
 from ..data.load import load_all
+from ..data.periods import periods, preceding
 from ..data.table import Table
 from ..errors import ParameterError
 from . import charts, fmt, html
@@ -148,7 +150,8 @@ def areas_over_time(tables: dict[str, Table], specs=()) -> tuple[pd.DataFrame, p
     """Remaining funds and spending rate of each area in every period, oldest period first.
 
     An area is followed from one period to the next under its own label, or through a rename
-    in a continuity mapping (``specs``); a split ends the old area and starts the new ones.
+    in the continuity mapping of their year boundary (among ``specs``); a split ends the old
+    area and starts the new ones.
     Rows carry each area's latest label, in the newest period's order, then areas that ended.
 
     Returns
@@ -157,16 +160,13 @@ def areas_over_time(tables: dict[str, Table], specs=()) -> tuple[pd.DataFrame, p
         Index area, one column per period (its short name, ``2024 T2``): kvarvarande as printed (NaN = blank or
         no such area then), and utfall / budget (NaN without a budget).
     """
-    from ..checks.continuity import groups_of
-    from ..data.periods import periods, preceding
-
     every = [p for p in periods() if p.table in tables]
     renames: dict[tuple[str, str], dict[str, str]] = {}
-    for s in specs:
-        a, b = (s.data.get("from") or {}).get("table"), (s.data.get("to") or {}).get("table")
-        if a in tables and b in tables:
-            groups = groups_of(s.data, tables[a], tables[b])
-            renames[(a, b)] = {f[0]: t[0] for f, t in groups if len(f) == 1 and len(t) == 1}
+    mappings = [s for s in specs if "checks" not in s.data]  # not the cross-check files
+    for s in links(every, mappings)[0]:
+        a, b = s.data["from"]["table"], s.data["to"]["table"]
+        groups, _ = mapped(s.data, tables[a], tables[b])
+        renames[(a, b)] = {f[0]: t[0] for f, t in groups if len(f) == 1 and len(t) == 1}
     latest: dict[tuple[str, str], str] = {}  # (table, label) -> the area's latest label
     for p in reversed(every):
         t = tables[p.table]

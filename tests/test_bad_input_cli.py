@@ -685,7 +685,7 @@ CASES = [
         "Fel: tabellen delar-2024-t2-4-1 finns redan "
         "(data/raw/001-delar-2024-t2/delar-2024-t2-4-1.csv, "
         "data/raw/001-delar-2024-t2/delar-2024-t2-4-1.yaml); import skriver aldrig över "
-        "något, välj ett annat namn med --table\n",
+        "något, välj ett annat namn med --tabell\n",
         id="import-over-the-model-table",
     ),
     pytest.param(
@@ -729,12 +729,13 @@ CASES = [
         {},
         {},
         # every fault at once, one "Fel:" line each
-        "Fel: export.txt: okänd filtyp (väntade .xlsx eller .csv)\n"
+        "Fel: export.txt: okänd filtyp (väntade .xlsx, .csv eller en mapp med csv-filer)\n"
         "Fel: tabellen bokslut-2023 finns redan (data/raw/000-pks-2024/bokslut-2023.csv, "
         "data/raw/000-pks-2024/bokslut-2023.yaml); import skriver aldrig över något, välj ett "
-        "annat namn med --table\n"
+        "annat namn med --tabell\n"
         'Fel: --period "2025-01-01": väntade ÅÅÅÅ-MM-DD/ÅÅÅÅ-MM-DD, t.ex. 2025-01-01/2025-04-30\n'
-        "Fel: tabellen finns-inte (--like) finns inte i data/raw\n",
+        "Fel: tabellen finns-inte (--som/--like) finns inte i data/raw, och inga tabeller har "
+        "namn som börjar med finns-inte-\n",
         id="import-every-argument-wrong",
     ),
     # == fix-a2: exit classification, the overview's folder, continuity mappings, kommunblad ==
@@ -812,8 +813,8 @@ CASES = [
         "-p kontinuitet=data/raw/000-pks-2024/bokslut-2023.yaml",
         {},
         {},
-        "Fel: data/raw/000-pks-2024/bokslut-2023.yaml:1: är ingen kontinuitetsmappning (den "
-        "saknar from och to; väntade fälten from, to, groups, new, ended)\n",
+        "Fel: data/raw/000-pks-2024/bokslut-2023.yaml:1: är ingen kontinuitetsmappning "
+        "(väntade fälten from, to, groups, new, ended)\n",
         id="a2-mapping-a-sidecar",
     ),
     pytest.param(
@@ -832,7 +833,8 @@ CASES = [
         },
         {},
         "Fel: mappning.yaml:8: ny: okänt fält (väntade from, to, groups, new, ended)\n"
-        "Fel: mappning.yaml:1: from: väntade {table: bokslut-2023, column: KOLUMN}\n"
+        "Fel: mappning.yaml:1: from: väntade {table: bokslut-2023, column: KOLUMN} (table kan "
+        "utelämnas)\n"
         "Fel: mappning.yaml:2: to.table: mappningen gäller 'delar-2024-t2-4-2', men perioden "
         "som visas är delar-2024-t2-4-1\n"
         "Fel: mappning.yaml:4: groups[0]: väntade {from: [...], to: [...]}\n"

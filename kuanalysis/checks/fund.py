@@ -23,6 +23,7 @@ from ..data.table import Table
 from .cells import Cell
 from .compare import at_most, equal
 from .findings import Finding
+from .tally import not_counting
 from .tolerance import halves
 from .tolerance import tolerance as tolerance_of
 
@@ -295,7 +296,8 @@ def closing_values(table: Table, key: str = "kvarvarande") -> dict[str, float]:
     for row in table.values.index:
         v = table.values.at[row, label]
         if np.isnan(v):
-            _, known = row_identities(table, row, None, report_blanks=False)
+            with not_counting():  # the row's own checks are the table rules'
+                _, known = row_identities(table, row, None, report_blanks=False)
             v = known.get(key, np.nan)
         out[row] = v
     return out

@@ -126,6 +126,8 @@ def draft(sheet: Sheet, model: Table, table: str, file: str) -> Draft | None:
     below = [(line, cells[offset:]) for line, cells in below]
     where = _Reader(sheet, file, offset)
     errors = [] if sheet.letters else _wider_than_header(head, below, where)
+    if errors:  # the shifted figures are no columns of their own: cut at the header
+        below = [(line, cells[: len(head)]) for line, cells in below]
     width = max([len(head)] + [len(cells) for _, cells in below])
     head = head + [""] * (width - len(head))
     below = pad_rows(below, width)
@@ -211,8 +213,9 @@ def _columns(d: Draft, head: list[str], below, where: _Reader) -> list[tuple[int
             f"{where.where(d.header_line, j)}: {what} motsvarar ingen kolumn i {model.id}; en "
             f"ny uppställning behöver en handskriven beskrivningsfil (se data/raw/README.md)"
         )
+    taken = set(same.values())
     for k, label in enumerate(known):
-        if k not in same.values():
+        if k not in taken:
             d.changes.append(
                 f'{d.file}: kolumnen "{label}" i {model.id} finns inte i filen; utelämnas'
             )
@@ -292,7 +295,8 @@ def _rows(d: Draft, body, where: _Reader) -> list:
             if r is None:
                 continue
         kept.append((line, cells, r))
-    missing = [r["label"] for k, r in enumerate(old_rows) if k not in paired.values()]
+    taken = set(paired.values())
+    missing = [r["label"] for k, r in enumerate(old_rows) if k not in taken]
     for label in missing:
         d.changes.append(f'{d.file}: raden "{label}" i {model.id} finns inte i filen; utelämnas')
         d.confirmed.append(f"raden ”{label}” finns inte i filen")

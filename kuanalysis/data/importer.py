@@ -315,13 +315,9 @@ def _assign(
             )
         pairs[mid] = sheets[i]
         taken.add(i)
-    best = {
-        mid: scores[(next(i for i, s in enumerate(sheets) if s is sheet), mid)]
-        for mid, sheet in pairs.items()
-    }
     for m in models:
         for i, s in enumerate(sheets):
-            if s.hidden and scores[(i, m.id)] > best.get(m.id, 0):
+            if s.hidden and scores[(i, m.id)] > 0:
                 notes.append(
                     f'bladet "{s.name}" är dolt och lästes inte, fast det ser ut som tabellen '
                     f"{m.id}; visa bladet i Excel om det är det som ska läsas"
@@ -490,10 +486,12 @@ def import_tables(
     """
     raw = paths.raw_dir()
     source = Path(file)
-    errors, dates = _check_period(period)
-    errors += _check_source(source, raw) + _check_folder(folder)
-    faults, model_files = _models(raw, like)
+    faults, dates = _check_period(period)
+    errors = _check_source(source, raw)
+    errors += _check_names(raw, [table]) if table is not None else []
     errors += faults
+    faults, model_files = _models(raw, like)
+    errors += faults + _check_folder(folder)
     if errors:
         raise DataError(errors)
     models = [load_table(p) for p in model_files]
@@ -509,7 +507,9 @@ def import_tables(
             f"tabellen {unnamed[0]} har ingen period i namnet, så den nya tabellens namn går "
             f"inte att härleda; ange det med --tabell"
         )
-    errors = _check_names(raw, list(names.values())) + _check_fund_periods(raw, models, period)
+    errors = (_check_names(raw, list(names.values())) if table is None else []) + (
+        _check_fund_periods(raw, models, period)
+    )
     if errors:
         raise DataError(errors)
 
@@ -571,7 +571,8 @@ def _written(target: Path, drafts: list[Draft], notes: list[str]) -> list[str]:
         in_sheet = f'blad "{d.sheet}", ' if d.sheet is not None else ""
         lines.append(
             f"Skrev {paths.relative(target / f'{d.table}.csv')} och {d.table}.yaml "
-            f"({len(d.figures)} rader, {len(d.columns)} kolumner) från {d.file}, {in_sheet}"
+            f"({len(d.figures)} {'rad' if len(d.figures) == 1 else 'rader'}, {len(d.columns)} "
+            f"{'kolumn' if len(d.columns) == 1 else 'kolumner'}) från {d.file}, {in_sheet}"
             f"rubrikrad {d.header_line}"
         )
     for d in drafts:

@@ -8,7 +8,9 @@ brackets (``"[Summa]"`` = ``"Summa"``). Nothing else is guessed: a typo fixed is
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import deque
 
 _DATE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}(?![0-9])")
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -49,6 +51,8 @@ def find_header(rows: list[list[str]], labels: list[str]) -> int | None:
         score = header_score(cells, wanted)
         if score > best_score:
             best, best_score = i, score
+            if score == len(wanted):
+                break  # no later row can hold more: the first such row is the header
     return best if best is not None and best_score >= need else None
 
 
@@ -73,16 +77,21 @@ def match_labels(found: list[str], known: list[str]) -> tuple[dict[int, int], di
     same: dict[int, int] = {}
     used: set[int] = set()
     for key in (printed, label_key):
+        unused: dict[str, deque[int]] = {}  # key -> the known labels with it, in order
+        for j, k in enumerate(known):
+            if j not in used:
+                unused.setdefault(key(k), deque()).append(j)
         for i, lab in enumerate(found):
             if i in same or not printed(lab):
                 continue
             if key is label_key and not _WORDS.sub("", label_key(lab)):
                 continue  # a heading that is only a year or date ("2016") must be equal
-            for j, k in enumerate(known):
-                if j not in used and key(k) == key(lab):
-                    same[i] = j
-                    used.add(j)
-                    break
+            candidates = unused.get(key(lab))
+            if candidates:
+                j = candidates.popleft()
+                same[i] = j
+                used.add(j)
+
     # Between the same two paired neighbours: blank labels take the bracketed known labels
     # in order (a heading printed blank is the column we bracketed), then one unpaired found
     # label with one unpaired known label is taken as a renamed label.
@@ -113,12 +122,12 @@ def _gaps(found: list[str], same: dict[int, int], n_known: int) -> dict[tuple[in
     """The unpaired found labels grouped by the known indexes of their paired neighbours
     (-1 above the first, ``n_known`` below the last)."""
     gaps: dict[tuple[int, int], list[int]] = {}
+    paired = sorted(same)
     for i in range(len(found)):
         if i in same:
             continue
-        a = max((a for a in same if a < i), default=None)
-        b = min((b for b in same if b > i), default=None)
-        above = same[a] if a is not None else -1
-        below = same[b] if b is not None else n_known
+        at = bisect.bisect(paired, i)
+        above = same[paired[at - 1]] if at else -1
+        below = same[paired[at]] if at < len(paired) else n_known
         gaps.setdefault((above, below), []).append(i)
     return gaps

@@ -55,6 +55,7 @@ def _check_layout(meta: dict, records: list[tuple[int, list[str]]], name: str) -
             errors.append(msg)
 
     expected_rows = [r.get("label") for r in meta.get("rows") or []]
+    expected_set = {x for x in expected_rows if isinstance(x, str)}
     # A row with the wrong width (often another delimiter) is already reported: match it by
     # the text before its first delimiter, so its label does not raise two more faults.
     found = [
@@ -79,9 +80,9 @@ def _check_layout(meta: dict, records: list[tuple[int, list[str]]], name: str) -
         if label not in first_line:
             errors.append(f'{name}: raden "{label}" finns i beskrivningsfilen men inte i filen')
     for line, label in found:
-        if label.strip() and label not in expected_rows:
+        if label.strip() and label not in expected_set:
             errors.append(f'{name} rad {line}: raden "{label}" finns inte i beskrivningsfilen')
-    file_order = [lab for lab in first_line if lab in expected_rows]
+    file_order = [lab for lab in first_line if lab in expected_set]
     side_order = [lab for lab in expected_rows if lab in first_line]
     if file_order != side_order:
         errors.append(f"{name}: raderna står i en annan ordning än i beskrivningsfilen")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Hashable
 
 from . import kinds as schema
 
@@ -119,13 +121,15 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
             errors.append(f"{side}: rows ska vara en lista av {{label, role}}")
         rows = []
     labels = [r.get("label") for r in rows]
-    for label in {x for x in labels if labels.count(x) > 1}:
+    counts = Counter(x if isinstance(x, Hashable) else repr(x) for x in labels)
+    for label in sorted((x for x, n in counts.items() if n > 1), key=str):
         errors.append(f'{side}: raden "{label}" förekommer två gånger')
     for label in labels:
         if label is not None and not isinstance(label, str):
             errors.append(
                 f'{side}: raden "{label}": label ska vara text (skriv den inom citattecken)'
             )
+    known = {x for x in labels if isinstance(x, Hashable)}
     codes: dict[str, str] = {}
     for r in rows:
         label = r.get("label", "?")
@@ -160,10 +164,10 @@ def _check_meta(meta: dict, stem: str) -> tuple[list[str], schema.Kind | None]:
         need = kind.role_needs.get(role) if kind is not None else None
         if need and need not in r:
             errors.append(f"{w}: {need} saknas (krävs för rollen {role})")
-        if "parent" in r and r["parent"] not in labels:
+        if "parent" in r and r["parent"] not in known:
             errors.append(f'{w}: parent "{r["parent"]}" är ingen rad i tabellen')
         for p in r.get("parts", []) or []:
-            if p not in labels:
+            if p not in known:
                 errors.append(f'{w}: del "{p}" i parts är ingen rad i tabellen')
 
     # A total row: at most one, and last among the rows that are not memo rows.

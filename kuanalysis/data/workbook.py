@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -158,6 +160,21 @@ def _read_values(path: Path) -> list[tuple[str, str, dict[int, dict[int, Any]]]]
     return out
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of the file holds a formula (an ``<f>`` element): most exports hold
+    none, and then the second reading of the file is spared."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with z.open(name) as f:
+                    tail = b""
+                    while chunk := f.read(1 << 20):
+                        if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    return False
+
+
 def _formulas_without_value(
     path: Path, kept: dict[str, tuple[list[int], int, dict[int, dict[int, Any]]]]
 ) -> list[str]:
@@ -165,6 +182,8 @@ def _formulas_without_value(
     a formula cell that the values pass (:func:`_read_values`) found no value in."""
     import openpyxl
 
+    if not _has_formulas(path):
+        return []
     wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     errors = []
     try:

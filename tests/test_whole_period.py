@@ -387,3 +387,26 @@ def test_a_table_of_the_set_that_is_in_no_sheet_is_listed(project, tmp_path, cap
     assert "  t1.xlsx: inget blad har rubrikraden i tabellen delar-2024-t2-4-3; den utelämnas" in (
         err.splitlines()
     )
+
+
+def test_a_folder_of_csv_files_is_a_period_too(project, tmp_path, capsys):
+    # the workbook's visible sheets saved one CSV file each (semicolons, as Excel writes them
+    # in Swedish), the shares as the per cent text they show
+    from kuanalysis.data.workbook import read_workbook
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for sheet in read_workbook(write_tertial_workbook(tmp_path / "t1.xlsx")):
+        if not sheet.hidden:
+            with open(folder / f"{sheet.name}.csv", "w", encoding="utf-8", newline="") as fh:
+                csv.writer(fh, delimiter=";").writerows(cells for _, cells in sheet.rows)
+    code, out, err = _run(capsys, "import", folder, "--som", "delar-2024-t2", "--period", T1)
+    assert (code, err) == (0, "")
+    assert [line.split(" och ")[0] for line in out.splitlines()[:4]] == [
+        f"Skrev data/raw/005-delar-2025-t1/{t}.csv" for t in NEW
+    ]
+    assert "från FR41.csv, rubrikrad 4" in out.splitlines()[0]
+    side = (project / "data" / "raw" / "005-delar-2025-t1" / "delar-2025-t1-4-5.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert 'export: {file: "Finansiering.csv", header_row: 4, sha256: ' in side

@@ -324,7 +324,8 @@ def _assign(
                 )
     if len(models) > 1:
         notes += [
-            f'bladet "{s.name}" liknar ingen av tabellerna och lästes inte'
+            f'{"bladet" if s.letters else "filen"} "{s.name}" liknar ingen av tabellerna och '
+            f"lästes inte"
             for i, s in enumerate(sheets)
             if i not in taken and not s.hidden and any(c for _, c in s.rows)
         ]
@@ -518,7 +519,11 @@ def import_tables(
     drafts: list[Draft] = []
     changes: list[str] = []
     for m in models:
-        d = draft(pairs[m.id], m, names[m.id], source.name) if m.id in pairs else None
+        d = (
+            draft(pairs[m.id], m, names[m.id], _file(source, pairs[m.id]))
+            if m.id in pairs
+            else None
+        )
         if d is None and len(models) == 1:
             errors.append(_no_header(source.name, m))
         elif d is None:
@@ -543,10 +548,10 @@ def import_tables(
     if errors:
         raise DataError(errors + notes)
 
-    digest = hashlib.sha256(_bytes(source)).hexdigest()
+    digests = {d.file: hashlib.sha256(_bytes(source, d.file)).hexdigest() for d in drafts}
     first = next((d for d in drafts if d.model.kind == "fund_statement"), drafts[0])
     target = _target_folder(raw, period, folder, first.table, first.model.kind)
-    metas = {d.table: _sidecar(d, period, document, digest) for d in drafts}
+    metas = {d.table: _sidecar(d, period, document, digests[d.file]) for d in drafts}
     files = {
         d.table: (table_text(d.header, d.figures), sidecar_text(metas[d.table])) for d in drafts
     }
@@ -558,11 +563,15 @@ def import_tables(
     return _written(target, drafts, notes)
 
 
-def _bytes(source: Path) -> bytes:
-    """The export's bytes, for its SHA-256 (a folder: its CSV files in name order)."""
-    if source.is_dir():
-        return b"".join(p.read_bytes() for p in sorted(source.glob("*.csv")))
-    return source.read_bytes()
+def _file(source: Path, sheet: Sheet) -> str:
+    """The file a table came from, as named in messages and sidecars: the export, or in a
+    folder of CSV files, the table's own file."""
+    return sheet.name if source.is_dir() else source.name
+
+
+def _bytes(source: Path, file: str) -> bytes:
+    """The bytes of the file a table came from, for its SHA-256."""
+    return (source / file if source.is_dir() else source).read_bytes()
 
 
 def _written(target: Path, drafts: list[Draft], notes: list[str]) -> list[str]:

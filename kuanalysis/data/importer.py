@@ -487,13 +487,24 @@ def import_tables(
     """
     raw = paths.raw_dir()
     source = Path(file)
+    models, names = _models_and_names(raw, source, like, period, table, folder)
+    drafts, notes = _drafts(source, models, names, like, confirm)
+    target, files = _files(raw, source, drafts, period, document, folder)
+    _write(target, files)
+    return _written(target, drafts, notes)
+
+
+def _models_and_names(
+    raw: Path, source: Path, like: str, period: str, table: str | None, folder: str | None
+) -> tuple[list[Table], dict[str, str]]:
+    """The previous period's tables and each one's new name; every fault of the arguments."""
     faults, dates = _check_period(period)
     errors = _check_source(source, raw)
     errors += _check_names(raw, [table]) if table is not None else []
     errors += faults
     faults, model_files = _models(raw, like)
     errors += faults + _check_folder(folder)
-    if errors:
+    if errors or dates is None:
         raise DataError(errors)
     models = [load_table(p) for p in model_files]
     if table is not None and len(models) > 1:
@@ -501,21 +512,28 @@ def import_tables(
             f"--tabell gäller en tabell; {like} är {len(models)} tabeller, som får namn efter "
             f"den nya perioden"
         )
-    names = {m.id: (table if table is not None else next_name(m.id, *dates)) for m in models}
-    unnamed = [mid for mid, n in names.items() if n is None]
+    named = {m.id: (table if table is not None else next_name(m.id, *dates)) for m in models}
+    unnamed = [mid for mid, n in named.items() if n is None]
     if unnamed:
         raise DataError(
             f"tabellen {unnamed[0]} har ingen period i namnet, så den nya tabellens namn går "
             f"inte att härleda; ange det med --tabell"
         )
+    names = {mid: n for mid, n in named.items() if n is not None}
     errors = (_check_names(raw, list(names.values())) if table is None else []) + (
         _check_fund_periods(raw, models, period)
     )
     if errors:
         raise DataError(errors)
+    return models, names
 
-    sheets = _sheets(source, models)
-    pairs, errors, notes = _assign(sheets, models)
+
+def _drafts(
+    source: Path, models: list[Table], names: dict[str, str], like: str, confirm: bool
+) -> tuple[list[Draft], list[str]]:
+    """Each table read from its sheet, and notes on the sheets; raises when something is
+    refused, or differs from the previous tables and is not confirmed."""
+    pairs, errors, notes = _assign(_sheets(source, models), models)
     drafts: list[Draft] = []
     changes: list[str] = []
     for m in models:
@@ -545,9 +563,20 @@ def import_tables(
             changes,
             notes,
         )
-    if errors:
-        raise DataError(errors + notes)
+    if errors or not drafts:
+        raise DataError(errors + notes or [f"{source.name}: inget att läsa in"])
+    return drafts, notes
 
+
+def _files(
+    raw: Path,
+    source: Path,
+    drafts: list[Draft],
+    period: str,
+    document: str | None,
+    folder: str | None,
+) -> tuple[Path, dict[str, tuple[str, str]]]:
+    """The folder and the text of every new file, once the project's checks accept them."""
     digests = {d.file: hashlib.sha256(_bytes(source, d.file)).hexdigest() for d in drafts}
     first = next((d for d in drafts if d.model.kind == "fund_statement"), drafts[0])
     target = _target_folder(raw, period, folder, first.table, first.model.kind)
@@ -559,8 +588,7 @@ def import_tables(
     errors = _read_back(files) + _project_errors(raw, entries)
     if errors:
         raise DataError(errors)
-    _write(target, files)
-    return _written(target, drafts, notes)
+    return target, files
 
 
 def _file(source: Path, sheet: Sheet) -> str:

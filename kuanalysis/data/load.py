@@ -112,28 +112,15 @@ def load_table(path: str | os.PathLike) -> Table:
     if path.suffix.lower() not in TABLE_SUFFIXES:
         raise DataError(f"{name}: okänd filtyp (väntade .csv eller .xlsx)")
     meta = _read_sidecar(path)
-    errors, kind = _check_meta(meta, path.stem)
-    columns = meta.get("columns") if isinstance(meta.get("columns"), list) else []
-    expected_header = [meta.get("label_column")] + [
-        c.get("label") for c in columns if isinstance(c, dict)
-    ]
+    errors, _ = _check_meta(meta, path.stem)
+    columns = (
+        [c for c in meta.get("columns") or [] if isinstance(c, dict)]
+        if isinstance(meta.get("columns"), list)
+        else []
+    )
+    expected_header = [meta.get("label_column")] + [c.get("label") for c in columns]
     try:
-        if path.suffix.lower() == ".xlsx":
-            _, records = read_first_sheet(path)
-            # an xlsx row ends at its last non-blank cell: blank cells up to the header's width
-            records = records[:1] + pad_rows(records[1:], len(records[0][1]))
-            # headings, labels and text columns read as text: a year heading 2016 is "2016"
-            header = [plain(c) for c in records[0][1]]
-            text_labels = {
-                c.get("label") for c in columns if isinstance(c, dict) and c.get("role") == "text"
-            }
-            as_text = {0} | {i for i, h in enumerate(header) if h in text_labels}
-            records = [(records[0][0], header)] + [
-                (line, [plain(c) if i in as_text else c for i, c in enumerate(cells)])
-                for line, cells in records[1:]
-            ]
-        else:
-            records = _read_csv_rows(path, expected_header)
+        records = _records(path, columns, expected_header)
     except DataError as e:  # unreadable file: still report the sidecar's faults with it
         raise DataError(errors + e.errors) from None
     header_at = find_header([[plain(c) for c in cells] for _, cells in records], expected_header)
@@ -146,52 +133,13 @@ def load_table(path: str | os.PathLike) -> Table:
             ]
         )
     errors += _check_layout(meta, records, name)
-
-    header = records[0][1]
-    col_meta = {c.get("label"): c for c in columns if isinstance(c, dict)}
-    row_meta = {r.get("label"): r for r in meta.get("rows") or [] if isinstance(r, dict)}
-    text_cols = [h for h in header[1:] if col_meta.get(h, {}).get("role") == "text"]
-    figure_cols = [h for h in header[1:] if h not in text_cols]
-    table_unit = meta.get("unit")
-    values, texts, source_rows = {}, {}, {}
-    for line, cells in records[1:]:
-        if not cells or len(cells) != len(header):
-            continue  # already reported by _check_layout
-        label = cells[0]
-        if label in source_rows:
-            continue  # duplicate, already reported
-        source_rows[label] = line
-        unit = row_meta.get(label, {}).get("unit", table_unit)
-        unit = unit if unit in schema.UNITS else None
-        texts[label] = cells[1:]
-        row_values = []
-        for col, cell in zip(header[1:], cells[1:]):
-            if col in text_cols:
-                if col_meta[col].get("key") == "kommun_kod" and cell.strip():
-                    errors += _check_code(cell.strip(), _where(name, line, col))
-                    if cell.strip() != str(row_meta.get(label, {}).get("kommun_kod", cell.strip())):
-                        errors.append(
-                            f"{_where(name, line, col)}: kommunkoden {cell} skiljer "
-                            f"sig från beskrivningsfilens "
-                            f"{row_meta[label]['kommun_kod']}"
-                        )
-                continue
-            if isinstance(cell, NotAFigure):  # a date or truth value in an xlsx figure cell
-                errors.append(f"{_where(name, line, col)}: {cell.problem}")
-                row_values.append(np.nan)
-                continue
-            if cell.strip(_SEP) == "":
-                row_values.append(np.nan)  # blank stays blank
-                continue
-            try:
-                row_values.append(parse_number(cell, file=name, row=line, column=col, unit=unit))
-            except DataError as e:
-                errors += e.errors
-                row_values.append(np.nan)
-        values[label] = row_values
+    values, texts, source_rows = _cells(meta, columns, records, name, errors)
     if errors:
         raise DataError(errors)
 
+    header = records[0][1]
+    text_cols = {c.get("label") for c in columns if c.get("role") == "text"}
+    figure_cols = [h for h in header[1:] if h not in text_cols]
     label_col = meta["label_column"]
     vals = pd.DataFrame.from_dict(values, orient="index", columns=figure_cols, dtype=float)
     vals.index.name = label_col
@@ -206,6 +154,77 @@ def load_table(path: str | os.PathLike) -> Table:
         source_rows=source_rows,
         sources=(source(path), source(path.with_suffix(".yaml"))),
     )
+
+
+def _records(path: Path, columns: list[dict], expected_header: list) -> list[tuple[int, list[str]]]:
+    """The file's records, header first: a CSV's, or an xlsx table's first visible sheet with
+    rows padded to the header (a row ends at its last non-blank cell) and its headings, row
+    labels and text columns read as text (a year heading 2016 is "2016")."""
+    if path.suffix.lower() != ".xlsx":
+        return _read_csv_rows(path, expected_header)
+    _, records = read_first_sheet(path)
+    records = records[:1] + pad_rows(records[1:], len(records[0][1]))
+    header = [plain(c) for c in records[0][1]]
+    text_labels = {c.get("label") for c in columns if c.get("role") == "text"}
+    as_text = {0} | {i for i, h in enumerate(header) if h in text_labels}
+    return [(records[0][0], header)] + [
+        (line, [plain(c) if i in as_text else c for i, c in enumerate(cells)])
+        for line, cells in records[1:]
+    ]
+
+
+def _cells(
+    meta: dict, columns: list[dict], records, name: str, errors: list[str]
+) -> tuple[dict, dict, dict]:
+    """Every row's figures (NaN = blank) and printed text, and its line; faults go to
+    ``errors`` (a row of the wrong width or a duplicate is skipped: already reported)."""
+    header = records[0][1]
+    col_meta = {c.get("label"): c for c in columns}
+    row_meta = {r.get("label"): r for r in meta.get("rows") or [] if isinstance(r, dict)}
+    text_cols = {h for h in header[1:] if col_meta.get(h, {}).get("role") == "text"}
+    values, texts, source_rows = {}, {}, {}
+    for line, cells in records[1:]:
+        if not cells or len(cells) != len(header) or cells[0] in source_rows:
+            continue
+        label = cells[0]
+        source_rows[label] = line
+        unit = row_meta.get(label, {}).get("unit", meta.get("unit"))
+        unit = unit if unit in schema.UNITS else None
+        texts[label] = cells[1:]
+        row_values = []
+        for col, cell in zip(header[1:], cells[1:]):
+            where = _where(name, line, col)
+            if col in text_cols:
+                if col_meta[col].get("key") == "kommun_kod" and cell.strip():
+                    errors += _check_kommun_kod(cell, row_meta.get(label, {}), where)
+                continue
+            row_values.append(_figure(cell, name, line, col, unit, errors))
+        values[label] = row_values
+    return values, texts, source_rows
+
+
+def _check_kommun_kod(cell: str, row: dict, where: str) -> list[str]:
+    """A printed kommun code: four digits, the same as the sidecar's."""
+    errors = _check_code(cell.strip(), where)
+    if cell.strip() != str(row.get("kommun_kod", cell.strip())):
+        errors.append(
+            f"{where}: kommunkoden {cell} skiljer sig från beskrivningsfilens {row['kommun_kod']}"
+        )
+    return errors
+
+
+def _figure(cell: str, name: str, line: int, col: str, unit, errors: list[str]) -> float:
+    """One figure cell as a number (NaN when blank, or when at fault: the fault is noted)."""
+    if isinstance(cell, NotAFigure):  # a date or truth value in an xlsx figure cell
+        errors.append(f"{_where(name, line, col)}: {cell.problem}")
+        return np.nan
+    if cell.strip(_SEP) == "":
+        return np.nan  # blank stays blank
+    try:
+        return parse_number(cell, file=name, row=line, column=col, unit=unit)
+    except DataError as e:
+        errors += e.errors
+        return np.nan
 
 
 def _table_files(folder: Path) -> list[Path]:

@@ -471,23 +471,35 @@ def check_fee_matrix(
     -------
     list of Finding
     """
-    findings: list[Finding] = []
-    kommuner = list(kommun_codes(table))
+    composition = summa_composition(table)
+    findings = _summa_readings(table, composition)
+    blanks = implied_blanks(table, tolerance_kr)
+    findings += _blank_cells(table, blanks)
+    row_breaks, col_breaks = _sum_breaks(table, composition.included, blanks, tolerance_kr)
+    findings += explain_sums(table, row_breaks, col_breaks, composition.included)
+    # an amount off its key that already breaks its sums is named once, by fee_cell
+    groups = key_groups(with_implied_blanks(table, blanks))
+    named = {(f.row, f.column) for f in findings if f.rule == "fee_cell"}
+    shares = [f for f in check_shares(table, population, groups) if (f.row, f.column) not in named]
+    findings = explain_by_shares(table, findings, shares, composition.included) + shares
+    return findings + _same_key(table, groups, tolerance_kr)
+
+
+def _summa_readings(table: Table, composition) -> list[Finding]:
+    """The posts the Summa column leaves out, and other readings of it that fit as well."""
     trow, total_col = total_row(table), total_column(table)
     values = table.values
-
-    composition = summa_composition(table)
-    for post in composition.excluded:
-        findings.append(
-            reading(
-                "fee_not_summed",
-                table,
-                trow,
-                post,
-                values.at[trow, post],
-                cells=[Cell(table, trow, post).ref],
-            )
+    findings = [
+        reading(
+            "fee_not_summed",
+            table,
+            trow,
+            post,
+            values.at[trow, post],
+            cells=[Cell(table, trow, post).ref],
         )
+        for post in composition.excluded
+    ]
     for other in composition.equal_readings:
         chosen = [p for p in composition.excluded if p not in other]
         instead = [p for p in other if p not in composition.excluded]
@@ -502,10 +514,15 @@ def check_fee_matrix(
                 params={"chosen": chosen, "instead": instead},
             )
         )
+    return findings
 
-    blanks = implied_blanks(table, tolerance_kr)
+
+def _blank_cells(table: Table, blanks: dict[tuple[str, str], float]) -> list[Finding]:
+    """The blanks whose column total implies an amount (``implied_blanks`` keeps only those
+    whose value rounding cannot explain away)."""
+    trow = total_row(table)
+    findings: list[Finding] = []
     for (row, col), implied in blanks.items():
-        # implied_blanks keeps only the blanks whose value rounding cannot explain away
         findings += equal(
             "fee_blank_cell",
             table,
@@ -516,6 +533,16 @@ def check_fee_matrix(
             tolerance_of([], [], 0.0),
             cells=[Cell(table, row, col).ref, Cell(table, trow, col).ref],
         )
+    return findings
+
+
+def _sum_breaks(
+    table: Table, included: list[str], blanks: dict, tolerance_kr: float | None
+) -> tuple[list[Finding], list[Finding]]:
+    """Each municipality's Summa against its included posts, each column's total against the
+    municipalities (a blank with an implied amount counts with it)."""
+    values = table.values
+    trow, total_col = total_row(table), total_column(table)
 
     def filled(row, col) -> float:
         v = values.at[row, col]
@@ -542,25 +569,26 @@ def check_fee_matrix(
     row_breaks: list[Finding] = []
     for row in values.index:
         row_breaks += total_of(
-            "fee_row_total", row, total_col, [Cell(table, row, p) for p in composition.included]
+            "fee_row_total", row, total_col, [Cell(table, row, p) for p in included]
         )
     col_breaks: list[Finding] = []
     for col in values.columns:
         col_breaks += total_of(
-            "fee_column_total", trow, col, [Cell(table, r, col) for r in kommuner]
+            "fee_column_total", trow, col, [Cell(table, r, col) for r in kommun_codes(table)]
         )
-    findings += explain_sums(table, row_breaks, col_breaks, composition.included)
-    # an amount off its key that already breaks its sums is named once, by fee_cell
-    groups = key_groups(with_implied_blanks(table, blanks))
-    named = {(f.row, f.column) for f in findings if f.rule == "fee_cell"}
-    shares = [f for f in check_shares(table, population, groups) if (f.row, f.column) not in named]
-    findings = explain_by_shares(table, findings, shares, composition.included) + shares
+    return row_breaks, col_breaks
 
+
+def _same_key(table: Table, groups, tolerance_kr: float | None) -> list[Finding]:
+    """Two posts with the same printed total and key give each municipality the same kronor."""
+    values = table.values
+    trow = total_row(table)
+    findings: list[Finding] = []
     for group in groups:
         for a, b in itertools.combinations(group, 2):
             if values.at[trow, a] != values.at[trow, b]:
                 continue
-            for row in kommuner:
+            for row in kommun_codes(table):
                 ca, cb = Cell(table, row, a), Cell(table, row, b)
                 if not ca.blank and not cb.blank and ca.value != cb.value:
                     # reported = the later post, expected = the earlier one with the same key

@@ -15,16 +15,17 @@ identities; nothing is implied for its blank cells.
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
 import numpy as np
 
 from ..data.numbers import half_unit
 from ..data.table import Table
-from .cells import Cell
+from .cells import Cell, CellRef
 from .compare import at_most, equal
 from .findings import Finding
 from .tally import not_counting
-from .tolerance import halves
+from .tolerance import Tolerance, halves
 from .tolerance import tolerance as tolerance_of
 
 #: Blank means zero here: nothing was paid out or transferred.
@@ -86,76 +87,76 @@ def row_identities(
     for rule, result, terms in IDENTITIES:
         if keys.get(result) is None:
             continue
-        got = {k: get(k) for k, _ in terms}
-        res_value, res_cell, res_known = get(result)
-        unknown = [k for k, _ in terms if keys.get(k) is not None and not got[k][2]]
-        printed = [got[k][1] for k, _ in terms if got[k][1] is not None]
-        cells = [Cell(table, row, keys[k]).ref for k, _ in terms if keys.get(k) is not None]
-        result_ref = Cell(table, row, keys[result]).ref
-        exp_halves = halves(rule, printed)
-        if not unknown and res_known:
-            if res_cell is None:
-                continue  # the result came from `known`: reported where it was implied
-            total = sum(s * got[k][0] for k, s in terms)
+        step = _identity(table, row, rule, result, terms, get, tol)
+        if step is None:
+            continue
+        if step.reported is not None or report_blanks:
             findings += equal(
                 rule,
                 table,
                 row,
-                keys[result],
-                res_value,
-                total,
-                tolerance_of(halves(rule, [res_cell]), exp_halves, tol),
-                cells=[result_ref, *cells],
+                keys[step.key],
+                step.reported,
+                step.expected,
+                step.tolerance,
+                cells=step.cells,
+                params=step.params,
             )
-        elif not unknown:
-            implied = sum(s * got[k][0] for k, s in terms)
-            if report_blanks:
-                findings += equal(
-                    rule,
-                    table,
-                    row,
-                    keys[result],
-                    None,
-                    implied,
-                    tolerance_of([], exp_halves, tol),
-                    cells=[result_ref, *cells],
-                )
-            known[result] = implied
-        elif len(unknown) == 1 and res_known:
-            k = unknown[0]
-            sign = dict(terms)[k]
-            implied = sign * (res_value - sum(s * got[t][0] for t, s in terms if t != k))
-            if report_blanks:
-                from_cells = ([res_cell] if res_cell is not None else []) + printed
-                findings += equal(
-                    rule,
-                    table,
-                    row,
-                    keys[k],
-                    None,
-                    implied,
-                    tolerance_of([], halves(rule, from_cells), tol),
-                    cells=[Cell(table, row, keys[k]).ref, result_ref, *cells],
-                )
-            known[k] = implied
-        elif not res_known and printed:
-            # Several blanks: the blank terms count as nothing received or spent; the result
-            # is what the printed terms imply.
-            implied = sum(s * got[k][0] for k, s in terms if got[k][2])
-            if report_blanks:
-                findings += equal(
-                    rule,
-                    table,
-                    row,
-                    keys[result],
-                    None,
-                    implied,
-                    tolerance_of([], exp_halves, tol),
-                    cells=[result_ref, *cells],
-                    params={"blank_columns": [keys[k] for k in unknown]},
-                )
-            known[result] = implied
+        if step.implies:
+            known[step.key] = step.expected
     return findings, known
+
+
+class _Step(NamedTuple):
+    """What one identity says of a row: the figure it judges (by column key), the printed
+    value (None = blank) and the expected one, and whether the blank is now known."""
+
+    key: str
+    reported: float | None
+    expected: float
+    tolerance: Tolerance
+    cells: list[CellRef]
+    params: dict
+    implies: bool
+
+
+def _identity(table: Table, row: str, rule: str, result: str, terms, get, tol) -> _Step | None:
+    """One identity ``result = sum(sign * term)`` of a row: the printed result against its
+    terms; or, with one figure blank, the value the others imply for it (None when nothing
+    can be said, or the result was implied by another rule)."""
+    keys = table.keys()
+    got = {k: get(k) for k, _ in terms}
+    res_value, res_cell, res_known = get(result)
+    unknown = [k for k, _ in terms if keys.get(k) is not None and not got[k][2]]
+    printed = [got[k][1] for k, _ in terms if got[k][1] is not None]
+    cells = [Cell(table, row, keys[k]).ref for k, _ in terms if keys.get(k) is not None]
+    result_ref = Cell(table, row, keys[result]).ref
+    exp_halves = halves(rule, printed)
+    if not unknown and res_known:
+        if res_cell is None:
+            return None  # the result came from `known`: reported where it was implied
+        total = sum(s * got[k][0] for k, s in terms)
+        tolerance = tolerance_of(halves(rule, [res_cell]), exp_halves, tol)
+        return _Step(result, res_value, total, tolerance, [result_ref, *cells], {}, False)
+    if not unknown:
+        implied = sum(s * got[k][0] for k, s in terms)
+        tolerance = tolerance_of([], exp_halves, tol)
+        return _Step(result, None, implied, tolerance, [result_ref, *cells], {}, True)
+    if len(unknown) == 1 and res_known:
+        k = unknown[0]
+        implied = dict(terms)[k] * (res_value - sum(s * got[t][0] for t, s in terms if t != k))
+        from_cells = ([res_cell] if res_cell is not None else []) + printed
+        tolerance = tolerance_of([], halves(rule, from_cells), tol)
+        where = [Cell(table, row, keys[k]).ref, result_ref, *cells]
+        return _Step(k, None, implied, tolerance, where, {}, True)
+    if not res_known and printed:
+        # Several blanks: the blank terms count as nothing received or spent; the result is
+        # what the printed terms imply.
+        implied = sum(s * got[k][0] for k, s in terms if got[k][2])
+        tolerance = tolerance_of([], exp_halves, tol)
+        params = {"blank_columns": [keys[k] for k in unknown]}
+        return _Step(result, None, implied, tolerance, [result_ref, *cells], params, True)
+    return None
 
 
 def netting_treatment(table: Table) -> dict[str, str]:

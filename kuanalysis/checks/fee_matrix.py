@@ -294,27 +294,10 @@ def check_shares(
     table = with_implied_blanks(table)
     codes = kommun_codes(table)
     cells = table.values.loc[list(codes), post_labels(table)]
-    trow = total_row(table)
     findings: list[Finding] = []
     for group in key_groups(table) if groups is None else groups:
         if len(group) == 1:
-            post = group[0]
-            close = _closest_population(table, post, population)
-            if close is None or close[1] > FOLLOWS_POPULATION_PP:
-                findings.append(
-                    reading(
-                        "fee_own_key",
-                        table,
-                        trow,
-                        post,
-                        table.values.at[trow, post],
-                        cells=[Cell(table, trow, post).ref],
-                        params={
-                            "date": close[0] if close else "",
-                            "pp": close[1] if close else None,
-                        },
-                    )
-                )
+            findings += _own_key(table, group[0], population)
             continue
         fits = {(p, q): fit_key(cells[p], cells[q]) for p in group for q in group if p != q}
         for p in group:
@@ -322,40 +305,67 @@ def check_shares(
             suspects = set.intersection(*(set(fits[(p, q)].outliers) for q in others))
             for kommun in sorted(suspects, key=list(codes).index):
                 if len(others) == 1:
-                    q = others[0]
-                    off = _off_population(table, cells, (p, q), kommun, population)
-                    if off is not None:
-                        if off[0] == p:  # reported at the wrong amount only
-                            expected = fits[(p, q)].scale * cells.at[kommun, q]
-                            findings.append(
-                                _share_finding(table, kommun, p, expected, group, [q], off[1])
-                            )
-                        continue
-                    if p < q or fits[(q, p)] is None:  # once per pair and municipality
-                        findings.append(
-                            reading(
-                                "fee_share_unclear",
-                                table,
-                                kommun,
-                                p,
-                                cells.at[kommun, p],
-                                cells=[Cell(table, kommun, p).ref, Cell(table, kommun, q).ref],
-                                params={"posts": [p, q]},
-                            )
-                        )
-                    continue
-                if any(kommun in fits[(a, b)].outliers for a in others for b in others if a != b):
-                    continue  # the others disagree there too: not this amount's fault
-                pooled = cells[others].sum(axis=1) / cells[others].sum().sum()
-                kept = [
-                    k
-                    for k in cells.index
-                    if k not in fits[(p, others[0])].outliers and not pd.isna(cells.at[k, p])
-                ]
-                scale = cells.loc[kept, p].sum() / pooled[kept].sum()
-                expected = float(scale * pooled[kommun])
-                findings.append(_share_finding(table, kommun, p, expected, group, others))
+                    findings += _pair(table, cells, fits, group, p, others[0], kommun, population)
+                elif not any(
+                    kommun in fits[(a, b)].outliers for a in others for b in others if a != b
+                ):  # when the others disagree there too, it is not this amount's fault
+                    findings.append(_off_the_others(table, cells, fits, group, p, others, kommun))
     return findings
+
+
+def _own_key(table: Table, post: str, population: Table | None) -> list[Finding]:
+    """A post alone in its key group: a reading unless it follows a population date."""
+    close = _closest_population(table, post, population)
+    if close is not None and close[1] <= FOLLOWS_POPULATION_PP:
+        return []
+    trow = total_row(table)
+    return [
+        reading(
+            "fee_own_key",
+            table,
+            trow,
+            post,
+            table.values.at[trow, post],
+            cells=[Cell(table, trow, post).ref],
+            params={"date": close[0] if close else "", "pp": close[1] if close else None},
+        )
+    ]
+
+
+def _pair(table, cells, fits, group, p, q, kommun, population) -> list[Finding]:
+    """Two posts with one key that differ at ``kommun``: the population may tell which amount
+    is off (reported at that post only); else one reading, once per pair and municipality."""
+    off = _off_population(table, cells, (p, q), kommun, population)
+    if off is not None:
+        if off[0] != p:
+            return []
+        expected = fits[(p, q)].scale * cells.at[kommun, q]
+        return [_share_finding(table, kommun, p, expected, group, [q], off[1])]
+    if not (p < q or fits[(q, p)] is None):
+        return []
+    return [
+        reading(
+            "fee_share_unclear",
+            table,
+            kommun,
+            p,
+            cells.at[kommun, p],
+            cells=[Cell(table, kommun, p).ref, Cell(table, kommun, q).ref],
+            params={"posts": [p, q]},
+        )
+    ]
+
+
+def _off_the_others(table, cells, fits, group, p, others, kommun) -> Finding:
+    """An amount off the pooled key of the other posts of its group, which agree there."""
+    pooled = cells[others].sum(axis=1) / cells[others].sum().sum()
+    kept = [
+        k
+        for k in cells.index
+        if k not in fits[(p, others[0])].outliers and not pd.isna(cells.at[k, p])
+    ]
+    scale = cells.loc[kept, p].sum() / pooled[kept].sum()
+    return _share_finding(table, kommun, p, float(scale * pooled[kommun]), group, others)
 
 
 def _share_finding(

@@ -52,24 +52,12 @@ def read_mapping(path: str | os.PathLike, from_table: str, to_table: str) -> Spe
     SpecError
         Every fault, one message each naming file, line and field: not a mapping; an
         unknown field; ``from``/``to`` not ``{table: ..., column: ...}`` or naming another
-        table (``table`` may be left out: a year boundary's mapping); ``groups`` not a list of ``{from: [...], to: [...]}``; ``new`` or
-        ``ended`` not a list of row labels.
+        table (``table`` may be left out: a year boundary's mapping); ``groups`` not a list
+        of ``{from: [...], to: [...]}``; ``new`` or ``ended`` not a list of row labels.
     """
     path = Path(path)
     root = yamlfile.compose(path, SpecError)
-    shown = paths.relative(path)
-    errors: list[str] = []
-
-    def err(node, where: str, text: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        errors.append(f"{shown}:{line}: {where}: {text}")
-
-    def labels(node, where: str) -> None:
-        if not isinstance(node, yaml.SequenceNode) or not all(
-            isinstance(x, yaml.ScalarNode) and x.tag == _STR for x in node.value
-        ):
-            err(node, where, "ska vara en lista med radnamn, t.ex. [Barnahus, Fritid]")
-
+    faults = _Faults(paths.relative(path))
     names = (
         {str(k.value) for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
         if isinstance(root, yaml.MappingNode)
@@ -77,57 +65,82 @@ def read_mapping(path: str | os.PathLike, from_table: str, to_table: str) -> Spe
     )
     if not names & set(MAPPING_FIELDS):  # another kind of file (a sidecar, say): one message
         raise SpecError(
-            f"{shown}:1: är ingen kontinuitetsmappning (väntade fälten {', '.join(MAPPING_FIELDS)})"
+            f"{faults.shown}:1: är ingen kontinuitetsmappning (väntade fälten "
+            f"{', '.join(MAPPING_FIELDS)})"
         )
     fields = {}
     for key, value in root.value:
         name = str(key.value)[:40] if isinstance(key, yaml.ScalarNode) else "?"
         if name not in MAPPING_FIELDS:
-            err(key, name, f"okänt fält (väntade {', '.join(MAPPING_FIELDS)})")
+            faults.add(key, name, f"okänt fält (väntade {', '.join(MAPPING_FIELDS)})")
         else:
             fields[name] = value
     for side, table in (("from", from_table), ("to", to_table)):
-        node = fields.get(side)
-        form = f"{{table: {table}, column: KOLUMN}}"
-        if node is None:
-            continue  # the year boundary's mapping: every pair across it, default columns
-        parts = (
-            {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-            if isinstance(node, yaml.MappingNode)
-            else None
-        )
+        if fields.get(side) is not None:  # absent: the year boundary's mapping
+            faults.side(fields[side], side, table)
+    faults.groups(fields.get("groups"))
+    for name in ("new", "ended"):
+        node = fields.get(name)
+        if node is not None and node.tag != _NULL:
+            faults.labels(node, name)
+    if faults.errors:
+        raise SpecError(faults.errors)
+    return read_spec(path)
+
+
+class _Faults:
+    """The faults of a mapping file's nodes, each naming file, line and field."""
+
+    def __init__(self, shown: str):
+        self.shown = shown
+        self.errors: list[str] = []
+
+    def add(self, node, where: str, text: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.errors.append(f"{self.shown}:{line}: {where}: {text}")
+
+    def labels(self, node, where: str) -> None:
+        if not isinstance(node, yaml.SequenceNode) or not all(
+            isinstance(x, yaml.ScalarNode) and x.tag == _STR for x in node.value
+        ):
+            self.add(node, where, "ska vara en lista med radnamn, t.ex. [Barnahus, Fritid]")
+
+    def side(self, node, side: str, table: str) -> None:
+        """``from``/``to``: ``{table, column}``, the table (if named) the one it must map."""
+        parts = _parts(node)
         if parts is None or not set(parts) <= {"table", "column"}:
-            err(node, side, f"väntade {form} (table kan utelämnas)")
+            self.add(
+                node, side, f"väntade {{table: {table}, column: KOLUMN}} (table kan utelämnas)"
+            )
         elif "table" in parts and parts["table"].value != table:
-            err(
+            self.add(
                 parts["table"],
                 f"{side}.table",
                 f"mappningen gäller {str(parts['table'].value)[:40]!r}, men perioden "
                 f"{'före' if side == 'from' else 'som visas'} är {table}",
             )
-    groups = fields.get("groups")
-    if groups is not None and groups.tag != _NULL:
-        if not isinstance(groups, yaml.SequenceNode):
-            err(groups, "groups", "ska vara en lista av {from: [...], to: [...]}")
-        else:
-            for i, g in enumerate(groups.value):
-                parts = (
-                    {str(k.value): v for k, v in g.value if isinstance(k, yaml.ScalarNode)}
-                    if isinstance(g, yaml.MappingNode)
-                    else None
-                )
-                if parts is None or set(parts) != {"from", "to"}:
-                    err(g, f"groups[{i}]", "väntade {from: [...], to: [...]}")
-                    continue
-                for side in ("from", "to"):
-                    labels(parts[side], f"groups[{i}].{side}")
-    for name in ("new", "ended"):
-        node = fields.get(name)
-        if node is not None and node.tag != _NULL:
-            labels(node, name)
-    if errors:
-        raise SpecError(errors)
-    return read_spec(path)
+
+    def groups(self, node) -> None:
+        """``groups``: a list of ``{from: [...], to: [...]}``."""
+        if node is None or node.tag == _NULL:
+            return
+        if not isinstance(node, yaml.SequenceNode):
+            self.add(node, "groups", "ska vara en lista av {from: [...], to: [...]}")
+            return
+        for i, g in enumerate(node.value):
+            parts = _parts(g)
+            if parts is None or set(parts) != {"from", "to"}:
+                self.add(g, f"groups[{i}]", "väntade {from: [...], to: [...]}")
+                continue
+            for side in ("from", "to"):
+                self.labels(parts[side], f"groups[{i}].{side}")
+
+
+def _parts(node) -> dict | None:
+    """A mapping node's fields by name (None when the node is no mapping)."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _labels(value, where: str) -> list[str]:
@@ -363,51 +376,48 @@ def check_continuity(
         raise SpecError(
             f"kontinuitetsmappningen: {a.id} eller {b.id} saknar kolumnen som ska jämföras"
         )
-    closing = closing_values(a, a_key)
     groups, problems = mapped(spec, a, b)
-
-    findings: list[Finding] = [
-        reading(
-            "continuity_mapping",
-            b,
-            p.area,
-            b_col,
-            cells=[CellRef(p.table, p.area, a_col if p.table == a.id else b_col)],
-            params={
-                "area": p.area,
-                "in": p.table,
-                "problem": p.problem,
-                "file": spec.get("file") or mapping_file(_year(a), _year(b)),
-            },
-            source=(a if p.table == a.id else b).source(p.area),
-        )
-        for p in problems
-    ]
+    file = spec.get("file") or mapping_file(_year(a), _year(b))
+    findings = [_unmapped(p, a, b, a_col, b_col, file) for p in problems]
     at, bt = a.rows_with_role("total"), b.rows_with_role("total")
     if at and bt:
         groups.append((at, bt))
+    closing = closing_values(a, a_key)
     for a_rows, b_rows in groups:
-        a_vals = [closing[r] for r in a_rows if not np.isnan(closing[r])]
-        a_cells = [Cell(a, r, a_col) for r in a_rows]
-        b_cells = [Cell(b, r, b_col) for r in b_rows]
-        b_printed = [c for c in b_cells if not c.blank]
-        if not a_vals and not b_printed:
-            continue
-        source = "; ".join([b.source(b_rows[0])] + [a.source(r) for r in a_rows])
-        reported = sum(c.value for c in b_printed) if b_printed else None
-        tol = tolerance_of(
-            halves("continuity", b_printed), halves("continuity", a_cells), tolerance
-        )
-        findings += equal(
-            "continuity",
-            b,
-            " + ".join(b_rows),
-            b_col,
-            reported,
-            sum(a_vals),
-            tol,
-            cells=[*(c.ref for c in b_cells), *(c.ref for c in a_cells)],
-            params={"rows": list(b_rows)},
-            source=source,
-        )
+        findings += _group(a, b, a_rows, b_rows, a_col, b_col, closing, tolerance)
     return findings
+
+
+def _unmapped(p: Unmapped, a: Table, b: Table, a_col: str, b_col: str, file: str) -> Finding:
+    """An area the mapping does not follow, as a reading on the later period's table."""
+    return reading(
+        "continuity_mapping",
+        b,
+        p.area,
+        b_col,
+        cells=[CellRef(p.table, p.area, a_col if p.table == a.id else b_col)],
+        params={"area": p.area, "in": p.table, "problem": p.problem, "file": file},
+        source=(a if p.table == a.id else b).source(p.area),
+    )
+
+
+def _group(a, b, a_rows, b_rows, a_col, b_col, closing, tolerance) -> list[Finding]:
+    """B's printed opening balances of a group of areas against A's closing balances."""
+    a_vals = [closing[r] for r in a_rows if not np.isnan(closing[r])]
+    a_cells = [Cell(a, r, a_col) for r in a_rows]
+    b_cells = [Cell(b, r, b_col) for r in b_rows]
+    b_printed = [c for c in b_cells if not c.blank]
+    if not a_vals and not b_printed:
+        return []
+    return equal(
+        "continuity",
+        b,
+        " + ".join(b_rows),
+        b_col,
+        sum(c.value for c in b_printed) if b_printed else None,
+        sum(a_vals),
+        tolerance_of(halves("continuity", b_printed), halves("continuity", a_cells), tolerance),
+        cells=[*(c.ref for c in b_cells), *(c.ref for c in a_cells)],
+        params={"rows": list(b_rows)},
+        source="; ".join([b.source(b_rows[0])] + [a.source(r) for r in a_rows]),
+    )

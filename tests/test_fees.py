@@ -14,7 +14,7 @@ from fees_fixtures import POSTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kuanalysis.checks.fee_matrix import check_fee_matrix, summa_composition
+from kuanalysis.checks.fee_matrix import check_fee_matrix
 from kuanalysis.data.table import Table
 from kuanalysis.fees.allocation import allocate_largest_remainder, allocate_many
 from kuanalysis.fees.balance import project_balance
@@ -25,7 +25,7 @@ from kuanalysis.fees.keys import (
     implied_keys,
     key_groups,
 )
-from kuanalysis.fees.matrix import kommun_codes
+from kuanalysis.fees.matrix import kommun_codes, summa_composition
 from kuanalysis.fees.scenarios import Balance, PostSpec, Scenario, default_matrix
 
 # The table as printed (source 000, lines 228-241), copied verbatim. Mullsjö prints 16
@@ -497,15 +497,17 @@ def test_balance_with_uprating_and_deposits():
     )
 
 
-def test_key_fit_takes_its_precision_from_the_rule_registry(printed, monkeypatch):
-    from kuanalysis.checks import tolerance
-    from kuanalysis.checks.cells import Cell
-    from kuanalysis.checks.rules import RULES
+def test_key_fit_has_the_precision_of_the_share_rule(printed, monkeypatch):
+    from kuanalysis import tolerance
+    from kuanalysis.checks.rules import RULES, halves
+    from kuanalysis.data.cells import Cell
     from kuanalysis.fees.keys import fit_key
 
-    # the amounts of a key are allocated and then rounded once more: 1 + 0,5 kr each
+    # the amounts of a key are allocated and then rounded once more: 1 + 0,5 kr each; the
+    # key fit names that precision, the share rule's in the registry
     assert RULES["fee_share"].precision == "allocated_twice"
-    assert tolerance.halves("fee_share", [Cell(printed, "Aneby", "Skola")]) == [1.5]
+    assert halves("fee_share", [Cell(printed, "Aneby", "Skola")]) == [1.5]
+    assert tolerance.halves("allocated_twice", [Cell(printed, "Aneby", "Skola")]) == [1.5]
     cells = printed.values.loc[list(CODES)]
     assert fit_key(cells["Yrkesresorna"], cells[GRUND]).outliers == ()
     # Yrkesresorna = 0,19365 x the base fee is off by fractions of a krona per cell

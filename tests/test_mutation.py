@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 
 from kuanalysis import paths
-from kuanalysis.checks.cells import CellRef
 from kuanalysis.checks.runner import check_folder, run
+from kuanalysis.data.cells import CellRef
 from kuanalysis.data.numbers import half_unit
 
 #: Tables perturbed, and the change in their unit.

@@ -9,11 +9,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from kuanalysis.checks.fee_matrix import summa_composition
 from kuanalysis.errors import ScenarioError
 from kuanalysis.fees.balance import project_balance
 from kuanalysis.fees.cli import cli_fees
-from kuanalysis.fees.matrix import post_labels
+from kuanalysis.fees.matrix import post_labels, summa_composition
 from kuanalysis.fees.projection import uprate
 from kuanalysis.fees.scenariofile import read_head
 from kuanalysis.fees.scenarios import (

@@ -9,14 +9,14 @@ avvikelse column, where a part may deviate more than the whole.
 
 from __future__ import annotations
 
+from ..data.cells import Cell
 from ..data.table import Table
 from ..errors import DataError
-from .cells import Cell
+from ..tolerance import tolerance as tolerance_of
 from .compare import equal
 from .findings import Finding
+from .rules import halves
 from .sums import not_above, sum_of_rows
-from .tolerance import halves
-from .tolerance import tolerance as tolerance_of
 
 
 def check_budget_followup(table: Table, tolerance: float | None = None) -> list[Finding]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 from ..data.table import Table
+from ..tolerance import Tolerance, status_of
 from .findings import Finding
 from .tally import count
-from .tolerance import Tolerance, status_of
 
 
 def _missing(x) -> bool:

@@ -21,16 +21,16 @@ import numpy as np
 import yaml
 
 from .. import paths, yamlfile
+from ..data.cells import Cell, CellRef
 from ..data.periods import Period, preceding
 from ..data.specs import Spec, read_spec
 from ..data.table import Table
 from ..errors import SpecError
-from .cells import Cell, CellRef
+from ..tolerance import tolerance as tolerance_of
 from .compare import equal, reading
 from .findings import Finding
 from .fund import closing_values
-from .tolerance import halves
-from .tolerance import tolerance as tolerance_of
+from .rules import halves
 
 #: The fields of a mapping file, in the order a message lists them.
 MAPPING_FIELDS = ("from", "to", "groups", "new", "ended")

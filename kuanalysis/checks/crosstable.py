@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..data.cells import Cell, resolve
 from ..data.lineage import Ancestor, descendants
 from ..data.specs import Spec
 from ..data.table import Table
-from .cells import Cell, resolve
+from ..tolerance import tolerance as tolerance_of
 from .compare import equal, reading
 from .findings import Finding
-from .tolerance import halves
-from .tolerance import tolerance as tolerance_of
+from .rules import halves
 
 
 def _against(cells: list[Cell]) -> list[tuple[str, str, str]]:

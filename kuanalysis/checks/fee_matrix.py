@@ -2,7 +2,7 @@
 blank cells, row and column sums, and posts that share a key.
 
 Every printed figure is rounded to whole kronor; the tolerance of a comparison is what that
-rounding explains (:mod:`kuanalysis.checks.tolerance`).
+rounding explains (:mod:`kuanalysis.tolerance`).
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
+from ..data.cells import Cell
 from ..data.table import Table
 from ..fees.keys import (
     common_keys,
@@ -24,142 +23,25 @@ from ..fees.keys import (
     key_groups,
     population_frame,
 )
-from ..fees.matrix import kommun_codes, post_labels, total_column, total_row
-from .cells import Cell
+from ..fees.matrix import (
+    implied_blanks,
+    kommun_codes,
+    post_labels,
+    summa_composition,
+    total_column,
+    total_row,
+    with_implied_blanks,
+)
+from ..tolerance import UNIT_ERRORS
+from ..tolerance import tolerance as tolerance_of
 from .compare import equal, reading
 from .findings import Finding
-from .rules import RULES
-from .tolerance import UNIT_ERRORS, halves
-from .tolerance import tolerance as tolerance_of
-
-
-def implied_blanks(table: Table, tolerance_kr: float | None = None) -> dict[tuple[str, str], float]:
-    """Blank cells inside a post that others pay, with the value the column total implies.
-
-    Implied value = column total − sum of the other municipalities. A blank whose implied
-    value is within rounding of zero means "outside the post" and is not returned.
-
-    Returns
-    -------
-    dict
-        ``(row label, column label) -> implied kronor``.
-    """
-    kommuner = list(kommun_codes(table))
-    trow = total_row(table)
-    out = {}
-    for col in table.values.columns:
-        cells = [Cell(table, r, col) for r in kommuner]
-        blanks = [c for c in cells if c.blank]
-        total = Cell(table, trow, col)
-        if len(blanks) != 1 or total.blank:
-            continue  # two blanks in one column cannot be told apart; nothing to imply
-        others = [c for c in cells if not c.blank]
-        implied = total.value - sum(c.value for c in others)
-        tol = tolerance_of([], halves("fee_blank_cell", [total, *others]), tolerance_kr)
-        if not tol.explains(implied):
-            out[(blanks[0].row, col)] = float(implied)
-    return out
+from .rules import RULES, halves
 
 
 def _finding_halves(table: Table, f: Finding) -> list[float]:
     """The half units of the figures a finding refers to, at its rule's precision."""
     return halves(f.rule, [Cell(table, x.row, x.column) for x in f.cells])
-
-
-def with_implied_blanks(table: Table, blanks: dict[tuple[str, str], float] | None = None) -> Table:
-    """The table with each blank that :func:`implied_blanks` returns filled with its implied
-    amount: a missing cell must not hide its post from its key group or move its post's
-    shares (a blank read as "outside the post" stays blank)."""
-    blanks = implied_blanks(table) if blanks is None else blanks
-    if not blanks:
-        return table
-    values = table.values.copy()
-    for (row, col), implied in blanks.items():
-        values.at[row, col] = implied
-    return dataclasses.replace(table, values=values)
-
-
-@dataclass
-class SummaComposition:
-    """Which posts the printed Summa column adds up.
-
-    Attributes
-    ----------
-    included, excluded : list of str
-        Post labels summed / shown but not summed.
-    residuals : pandas.Series
-        Per row: printed Summa − sum of the included posts.
-    alternatives : list of tuple
-        The next best choices: ``(excluded posts, sum of squared residuals, largest |residual|)``.
-    equal_readings : list of tuple
-        Other choices of excluded posts that reproduce the Summa column as well as the best
-        one, row by row, up to what the rounding of the swapped posts' cells explains.
-    """
-
-    included: list[str]
-    excluded: list[str]
-    residuals: pd.Series
-    alternatives: list[tuple[tuple[str, ...], float, float]] = field(default_factory=list)
-    equal_readings: list[tuple[str, ...]] = field(default_factory=list)
-
-
-def summa_composition(table: Table, n_alternatives: int = 3) -> SummaComposition:
-    """Find the set of posts whose sum best reproduces the Summa column, for all rows at once.
-
-    Every subset of the posts is tried (2**16 for 16 posts, one matrix product). The best is
-    the one with the smallest sum of squared residuals over all rows: one rule for the whole
-    table, not one per row, so a coincidence in a single row cannot pick the posts.
-
-    Parameters
-    ----------
-    table : Table
-        A ``fee_matrix`` table.
-    n_alternatives : int
-        How many runner-up subsets to keep for the reader.
-
-    Returns
-    -------
-    SummaComposition
-    """
-    posts = post_labels(table)
-    values = table.values[posts].copy()
-    for (row, col), implied in implied_blanks(table).items():
-        values.at[row, col] = implied  # a missing cell counts with its implied value
-    data = values.fillna(0.0).to_numpy()  # blank = outside the post: pays nothing
-    summa = table.values[total_column(table)].to_numpy()
-    n = len(posts)  # every subset, in the order of itertools.product((0, 1), repeat=n)
-    masks = ((np.arange(2**n)[:, None] >> np.arange(n)[::-1]) & 1).astype(float)
-    residuals = summa[None, :] - masks @ data.T
-    sse = np.nansum(residuals**2, axis=1)
-    order = np.argsort(sse, kind="stable")
-    best = masks[order[0]].astype(bool)
-
-    def excluded(mask) -> tuple[str, ...]:
-        return tuple(p for p, m in zip(posts, mask.astype(bool)) if not m)
-
-    alternatives = [
-        (excluded(masks[i]), float(sse[i]), float(np.nanmax(np.abs(residuals[i]))))
-        for i in order[1 : 1 + n_alternatives]
-    ]
-    # Another reading fits as well when, in every row, its residual differs from the best's
-    # by no more than the swapped posts' cells can differ by rounding (each allocated cell is
-    # within one krona of its exact share: the precision of rule fee_summa_reading).
-    unit = UNIT_ERRORS[RULES["fee_summa_reading"].precision]
-    equal = []
-    for i in order[1 : 1 + n_alternatives]:
-        dropped = int(np.sum((masks[i] == 0) & (masks[order[0]] == 1)))
-        added = int(np.sum((masks[i] == 1) & (masks[order[0]] == 0)))
-        tol = tolerance_of([unit] * dropped, [unit] * added)
-        diff = np.nan_to_num(residuals[i] - residuals[order[0]])
-        if all(tol.explains(d) for d in diff):
-            equal.append(excluded(masks[i]))
-    return SummaComposition(
-        included=[p for p, m in zip(posts, best) if m],
-        excluded=[p for p, m in zip(posts, best) if not m],
-        residuals=pd.Series(residuals[order[0]], index=table.values.index),
-        alternatives=alternatives,
-        equal_readings=equal,
-    )
 
 
 def explain_sums(

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import paths
-from .cells import CellRef
+from ..data.cells import CellRef
 from .rules import LOGIC_STATUSES, RULES, STATUSES
 
 #: Columns of ``kuanalysis check``'s CSV: a contract, keep stable (extend at the end).

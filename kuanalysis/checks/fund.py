@@ -19,14 +19,15 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..data.cells import Cell, CellRef
 from ..data.numbers import half_unit
 from ..data.table import Table
-from .cells import Cell, CellRef
+from ..tolerance import Tolerance
+from ..tolerance import tolerance as tolerance_of
 from .compare import at_most, equal
 from .findings import Finding
+from .rules import halves
 from .tally import not_counting
-from .tolerance import Tolerance, halves
-from .tolerance import tolerance as tolerance_of
 
 #: Blank means zero here: nothing was paid out or transferred.
 ZERO_IF_BLANK = ("utbetalt", "overforda")
@@ -233,7 +234,7 @@ def check_fund_statement(table: Table, tolerance: float | None = None) -> list[F
     table : Table
     tolerance : float, optional
         An explicit tolerance in the table's unit for every comparison. Default: what the
-        printed precision of the figures explains (:mod:`kuanalysis.checks.tolerance`).
+        printed precision of the figures explains (:mod:`kuanalysis.tolerance`).
 
     Returns
     -------

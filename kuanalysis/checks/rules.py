@@ -18,13 +18,16 @@ Status logic (``logic``):
 Precision (``precision``): ``printed`` (half a unit in the last printed place of each figure),
 ``allocated`` (whole units split by largest remainder: each within one unit of its quota) or
 ``allocated_twice`` (an allocated figure rounded once more: within one and a half units).
-See :mod:`kuanalysis.checks.tolerance` (:data:`~kuanalysis.checks.tolerance.UNIT_ERRORS`).
+See :mod:`kuanalysis.tolerance` (:data:`~kuanalysis.tolerance.UNIT_ERRORS`); :func:`halves` gives
+the half-units of cells as a rule counts them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from .. import tolerance
 
 #: The statuses each status logic can give (see the module docstring).
 LOGIC_STATUSES = {
@@ -419,3 +422,8 @@ STATUSES: dict[str, Status] = {
 
 #: Which status wins when several findings mark one cell (lower = stronger).
 PRIORITY = {"avvikelse": 0, "saknas": 1, "oklar": 2, "avrundning": 3}
+
+
+def halves(rule: str, cells, unit: str | None = None) -> list[float]:
+    """The half-units of ``cells`` (printed, non-blank) at the precision of ``rule``."""
+    return tolerance.halves(RULES[rule].precision, cells, unit)

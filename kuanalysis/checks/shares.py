@@ -7,13 +7,13 @@ sum of its ``parts`` (default: the rows not inside a subtotal).
 
 from __future__ import annotations
 
+from ..data.cells import Cell
 from ..data.table import Table
-from .cells import Cell
+from ..tolerance import tolerance as tolerance_of
 from .compare import equal
 from .findings import Finding
+from .rules import halves
 from .sums import sum_of_rows
-from .tolerance import halves
-from .tolerance import tolerance as tolerance_of
 
 #: The pseudo column a finding about a row's parts is located at.
 PARTS_COLUMN = "[delarnas summa]"

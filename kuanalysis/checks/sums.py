@@ -3,12 +3,12 @@ does not exceed its whole. Rows in another unit (a row's ``unit``) are converted
 
 from __future__ import annotations
 
+from ..data.cells import Cell
 from ..data.table import Table
-from .cells import Cell
+from ..tolerance import tolerance as tolerance_of
 from .compare import at_most, equal
 from .findings import Finding
-from .tolerance import halves
-from .tolerance import tolerance as tolerance_of
+from .rules import halves
 
 
 def sum_of_rows(

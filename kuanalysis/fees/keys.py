@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..data.table import Table
 from ..errors import DataError
+from ..tolerance import UNIT_ERRORS, tolerance
 from .matrix import kommun_codes, post_labels, total_row
 
 #: The key "as printed": each municipality's cell / the post's printed total (a scenario
@@ -227,7 +228,7 @@ class KeyFit:
 
 
 def fit_key(
-    p: pd.Series, q: pd.Series, max_outliers: int | None = None, rule: str = "fee_share"
+    p: pd.Series, q: pd.Series, max_outliers: int | None = None, precision: str = "allocated_twice"
 ) -> KeyFit | None:
     """Whether the amounts ``p`` follow the key of the amounts ``q``, but for a few cells.
 
@@ -239,11 +240,11 @@ def fit_key(
     ``max_outliers`` defaults to one when at least six municipalities take part (five or more
     must then agree), else none: with few municipalities any two of them fit some scale.
 
-    The error of each amount is the precision of ``rule`` in the registry
-    (:data:`~kuanalysis.checks.tolerance.UNIT_ERRORS`: ``allocated_twice``, 1,5 kr: a split
+    The error of each amount is ``precision`` (:data:`~kuanalysis.tolerance.UNIT_ERRORS`:
+    ``allocated_twice``, 1,5 kr, the precision of rule ``fee_share``: a split
     in whole kronor puts each part within one krona of its quota, and a post scaled from an
     earlier year's amounts moves it half a krona further). The tolerance of one cell
-    (:func:`~kuanalysis.checks.tolerance.tolerance`) adds the errors of p's amount, of
+    (:func:`~kuanalysis.tolerance.tolerance`) adds the errors of p's amount, of
     ``scale`` × q's amount, and of the fitted scale (the n amounts of each sum, carried over
     to ``scale`` × q).
 
@@ -260,10 +261,7 @@ def fit_key(
     pv, qv, labels = pv[present], qv[present], [r for r, x in zip(p.index, present) if x]
     if max_outliers is None:
         max_outliers = 1 if len(pv) >= 6 else 0
-    from ..checks.rules import RULES  # lazy: checks imports this module
-    from ..checks.tolerance import UNIT_ERRORS, tolerance
-
-    prec = UNIT_ERRORS[RULES[rule].precision]
+    prec = UNIT_ERRORS[precision]
     kept = np.ones(len(pv), dtype=bool)
     while True:
         sp, sq = pv[kept].sum(), qv[kept].sum()

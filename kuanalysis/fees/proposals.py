@@ -3,7 +3,7 @@ proposal for the year of its sidecar's ``period``, and "as printed" is a scenari
 
 As printed (``utgår_från: förslaget 2025``) means: every post's total as on the total row,
 the printed key (each municipality's cell / the post's total), invoiced iff the Summa column
-adds the post up (:func:`~kuanalysis.checks.fee_matrix.summa_composition`), nothing taken
+adds the post up (:func:`~kuanalysis.fees.matrix.summa_composition`), nothing taken
 from the balance account. A municipality whose cell is blank takes no part in the post when
 the column total leaves nothing for it; a blank that the column total gives an amount (rule
 ``fee_blank_cell``, status saknas) must be read as stated: in the sidecar's
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..data.table import Table
 from ..errors import DataError
-from .matrix import kommun_codes, post_labels, total_row
+from .matrix import implied_blanks, kommun_codes, post_labels, summa_composition, total_row
 from .model import DEFAULT_YEARS, BlankReading, PostSpec, Scenario
 from .scenariofile import BLANK_READINGS, PRINTED_KEY
 
@@ -66,8 +66,6 @@ def sidecar_path(table: Table) -> str:
 def blank_cells(table: Table) -> dict[tuple[str, str], float]:
     """(kommun label, post) -> implied kr: the blank cells whose column total gives them an
     amount (what rule ``fee_blank_cell`` flags as saknas)."""
-    from ..checks.fee_matrix import implied_blanks
-
     return implied_blanks(table)
 
 
@@ -77,8 +75,6 @@ def printed_scenario(table: Table, year: int | None = None) -> Scenario:
     A blank the column total gives an amount is read as the sidecar states; where it states
     nothing the reading is None (see :func:`require_readings`).
     """
-    from ..checks.fee_matrix import summa_composition
-
     year = proposal_year(table) if year is None else year
     codes = kommun_codes(table)
     trow = total_row(table)

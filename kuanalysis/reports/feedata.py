@@ -16,13 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from .. import checks, paths
-from ..checks.fee_matrix import with_implied_blanks
 from ..data import load_table
 from ..data.load import TABLE_SUFFIXES
 from ..data.periods import proposal_files
 from ..data.table import Table
 from ..errors import ParameterError
 from ..fees.keys import population_frame
+from ..fees.matrix import with_implied_blanks
 from ..fees.model import Scenario
 from ..fees.proposals import proposal_year, require_readings
 from ..fees.scenarios import (

@@ -25,13 +25,13 @@ from .. import paths
 from ..checks import runner
 from ..checks.continuity import for_pair, mapped, mapping_for, read_mapping
 from ..checks.findings import Finding, Findings
-from ..checks.tolerance import EXACT
 from ..data import load_folder
 from ..data import periods as period_data
 from ..data.periods import Period
 from ..data.specs import Spec, read_spec, spec_files
 from ..data.table import Table
 from ..errors import DataError, ParameterError
+from ..tolerance import EXACT
 from . import charts, fmt, html
 from .findings import (
     explain,

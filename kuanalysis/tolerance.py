@@ -25,7 +25,8 @@ from dataclasses import dataclass
 EXACT = 1e-9
 
 #: The largest error of one figure, in its units, for the precisions that do not come from the
-#: printed text (a rule's ``precision`` in :data:`~kuanalysis.checks.rules.RULES`):
+#: printed text (a precision is named: a rule of :data:`~kuanalysis.checks.rules.RULES` names
+#: its own, and code outside the checks names the one it means):
 #: ``allocated``, whole units split by largest remainder (each within one unit of its quota);
 #: ``allocated_twice``, an allocated figure rounded once more (a post scaled from an earlier
 #: year's amounts moves each part up to half a unit further).
@@ -73,16 +74,16 @@ def status_of(difference: float, tol: Tolerance) -> str | None:
     return "avrundning" if tol.explains(difference) else "avvikelse"
 
 
-def halves(rule: str, cells, unit: str | None = None) -> list[float]:
-    """The half-units of ``cells`` (printed, non-blank) as ``rule`` counts their precision.
+def halves(precision: str, cells, unit: str | None = None) -> list[float]:
+    """The half-units of ``cells`` (printed, non-blank) at a precision given by name.
 
-    ``printed`` rules take each figure's last printed place; the others (``allocated``,
+    ``printed`` takes each figure's last printed place; the others (``allocated``,
     ``allocated_twice``) the error of :data:`UNIT_ERRORS` per figure. ``unit`` converts
     (kr/tkr/mnkr).
     """
-    from .rules import RULES
-
-    fixed = UNIT_ERRORS.get(RULES[rule].precision)
+    if precision != "printed" and precision not in UNIT_ERRORS:
+        raise ValueError(f"okänd precision {precision!r}")
+    fixed = UNIT_ERRORS.get(precision)
     out = []
     for c in cells:
         if c.blank:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data.numbers import half_unit
-from ..data.table import Table
 from ..errors import SpecError
+from .numbers import half_unit
+from .table import Table
 
 #: Scale of each money unit in kronor (conversions between tables and text claims).
 UNIT_FACTORS = {"kr": 1.0, "tkr": 1e3, "mnkr": 1e6}

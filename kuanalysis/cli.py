@@ -1,21 +1,93 @@
 """Command line: ``kuanalysis render|list|data|check|fees|import``.
 
-The commands and their outputs are contracts other tools read: extend, never rename.
+The commands and their outputs are contracts other tools read: extend, never rename. Every
+long option has a Swedish name (``--ut``, ``--jobb``, ``--felsok``, ``--hjalp``); the English
+names it had first (``--out``, ``--jobs``, ``--debug``, ``--help``) still work.
 
 Every command exits with 0 (done), 2 (bad input: any :class:`~kuanalysis.errors.InputError`,
-printed as ``Fel: …`` lines naming the file, line or field) or 1 (a fault in the code: one
-Swedish paragraph; the traceback only with ``--debug``). A path given with ``--out`` is
-checked (:func:`kuanalysis.paths.output`) before anything is written.
+printed as ``Fel: …`` lines naming the file, line or field, and every option argparse refuses,
+as one ``Fel:`` line in Swedish, :class:`Parser`) or 1 (a fault in the code: one Swedish
+paragraph without local paths; the traceback only with ``--felsok``). A path given with
+``--ut`` or ``--diagram`` is checked (:func:`kuanalysis.paths.output`) before anything is
+written.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import re
 import sys
 import traceback
+from typing import NoReturn
 
 from .errors import InputError, print_input_error
+
+#: argparse's own messages (Python 3.11 to 3.13) and what a user reads instead.
+_SWEDISH = [
+    (
+        r"argument KOMMANDO: invalid choice: '(.*)' \(choose from (.*)\)",
+        "okänt kommando '{0}' (välj bland {1})",
+    ),
+    (r"argument (\S+): (.*)", "{0}: {1}"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", "okänt val {0} (välj bland {1})"),
+    (r"expected one argument", "väntade ett värde efter flaggan"),
+    (r"expected at most one argument", "väntade högst ett värde"),
+    (r"expected at least one argument", "väntade minst ett värde"),
+    (r"expected (\d+) arguments?", "väntade {0} värden"),
+    (r"invalid \S+ value: (.*)", "ogiltigt värde {0}"),
+    (r"ignored explicit argument (.*)", "flaggan tar inget värde, fick {0}"),
+    (r"not allowed with argument (.*)", "kan inte anges tillsammans med {0}"),
+    (r"the following arguments are required: (.*)", "följande måste anges: {0}"),
+    (r"unrecognized arguments: (.*)", "okända argument: {0}"),
+    (r"ambiguous option: (\S+) could match (.*)", "flaggan {0} är tvetydig: den kan vara {1}"),
+    (r"one of the arguments (.*) is required", "ett av argumenten {0} måste anges"),
+]
+
+
+def swedish(message: str) -> str:
+    """An argparse error message in Swedish (our own messages, already Swedish, unchanged)."""
+    for pattern, text in _SWEDISH:
+        m = re.fullmatch(pattern, message, re.S)
+        if m:
+            parts = [g.replace("'", "") if "choose from" in pattern else g for g in m.groups()]
+            if pattern.startswith("argument (") and parts:
+                parts[-1] = swedish(parts[-1])
+            return text.format(*parts)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "användning: " if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse in Swedish: an option it refuses is one ``Fel:`` line on stderr and exit 2
+    (no usage block, no English), the help's headings are Swedish and ``-h`` is also
+    ``--hjalp``."""
+
+    def __init__(self, *, add_help: bool = True, parents=(), **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(add_help=False, **kwargs)
+        self._positionals.title = "argument"
+        self._optionals.title = "flaggor"
+        if add_help:
+            self.add_argument(
+                "-h",
+                "--hjalp",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help="visa den här hjälpen och avsluta",
+            )
+        for parent in parents:  # as argparse adds them, after the headings are Swedish
+            self._add_container_actions(parent)
+            self._defaults.update(parent._defaults)
+
+    def error(self, message: str) -> NoReturn:
+        print(f"Fel: {swedish(message)}", file=sys.stderr)
+        self.exit(2)
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -25,7 +97,7 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def _whole(text: str, least: int, expected: str) -> int:
+def _whole(text: str, least: int, expected: str, most: int | None = None) -> int:
     """An option's integer, in the tables' number grammar (``int()`` takes "٣" and "３")."""
     from .data.numbers import NumberTextError, typed_number
 
@@ -35,13 +107,17 @@ def _whole(text: str, least: int, expected: str) -> int:
         value, reason = None, f" ({e.reason})" if e.reason else ""
     else:
         reason = ""
-    if value is None or value < least:
+    if value is None or value < least or (most is not None and value > most):
         raise argparse.ArgumentTypeError(f"väntade {expected}, fick {text!r}{reason}")
     return value
 
 
-def _positive(text: str) -> int:
-    return _whole(text, 1, "ett heltal 1 eller större")
+def _jobs(text: str) -> int:
+    from .forkserver import WORKERS_PER_CORE, max_workers
+
+    most = max_workers()
+    per_core = {1: "en", 2: "två"}.get(WORKERS_PER_CORE, str(WORKERS_PER_CORE))
+    return _whole(text, 1, f"ett heltal från 1 till {most} (högst {per_core} per kärna)", most)
 
 
 def _year(text: str) -> int:
@@ -50,19 +126,21 @@ def _year(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     # --debug works before or after the command name
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
+        "--felsok",
         "--debug",
+        dest="debug",
         action="store_true",
         default=argparse.SUPPRESS,
         help="visa hela felspåret när ett fel i programmet stoppar kommandot",
     )
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="kuanalysis",
         parents=[common],
         description="Avstämning och rapporter för Kommunal utveckling i Jönköpings län.",
     )
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="KOMMANDO", title="kommandon")
 
     r = sub.add_parser(
         "render",
@@ -80,13 +158,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="sätt en parameter (kan upprepas)",
     )
     r.add_argument(
+        "--jobb",
         "--jobs",
         "-j",
-        type=_positive,
+        dest="jobs",
+        type=_jobs,
         default=None,
-        help="parallella processer (standard: en per kärna)",
+        metavar="N",
+        help="parallella processer (standard: en per kärna; högst två per kärna)",
     )
-    r.add_argument("--out", default=None, help="mapp för rapporterna (standard: reports/)")
+    r.add_argument(
+        "--ut",
+        "--out",
+        dest="out",
+        default=None,
+        metavar="MAPP",
+        help="mapp för rapporterna (standard: reports/)",
+    )
     r.add_argument(
         "--tidpunkt",
         default=None,
@@ -105,12 +193,21 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser(
         "data", parents=[common], help="läs och validera alla källtabeller, skriv tables.csv"
     )
-    d.add_argument("--out", default=None, metavar="MAPP", help="standard: data/processed")
+    d.add_argument(
+        "--ut", "--out", dest="out", default=None, metavar="MAPP", help="standard: data/processed"
+    )
 
     c = sub.add_parser(
         "check", parents=[common], help="stäm av alla tabeller, skriv avvikelser som CSV"
     )
-    c.add_argument("--out", default=None, metavar="FIL", help="standard: reports/avstamning.csv")
+    c.add_argument(
+        "--ut",
+        "--out",
+        dest="out",
+        default=None,
+        metavar="FIL",
+        help="standard: reports/avstamning.csv",
+    )
 
     f = sub.add_parser(
         "fees",
@@ -120,7 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
     f.add_argument(
+        "--ut",
         "--out",
+        dest="out",
         default=None,
         metavar="FIL",
         help="CSV-fil (standard: reports/avgifter.csv; med --svep skrivs svepet bara hit)",
@@ -221,12 +320,12 @@ def _dispatch(args) -> int:
     if out is not None:
         from .paths import output
 
-        out = str(output(out, _OUT_KIND[args.command]))
+        out = str(output(out, _OUT_KIND[args.command], "--ut"))
     diagram = getattr(args, "diagram", None)
     if diagram is not None:
         from .paths import output
 
-        diagram = str(output(diagram, "file"))
+        diagram = str(output(diagram, "file", "--diagram"))
     if args.command == "render":
         from .forkserver import context
 
@@ -290,12 +389,15 @@ def main(argv: list[str] | None = None) -> int:
         print("Avbrutet.", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - a fault in the code: one paragraph, not a traceback
+        from .paths import local_paths_removed
+
         if getattr(args, "debug", False):
             traceback.print_exc()
         print(
             f"Ett fel i programmet (inte i indata) stoppade kommandot {args.command}: "
-            f"{type(e).__name__}: {e}. Kör kommandot igen med --debug för "
-            f"att se var felet uppstod, och rapportera det till den som underhåller kuanalysis.",
+            f"{local_paths_removed(f'{type(e).__name__}: {e}')}. Kör kommandot igen med "
+            f"--felsok för att se var felet uppstod, och rapportera det till den som underhåller "
+            f"kuanalysis.",
             file=sys.stderr,
         )
         return 1

@@ -9,6 +9,7 @@ the first. Only the standard library is imported here. Where the platform has no
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 
 #: Imported once by the server; every worker forked from it starts with them.
 PRELOAD = [
@@ -17,6 +18,15 @@ PRELOAD = [
     "jupyter_client.manager",
     "kuanalysis.render.export",
 ]
+
+
+#: The most worker processes a render may use, per core (``kuanalysis render --jobb``).
+WORKERS_PER_CORE = 2
+
+
+def max_workers() -> int:
+    """The most worker processes a render may use: :data:`WORKERS_PER_CORE` per core."""
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
 
 
 def start_method() -> str:

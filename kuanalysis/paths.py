@@ -6,11 +6,19 @@ the parent of the package folder. ``KUANALYSIS_ROOT`` overrides it (tests use a 
 :func:`output` checks a place a command will write to (never under ``data/raw``, of the right
 kind) and :func:`project_input` a file or folder a report reads (inside the project), both
 before anything is written; :func:`atomic_path` writes a file all or nothing.
+
+Every name that becomes a path (a table, a folder, a scenario and the scenario it starts from,
+a diagram, an explorer save, ``--ut``) is checked here before the file system sees it:
+:func:`check_name` for one name, :func:`check_path` for a path given whole. A name over
+:data:`MAX_NAME_BYTES` bytes would make ``Path.exists()`` raise (Python 3.11), which the
+commands would report as a fault in the code; here it is bad input naming the field.
+:func:`local_paths_removed` takes local paths out of a message about a fault in the code.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,11 +70,132 @@ def _shown(path: Path | str) -> str:
         return str(path)
 
 
+#: Longest name of one file or folder, in bytes of UTF-8 (Linux, macOS and Windows: 255).
+MAX_NAME_BYTES = 255
+#: Longest path, in bytes of UTF-8, written out from the root (Linux: 4096 with the final NUL).
+MAX_PATH_BYTES = 4095
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def _length_fault(name: str, suffix: str = "") -> str | None:
+    size = len(os.fsencode(name + suffix))
+    if size <= MAX_NAME_BYTES:
+        return None
+    with_suffix = f" med {suffix}" if suffix else ""
+    return (
+        f"namnet {_short(name)} är för långt: {size} byte{with_suffix}; ett fil- eller "
+        f"mappnamn får vara högst {MAX_NAME_BYTES} byte (å, ä och ö räknas som 2 byte)"
+    )
+
+
+def _control_fault(name: str) -> str | None:
+    if _CONTROL.search(name):
+        return (
+            f"namnet {_short(name)} innehåller ett styrtecken (t.ex. en radbrytning), som inte "
+            f"får stå i ett fil- eller mappnamn"
+        )
+    return None
+
+
+def _total_fault(path: Path) -> str | None:
+    size = len(os.fsencode(str(Path(os.path.abspath(path)))))
+    if size <= MAX_PATH_BYTES:
+        return None
+    return f"sökvägen är för lång: {size} byte; en sökväg får vara högst {MAX_PATH_BYTES} byte"
+
+
+def name_fault(name: str, suffix: str = "", folder: Path | str | None = None) -> str | None:
+    """What is wrong with ``name`` as one file or folder name, or None.
+
+    Parameters
+    ----------
+    name : str
+        A name as a user gave it (a table, a folder, a scenario, a file).
+    suffix : str
+        What is added to it on disk (``.yaml``): counted in the length.
+    folder : path-like, optional
+        The folder it is made in: the whole path must not be too long either.
+
+    Returns
+    -------
+    str or None
+        A Swedish reason (empty, ``.`` or ``..``, a slash or backslash, a control character,
+        more than :data:`MAX_NAME_BYTES` bytes, a path over :data:`MAX_PATH_BYTES` bytes).
+    """
+    if not name:
+        return "namnet är tomt"
+    if name in (".", ".."):
+        return f"{name!r} är inget fil- eller mappnamn"
+    for sign, what in (("/", "ett snedstreck (/)"), ("\\", "ett bakstreck (\\)")):
+        if sign in name:
+            return (
+                f"namnet {_short(name)} innehåller {what}; ett fil- eller mappnamn har inga "
+                f"mappar i sig"
+            )
+    fault = _control_fault(name) or _length_fault(name, suffix)
+    if fault is None and folder is not None:
+        fault = _total_fault(Path(folder) / (name + suffix))
+    return fault
+
+
+def check_name(name: str, field: str, suffix: str = "", folder: Path | str | None = None) -> None:
+    """Check one file or folder name before it becomes a path (:func:`name_fault`).
+
+    Raises
+    ------
+    kuanalysis.errors.PathError
+        ``"<field>: <reason>"``, e.g. ``--table: namnet '…' är för långt: 305 byte med .yaml; …``.
+    """
+    fault = name_fault(name, suffix, folder)
+    if fault is not None:
+        raise PathError(f"{field}: {fault}")
+
+
+def path_fault(path: Path | str) -> str | None:
+    """What is wrong with a path given whole (every name in it, and its length), or None."""
+    for part in Path(path).parts:
+        if part == Path(path).anchor:
+            continue
+        fault = _control_fault(part) or _length_fault(part)
+        if fault is not None:
+            return fault
+    return _total_fault(Path(path))
+
+
+def check_path(path: Path | str, field: str) -> None:
+    """Check a path given whole (``--ut``, ``--diagram``, a path parameter) before the file
+    system sees it: no name in it over :data:`MAX_NAME_BYTES` bytes or with a control
+    character, the whole at most :data:`MAX_PATH_BYTES` bytes.
+
+    Raises
+    ------
+    kuanalysis.errors.PathError
+        ``"<field>: <reason>"``.
+    """
+    fault = path_fault(path)
+    if fault is not None:
+        raise PathError(f"{field}: {fault}")
+
+
+def local_paths_removed(text: str) -> str:
+    """``text`` (a message about a fault in the code) without local paths: a path in the
+    project is written relative to its root, any other absolute path as its last name."""
+    root = project_root()
+    for prefix in dict.fromkeys([str(root), os.path.realpath(root)]):
+        text = text.replace(prefix + os.sep, "").replace(prefix, ".")
+    # what is left: /a/b/c -> c (a slash after a letter or digit is no path: 0..5/0,5)
+    return re.sub(r"(?<![\w.\-/~])(?:/[^\s'\"/:]+)+/(?=[^\s'\"/])", "", text)
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def output(path: Path | str, kind: str) -> Path:
+def output(path: Path | str, kind: str, field: str | None = None) -> Path:
     """Check a place a command will write to, before anything is written.
 
     Parameters
@@ -75,6 +204,9 @@ def output(path: Path | str, kind: str) -> Path:
         As given on the command line (relative to the current folder).
     kind : {"dir", "file"}
         What the command writes there: a folder of files, or one file.
+    field : str, optional
+        The option that gave it (``--ut``), for a message about a name in it
+        (:func:`check_path`).
 
     Returns
     -------
@@ -84,12 +216,14 @@ def output(path: Path | str, kind: str) -> Path:
     Raises
     ------
     kuanalysis.errors.PathError
-        When the path lies under ``data/raw`` (symbolic links followed), or is an existing
+        When a name in the path is too long (:func:`check_path`), the path lies under
+        ``data/raw`` (symbolic links followed), or is an existing
         file where a folder is expected or the other way round, or lies under a file, or
         the folder it would be made in cannot be written to (``/proc``, a read-only drive).
     """
     if kind not in ("dir", "file"):
         raise ValueError(f"okänd sorts utdata {kind!r}")
+    check_path(path, field or str(path))
     target = Path(path).resolve()
     shown = _shown(path)
     if _inside(target, raw_dir().resolve()):
@@ -139,11 +273,12 @@ def project_input(path: Path | str, what: str) -> Path:
     Raises
     ------
     kuanalysis.errors.PathError
-        When the path, written out, lies outside the project root. A symbolic link inside
-        the project (``data/raw`` on a shared drive, say) was put there by its owner and is
-        followed.
+        When the path, written out, lies outside the project root, or a name in it is too
+        long (:func:`check_path`). A symbolic link inside the project (``data/raw`` on a
+        shared drive, say) was put there by its owner and is followed.
     """
     root = project_root()
+    check_path(root / Path(path), what)
     target = Path(os.path.normpath(root / Path(path)))
     if not _inside(target, root):
         raise PathError(

@@ -55,6 +55,9 @@ BROKEN = ("\nNära vård,33 089,", "\nNära vård,12 3a4,")
 
 OUTSIDE = "; ange en sökväg i projektet, relativt dess rot (t.ex. data/raw/…)"
 IN_RAW = ": ligger i data/raw, som aldrig skrivs till; välj en annan mapp"
+TOO_LONG = "ett fil- eller mappnamn får vara högst 255 byte (å, ä och ö räknas som 2 byte)"
+#: The most worker processes ``render --jobb`` accepts: two per core.
+MAX_JOBS = 2 * (os.cpu_count() or 1)
 
 
 def scenario(name: str, text: str | bytes) -> dict[str, str | bytes]:
@@ -416,16 +419,16 @@ CASES = [
         "fees scenarios/avtal.yaml --svep Barnahus=0..1000000/500000 --ar \uff12\uff10\uff12\uff15",
         {},
         {},
-        "kuanalysis fees: error: argument --ar: väntade ett årtal, t.ex. 2027, fick "
-        "'\uff12\uff10\uff12\uff15' (bara siffrorna 0–9 räknas som siffror)\n",
+        "Fel: --ar: väntade ett årtal, t.ex. 2027, fick '\uff12\uff10\uff12\uff15' (bara "
+        "siffrorna 0–9 räknas som siffror)\n",
         id="fees-year-full-width",
     ),
     pytest.param(
         "render --jobs \u0663",
         {},
         {},
-        "kuanalysis render: error: argument --jobs/-j: väntade ett heltal 1 eller större, fick "
-        "'\u0663' (bara siffrorna 0–9 räknas som siffror)\n",
+        f"Fel: --jobb/--jobs/-j: väntade ett heltal från 1 till {MAX_JOBS} (högst två per "
+        "kärna), fick '\u0663' (bara siffrorna 0–9 räknas som siffror)\n",
         id="render-jobs-arabic-indic",
     ),
     pytest.param(
@@ -513,8 +516,8 @@ CASES = [
         "render avgifter -p kommuner",
         {},
         {},
-        # argparse's usage lines come first; the last line is the message
-        "kuanalysis render: error: argument -p/--parameter: väntade NAMN=VÄRDE, fick 'kommuner'\n",
+        # argparse's own usage block and English "error:" line are gone: one Fel: line
+        "Fel: -p/--parameter: väntade NAMN=VÄRDE, fick 'kommuner'\n",
         id="render-parameter-without-value",
     ),
     pytest.param(
@@ -852,6 +855,183 @@ CASES = [
         id="a2-kommunblad-code-and-list-contradict",
     ),
     # == end of fix-a2 ==
+    # == issue 19: the second round (figures, names, chains, options) ========================
+    # Each row failed before its fix: a wrapped int64 (negative fees, exit 0), a name over 255
+    # bytes (OSError, exit 1), or argparse's English usage block instead of a Fel: line.
+    #
+    # 1000 % a year is x 11 exactly (uprate: a x 110 000 x 2 / 20 000 = 11 a, no rounding).
+    # The largest posts of 2025 are 9 000 000 kr (Grundfinansiering Social välfärd, first in
+    # the proposal's order, and Medlemsavgift): 9e6 x 11^5 = 1 449 459 000 000 (2030) is
+    # below 10^13, 9e6 x 11^6 = 9e6 x 1 771 561 = 15 944 049 000 000 (2031) is above.
+    pytest.param(
+        "fees scenarios/tusen.yaml",
+        scenario("tusen.yaml", HEAD + 'uppräkning: "1000 %"\når: "2025–2054"\n'),
+        {},
+        "Fel: scenarios/tusen.yaml: posten Grundfinansiering Social välfärd blir "
+        "15 944 049 000 000 kr år 2031, mer än 10 000 000 000 000 kr (det största belopp som "
+        "räknas för en post ett år); sänk uppräkningen (1000 % per år) eller förkorta åren\n",
+        id="r2-fees-1000-percent-30-years",
+    ),
+    # 100 % is x 2: 9e6 x 2^20 = 9 437 184 000 000 (2045) below, 9e6 x 2^21 = 9e6 x 2 097 152
+    # = 18 874 368 000 000 (2046) above.
+    pytest.param(
+        "fees scenarios/dubbel.yaml",
+        scenario("dubbel.yaml", HEAD + 'uppräkning: "100 %"\når: "2025–2054"\n'),
+        {},
+        "Fel: scenarios/dubbel.yaml: posten Grundfinansiering Social välfärd blir "
+        "18 874 368 000 000 kr år 2046, mer än 10 000 000 000 000 kr (det största belopp som "
+        "räknas för en post ett år); sänk uppräkningen (100 % per år) eller förkorta åren\n",
+        id="r2-fees-100-percent-30-years",
+    ),
+    # the same scenario read by the fee report (HTML and workbook): refused while planning
+    pytest.param(
+        "render avgifter",
+        scenario("tusen.yaml", HEAD + 'uppräkning: "1000 %"\når: "2025–2054"\n'),
+        {},
+        "Fel: scenarios/tusen.yaml: posten Grundfinansiering Social välfärd blir "
+        "15 944 049 000 000 kr år 2031, mer än 10 000 000 000 000 kr (det största belopp som "
+        "räknas för en post ett år); sänk uppräkningen (1000 % per år) eller förkorta åren\n",
+        id="r2-render-fee-report-1000-percent",
+    ),
+    # A sweep of the uprating over 30 years: 500 % (x 6) stays below until 2032 (9e6 x 6^7 =
+    # 2 519 424 000 000); 1000 % is the first over, in 2031 (as above).
+    pytest.param(
+        "fees scenarios/trettio.yaml --svep uppräkning=0..1000/500",
+        scenario("trettio.yaml", HEAD + 'år: "2025–2054"\n'),
+        {},
+        "Fel: scenariot trettio med uppräkning 1000 %: posten Grundfinansiering Social välfärd "
+        "blir 15 944 049 000 000 kr år 2031, mer än 10 000 000 000 000 kr (det största belopp "
+        "som räknas för en post ett år); sänk uppräkningen (1000 % per år) eller förkorta åren\n",
+        id="r2-sweep-uprating-30-years",
+    ),
+    # -- names over 255 bytes: refused before the file system sees them --------------------
+    pytest.param(
+        "fees scenarios/avtal.yaml --svep Barnahus=0..1000000/500000 --diagram "
+        + "a" * 300
+        + ".png",
+        {},
+        {},
+        "Fel: --diagram: namnet '" + "a" * 40 + "…' är för långt: 304 byte; " + TOO_LONG + "\n",
+        id="r2-fees-diagram-name-300-bytes",
+    ),
+    pytest.param(
+        "fees scenarios/avtal.yaml --out " + "ö" * 130 + ".csv",
+        {},
+        {},
+        # ö is two bytes in UTF-8: 130 x 2 + 4 = 264 bytes
+        "Fel: --ut: namnet '" + "ö" * 40 + "…' är för långt: 264 byte; " + TOO_LONG + "\n",
+        id="r2-fees-out-name-264-bytes",
+    ),
+    pytest.param(
+        "render oversikt --out reports/" + "a" * 256,
+        {},
+        {},
+        "Fel: --ut: namnet '" + "a" * 40 + "…' är för långt: 256 byte; " + TOO_LONG + "\n",
+        id="r2-render-out-name-256-bytes",
+    ),
+    pytest.param(
+        "render oversikt -p data_dir=" + "a" * 300,
+        {},
+        {},
+        "Fel: parametern data_dir: namnet '"
+        + "a" * 40
+        + "…' är för långt: 300 byte; "
+        + TOO_LONG
+        + "\n",
+        id="r2-render-parameter-path-300-bytes",
+    ),
+    pytest.param(
+        "fees scenarios/lang-bas.yaml",
+        scenario("lang-bas.yaml", 'beskrivning: "Prov"\nutgår_från: ' + "a" * 300 + "\n"),
+        {},
+        # the base is read from scenarios/<name>.yaml: 300 + 5 bytes
+        "Fel: scenarios/lang-bas.yaml:2: utgår_från: namnet '" + "a" * 40 + "…' är för långt: "
+        "305 byte med .yaml; " + TOO_LONG + "\n",
+        id="r2-scenario-base-300-bytes",
+    ),
+    pytest.param(
+        "render avgifter",
+        scenario("lang-bas.yaml", 'beskrivning: "Prov"\nutgår_från: ' + "a" * 300 + "\n"),
+        {},
+        "Fel: scenarios/lang-bas.yaml:2: utgår_från: namnet '" + "a" * 40 + "…' är för långt: "
+        "305 byte med .yaml; " + TOO_LONG + "\n",
+        id="r2-render-with-a-scenario-base-300-bytes",
+    ),
+    pytest.param(
+        "import {ute}/hel.csv --like delar-2024-t2-4-1 --table " + "a" * 300 + " "
+        "--period 2025-01-01/2025-08-31",
+        {},
+        {},
+        # the table is written as <name>.csv and <name>.yaml: 300 + 5 bytes
+        "Fel: --tabell: namnet '"
+        + "a" * 40
+        + "…' är för långt: 305 byte med .yaml; "
+        + TOO_LONG
+        + "\n",
+        id="r2-import-table-name-300-bytes",
+    ),
+    pytest.param(
+        "import {ute}/hel.csv --like delar-2024-t2-4-1 --table delar-2025-t2-4-1 "
+        "--period 2025-01-01/2025-08-31 --mapp " + "a" * 300,
+        {},
+        {},
+        "Fel: --mapp: namnet '" + "a" * 40 + "…' är för långt: 300 byte; " + TOO_LONG + "\n",
+        id="r2-import-folder-name-300-bytes",
+    ),
+    # -- options: bounded workers, every argparse error a Fel: line -------------------------
+    pytest.param(
+        "render --jobs 0",
+        {},
+        {},
+        f"Fel: --jobb/--jobs/-j: väntade ett heltal från 1 till {MAX_JOBS} (högst två per "
+        "kärna), fick '0'\n",
+        id="r2-render-jobs-0",
+    ),
+    pytest.param(
+        "render --jobs -1",
+        {},
+        {},
+        f"Fel: --jobb/--jobs/-j: väntade ett heltal från 1 till {MAX_JOBS} (högst två per "
+        "kärna), fick '-1'\n",
+        id="r2-render-jobs-minus-1",
+    ),
+    pytest.param(
+        "render --jobs 1000",
+        {},
+        {},
+        f"Fel: --jobb/--jobs/-j: väntade ett heltal från 1 till {MAX_JOBS} (högst två per "
+        "kärna), fick '1000'\n",
+        id="r2-render-jobs-1000",
+    ),
+    pytest.param(
+        "render --jobb",
+        {},
+        {},
+        "Fel: --jobb/--jobs/-j: väntade ett värde efter flaggan\n",
+        id="r2-render-jobs-without-value",
+    ),
+    pytest.param(
+        "render --okand",
+        {},
+        {},
+        "Fel: okända argument: --okand\n",
+        id="r2-unknown-option",
+    ),
+    pytest.param(
+        "rendera",
+        {},
+        {},
+        "Fel: okänt kommando 'rendera' (välj bland render, list, data, check, fees, import)\n",
+        id="r2-unknown-command",
+    ),
+    pytest.param(
+        "fees",
+        {},
+        {},
+        "Fel: följande måste anges: SCENARIO.yaml\n",
+        id="r2-fees-without-scenario",
+    ),
+    # == end of issue 19 ==
 ]
 
 
@@ -867,6 +1047,7 @@ def project(tmp_path):
     assert export.count(BROKEN[0]) == 1
     (tmp_path / "ute" / "export.csv").write_text(export.replace(*BROKEN), encoding="utf-8")
     (tmp_path / "ute" / "export.txt").write_text("ingen tabell\n", encoding="utf-8")
+    (tmp_path / "ute" / "hel.csv").write_text(export, encoding="utf-8")  # a good export
     return root
 
 
@@ -900,11 +1081,6 @@ def kuanalysis(root: Path, args: list[str], env: dict[str, str]):
     )
 
 
-def message(stderr: str) -> str:
-    """What the user is told: all of stderr, or after argparse's usage lines its last line."""
-    return stderr.splitlines()[-1] + "\n" if stderr.startswith("usage: ") else stderr
-
-
 @pytest.mark.parametrize("command, files, env, expected", CASES)
 def test_bad_input_exits_2_says_where_and_writes_nothing(project, command, files, env, expected):
     for rel, content in files.items():
@@ -922,8 +1098,47 @@ def test_bad_input_exits_2_says_where_and_writes_nothing(project, command, files
     assert "Traceback" not in shown, shown
     assert proc.returncode == 2, shown
     assert proc.stdout == ""
-    assert message(proc.stderr) == expected
+    assert proc.stderr == expected  # no usage block, no English
     after = snapshot(project)
     assert under(after, "data/raw") == under(before, "data/raw")  # no raw file changed
     assert sorted(after) == sorted(before)  # nothing new anywhere, nothing removed
     assert under(after, "reports") == under(before, "reports")  # earlier reports untouched
+
+
+# == issue 19: cases of the second round that are not refusals ===============================
+
+
+def test_a_chain_of_1000_scenario_files_is_resolved(project):
+    """Each file k starts from file k - 1 (file 0 from the printed proposal) and sets Barnahus
+    to 1 000 + k kr. The chain used to end in a RecursionError (exit 1); now the last file's
+    Barnahus is 1 999 kr, split over the municipalities like the printed Barnahus."""
+    for k in range(1000):
+        base = "förslaget 2025" if k == 0 else f"k{k - 1:03d}"
+        (project / "scenarios" / f"k{k:03d}.yaml").write_text(
+            f'beskrivning: "Fil {k}"\nutgår_från: {base}\n'
+            f"poster:\n  Barnahus: {{belopp: {1000 + k}}}\n",
+            encoding="utf-8",
+        )
+    proc = kuanalysis(project, ["fees", "scenarios/k999.yaml", "--out", "kedja.csv"], {})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stderr == ""
+    lines = (project / "kedja.csv").read_text(encoding="utf-8").splitlines()
+    barnahus_2025 = [
+        int(line.split(",")[4]) for line in lines if ",Barnahus," in line and line.endswith(",2025")
+    ]
+    assert sum(barnahus_2025) == 1999
+
+
+def test_check_says_a_fault_in_a_file_on_stderr(project):
+    """A continuity mapping that cannot be read: the findings are written, the fault is a
+    Fel: line on stderr (it used to be printed on stdout, with the summary), exit 2."""
+    mapping = project / "data" / "raw" / "kontinuitet" / "2023-2024.yaml"
+    mapping.write_text("from: [\n", encoding="utf-8")  # not YAML: an unclosed list
+    proc = kuanalysis(project, ["check", "--out", "avstamning.csv"], {})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Fel:" not in proc.stdout
+    assert proc.stderr.startswith(
+        "Fel: kontrollen läsa av data/raw/kontinuitet/2023-2024.yaml kunde inte köras: "
+    )
+    assert str(project) not in proc.stderr
+    assert "avstamning.csv" in proc.stdout  # what was written, and the counts: on stdout

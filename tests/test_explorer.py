@@ -233,3 +233,34 @@ def test_save_never_writes_under_data_raw(loader, tmp_path, monkeypatch):
     with pytest.raises(InputError, match="ligger i data/raw, som aldrig skrivs till"):
         ex.save(ex.start("forslag-2025"), "nytt", "Ett prov.")
     assert sorted(p.name for p in raw.iterdir()) == ["forslag-2025.yaml"]
+
+
+def test_a_name_too_long_for_the_file_system_is_refused(ex, folder):
+    # 300 letters + ".yaml" = 305 bytes, over the 255 a file name may have: refused before
+    # the file system sees it (Path.exists() raised OSError here), nothing written
+    with pytest.raises(InputError) as exc:
+        ex.save(ex.start("forslag-2025"), "a" * 300, "Ett långt namn.")
+    assert exc.value.errors == [
+        f"Namn: namnet '{'a' * 40}…' är för långt: 305 byte med .yaml; ett fil- eller mappnamn "
+        "får vara högst 255 byte (å, ä och ö räknas som 2 byte)"
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == ["avtal.yaml", "forslag-2025.yaml"]
+
+
+def test_the_save_button_shows_a_refused_name_in_the_widget(ex, folder):
+    ui = E.widget(ex)
+
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+
+    parts = list(walk(ui))
+    name = next(x for x in parts if getattr(x, "description", "") == "Namn")
+    text = next(x for x in parts if getattr(x, "description", "") == "Beskrivning")
+    save = next(x for x in parts if getattr(x, "description", "") == "Spara som scenario")
+    name.value, text.value = "b" * 300, "Ett långt namn."
+    save.click()  # used to raise OSError (File name too long) inside the widget
+    shown = [x.value for x in parts if "är för långt: 305 byte" in str(getattr(x, "value", ""))]
+    assert len(shown) == 1 and "Namn: namnet" in shown[0]
+    assert sorted(p.name for p in folder.iterdir()) == ["avtal.yaml", "forslag-2025.yaml"]

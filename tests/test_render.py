@@ -142,9 +142,9 @@ def test_failure_keeps_last_good_report_and_its_index_entry(scratch_project):
     assert proc.returncode == 1
     assert (
         "Rapporten a.html misslyckades i cell 3 av anteckningsboken a.ipynb: PathError"
-        in proc.stdout
+        in proc.stderr
     )
-    assert "Den körda anteckningsboken finns i _failed/a.ipynb." in proc.stdout
+    assert "Den körda anteckningsboken finns i _failed/a.ipynb." in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert (out / "a.html").read_bytes() == before  # last good report untouched
     assert "2030-01-01 00:00" in (out / "b.html").read_text()  # the other report rendered
@@ -179,7 +179,7 @@ def test_failure_without_a_good_version(scratch_project):
     assert proc.returncode == 1
     assert (
         "Rapporten a.html misslyckades i cell 4 av anteckningsboken a.ipynb: "
-        "ZeroDivisionError: division by zero." in proc.stdout
+        "ZeroDivisionError: division by zero." in proc.stderr
     )
     out = scratch_project / "reports"
     assert not (out / "a.html").exists()

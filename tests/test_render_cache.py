@@ -6,7 +6,8 @@ import re
 import shutil
 import subprocess
 
-from conftest import ROOT, run_cli
+import nbformat
+from conftest import ROOT, run_cli, shipped_project
 from render_support import FIXED_TIME, notebook
 
 READ = (
@@ -154,3 +155,32 @@ def test_an_edited_sidecar_it_did_not_read_renders_a_report_again(scratch_projec
     assert _render(env) == {"tabell.html": "oförändrad"}
     (root / "data" / "raw" / "annan.yaml").write_text("period: 2025-01-01/2025-12-31\n")
     assert _render(env) == {"tabell.html": "klar"}
+
+
+def test_the_overview_follows_the_reports_it_lists(tmp_path):
+    """The overview lists every report's title and files: its key holds them, so an edited
+    title (twice) or a new notebook renders it again (it used to stay ``oförändrad``, listing
+    the old titles)."""
+    root = shipped_project(tmp_path / "projekt")
+    env = {"KUANALYSIS_ROOT": str(root)}
+    page = root / "reports" / "oversikt.html"
+    explorer = root / "notebooks" / "utforska-avgifter.ipynb"
+
+    def retitle(title: str) -> None:
+        nb = nbformat.read(explorer, as_version=4)
+        nb.cells[0].source = re.sub(
+            r"^# .*$", f"# {title}", nb.cells[0].source, count=1, flags=re.M
+        )
+        nbformat.write(nb, explorer)
+
+    assert _render(env, "oversikt") == {"oversikt.html": "klar"}
+    assert '<a href="utforska-avgifter.html">Utforska avgifterna</a>' in page.read_text()
+    assert _render(env, "oversikt") == {"oversikt.html": "oförändrad"}
+    for title in ("Pröva avgifterna", "Pröva budgetalternativen"):
+        retitle(title)
+        assert _render(env, "oversikt") == {"oversikt.html": "klar"}
+        assert f'<a href="utforska-avgifter.html">{title}</a>' in page.read_text()
+    notebook(root / "notebooks" / "prov.ipynb", "print(1)", title="Provrapporten")
+    assert _render(env, "oversikt") == {"oversikt.html": "klar"}
+    assert '<a href="prov.html">Provrapporten</a>' in page.read_text()
+    assert _render(env, "oversikt") == {"oversikt.html": "oförändrad"}

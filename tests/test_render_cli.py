@@ -138,7 +138,7 @@ def test_variants_input_error_exits_2_and_fault_exits_1(project, tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.startswith(
         "Ett fel i programmet (inte i indata) stoppade kommandot render: "
-        "RuntimeError: oväntat i varianterna. Kör kommandot igen med --debug"
+        "RuntimeError: oväntat i varianterna. Kör kommandot igen med --felsok"
     )
     assert "Traceback" not in proc.stderr
 
@@ -172,3 +172,55 @@ def test_the_program_spares_its_last_garbage_collections_a_caller_is_left_alone(
     before = gc.get_freeze_count()
     assert main(["list"]) == 0
     assert gc.get_freeze_count() == before
+
+
+# -- issue 19: bounded workers, faults said without local paths ------------------------------
+
+
+def test_more_workers_than_two_per_core_are_refused_before_any_starts(project, monkeypatch):
+    """``render(jobs=1000)`` used to start 1 000 worker processes (each warming a kernel)
+    before it knew whether anything needed rendering."""
+    from kuanalysis import render
+    from kuanalysis.errors import ParameterError
+    from kuanalysis.render import run as render_run
+
+    started = []
+    monkeypatch.setattr(render_run, "Pool", lambda n: started.append(n))
+    most = 2 * (os.cpu_count() or 1)
+    for jobs in (0, -1, most + 1, 1000):
+        with pytest.raises(ParameterError) as e:
+            render.render(jobs=jobs)
+        assert e.value.errors == [
+            f"--jobb ska vara ett heltal från 1 till {most} (högst två per kärna), fick {jobs}"
+        ]
+    assert started == []
+    assert nothing_written(project)
+
+
+def test_a_fault_in_the_code_is_said_without_local_paths(project, monkeypatch, capsys):
+    from kuanalysis import cli
+
+    def fault(args):
+        raise FileNotFoundError(2, "No such file or directory", f"{project}/reports/x/y.csv")
+
+    monkeypatch.setattr(cli, "_dispatch", fault)
+    assert cli.main(["list"]) == 1
+    err = capsys.readouterr().err
+    assert "FileNotFoundError: [Errno 2] No such file or directory: 'reports/x/y.csv'." in err
+    assert str(project) not in err
+
+
+def test_a_failed_report_is_said_on_stderr_without_local_paths(project):
+    notebook(
+        project / "notebooks" / "b.ipynb",
+        "import os\nopen(os.path.join(os.environ['KUANALYSIS_ROOT'], 'data', 'saknas.csv'))",
+        title="B",
+    )
+    proc = run(project, "render", "b")
+    assert proc.returncode == 1
+    assert (
+        "Rapporten b.html misslyckades i cell 3 av anteckningsboken b.ipynb: FileNotFoundError: "
+        "[Errno 2] No such file or directory: 'data/saknas.csv'."
+    ) in proc.stderr
+    assert "misslyckades i cell" not in proc.stdout
+    assert str(project) not in proc.stdout + proc.stderr

@@ -144,14 +144,14 @@ def test_missing_field_and_clashing_files_fail(scratch_project):
     assert (
         "Rapporten e.html misslyckades: fältet {{saknas}} i cell 3 har inget värde; "
         "anteckningsboken ska ge det med publish.fields(saknas=...) i en kodcell."
-    ) in proc.stdout
+    ) in proc.stderr
     out = scratch_project / "reports"
     winner = (out / "samma.csv").read_text()
     loser = {"c": "d", "d": "c"}[winner]
     assert (
         f"Rapporten {loser}.html misslyckades: filen samma.csv publiceras också av "
         f"{winner}.html; två rapporter kan inte skriva samma fil."
-    ) in proc.stdout
+    ) in proc.stderr
     assert (out / f"{winner}.html").exists() and not (out / f"{loser}.html").exists()
 
 

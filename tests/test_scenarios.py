@@ -222,6 +222,44 @@ def test_a_cycle_names_the_files(folder, matrix, population):
     assert find(msgs, "a.yaml:2: utgår_från:", "har fel")
 
 
+def test_a_chain_of_a_thousand_files_resolves_without_recursion(folder, matrix, population):
+    """Each file k starts from file k - 1 and sets Barnahus to 1 000 + k kr (file 0 from the
+    printed proposal): the last file's Barnahus is 1 999 kr, and its provenance holds all
+    1 000 files. (Resolved recursively, this chain hit Python's recursion limit.)"""
+    for k in range(1000):
+        base = "förslaget 2025" if k == 0 else f"k{k - 1:03d}"
+        write(
+            folder,
+            f"k{k:03d}",
+            f'beskrivning: "Fil {k}"\nutgår_från: {base}\nposter:\n  Barnahus: {{belopp: {1000 + k}}}\n',
+        )
+    last = load(folder / "k999.yaml", matrix, population)
+    assert last.posts["Barnahus"].total == 1999
+    assert [s.path for s in last.sources][:2] == ["k999.yaml", "k998.yaml"]
+    # the 1 000 files, then the printed table and its sidecar
+    assert len(last.sources) == 1000 + 2
+    assert [s.path for s in last.sources][-2:] == [
+        "data/raw/000-pks-2024/finansiering-2025.csv",
+        "data/raw/000-pks-2024/finansiering-2025.yaml",
+    ]
+
+
+def test_an_error_at_the_foot_of_a_long_chain_is_named_through_it(folder, matrix, population):
+    # file 0 has a negative amount; files 1 to 299 start from it, one after the other
+    write(
+        folder,
+        "k000",
+        'beskrivning: "0"\nutgår_från: förslaget 2025\nposter:\n  Barnahus: {belopp: -1}\n',
+    )
+    for k in range(1, 300):
+        write(folder, f"k{k:03d}", f'beskrivning: "{k}"\nutgår_från: k{k - 1:03d}\n')
+    msgs = errors(folder / "k299.yaml", matrix, population)
+    # one line per file above the fault, from the top down, then the fault itself
+    assert msgs[0] == "k299.yaml:2: utgår_från: k298.yaml som scenariot utgår från har fel"
+    assert msgs[298] == "k001.yaml:2: utgår_från: k000.yaml som scenariot utgår från har fel"
+    assert msgs[299:] == ["k000.yaml:4: poster.Barnahus.belopp: får inte vara negativ, fick -1"]
+
+
 def test_a_missing_base_is_named(folder, matrix, population):
     msgs = errors(
         write(folder, "a", 'beskrivning: "A"\nutgår_från: finns-inte\n'), matrix, population

@@ -38,8 +38,8 @@ def cli_check(out: str | os.PathLike | None = None) -> int:
         documents.setdefault(t.document, []).append(t.id)
     print(f"Skrev {len(findings)} fynd till {paths.relative(target)}")
     print(summary(findings, documents))
-    for line in error_lines(findings):
-        print(line, file=sys.stderr)
+    for line in error_lines(findings):  # on stderr, without local paths
+        print(paths.local_paths_removed(line), file=sys.stderr)
     if findings.errors:
         return 2 if any(e.bad_input for e in findings.errors) else 1
     return 0

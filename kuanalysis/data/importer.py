@@ -227,7 +227,12 @@ def _check_names(raw: Path, names: list[str]) -> list[str]:
     errors = []
     for table in names:
         existing = _named(raw, table)
-        if not TABLE_NAME.match(table) or RESERVED_NAMES.match(table):
+        # a name that becomes a path (<mapp>/<table>.yaml): its length, before the file
+        # system sees it
+        too_long = paths.name_fault(table, ".yaml") if TABLE_NAME.match(table) else None
+        if too_long is not None:
+            errors.append(f"--tabell: {too_long}")
+        elif not TABLE_NAME.match(table) or RESERVED_NAMES.match(table):
             errors.append(
                 f'--tabell "{table}": ett tabellnamn har bara små bokstäver a–z, siffror '
                 f"och bindestreck och börjar inte med korskontroller, t.ex. delar-2025-t1-4-1"
@@ -251,6 +256,9 @@ def _check_folder(folder: str | None) -> list[str]:
             f'--mapp "{folder}": ett mappnamn i data/raw har bara bokstäver a–z, '
             f"siffror, - och _, t.ex. 005-delar-2025-t1"
         ]
+    too_long = paths.name_fault(folder)
+    if too_long is not None:
+        return [f"--mapp: {too_long}"]
     if folder.lower() in RESERVED_FOLDERS:
         return [
             f"--mapp {folder}: mappen är till för mappningsfiler mellan perioder, inte för "

@@ -84,20 +84,25 @@ def allocate_many(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
         raise ValueError("alla vikter är noll i någon rad: summan kan inte fördelas")
     k = w.shape[-1]
     biggest = float(np.abs(totals).max()) if totals.size else 0.0
-    if (w == np.floor(w)).all() and max(biggest, k) * float(sums.max()) < 2.0**62:
+    if (w == np.floor(w)).all():
         # exact: quota = total x weight / sum, all in integers; in a row the remainders share
         # one denominator, so they compare exactly. Ranking key: the remainder, then the
         # lower column (a unique integer per row); the `left` largest keys get a krona each.
-        wi = w.astype(np.int64)
-        parts, remainders = np.divmod(totals[..., None] * wi, wi.sum(axis=-1, keepdims=True))
-        left = totals - parts.sum(axis=-1)
+        # Beyond int64 (a total of 10^13 kr by printed kronor) in Python's integers: the same
+        # arithmetic, exact, slower; never a float that would lose kronor.
+        wide = max(biggest, k) * float(sums.max()) >= 2.0**62
+        wi = w.astype(np.int64).astype(object) if wide else w.astype(np.int64)
+        t = totals.astype(object) if wide else totals
+        product = t[..., None] * wi
+        whole = wi.sum(axis=-1, keepdims=True)
+        parts, remainders = product // whole, product % whole
+        left = (t - parts.sum(axis=-1)).astype(np.int64)
         keys = remainders * k + np.arange(k - 1, -1, -1)
         ordered = np.sort(keys, axis=-1)
-        padded = np.concatenate(
-            [ordered, np.full(ordered.shape[:-1] + (1,), np.iinfo(np.int64).max)], axis=-1
-        )
+        end = np.full(ordered.shape[:-1] + (1,), np.iinfo(np.int64).max, dtype=keys.dtype)
+        padded = np.concatenate([ordered, end], axis=-1)
         threshold = np.take_along_axis(padded, (k - left)[..., None], axis=-1)
-        return parts + (keys >= threshold)
+        return (parts + (keys >= threshold)).astype(np.int64, copy=False)
     quotas = totals[..., None] * (w / sums)
     floors = np.floor(quotas)
     parts, remainders = floors.astype(np.int64), quotas - floors

@@ -9,6 +9,13 @@ benchmarks) are computed at once with the same arithmetic as a single scenario:
 Uprating: the amount of year *n* + 1 is the amount of year *n* times (1 + p / 100), rounded
 to whole kronor (half up), year by year; p has at most two decimals, so the arithmetic is
 exact integer arithmetic.
+
+Money never wraps: no post may exceed :data:`LIMIT_KR` in any year. Every year's amounts are
+checked as they are computed; the first beyond the limit is refused as bad input
+(:class:`AmountLimitError`, naming the scenario, the post and the year, with the exact
+amount), so every figure computed is at most the limit, and int64 arithmetic on it is exact
+(the limit times the largest uprating factor is far below 2^63). A search that only asks
+whether the balance lasts may let amounts saturate at the limit instead (``bounded=False``).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.table import Table
+from ..errors import InputError
 from .allocation import allocate_largest_remainder, allocate_many
 from .keys import population_frame
 from .matrix import kommun_codes
@@ -29,9 +37,84 @@ from .scenariofile import PRINTED_KEY
 #: Columns of ``kuanalysis fees``' CSV: a contract, keep stable (extend at the end).
 FEE_COLUMNS = ["scenario", "kommun_kod", "kommun", "post", "belopp_kr", "fakturerad", "år"]
 
+#: The largest amount a post may have in one year (kr): a thousand times the region's whole
+#: budget, so only a runaway uprating reaches it; 11 x the limit (1000 %) x 2 x 10^4 is still
+#: far below 2^63, so int64 arithmetic on amounts within it is exact.
+LIMIT_KR = 10**13
+
+
+def kronor_text(kr: int) -> str:
+    """Kronor as a command prints them: ``15 944 049 000 000 kr``."""
+    return f"{kr:,}".replace(",", " ").replace("-", "\u2212") + " kr"
+
+
+def percent_text(bp: int) -> str:
+    """Hundredths of a per cent as a reader reads them: ``1000 %``, ``2,5 %``."""
+    text = f"{bp / 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+    return text.replace("-", "\u2212")
+
+
+class AmountLimitError(InputError):
+    """A post's amount in one year beyond :data:`LIMIT_KR`: bad input (an uprating or a
+    horizon that no budget has), refused rather than computed.
+
+    Attributes
+    ----------
+    post : str
+    year : int
+    amount : int
+        The exact amount of that year (the first year beyond the limit).
+    uprating_bp : int
+        The post's yearly uprating.
+    variation : tuple of int
+        Which of several variations computed at once (a sweep's value), () for one.
+    sentence : str
+        What is wrong, without saying where: callers put the scenario or file in front.
+    """
+
+    def __init__(
+        self,
+        where: str,
+        post: str,
+        year: int,
+        amount: int,
+        uprating_bp: int,
+        first_year: bool,
+        variation: tuple = (),
+    ):
+        self.post, self.year, self.amount = post, year, amount
+        self.uprating_bp, self.first_year, self.variation = uprating_bp, first_year, variation
+        advice = (
+            "sänk beloppet"
+            if first_year
+            else f"sänk uppräkningen ({percent_text(uprating_bp)} per år) eller förkorta åren"
+        )
+        self.sentence = (
+            f"posten {post} blir {kronor_text(amount)} år {year}, mer än "
+            f"{kronor_text(LIMIT_KR)} (det största belopp som räknas för en post ett år); "
+            f"{advice}"
+        )
+        super().__init__(f"{where}: {self.sentence}")
+
+    def about(self, where: str) -> AmountLimitError:
+        """The same fault, said to be in ``where`` (a file, a sweep's value)."""
+        return AmountLimitError(
+            where,
+            self.post,
+            self.year,
+            self.amount,
+            self.uprating_bp,
+            self.first_year,
+            self.variation,
+        )
+
 
 def uprate(amount, bp):
-    """``amount`` x (1 + bp / 10 000), rounded half up to whole kronor (exact; arrays too)."""
+    """``amount`` x (1 + bp / 10 000), rounded half up to whole kronor (arrays too).
+
+    Exact in int64 for amounts up to 4 x 10^13 and an uprating up to 1000 %
+    (:data:`LIMIT_KR` keeps every amount below that).
+    """
     return (
         np.asarray(amount, dtype=np.int64) * (10_000 + np.asarray(bp, dtype=np.int64)) * 2 + 10_000
     ) // 20_000
@@ -159,16 +242,42 @@ class FeeModel:
             withdrawals=np.array([b.withdrawals.get(y, 0) for y in years], dtype=np.int64),
         )
 
-    def totals(self, amounts=None, uprating=None) -> np.ndarray:
+    def totals(self, amounts=None, uprating=None, bounded: bool = True) -> np.ndarray:
         """Kr per year and post: shape ``V + (years, posts)`` for amounts/uprating of shape
-        ``V + (posts,)`` (default: the scenario's own, ``V`` = ())."""
+        ``V + (posts,)`` (default: the scenario's own, ``V`` = ()).
+
+        Raises
+        ------
+        AmountLimitError
+            The first year (and in it the first variation and post) with an amount beyond
+            :data:`LIMIT_KR`; with ``bounded=False`` such amounts are :data:`LIMIT_KR` + 1
+            instead (enough to tell that a balance does not last, never a figure to show).
+        """
         amounts = self.amounts if amounts is None else np.asarray(amounts, dtype=np.int64)
         uprating = self.uprating if uprating is None else np.asarray(uprating, dtype=np.int64)
         amounts, uprating = np.broadcast_arrays(amounts, uprating)
-        rows = [amounts]
-        for _ in self.years[1:]:
-            rows.append(uprate(rows[-1], uprating))
+        rows = [self._within(amounts, 0, uprating, bounded)]
+        for y in range(1, len(self.years)):
+            rows.append(self._within(uprate(rows[-1], uprating), y, uprating, bounded))
         return np.stack(rows, axis=-2)
+
+    def _within(self, row: np.ndarray, y: int, uprating: np.ndarray, bounded: bool) -> np.ndarray:
+        """One year's amounts, checked against :data:`LIMIT_KR` (see :meth:`totals`)."""
+        over = row > LIMIT_KR
+        if not over.any():
+            return row
+        if not bounded:
+            return np.minimum(row, LIMIT_KR + 1)
+        at = tuple(int(i) for i in np.argwhere(over)[0])
+        raise AmountLimitError(
+            f"scenariot {self.scenario.name}",
+            self.posts[at[-1]],
+            self.years[y],
+            int(row[at]),
+            int(uprating[at]),
+            y == 0,
+            at[:-1],
+        )
 
     def allocate(self, totals: np.ndarray) -> np.ndarray:
         """Whole kronor per municipality: shape ``totals.shape + (codes,)``, codes ascending.

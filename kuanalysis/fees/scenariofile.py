@@ -306,7 +306,13 @@ def read_head(path: str | os.PathLike) -> Head:
         elif text.endswith((".yaml", ".yml")) and _STEM.match(text):
             err(node, "utgår_från", f"skriv scenariots namn utan .yaml: {Path(text).stem}")
         elif _STEM.match(text) and not text.isdigit():
-            base = Base(stem=text, line=line)
+            # the base is read from <folder>/<name>.yaml: a name too long for the file system
+            # is refused here, before anything looks for the file
+            fault = paths.name_fault(text, ".yaml", path.parent)
+            if fault is None:
+                base = Base(stem=text, line=line)
+            else:
+                err(node, "utgår_från", fault)
         else:
             err(
                 node,

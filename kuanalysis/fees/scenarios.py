@@ -3,8 +3,11 @@
 A file starts from the printed proposal of a year (``utgår_från: förslaget 2025``) or from
 another scenario (``utgår_från: forslag-2025``) and lists only what it changes (format:
 ``scenarios/README.md``, reading: :mod:`kuanalysis.fees.scenariofile`). Chains resolve here,
-each file once; a cycle or a missing base is an error naming the files. Every error of a
-file is reported with file, line and field, in Swedish.
+each file once and without recursion (a chain of any length: down to the printed proposal,
+then back up); a cycle or a missing base is an error naming the files. Every error of a
+file is reported with file, line and field, in Swedish. A resolved scenario whose amounts
+would pass :data:`~kuanalysis.fees.projection.LIMIT_KR` in some year is refused here, so no
+command or report computes it.
 """
 
 from __future__ import annotations
@@ -24,9 +27,19 @@ from ..provenance import source
 from .keys import population_frame
 from .matrix import kommun_codes, post_labels
 from .model import DEFAULT_YEARS, Balance, BlankReading, PostSpec, Scenario
-from .projection import FEE_COLUMNS, allocate_scenario, post_weights, uprate
+from .projection import (
+    FEE_COLUMNS,
+    AmountLimitError,
+    FeeModel,
+    allocate_scenario,
+    post_weights,
+    uprate,
+)
 from .proposals import printed_scenario, proposal_year, require_readings
 from .scenariofile import ALL, Changes, Head, read_changes, read_head
+
+#: A file of a chain that waits for what it starts from: (path, resolved path, head, base).
+_Waiting = tuple[Path, Path, Head, Path]
 
 __all__ = [
     "FEE_COLUMNS",
@@ -151,25 +164,54 @@ class ScenarioLoader:
             Every fault of the file (and of the files it starts from), with file, line and
             field.
         """
-        return self._load(Path(path), ())
+        return self._load(Path(path))
 
-    def _load(self, path: Path, stack: tuple[Path, ...]) -> Scenario:
-        key = path.resolve()
-        if key in self._done:
-            done = self._done[key]
-            if isinstance(done, ScenarioError):
-                raise done
-            return done
-        try:
-            result = self._resolve(path, stack + (key,))
-        except ScenarioError as exc:
-            self._done[key] = exc
-            raise
-        self._done[key] = result
+    def _load(self, path: Path) -> Scenario:
+        """Resolve ``path`` and the chain below it without recursion: walk down to a file
+        already resolved or to one that starts from a printed proposal, then resolve each
+        file on the way back up (an error below is wrapped once per file above it)."""
+        waiting: list[_Waiting] = []
+        result: Scenario | ScenarioError
+        while True:
+            key = path.resolve()
+            if key in self._done:
+                result = self._done[key]
+                break
+            try:
+                head = read_head(path)
+                base = self._base(path, head, [w[1] for w in waiting] + [key])
+            except ScenarioError as exc:
+                result = self._done[key] = exc
+                break
+            if isinstance(base, Scenario):  # the printed proposal
+                result = self._settle(key, head, base)
+                break
+            waiting.append((path, key, head, base))
+            path = base
+        for _, key, head, base_path in reversed(waiting):
+            if isinstance(result, ScenarioError):
+                where = f"{head.shown}:{head.base.line}: utgår_från"
+                result = self._done[key] = ScenarioError(
+                    list(head.errors)
+                    + [f"{where}: {relative(base_path)} som scenariot utgår från har fel"]
+                    + result.messages
+                )
+            else:
+                result = self._settle(key, head, result)
+        if isinstance(result, ScenarioError):
+            raise result
         return result
 
-    def _resolve(self, path: Path, stack: tuple[Path, ...]) -> Scenario:
-        head = read_head(path)
+    def _base(self, path: Path, head: Head, stack: list[Path]) -> Scenario | Path:
+        """What ``head``'s file starts from: the printed proposal, or the file of another
+        scenario (``stack``: the resolved paths of the files waiting for theirs, this one
+        last).
+
+        Raises
+        ------
+        ScenarioError
+            No printed proposal of that year, a base file that is missing, or a ring.
+        """
         where = f"{head.shown}:{head.base.line}: utgår_från"
         if head.base.year is not None:
             base = self._printed_or_none(head.base.year)
@@ -182,33 +224,34 @@ class ScenarioLoader:
                         f"(förslag finns för: {have})"
                     ]
                 )
-        else:
-            base_path = path.parent / f"{head.base.stem}.yaml"
-            if base_path.resolve() in stack:
-                ring = [relative(p) for p in stack[stack.index(base_path.resolve()) :]]
-                raise ScenarioError(
-                    list(head.errors)
-                    + [
-                        f"{where}: scenarierna utgår från varandra i en ring: "
-                        f"{' → '.join(ring + [relative(base_path)])}"
-                    ]
-                )
-            if not base_path.exists():
-                raise ScenarioError(
-                    list(head.errors)
-                    + [
-                        f"{where}: scenariot {head.base.stem} finns inte ({relative(base_path)} "
-                        f"saknas)"
-                    ]
-                )
-            try:
-                base = self._load(base_path, stack)
-            except ScenarioError as exc:
-                raise ScenarioError(
-                    list(head.errors)
-                    + [f"{where}: {relative(base_path)} som scenariot utgår från har fel"]
-                    + exc.messages
-                ) from None
+            return base
+        base_path = path.parent / f"{head.base.stem}.yaml"
+        if base_path.resolve() in stack:
+            ring = [relative(p) for p in stack[stack.index(base_path.resolve()) :]]
+            raise ScenarioError(
+                list(head.errors)
+                + [
+                    f"{where}: scenarierna utgår från varandra i en ring: "
+                    f"{' → '.join(ring + [relative(base_path)])}"
+                ]
+            )
+        if not base_path.exists():
+            raise ScenarioError(
+                list(head.errors)
+                + [f"{where}: scenariot {head.base.stem} finns inte ({relative(base_path)} saknas)"]
+            )
+        return base_path
+
+    def _settle(self, key: Path, head: Head, base: Scenario) -> Scenario | ScenarioError:
+        """The file's scenario on top of ``base`` (or its errors), remembered for ``key``."""
+        try:
+            result: Scenario | ScenarioError = self._apply(head, base)
+        except ScenarioError as exc:
+            result = exc
+        self._done[key] = result
+        return result
+
+    def _apply(self, head: Head, base: Scenario) -> Scenario:
         table = self.table(base.proposal_year)
         codes = kommun_codes(table)
         posts = post_labels(table)
@@ -222,6 +265,11 @@ class ScenarioLoader:
             require_readings(scenario, f"{head.shown}:{head.base.line}")
         except InputError as exc:
             raise ScenarioError(exc.errors) from None
+        try:  # every year's amounts within the limit (posts x years: quick)
+            if scenario.horizon:
+                FeeModel.of(scenario).totals()
+        except AmountLimitError as exc:
+            raise ScenarioError([f"{head.shown}: {exc.sentence}"]) from None
         return scenario
 
     def _printed_or_none(self, year: int) -> Scenario | None:

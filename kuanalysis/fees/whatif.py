@@ -8,6 +8,12 @@ hundredths of a per cent) on the balance alone, then checks its answer by comput
 scenario with that value, and with the next one, the ordinary way
 (:func:`~kuanalysis.fees.projection.allocate_scenario`,
 :func:`~kuanalysis.fees.balance.project_balance`).
+
+Both share the guard of :mod:`~kuanalysis.fees.projection`: a sweep with a value that takes a
+post beyond :data:`~kuanalysis.fees.projection.LIMIT_KR` in some year is refused, naming the
+value, the post and the year; the search lets such amounts stand at the limit while it asks
+whether the balance lasts (an amount that large never lets it last), and its answer is
+computed the ordinary way, guard included.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from ..data.table import Table
 from ..errors import ArgumentError
 from .balance import project_balance
 from .model import Scenario
-from .projection import FeeModel, allocate_scenario, runs_out
+from .projection import AmountLimitError, FeeModel, allocate_scenario, runs_out
 from .scenariofile import MAX_BP, MAX_KR, MIN_BP
 
 #: The variable name of the yearly uprating of every post.
@@ -174,6 +180,14 @@ def sweep(
         ``år``, one column per kommun code (invoiced kr, the matrix's order), ``summa_kr``,
         ``balanskonto_kr`` (closing balance in the last year), ``sista_år``, ``tar_slut``
         (first year below zero, or None).
+
+    Raises
+    ------
+    ArgumentError
+        ``year`` not among the scenario's years.
+    AmountLimitError
+        A value that takes a post past the limit in some year (the message names the
+        value, the post and the year).
     """
     model = FeeModel.of(scenario, matrix, population)
     if year is None:
@@ -182,7 +196,11 @@ def sweep(
         raise ArgumentError(
             f"året {year} ingår inte i scenariots år {model.years[0]}–{model.years[-1]}"
         )
-    totals = model.totals(*_inputs(model, var, values))
+    try:
+        totals = model.totals(*_inputs(model, var, values))
+    except AmountLimitError as exc:
+        value = values[exc.variation[0]]
+        raise exc.about(f"scenariot {scenario.name} med {var.name} {var.text(value)}") from None
     y = model.years.index(year)
     parts = model.allocate(totals[:, y])  # values x posts x codes
     invoiced = (parts * model.invoiced[:, None]).sum(axis=-2)  # values x codes
@@ -229,6 +247,8 @@ def largest_value(
     ------
     ArgumentError
         ``through`` not among the scenario's years.
+    AmountLimitError
+        The answer (or one more) takes a post beyond the limit in some year.
     RuntimeError
         The check disagrees with the search (a fault in the code, never bad input).
     """
@@ -240,7 +260,7 @@ def largest_value(
     upto = model.years.index(through) + 1
 
     def lasts(values):
-        closing = model.balance(model.totals(*_inputs(model, var, values)))
+        closing = model.balance(model.totals(*_inputs(model, var, values), bounded=False))
         return (closing[:, :upto] >= 0).all(axis=-1)
 
     if var.is_uprating:
@@ -263,8 +283,11 @@ def _checked(scenario, matrix, population, var: Variable, through: int, value: i
     results = []
     for v in (value, value + 1):
         s = with_value(scenario, var, v)
-        allocate_scenario(s, matrix, population)  # the fees must be computable too
-        frame, _ = project_balance(s)
+        try:
+            allocate_scenario(s, matrix, population)  # the fees must be computable too
+            frame, _ = project_balance(s)
+        except AmountLimitError as exc:
+            raise exc.about(f"scenariot {scenario.name} med {var.name} {var.text(v)}") from None
         results.append(frame[frame["år"] <= through])
     ok, over = results
     below = over[over["utgående_kr"] < 0]

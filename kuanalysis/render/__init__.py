@@ -3,7 +3,9 @@
 Each report is one notebook in ``notebooks/`` executed with papermill in a fresh kernel and
 exported with the package's own nbconvert template (no code, no prompts, no stderr, no
 scripts) to ``reports/<name>.html``; ``reports/index.html`` lists them all. A report whose
-inputs have not changed since its last good render is not run again.
+inputs have not changed since its last good render is not run again. One render at a time
+writes to an output folder (a second waits); it uses at most two worker processes per core,
+and no more than it has jobs.
 
 Modules: :mod:`.parameters` (a notebook's parameters), :mod:`.plan` (reports and jobs),
 :mod:`.run` (worker processes), :mod:`.export` (executed notebook -> HTML and files),
@@ -12,6 +14,7 @@ Modules: :mod:`.parameters` (a notebook's parameters), :mod:`.plan` (reports and
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -26,7 +29,7 @@ from pathlib import Path
 # makes. The renderer and each of its workers would pay it: block that import (unless done).
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from .. import paths, provenance  # noqa: E402 - after the block above
+from .. import forkserver, paths, provenance  # noqa: E402 - after the block above
 from ..errors import ParameterError  # noqa: E402
 from . import cache, index, run  # noqa: E402
 from .parameters import TYPE_SV, Parameter, coerce, validate_parameters  # noqa: E402
@@ -67,7 +70,9 @@ def render(
     overrides : dict, optional
         Parameter values as text, ``{"kommun_kod": "0604"}``.
     jobs : int, optional
-        Worker processes (default: one per core).
+        Worker processes (default: one per core; at most
+        :func:`~kuanalysis.forkserver.max_workers`, two per core). No more are used than
+        there are reports to render.
     out_dir : path-like, optional
         Output folder (default: ``reports/``).
     generated_at : str, optional
@@ -82,80 +87,112 @@ def render(
     -------
     int
         0 when every report is rendered or unchanged, 1 when any failed (one Swedish
-        paragraph each is printed).
+        paragraph each is printed on stderr, without local paths).
 
     Raises
     ------
     kuanalysis.errors.InputError
-        For bad input (time, output folder, report name, parameter); nothing is written then.
+        For bad input (time, output folder, report name, parameter, number of workers);
+        nothing is written then.
     """
+    most = forkserver.max_workers()
+    if jobs is not None and not 1 <= jobs <= most:
+        raise ParameterError(
+            f"--jobb ska vara ett heltal från 1 till {most} (högst två per kärna), fick {jobs!r}"
+        )
     moment, fixed = generation_time(generated_at)
-    out = paths.output(out_dir if out_dir is not None else paths.reports_dir(), "dir")
-    # the workers start, and warm up a kernel each, while the run is planned
-    pool = run.Pool(max(1, jobs or os.cpu_count() or 1))
-    running = False  # once the jobs are queued, the workers end with the last
-    try:
-        todo = plan(names, overrides or {})
-        root = paths.project_root()
-        context = {
-            "code": cache.code_digest(),
-            "commit": provenance.git_commit(),
-            "time": moment if fixed else "",
-        }
-        listings = cache.Listings(root)
-        notebook_sha = {j.notebook: cache.file_sha(j.notebook) for j in todo}
-        state = index.read_state(out)
-        started = time.perf_counter()
-        unchanged: list[Job] = []
-        pending: list[Job] = []
-        for job in todo:
-            entry = state.get(job.output, {})
-            same = (
-                not everything
-                and "key" in entry
-                and entry["key"]
-                == cache.current_key(
-                    job, entry, notebook_sha[job.notebook], root, out, context, listings
+    out = paths.output(out_dir if out_dir is not None else paths.reports_dir(), "dir", "--ut")
+    # the output folder's render lock: taken once the plan stands, released once the
+    # state describes this run's files
+    with contextlib.ExitStack() as held:
+        # the workers start, and warm up a kernel each, while the run is planned
+        pool = run.Pool(jobs or min(os.cpu_count() or 1, most))
+        running = False  # once the jobs are queued, the workers end with the last
+        try:
+            reports = discover()
+            todo = plan(names, overrides or {}, reports)
+            listed = None  # what a report listing the others shows: part of its key
+            if any(reports[j.report].lists_reports for j in todo):
+                every = todo if not names and not overrides else plan(None, {}, reports)
+                listed = cache.catalogue(reports, every)
+            # one render at a time in a folder: from reading its state to writing it
+            held.enter_context(index.one_render(out))
+            root = paths.project_root()
+            context = {
+                "code": cache.code_digest(),
+                "commit": provenance.git_commit(),
+                "time": moment if fixed else "",
+            }
+            listings = cache.Listings(root)
+            notebook_sha = {j.notebook: cache.file_sha(j.notebook) for j in todo}
+            state = index.read_state(out)
+            started = time.perf_counter()
+            unchanged: list[Job] = []
+            pending: list[Job] = []
+            for job in todo:
+                entry = state.get(job.output, {})
+                same = (
+                    not everything
+                    and "key" in entry
+                    and entry["key"]
+                    == cache.current_key(
+                        job,
+                        entry,
+                        notebook_sha[job.notebook],
+                        root,
+                        out,
+                        context,
+                        listings,
+                        listed if reports[job.report].lists_reports else None,
+                    )
                 )
-            )
-            (unchanged if same else pending).append(job)
+                (unchanged if same else pending).append(job)
 
-        outcomes = []
-        tty = sys.stdout.isatty() and not os.environ.get("CI")
+            outcomes = []
+            tty = sys.stdout.isatty() and not os.environ.get("CI")
 
-        def done(job: Job, r: Result) -> None:
-            if r.status == "ok":
-                written = {job.output: r.sha256, **r.files}
-                r.key = cache.key(
-                    job, notebook_sha[job.notebook], r.inputs, written, context, listings
-                )
-            elif r.status == "oförändrad":
-                (out / FAILED_DIR / Path(job.output).with_suffix(".ipynb")).unlink(missing_ok=True)
-            outcomes.append((job, r))
-            _progress(r, len(outcomes), len(todo), tty, echo)
+            def done(job: Job, r: Result) -> None:
+                if r.status == "ok":
+                    written = {job.output: r.sha256, **r.files}
+                    r.key = cache.key(
+                        job,
+                        notebook_sha[job.notebook],
+                        r.inputs,
+                        written,
+                        context,
+                        listings,
+                        listed if reports[job.report].lists_reports else None,
+                    )
+                elif r.status == "oförändrad":
+                    (out / FAILED_DIR / Path(job.output).with_suffix(".ipynb")).unlink(
+                        missing_ok=True
+                    )
+                outcomes.append((job, r))
+                _progress(r, len(outcomes), len(todo), tty, echo)
 
-        for job in unchanged:
-            done(job, Result(job.output, "oförändrad"))
-        if pending:
-            workers = min(pool.workers, len(pending))
-            echo(f"Renderar {len(pending)} rapport(er) med {workers} parallella processer.")
-            scratch = tempfile.mkdtemp(prefix="kuanalysis-")
-            try:
-                for job in unchanged:  # their published files stay: no other job may take the names
-                    run.claim_files(scratch, job.output, state[job.output].get("files", {}))
-                settings = Settings(str(root), str(out), scratch, moment, context["commit"])
-                # a notebook's variants share a kernel and go fast one after another: the single
-                # reports first, so they run beside the variants instead of after them
-                per_notebook = Counter(j.notebook for j in pending)
-                pending.sort(key=lambda j: per_notebook[j.notebook])
-                running = True
-                pool.run(pending, settings, done)
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
-    finally:
-        if not running:  # nothing to render, or the plan failed
-            pool.abandon()
-    index.update(out, outcomes, moment)
+            for job in unchanged:
+                done(job, Result(job.output, "oförändrad"))
+            if pending:
+                workers = min(pool.workers, len(pending))
+                echo(f"Renderar {len(pending)} rapport(er) med {workers} parallella processer.")
+                scratch = tempfile.mkdtemp(prefix="kuanalysis-")
+                try:
+                    # their published files stay: no other job may take the names
+                    for job in unchanged:
+                        run.claim_files(scratch, job.output, state[job.output].get("files", {}))
+                    settings = Settings(str(root), str(out), scratch, moment, context["commit"])
+                    # a notebook's variants share a kernel and go fast one after another: the
+                    # single reports first, so they run beside the variants instead of after them
+                    per_notebook = Counter(j.notebook for j in pending)
+                    pending.sort(key=lambda j: per_notebook[j.notebook])
+                    running = True
+                    pool.run(pending, settings, done)
+                finally:
+                    shutil.rmtree(scratch, ignore_errors=True)
+        finally:
+            if not running:  # nothing to render, or the plan failed
+                pool.abandon()
+        index.update(out, outcomes, moment)
 
     failed = [r for _, r in outcomes if r.status == "fel"]
     written = sum(r.status == "ok" for _, r in outcomes)
@@ -166,9 +203,8 @@ def render(
     if unchanged:
         summary += f", {len(unchanged)} oförändrade (--alla renderar om dem)"
     echo(summary + "." + (f" {len(failed)} misslyckades:" if failed else ""))
-    for r in failed:
-        echo("")
-        echo(r.message)
+    for r in failed:  # errors on stderr, without local paths
+        print(f"\n{paths.local_paths_removed(r.message)}", file=sys.stderr)
     return 1 if failed else 0
 
 

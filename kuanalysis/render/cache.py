@@ -7,7 +7,10 @@ the key of every report that reads that folder; the SHA-256 of each YAML file th
 reports choose what to read from sidecars), the package's code and templates, the commit
 shown in the provenance block, the generation time when it is fixed (``--tidpunkt``,
 ``SOURCE_DATE_EPOCH``), and the SHA-256 of every file the job wrote (the HTML and the files it
-published), so a file deleted or edited by hand is written again.
+published), so a file deleted or edited by hand is written again. The key of a report that
+lists the others (the overview) also holds what it lists: every report's name and title and
+each job's file and title (:func:`catalogue`), so a new notebook, an edited title or a new
+variant renders it again.
 
 A key is recorded after a good render (from what the notebook published) and computed again
 from the files on disk; equal keys mean the render would give the same bytes.
@@ -21,7 +24,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from ..provenance import sha256
-from .plan import Job
+from .plan import Job, Report
 
 #: Folders whose listing is part of the key of every report reading a file in them.
 TOP_FOLDERS = ("data/raw", "scenarios")
@@ -85,6 +88,15 @@ class Listings:
         return self._seen[folder]
 
 
+def catalogue(reports: dict[str, Report], jobs: list[Job]) -> list:
+    """What a report listing the others shows: each report's name and title, and the file
+    and title of each of its jobs (``jobs``: the plan of every report with its defaults)."""
+    return [
+        [name, r.title, [[j.output, j.title] for j in jobs if j.report == name]]
+        for name, r in reports.items()
+    ]
+
+
 def key(
     job: Job,
     notebook_sha: str,
@@ -92,6 +104,7 @@ def key(
     written: dict[str, str],
     context: dict,
     listings: Listings,
+    listed: list | None = None,
 ) -> str:
     """The key of ``job``.
 
@@ -108,6 +121,8 @@ def key(
         What is the same for every job of a run: code digest, commit, fixed time.
     listings : Listings
         The listings of the folders the inputs live under.
+    listed : list, optional
+        For a report that lists the others: the :func:`catalogue`.
     """
     payload = {
         "notebook": notebook_sha,
@@ -118,6 +133,7 @@ def key(
         "written": written,
         "folders": {f: listings(f) for f in sorted({top_folder(p) for p in inputs})},
         **context,
+        **({"listed": listed} if listed is not None else {}),
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -131,8 +147,9 @@ def current_key(
     out_dir: Path,
     context: dict,
     listings: Listings,
+    listed: list | None = None,
 ) -> str:
     """The key of ``job`` from the files on disk now, for its last good index ``entry``."""
     inputs = {p: file_sha(root / p) for p in entry.get("inputs", {})}
     written = {rel: file_sha(out_dir / rel) for rel in [job.output, *entry.get("files", {})]}
-    return key(job, notebook_sha, inputs, written, context, listings)
+    return key(job, notebook_sha, inputs, written, context, listings, listed)

@@ -2,8 +2,11 @@
 
 The state holds one entry per HTML file, describing the file that is on disk: after a failed
 render the entry keeps the title, parameters and time of the last good file and only notes
-the failure. Several ``kuanalysis render`` processes may share a folder: each updates the
-state under a file lock (read, merge, write), so no entry is lost. A state that cannot be
+the failure. One ``kuanalysis render`` at a time writes to a folder: a run holds the folder's
+render lock (:func:`one_render`) from reading the state until it has written it, and a
+second run waits (saying so); so the state always describes the files on disk. Every update
+of the state is also made under the index lock (read, merge, write), so no entry is lost
+whoever writes it. A state that cannot be
 read (damaged by hand or by a full disk) is rebuilt from the HTML files in the folder, under
 the lock, and the user is told so in one line.
 """
@@ -26,6 +29,9 @@ from .export import TEMPLATES
 
 STATE = "_index.json"
 _LOCK = ".index.lock"
+#: Where Windows holds a render's lock (it locks files, not folders); elsewhere the lock is
+#: on the output folder itself, and no file is made for it.
+RENDER_LOCK = ".render.lock"
 
 
 @contextmanager
@@ -38,6 +44,59 @@ def locked(out_dir: Path):
             yield
         finally:
             _lock(f, False)
+
+
+@contextmanager
+def one_render(out_dir: Path):
+    """Hold the output folder's render lock for a whole run; a second run into the same
+    folder waits here, with one line on stderr, until the first has written its state.
+
+    It is another lock than the index lock, which the run takes too (an ``flock`` is per
+    open file: one process would wait on itself)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _render_handle(out_dir) as handle:
+        if not _try_lock(handle):
+            print(
+                f"Väntar: en annan körning av kuanalysis render skriver till "
+                f"{relative(out_dir)}/; den här fortsätter när den är klar.",
+                file=sys.stderr,
+                flush=True,
+            )
+            _lock(handle, True)
+        try:
+            yield
+        finally:
+            _lock(handle, False)
+
+
+@contextmanager
+def _render_handle(out_dir: Path):
+    if os.name == "nt":  # Windows locks files, not folders: a file beside the state
+        with open(out_dir / RENDER_LOCK, "a+b") as f:
+            yield f
+    else:  # the folder itself (flock takes a folder's descriptor): nothing is written
+        fd = os.open(out_dir, os.O_RDONLY)
+        try:
+            yield fd
+        finally:
+            os.close(fd)
+
+
+def _try_lock(f) -> bool:
+    """Take the lock if it is free; False if another process holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        else:
+            import fcntl
+
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def _lock(f, on: bool) -> None:

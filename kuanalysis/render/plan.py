@@ -6,6 +6,8 @@ job, or one job per variant when its metadata names a variants function:
 ``parameters=`` (the validated values) and returns a list of
 ``{"parameters": {...}, "output": "folder/file.html", "title": "...", "sort": "..."}``
 (``sort`` optional: a string; the index lists a report's variants by it, highest first).
+A report that lists the others (the overview) says so, ``"lists_reports": true``: its cache
+key then holds every report's title and jobs (:func:`kuanalysis.render.cache.catalogue`).
 A variants function that takes ``given=`` also gets the names of the parameters given on
 the command line (a frozenset), so an explicit value counts even when it is the default.
 Every parameter is validated here, before anything runs.
@@ -41,6 +43,8 @@ class Report:
     check: str | None = None  # "module:function" checking the parameters' inputs
     #: parameters that name a file or folder: checked to lie in the project before running
     paths: tuple[str, ...] = ()
+    #: it shows the other reports' titles and files (``"lists_reports": true``)
+    lists_reports: bool = False
 
 
 @dataclass
@@ -96,6 +100,7 @@ def discover(nb_dir: Path | None = None) -> dict[str, Report]:
             meta.get("variants"),
             meta.get("check"),
             tuple(meta.get("paths", ())),
+            meta.get("lists_reports") is True,
         )
     return reports
 

@@ -353,25 +353,30 @@ class Explorer:
         Raises
         ------
         InputError
-            A name that is not a plain file name (a–z, 0–9, - and _), an empty description,
+            A name too long for the file system or with a slash
+            (:func:`kuanalysis.paths.name_fault`), a name that is not a plain file name
+            (a–z, 0–9, - and _), an empty description,
             a name that is taken, or a file that would not read back; a folder under
             ``data/raw`` (:func:`kuanalysis.paths.output`).
         """
         name = str(name).strip()
         description = " ".join(str(description).split())
         faults = []
-        if not NAME.match(name):
+        fault = paths.name_fault(name, ".yaml", self.folder)  # before the file system sees it
+        if fault is not None:
+            faults.append(f"Namn: {fault}")
+        elif not NAME.match(name):
             faults.append(
                 f"namnet {name!r} ska vara små bokstäver a–z, siffror, - och _ "
                 "(det blir filens namn)"
             )
         if not description:
             faults.append("skriv en beskrivning: en mening om vad scenariot visar")
-        target = paths.output(self.folder / f"{name}.yaml", "file")  # never under data/raw
-        if not faults and (target.exists() or name in self.bases):
-            faults.append(f"{paths.relative(target)} finns redan; välj ett annat namn")
         if faults:
             raise InputError(faults)
+        target = paths.output(self.folder / f"{name}.yaml", "file", "Namn")  # not in data/raw
+        if target.exists() or name in self.bases:
+            raise InputError(f"{paths.relative(target)} finns redan; välj ett annat namn")
         self.scenario(choice)  # amounts and keys are valid
         base = self.bases[choice.base]
         # a file starts from another file by its name, from the printed proposal by
@@ -545,6 +550,10 @@ def widget(explorer: Explorer):
             status.value = str(html.paragraph([f"Sparat som {paths.relative(path)}."], box=True))
         except InputError as exc:
             status.value = str(html.paragraph(exc.errors, box=True))
+        except OSError as exc:  # a folder that cannot be written: said here, not lost in a log
+            status.value = str(
+                html.paragraph([f"Det gick inte att spara: {exc.strerror or exc}"], box=True)
+            )
 
     save.on_click(on_save)
 

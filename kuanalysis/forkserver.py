@@ -44,3 +44,30 @@ def context():
         ctx.set_forkserver_preload(PRELOAD)
         forkserver.ensure_running()
     return ctx
+
+
+def stop(seconds: float = 10.0) -> None:
+    """End this process's forkserver and multiprocessing's resource tracker, and wait for
+    them: a render returns only when every process it started is gone. The next
+    :func:`context` starts a new server.
+
+    Both are ended through the standard library's own stop methods (private, used by its
+    tests); where they are missing, or a process does not end within ``seconds``, the
+    process is left to end with this one, as it would without this call.
+    """
+    import gc
+    import threading
+    from multiprocessing import forkserver, resource_tracker
+
+    def wait() -> None:
+        server = getattr(forkserver, "_forkserver", None)
+        if hasattr(server, "_stop"):
+            server._stop()
+        gc.collect()  # the queues' semaphores leave the tracker's list before it ends
+        tracker = getattr(resource_tracker, "_resource_tracker", None)
+        if hasattr(tracker, "_stop"):
+            tracker._stop()
+
+    ender = threading.Thread(target=wait, daemon=True, name="forkserver-stop")
+    ender.start()
+    ender.join(seconds)

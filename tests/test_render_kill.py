@@ -42,6 +42,20 @@ def _alive_descendants(pid: int) -> set[int]:
     return found
 
 
+def _in_session(sid: int) -> list[int]:
+    """The live processes of session ``sid`` (a render started with its own session): only
+    the render's own processes, whatever else runs on the machine."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[3]) == sid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def _alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -79,6 +93,29 @@ def test_kill_9_leaves_no_worker_and_writes_nothing(scratch_project, tmp_path_fa
     assert list((scratch_project / "reports").iterdir()) == []
 
 
+def _render(env: dict, folder: Path) -> tuple[subprocess.Popen, str]:
+    """``kuanalysis render -j 2`` in a session of its own; once it has returned, no process
+    of that session (its workers, forkserver, resource tracker) may be alive.
+
+    Its output goes to a file, not a pipe: waiting for a pipe's end would also wait for every
+    process that inherited it, and hide one that outlives the command.
+    """
+    log = folder / "render.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [KUANALYSIS, "render", "-j", "2"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,  # its session holds the render and what it starts
+        )
+        proc.wait()
+    assert _in_session(proc.pid) == []
+    out = log.read_text()
+    assert "resource_tracker" not in out  # no semaphore left behind when the tracker ended
+    return proc, out
+
+
 VARIANTS = """
 def three(parameters):
     return [{"parameters": {"x": i}, "output": f"b/{i}.html", "title": f"B {i}"} for i in (1, 2, 3)]
@@ -106,10 +143,8 @@ def test_a_finished_render_leaves_no_kernel_and_no_connection_file(
         "TMPDIR": str(scratch),
         "PYTHONPATH": str(mods),
     }
-    proc = subprocess.run(
-        [KUANALYSIS, "render", "-j", "2"], capture_output=True, text=True, env=env
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc, out = _render(env, tmp_path_factory.mktemp("out"))
+    assert proc.returncode == 0, out
     kernels = {int(p.stem.split("-")[1]) for p in scratch_project.glob("kernel-*.pid")}
     assert len(kernels) >= 2  # the notebooks ran, in at least two kernels
     deadline = time.monotonic() + 10
@@ -118,11 +153,6 @@ def test_a_finished_render_leaves_no_kernel_and_no_connection_file(
     assert [p for p in kernels if _alive(p)] == []
     assert sorted(p.name for p in scratch.rglob("*.json")) == []
     # unchanged: the workers started for the run are abandoned, their kernels too
-    before = set(Path("/proc").glob("[0-9]*"))
-    proc = subprocess.run(
-        [KUANALYSIS, "render", "-j", "2"], capture_output=True, text=True, env=env
-    )
-    assert proc.returncode == 0 and "oförändrad" in proc.stdout, proc.stdout + proc.stderr
-    started = {int(p.name) for p in set(Path("/proc").glob("[0-9]*")) - before}
-    assert [p for p in started if _alive(p) and p != os.getpid()] == []
+    proc, out = _render(env, tmp_path_factory.mktemp("out"))
+    assert proc.returncode == 0 and "oförändrad" in out, out
     assert sorted(p.name for p in scratch.rglob("*.json")) == []

@@ -521,6 +521,7 @@ class Pool:
 
     def __init__(self, workers: int):
         self.workers = workers
+        self._ran = False  # once jobs are queued, the workers end with the last
         self._thread = threading.Thread(target=self._start, daemon=True, name="arbetare")
         self._thread.start()
 
@@ -547,6 +548,20 @@ class Pool:
         for p in self.procs:
             p.join()
 
+    def end(self) -> None:
+        """After the run, or instead of it (nothing to render, the plan failed): the workers
+        joined, their queues closed, and the forkserver and resource tracker ended, so no
+        process outlives the render."""
+        if not self._ran:
+            self.abandon()
+        self._thread.join()
+        self.queue.close()
+        self.done.close()
+        self.queue.join_thread()
+        self.done.join_thread()
+        del self.queue, self.done, self.procs  # their semaphores go before the tracker
+        forkserver.stop()
+
     def run(self, jobs: list[Job], settings: Settings, on_result) -> list[Result]:
         """Run ``jobs``; call ``on_result(job, result)`` as each ends. The workers end with
         the last job.
@@ -554,6 +569,7 @@ class Pool:
         A worker that dies without reporting (killed, out of memory) turns its unfinished jobs
         into failures instead of hanging the run.
         """
+        self._ran = True
         self._thread.join()
         queue, done, procs = self.queue, self.done, self.procs
         for j, after, others in ahead(jobs):

@@ -23,10 +23,11 @@ reports: $(STAMP)  ## rendera alla rapporter till reports/ (bara de vars indata 
 test: $(STAMP)  ## kör alla tester
 	$(BIN)/pytest
 
-lint: $(STAMP)  ## ruff (regler och format, även anteckningsböckerna) och mypy
+lint: $(STAMP)  ## ruff (regler och format, även anteckningsböckerna), mypy och lagren (import-linter)
 	$(BIN)/ruff check kuanalysis tests notebooks benchmarks
 	$(BIN)/ruff format --check kuanalysis tests notebooks benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)  ## skriv om koden i ruffs format och rätta det ruff kan rätta
 	$(BIN)/ruff check --fix kuanalysis tests notebooks benchmarks

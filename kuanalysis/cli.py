@@ -350,7 +350,7 @@ def _dispatch(args) -> int:
 
         return cli_data(out)
     if args.command == "check":
-        from .checks.cli import cli_check
+        from .commands.check import cli_check
 
         return cli_check(out)
     if args.command == "import":
@@ -365,7 +365,7 @@ def _dispatch(args) -> int:
             folder=args.mapp,
             confirm=args.bekrafta,
         )
-    from .fees.cli import cli_fees
+    from .commands.fees import cli_fees
 
     return cli_fees(
         args.scenarios,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .markup import element as e
 from .paths import project_root, relative
 
 
@@ -69,8 +70,6 @@ def git_commit() -> str:
 
 def block_html(inputs: dict[str, str], parameters: dict, generated_at: str, commit: str):
     """The provenance block shown at the end of every report (Swedish, escaped)."""
-    from .reports.html import element as e
-
     rows_in = [e("tr", e("td", p), e("td", e("code", h))) for p, h in sorted(inputs.items())]
     rows_in = rows_in or [e("tr", e("td", "Inga indatafiler lästes.", colspan="2"))]
     rows_p = [

@@ -16,6 +16,7 @@ import base64
 import re
 from collections.abc import Iterable, Mapping
 
+from .markup import Markup
 from .provenance import Source
 
 MIME_INPUTS = "application/vnd.kuanalysis.inputs+json"
@@ -82,16 +83,14 @@ def fields(**texts: str) -> None:
 def file(name: str, data: bytes, link_html) -> None:
     """A file for the renderer to write beside the report, shown here as ``link_html``.
 
-    ``link_html`` is markup from :mod:`kuanalysis.reports.html` (the link readers click).
+    ``link_html`` is markup from :mod:`kuanalysis.markup` (the link readers click).
     """
-    from .reports.html import Markup
-
     if not FILE_NAME.match(name):
         raise ValueError(
             f"filnamnet {name!r} ska vara ett enkelt filnamn som slutar på .xlsx eller .csv"
         )
     if not isinstance(link_html, Markup):
-        raise TypeError("link_html ska vara byggd av kuanalysis.reports.html")
+        raise TypeError("link_html ska vara byggd av kuanalysis.markup")
     _display(
         {
             MIME_FILE: {"name": name, "base64": base64.b64encode(data).decode("ascii")},

@@ -12,12 +12,12 @@ from kuanalysis.checks import runner
 from kuanalysis.checks.ambiguities import check_ambiguities
 from kuanalysis.checks.amounts import check_amount_table
 from kuanalysis.checks.budget import check_budget_followup
-from kuanalysis.checks.cli import cli_check
 from kuanalysis.checks.continuity import check_continuity
 from kuanalysis.checks.crosstable import check_claims, check_pairings
 from kuanalysis.checks.findings import FINDING_COLUMNS, Finding, write_csv
 from kuanalysis.checks.fund import check_fund_statement, netting_treatment
 from kuanalysis.checks.shares import check_share_table
+from kuanalysis.commands.check import cli_check
 from kuanalysis.data.cells import CellRef
 from kuanalysis.data.numbers import half_unit
 from kuanalysis.data.table import Table

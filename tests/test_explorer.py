@@ -11,8 +11,8 @@ import shutil
 import matplotlib
 import pytest
 
+from kuanalysis.commands.fees import cli_fees
 from kuanalysis.errors import InputError
-from kuanalysis.fees.cli import cli_fees
 from kuanalysis.fees.scenarios import ScenarioLoader, default_matrix, default_population
 from kuanalysis.paths import scenarios_dir
 from kuanalysis.reports import explorer as E

@@ -9,9 +9,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from kuanalysis.commands.fees import cli_fees
 from kuanalysis.errors import ScenarioError
 from kuanalysis.fees.balance import project_balance
-from kuanalysis.fees.cli import cli_fees
 from kuanalysis.fees.matrix import post_labels, summa_composition
 from kuanalysis.fees.projection import uprate
 from kuanalysis.fees.scenariofile import read_head
@@ -603,7 +603,7 @@ def test_cli_reports_errors_and_writes_nothing(tmp_path, capsys):
 def test_cli_a_fault_in_the_code_is_not_called_bad_input(tmp_path, monkeypatch, capsys):
     # a ValueError from the computation is a fault in the code: it reaches main (exit 1, one
     # paragraph), it is not printed as bad input with exit 2
-    import kuanalysis.fees.cli as fees_cli
+    import kuanalysis.commands.fees as fees_cli
 
     def broken(*args, **kwargs):
         raise ValueError("ett fel i koden")

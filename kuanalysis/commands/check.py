@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from .. import paths
+from ..checks.findings import error_lines, summary, write_csv
+from ..checks.runner import check_folder
 from ..errors import InputError, print_input_error
-from .findings import error_lines, summary, write_csv
-from .runner import check_folder
 
 
 def cli_check(out: str | os.PathLike | None = None) -> int:

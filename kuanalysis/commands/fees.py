@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, print_input_error
+from ..fees import whatif
+from ..fees.balance import balance_overview
+from ..fees.matrix import kommun_codes
+from ..fees.projection import FEE_COLUMNS, allocate_scenario
+from ..fees.scenarios import ScenarioLoader, _load_each, default_population
 from ..paths import atomic_path, relative, reports_dir
-from . import whatif
-from .balance import balance_overview
-from .matrix import kommun_codes
-from .projection import FEE_COLUMNS, allocate_scenario
-from .scenarios import ScenarioLoader, _load_each, default_population
 
 
 def cli_fees(

@@ -1,95 +1,34 @@
-"""The one escaping path: every text that reaches a report's HTML passes through here.
+"""The reports' building blocks (paragraphs, lists, tables), built with
+:mod:`kuanalysis.markup`, the one escaping path (its names are available here too).
 
-Markup is built from elements, never from strings: :func:`element` escapes every text child
-and every attribute value; :class:`Markup` marks HTML this module built, so it is embedded as
-it is. Notebooks show markup with :func:`show`, which refuses plain strings, so a name, a
-label or a description can never become a tag, whatever it holds.
+Notebooks show markup with :func:`show`, which refuses plain strings, so a name, a label or a
+description can never become a tag, whatever it holds.
 """
 
 from __future__ import annotations
 
-import html as _html
 import re
 from numbers import Real
 
 import pandas as pd
 
-#: Tags this module builds (the renderer's sanitiser allows the same and a few more).
-TAGS = frozenset(
-    {
-        "a",
-        "b",
-        "caption",
-        "code",
-        "div",
-        "em",
-        "h1",
-        "h2",
-        "h3",
-        "i",
-        "li",
-        "ol",
-        "p",
-        "section",
-        "small",
-        "span",
-        "strong",
-        "table",
-        "tbody",
-        "td",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    }
-)
-_ATTRIBUTE = re.compile(r"^[a-z][a-z0-9-]*$")
-#: An href may only name a file beside the report or an anchor: no scheme, no host.
-_SAFE_HREF = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\s\\]*$")
+from ..markup import TAGS, Markup, element, escape, join, link
 
-
-class Markup(str):
-    """HTML built by this module: safe to embed as it is."""
-
-    __slots__ = ()
-
-
-def escape(value) -> Markup:
-    """Text as HTML: ``<``, ``>``, ``&`` and quotes escaped; :class:`Markup` is kept."""
-    if isinstance(value, Markup):
-        return value
-    return Markup(_html.escape(str(value)))
-
-
-def join(parts, sep: str = "") -> Markup:
-    """Several pieces of text or markup as one piece of markup (text parts are escaped)."""
-    return Markup(escape(sep).join(escape(p) for p in parts))
-
-
-def element(tag: str, *children, **attributes) -> Markup:
-    """``<tag attr="...">children</tag>``: children and attribute values escaped.
-
-    Attribute names are given as keywords; a trailing underscore is dropped (``class_``)
-    and other underscores become hyphens (``aria_label``). ``None`` leaves an attribute out.
-    """
-    if tag not in TAGS:
-        raise ValueError(f"okänd tagg {tag!r}")
-    attrs = []
-    for key, value in attributes.items():
-        if value is None:
-            continue
-        name = key.rstrip("_").replace("_", "-")
-        if not _ATTRIBUTE.match(name):
-            raise ValueError(f"ogiltigt attributnamn {key!r}")
-        attrs.append(" " + name + '="' + _html.escape(str(value)) + '"')
-    return Markup("<" + tag + "".join(attrs) + ">" + join(children) + "</" + tag + ">")
-
-
-def link(href: str, label) -> Markup:
-    """A link to a file beside the report (relative path) or an anchor; nothing else."""
-    if not _SAFE_HREF.match(str(href)):
-        raise ValueError(f"länken {href!r} är ingen relativ sökväg")
-    return element("a", label, href=href)
+__all__ = [
+    "TAGS",
+    "Markup",
+    "boxes",
+    "element",
+    "escape",
+    "items",
+    "join",
+    "link",
+    "markdown_literal",
+    "paragraph",
+    "scroll",
+    "show",
+    "table",
+]
 
 
 def paragraph(sentences, box: bool = False) -> Markup:

@@ -293,34 +293,71 @@ def apply_changes(
     ScenarioError
         A participant without a weight in its post's key, or no weight at all.
     """
-    errors: list[str] = []
-    lines = changes.lines
+    codes = kommun_codes(table)
+    posts = dict(base.posts)
+    blanks = _read_blanks(base, head, changes, posts, codes)
+    touched: dict[str, tuple[int, str]] = {}  # post -> (line, field) to check its weights
+    if changes.key is not None:
+        for post, spec in posts.items():
+            posts[post] = dataclasses.replace(
+                spec,
+                key=changes.key,
+                participants=(None if isinstance(changes.key, dict) else spec.participants),
+            )
+            touched[post] = (changes.lines["nyckel"], "nyckel")
+    for post, c in changes.posts.items():
+        posts[post] = _changed_post(posts[post], c, codes)
+        if c.key is not None or c.participants is not None:
+            touched[post] = (c.line, f"poster.{post}")
+    scenario = Scenario(
+        name=head.name,
+        path=head.shown,
+        description=head.description,
+        posts=posts,
+        source=source(head.path),
+        base=head.base.text,
+        proposal_year=base.proposal_year,
+        years=_years(base, changes),
+        uprating_bp=base.uprating_bp if changes.uprating_bp is None else changes.uprating_bp,
+        balance=_balance(base, changes),
+        blanks=tuple(blanks),
+        chain=tuple(base.sources),
+    )
+    _check_weights(scenario, head, touched, table, population)
+    return scenario
 
-    def err(line: int, where: str, message: str) -> None:
-        errors.append(f"{head.shown}:{line}: {where}: {message}")
 
-    year = base.proposal_year
-    years = base.years
+def _years(base: Scenario, changes: Changes) -> tuple[int, ...]:
     if changes.years is not None:
-        years = tuple(range(changes.years[0], changes.years[1] + 1))
-    elif not years and year is not None:
-        years = tuple(range(year, year + DEFAULT_YEARS))
+        return tuple(range(changes.years[0], changes.years[1] + 1))
+    if not base.years and base.proposal_year is not None:
+        return tuple(range(base.proposal_year, base.proposal_year + DEFAULT_YEARS))
+    return base.years
+
+
+def _balance(base: Scenario, changes: Changes) -> Balance:
     b = changes.balance
-    balance = Balance(
+    return Balance(
         opening=b.get("opening", base.balance.opening),
         withdrawals={**base.balance.withdrawals, **b.get("withdrawals", {})},
         deposits={**base.balance.deposits, **b.get("deposits", {})},
     )
 
-    codes = kommun_codes(table)
-    posts = dict(base.posts)
+
+def _read_blanks(
+    base: Scenario, head: Head, changes: Changes, posts: dict, codes: dict
+) -> list[BlankReading]:
+    """The base's blank cells with the file's readings; a blank read as ``beräknat`` takes
+    its municipality into its post, one read as ``0`` takes it out (``posts`` updated)."""
     blanks = []
     for blank in base.blanks:
         cell = (blank.row, blank.post)
         reading = changes.blanks.get(cell)
         if reading is not None:
             blank = dataclasses.replace(
-                blank, reading=reading, stated_in=(f"{head.shown}:{lines[('tomma_celler', cell)]}")
+                blank,
+                reading=reading,
+                stated_in=f"{head.shown}:{changes.lines[('tomma_celler', cell)]}",
             )
             spec = posts[blank.post]
             taking = set(spec.participants or codes.values())
@@ -333,75 +370,61 @@ def apply_changes(
                 spec, participants=None if len(taking) == len(codes) else tuple(sorted(taking))
             )
         blanks.append(blank)
+    return blanks
 
-    touched: dict[str, tuple[int, str]] = {}  # post -> (line, field) to check its weights
-    if changes.key is not None:
-        for post, spec in posts.items():
-            posts[post] = dataclasses.replace(
-                spec,
-                key=changes.key,
-                participants=(None if isinstance(changes.key, dict) else spec.participants),
-            )
-            touched[post] = (lines["nyckel"], "nyckel")
-    for post, c in changes.posts.items():
-        spec = posts[post]
-        total = spec.total
-        if c.amount is not None:
-            total = c.amount
-        elif c.change_bp is not None:
-            total = int(uprate(spec.total, c.change_bp))
-        invoiced = spec.invoiced if c.invoiced is None else c.invoiced
-        from_balance = spec.from_balance if c.from_balance is None else c.from_balance
-        if c.invoiced and c.from_balance is None:
-            from_balance = False
-        if c.from_balance and c.invoiced is None:
-            invoiced = False
-        participants = spec.participants
-        if isinstance(c.key, dict) and c.participants is None:
-            participants = None  # a weight table says who takes part
-        if c.participants == ALL:
-            participants = tuple(sorted(codes.values()))
-        elif c.participants is not None:
-            participants = c.participants
-        posts[post] = dataclasses.replace(
-            spec,
-            total=total,
-            key=spec.key if c.key is None else c.key,
-            invoiced=invoiced,
-            from_balance=from_balance,
-            participants=participants,
-            line=c.line,
-            uprating_bp=spec.uprating_bp if c.uprating_bp is None else c.uprating_bp,
-        )
-        if c.key is not None or c.participants is not None:
-            touched[post] = (c.line, f"poster.{post}")
 
-    scenario = Scenario(
-        name=head.name,
-        path=head.shown,
-        description=head.description,
-        posts=posts,
-        source=source(head.path),
-        base=head.base.text,
-        proposal_year=year,
-        years=years,
-        uprating_bp=base.uprating_bp if changes.uprating_bp is None else changes.uprating_bp,
-        balance=balance,
-        blanks=tuple(blanks),
-        chain=tuple(base.sources),
+def _changed_post(spec: PostSpec, c, codes: dict) -> PostSpec:
+    """One post with the file's changes to it (amount or change, invoicing, balance
+    account, key, participants, uprating)."""
+    total = spec.total
+    if c.amount is not None:
+        total = c.amount
+    elif c.change_bp is not None:
+        total = int(uprate(spec.total, c.change_bp))
+    invoiced = spec.invoiced if c.invoiced is None else c.invoiced
+    from_balance = spec.from_balance if c.from_balance is None else c.from_balance
+    if c.invoiced and c.from_balance is None:
+        from_balance = False
+    if c.from_balance and c.invoiced is None:
+        invoiced = False
+    participants = spec.participants
+    if isinstance(c.key, dict) and c.participants is None:
+        participants = None  # a weight table says who takes part
+    if c.participants == ALL:
+        participants = tuple(sorted(codes.values()))
+    elif c.participants is not None:
+        participants = c.participants
+    return dataclasses.replace(
+        spec,
+        total=total,
+        key=spec.key if c.key is None else c.key,
+        invoiced=invoiced,
+        from_balance=from_balance,
+        participants=participants,
+        line=c.line,
+        uprating_bp=spec.uprating_bp if c.uprating_bp is None else c.uprating_bp,
     )
+
+
+def _check_weights(
+    scenario: Scenario, head: Head, touched: dict[str, tuple[int, str]], table: Table, population
+) -> None:
+    """Every post whose key or participants the file changed has a weight for each
+    participant, and some weight at all."""
+    errors = []
     for post, (line, where) in touched.items():
-        one = dataclasses.replace(scenario, posts={post: posts[post]})
+        one = dataclasses.replace(scenario, posts={post: scenario.posts[post]})
         try:
             _, weights = post_weights(one, table, population)
         except ValueError as exc:
-            err(line, where, str(exc).removeprefix(f"{post}: "))
-            continue
-        if posts[post].total > 0 and not (weights[0] > 0).any():
-            err(line, where, "ingen av kommunerna som deltar har någon vikt i nyckeln")
+            message = str(exc).removeprefix(f"{post}: ")
+        else:
+            if scenario.posts[post].total <= 0 or (weights[0] > 0).any():
+                continue
+            message = "ingen av kommunerna som deltar har någon vikt i nyckeln"
+        errors.append(f"{head.shown}:{line}: {where}: {message}")
     if errors:
         raise ScenarioError(errors)
-    return scenario
 
 
 def load_scenario(path, matrix: Table | None = None, population=None) -> Scenario:

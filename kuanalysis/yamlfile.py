@@ -34,8 +34,9 @@ MAX_DEPTH = 20
 MAX_NUMBER_CHARS = 1000
 
 
-#: Why a file could not be read, in Swedish (the system's own text is English).
-_REASONS = {
+#: Why a file could not be read, in Swedish (the system's own text is English); looked up
+#: by ``OSError.errno``, which is None for an error without a number.
+_REASONS: dict[int | None, str] = {
     errno.ENOENT: "filen finns inte",
     errno.EACCES: "filen går inte att läsa (behörighet saknas)",
     errno.EISDIR: "är en mapp, men här behövs en fil",

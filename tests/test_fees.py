@@ -171,6 +171,18 @@ def test_tiny_matrix_findings():
     assert not [rule for (_, _, rule) in found if rule == "fee_own_key"]
 
 
+def test_a_post_with_its_own_key_and_a_wrong_total_is_checked():
+    """A reading about a post's key (fee_own_key, no difference) in the column of a broken
+    total explains nothing; the checks run (they used to stop at None + a number)."""
+    meta = fee_meta(["A", "B", "C"], {"X": "0001", "Y": "0002", "Z": "0003"})
+    rows = {"X": [10, 20, 50, 80], "Y": [20, 40, 5, 65], "Z": [30, 60, 17, 107]}
+    found = check_fee_matrix(Table.from_rows(meta, {**rows, "Summa": [60, 120, 172, 352]}))
+    by_rule = {(f.rule, f.column): f for f in found}
+    assert by_rule[("fee_own_key", "C")].status == "oklar"
+    total = by_rule[("fee_column_total", "C")]
+    assert (total.difference, total.status, total.explained_by) == (100, "avvikelse", "")
+
+
 def test_blank_that_adds_up_means_outside_the_post():
     meta = fee_meta(["A"], {"X": "0001", "Y": "0002"})
     t = Table.from_rows(meta, {"X": [10, 10], "Y": [None, None], "Summa": [10, 10]})

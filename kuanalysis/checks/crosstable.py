@@ -20,6 +20,7 @@ from ..data.cells import Cell, resolve
 from ..data.lineage import Ancestor, descendants
 from ..data.specs import Spec
 from ..data.table import Table
+from ..errors import DataError
 from ..tolerance import tolerance as tolerance_of
 from .compare import equal, reading
 from .findings import Finding
@@ -57,6 +58,8 @@ def check_claims(
     for row in table.rows_with_role("claim"):
         targets = table.row_meta(row).get("targets") or []
         if targets:
+            if col is None:
+                raise DataError(f"{table.id}: påståendena saknar kolumnen med key belopp")
             findings += _compare(
                 "claim", Cell(table, row, col), [resolve(tables, ref) for ref in targets], tolerance
             )

@@ -16,6 +16,7 @@ import pandas as pd
 from ..data.cells import Cell
 from ..data.table import Table
 from ..fees.keys import (
+    KeyFit,
     common_keys,
     compare_with_population,
     fit_key,
@@ -68,6 +69,8 @@ def explain_sums(
         for cf in col_breaks:
             if rf.status != "avvikelse" or cf.status != "avvikelse":
                 continue
+            # an avvikelse always has a difference (checks.compare)
+            assert rf.difference is not None and cf.difference is not None
             r, c = rf.row, cf.column
             if c != tcol and c not in included:
                 continue  # the cell is not part of the row's sum
@@ -126,7 +129,10 @@ def explain_by_shares(
     out = []
     for f in findings:
         if f.rule == "fee_column_total" and f.status == "avvikelse" and not f.explained_by:
+            assert f.difference is not None  # an avvikelse always has a difference
             for s in shares:
+                if s.difference is None:
+                    continue  # a reading (fee_share_unclear, fee_own_key): no amount to explain
                 if f.column != s.column and not (f.column == tcol and s.column in included):
                     continue
                 tol = tolerance_of(
@@ -181,7 +187,7 @@ def check_shares(
         if len(group) == 1:
             findings += _own_key(table, group[0], population)
             continue
-        fits = {(p, q): fit_key(cells[p], cells[q]) for p in group for q in group if p != q}
+        fits = {(p, q): _fit(cells, p, q) for p in group for q in group if p != q}
         for p in group:
             others = [q for q in group if q != p]
             suspects = set.intersection(*(set(fits[(p, q)].outliers) for q in others))
@@ -193,6 +199,15 @@ def check_shares(
                 ):  # when the others disagree there too, it is not this amount's fault
                     findings.append(_off_the_others(table, cells, fits, group, p, others, kommun))
     return findings
+
+
+def _fit(cells: pd.DataFrame, p: str, q: str) -> KeyFit:
+    """:func:`fit_key` of two posts of one key group, which fit each other by the group's
+    definition (:func:`key_groups`)."""
+    fit = fit_key(cells[p], cells[q])
+    if fit is None:
+        raise RuntimeError(f"posterna {p} och {q} står i en nyckelgrupp men delar ingen nyckel")
+    return fit
 
 
 def _own_key(table: Table, post: str, population: Table | None) -> list[Finding]:

@@ -100,7 +100,7 @@ def run(
         for spec in continuity:
             a_id = (spec.data.get("from") or {}).get("table")
             b_id = (spec.data.get("to") or {}).get("table")
-            target = every.get(b_id)
+            target = every.get(b_id) if b_id is not None else None
             out.extend(
                 attempt(
                     target.document if target else "",

@@ -68,6 +68,8 @@ def cli_fees(
         keys = {k: lbl for k, lbl in matrix.keys().items() if lbl in scenario.posts}
         if svep is not None:
             return _sweep(scenario, matrix, population, svep, ar, keys, out, diagram)
+        # checked above: without --svep here, --hogsta is given, and --till with it
+        assert hogsta is not None and till is not None
         return _largest(scenario, matrix, population, hogsta, till, keys)
     except InputError as exc:  # bad input; any other error is a fault in the code (exit 1)
         print_input_error(exc)
@@ -209,6 +211,7 @@ def _largest(scenario, matrix, population, name: str, through: int, keys) -> int
             f"{'beloppen' if var.is_uprating else 'posten'} står still."
         )
     step = "0,01 procentenhet" if var.is_uprating else "1 kr"
+    assert answer.closing is not None and answer.next_closing is not None  # set with a value
     print(
         f"Kontroll, med fördelningen räknad på nytt: med {var.text(answer.value)} är "
         f"balanskontot {_kr(answer.closing)} vid slutet av {through}; {step} mer ger "

@@ -291,9 +291,10 @@ def _rows(d: Draft, body, where: _Reader) -> list:
             d.errors.append(f"{where.where(line)}: radrubriken är tom")
             continue
         else:
-            r = _new_row(d, i, label, paired, where.where(line), kind)
-            if r is None:
+            new_row = _new_row(d, i, label, paired, where.where(line), kind)
+            if new_row is None:
                 continue
+            r = new_row
         kept.append((line, cells, r))
     taken = set(paired.values())
     missing = [r["label"] for k, r in enumerate(old_rows) if k not in taken]

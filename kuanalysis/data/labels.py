@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import deque
+from collections.abc import Sequence
 
 _DATE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}(?![0-9])")
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -38,7 +39,7 @@ def header_score(cells: list[str], labels: list[str]) -> int:
     )
 
 
-def find_header(rows: list[list[str]], labels: list[str]) -> int | None:
+def find_header(rows: list[list[str]], labels: Sequence[str | None]) -> int | None:
     """The index of the row that is the header of a table with these labels, or None.
 
     The header is the first row with the most labels of ``labels`` (label column heading and

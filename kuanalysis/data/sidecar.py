@@ -83,7 +83,7 @@ def _check_fields(meta: dict, stem: str, side: str) -> tuple[list[str], schema.K
         errors.append(f'{side}: table är "{meta["table"]}" men filen heter {stem}')
     if "unit" in meta and meta["unit"] not in schema.UNITS:
         errors.append(f'{side}: okänd enhet "{meta["unit"]}" (tillåtna: {", ".join(schema.UNITS)})')
-    kind = schema.KINDS.get(meta.get("kind"))
+    kind = schema.KINDS.get(meta["kind"]) if "kind" in meta else None
     if "kind" in meta and kind is None:
         errors.append(
             f'{side}: okänd tabelltyp (kind) "{meta["kind"]}" (tillåtna: {", ".join(schema.KINDS)})'

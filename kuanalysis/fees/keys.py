@@ -157,10 +157,12 @@ def compare_with_population(keys: pd.DataFrame, population) -> pd.DataFrame:
         shares = shares.dropna()
         row = {}
         for col in pop.columns:
-            year = _POPULATION_KEY.match(col).group(1)
+            m = _POPULATION_KEY.match(col)
+            assert m is not None  # population_frame keeps only the columns that match
+            year = m.group(1)
             p = pop.loc[shares.index, col]
             row[f"{year}-12-31"] = float((shares - p / p.sum()).abs().max() * 100)
-        best = min(row, key=row.get)
+        best = min(row, key=row.__getitem__)
         row["närmast"], row["avvikelse_pe"] = best, row[best]  # type: ignore[assignment]
         out[post] = row
     frame = pd.DataFrame.from_dict(out, orient="index")

@@ -146,6 +146,7 @@ def post_weights(scenario: Scenario, matrix: Table, population) -> tuple[list[st
     out = np.full((len(specs), len(codes)), np.nan)
     for i, spec in enumerate(specs):
         if spec.key == PRINTED_KEY:
+            assert cells is not None  # read above when a post has the printed key
             w = cells[spec.post].to_numpy(dtype=float, copy=True)
             for j, code in enumerate(codes):
                 if math.isnan(w[j]):
@@ -153,6 +154,7 @@ def post_weights(scenario: Scenario, matrix: Table, population) -> tuple[list[st
         elif isinstance(spec.key, dict):
             w = np.array([spec.key.get(c, math.nan) for c in codes], dtype=float)
         else:
+            assert pop is not None  # read above when a post has a population key
             w = pop[spec.key].reindex(codes).to_numpy(dtype=float, copy=True)
         if spec.participants is not None:
             taking = np.isin(codes, spec.participants)

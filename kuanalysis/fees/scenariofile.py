@@ -321,8 +321,8 @@ def read_head(path: str | os.PathLike) -> Head:
                 f"eller namnet på ett annat scenario, fick {_shown(node)}",
             )
     _old_post_keys(top, err)
-    if base is None:
-        err.raise_any()
+    if base is None:  # every way to get here has reported why: the messages are not empty
+        raise ScenarioError(err.messages)
     return Head(path.stem, path, shown, description, base, top, tuple(err.messages))
 
 
@@ -576,14 +576,14 @@ def read_changes(
                     fields["ingående"][1], "balanskonto.ingående", negative=True
                 )
             span = out.get("years") or ((base_years[0], base_years[-1]) if base_years else None)
-            for name, attr in (("uttag", "withdrawals"), ("insättningar", "deposits")):
-                if name in fields:
-                    moves = year_map(fields[name][1], f"balanskonto.{name}")
+            for field_name, attr in (("uttag", "withdrawals"), ("insättningar", "deposits")):
+                if field_name in fields:
+                    moves = year_map(fields[field_name][1], f"balanskonto.{field_name}")
                     outside = sorted(y for y in moves or {} if span and not span[0] <= y <= span[1])
-                    if outside:
+                    if outside and span:
                         err(
-                            fields[name][1],
-                            f"balanskonto.{name}",
+                            fields[field_name][1],
+                            f"balanskonto.{field_name}",
                             f"år {', '.join(map(str, outside))} ligger utanför scenariots år "
                             f"{span[0]}–{span[1]}",
                         )

@@ -135,24 +135,29 @@ class ScenarioLoader:
         """The years with a printed proposal."""
         return sorted(set(self._tables) | set(self._files))
 
-    def table(self, year: int | None) -> Table | None:
-        """The printed proposal of ``year`` (None if there is none)."""
+    def table(self, year: int | None) -> Table:
+        """The printed proposal of ``year``.
+
+        Raises
+        ------
+        KeyError
+            There is no printed proposal of ``year``.
+        """
         if self._single is not None:
             return self._single
         if year not in self._tables and year in self._files:
             from ..data import load_table
 
             self._tables[year] = load_table(self._files[year])
-        return self._tables.get(year)
+        if year in self._tables:
+            return self._tables[year]
+        raise KeyError(year)
 
     def printed(self, year: int | None) -> Scenario:
         """The proposal of ``year`` as printed
         (:func:`~kuanalysis.fees.proposals.printed_scenario`)."""
         if year not in self._printed:
-            table = self.table(year)
-            if table is None:
-                raise KeyError(year)
-            self._printed[year] = printed_scenario(table, year)
+            self._printed[year] = printed_scenario(self.table(year), year)
         return self._printed[year]
 
     def load(self, path: str | os.PathLike) -> Scenario:
@@ -477,7 +482,10 @@ def load_scenarios(folder, loader: ScenarioLoader, year: int | None = None) -> l
         raise ScenarioError(errors)
     if year is not None:
         scenarios = [s for s in scenarios if s.proposal_year == year]
-    return sorted(scenarios, key=lambda s: (s.name != base_name(s.proposal_year), s.name))
+    return sorted(
+        scenarios,
+        key=lambda s: (s.proposal_year is None or s.name != base_name(s.proposal_year), s.name),
+    )
 
 
 def changed_totals(scenario: Scenario, printed: Scenario) -> pd.DataFrame:

@@ -22,11 +22,14 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
+from typing import cast
 
 # jsonschema (imported by nbformat, papermill) imports rfc3987_syntax when it is installed,
 # which builds a grammar for 1.3 s, only for IRI format checks that notebook validation never
 # makes. The renderer and each of its workers would pay it: block that import (unless done).
-sys.modules.setdefault("rfc3987_syntax", None)
+# None in sys.modules blocks an import; typeshed types the mapping as modules only.
+cast("dict[str, ModuleType | None]", sys.modules).setdefault("rfc3987_syntax", None)
 
 from .. import forkserver, paths, provenance  # noqa: E402 - after the block above
 from ..errors import ParameterError  # noqa: E402

@@ -119,9 +119,9 @@ class Explorer:
 
     def proposal(self, base: Scenario) -> Scenario:
         """What a scenario is compared with: ``forslag-<år>`` of its year, else the printed."""
-        return self.bases.get(base_name(base.proposal_year)) or self.loader.printed(
-            base.proposal_year
-        )
+        year = base.proposal_year
+        named = self.bases.get(base_name(year)) if year is not None else None
+        return named or self.loader.printed(year)
 
     def start(self, name: str) -> Choice:
         """The choice that is the scenario ``name`` unchanged."""
@@ -464,6 +464,10 @@ def default_largest(explorer: Explorer) -> html.Markup:
     """The largest value of :func:`sweep_variable` for which the balance account lasts
     through the default scenario's last year."""
     choice = explorer.start(explorer.default())
+    if choice.last_year is None:  # a proposal that does not say its year: no years to count
+        raise InputError(
+            f"scenariot {choice.base} har inga år (förslaget säger inte vilket år det gäller)"
+        )
     return explorer.largest(choice, sweep_variable(explorer, choice), choice.last_year)
 
 

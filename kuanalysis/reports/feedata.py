@@ -65,8 +65,8 @@ class FeeReport:
     ----------
     matrix : Table
         The printed fee matrix (kind ``fee_matrix``).
-    year : int or None
-        The year it proposes fees for (its sidecar's ``period``).
+    year : int
+        The year it proposes fees for (its sidecar's ``period``, else its scenarios' year).
     population : Table
         Population per municipality (columns ``befolkning_YYYY_12_31``).
     history : dict
@@ -98,9 +98,15 @@ class FeeReport:
         other: Table | None = None,
     ):
         self.matrix = matrix
-        self.year = proposal_year(matrix) or next(
+        year = proposal_year(matrix) or next(
             (s.proposal_year for s in scenarios if s.proposal_year), None
         )
+        if year is None:
+            raise ParameterError(
+                f"{matrix.id}: förslaget säger inte vilket år det gäller (fältet period i "
+                "beskrivningsfilen)"
+            )
+        self.year: int = year
         self.population = population
         self.history = history
         self.scenarios = scenarios

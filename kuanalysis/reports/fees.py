@@ -328,7 +328,13 @@ def years_compared(r: FeeReport, by: str = "kommun") -> html.Markup:
             ],
             box=True,
         )
-    a, b = (other, this) if proposal_year(r.other) < r.year else (this, other)
+    other_year = proposal_year(r.other)
+    if other_year is None:
+        raise DataError(
+            f"{r.other.id}: förslaget att jämföra med säger inte vilket år det gäller (fältet "
+            "period i beskrivningsfilen)"
+        )
+    a, b = (other, this) if other_year < r.year else (this, other)
     frame = year_comparison(a, b, by)
     kr_cols = list(frame.columns[:3])
     formats: dict = {c: fmt.kr for c in kr_cols[:2]}

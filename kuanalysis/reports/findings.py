@@ -86,6 +86,7 @@ def explain(finding: Finding, unit: str = "") -> str:
             f"Raden ”{f.row}”: delarna summerar till {figure(f.reported)}{u} i stället för "
             f"100 %; {size}."
         )
+    assert f.difference is not None  # a comparison's finding other than saknas has one
     diff = fmt.number(f.difference, decimals(f.difference), sign=True)
     return (
         f"{where} anger {figure(f.reported)}{u}, men {basis} ger {figure(f.expected)}{u} "

@@ -192,8 +192,9 @@ class FundReport:
         return [t for kind in OTHER_KINDS for t in self.tables.values() if t.kind == kind]
 
 
-def _tables_named(spec: Spec) -> set[str]:
-    """The tables a cross-check spec compares (every check's table and its ``against``)."""
+def _tables_named(spec: Spec) -> set[str | None]:
+    """The tables a cross-check spec compares (every check's table and its ``against``; None
+    for one that names no table)."""
     items = list(spec.data.get("checks") or []) + list(spec.data.get("unavailable") or [])
     return {i.get("table") for i in items} | {
         ref.get("table") for i in items for ref in i.get("against") or [] if isinstance(ref, dict)

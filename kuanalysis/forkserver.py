@@ -60,13 +60,13 @@ def stop(seconds: float = 10.0) -> None:
     from multiprocessing import forkserver, resource_tracker
 
     def wait() -> None:
-        server = getattr(forkserver, "_forkserver", None)
-        if hasattr(server, "_stop"):
-            server._stop()
+        stop_server = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+        if stop_server is not None:
+            stop_server()
         gc.collect()  # the queues' semaphores leave the tracker's list before it ends
-        tracker = getattr(resource_tracker, "_resource_tracker", None)
-        if hasattr(tracker, "_stop"):
-            tracker._stop()
+        stop_tracker = getattr(getattr(resource_tracker, "_resource_tracker", None), "_stop", None)
+        if stop_tracker is not None:
+            stop_tracker()
 
     ender = threading.Thread(target=wait, daemon=True, name="forkserver-stop")
     ender.start()

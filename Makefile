@@ -24,14 +24,14 @@ test: $(STAMP)  ## kör alla tester
 	$(BIN)/pytest
 
 lint: $(STAMP)  ## ruff (regler och format, även anteckningsböckerna), mypy och lagren (import-linter)
-	$(BIN)/ruff check kuanalysis tests notebooks benchmarks
-	$(BIN)/ruff format --check kuanalysis tests notebooks benchmarks
+	$(BIN)/ruff check kuanalysis tests notebooks benchmarks tools
+	$(BIN)/ruff format --check kuanalysis tests notebooks benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: $(STAMP)  ## skriv om koden i ruffs format och rätta det ruff kan rätta
-	$(BIN)/ruff check --fix kuanalysis tests notebooks benchmarks
-	$(BIN)/ruff format kuanalysis tests notebooks benchmarks
+	$(BIN)/ruff check --fix kuanalysis tests notebooks benchmarks tools
+	$(BIN)/ruff format kuanalysis tests notebooks benchmarks tools
 
 lab: $(STAMP)  ## öppna JupyterLab på notebooks/
 	$(BIN)/jupyter lab notebooks/utforska-avgifter.ipynb

@@ -42,8 +42,36 @@ def context():
         from multiprocessing import forkserver
 
         ctx.set_forkserver_preload(PRELOAD)
+        _short_socket_folder()
         forkserver.ensure_running()
     return ctx
+
+
+#: The most bytes of a Unix socket's path (Linux's limit, 108, less its end byte).
+MAX_SOCKET_PATH = 107
+
+
+def _short_socket_folder() -> None:
+    """The server listens on a Unix socket in a folder multiprocessing makes under TMPDIR
+    (``<TMPDIR>/pymp-XXXXXXXX/listener-XXXXXXXX``). Under a deep TMPDIR that path is longer
+    than a socket's path may be, and the server cannot start: then the folder is made in the
+    system's own temporary folder instead (removed at exit, as multiprocessing's own is)."""
+    import shutil
+    import tempfile
+    from multiprocessing import process, util
+
+    config: dict = getattr(process.current_process(), "_config", {})
+    if config.get("tempdir") is not None:
+        return
+    made = len(os.fsencode(tempfile.gettempdir())) + len("/pymp-12345678/listener-12345678")
+    if made <= MAX_SOCKET_PATH:
+        return
+    short = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
+    if short is None:
+        return  # nowhere shorter: multiprocessing's own error says what is wrong
+    folder = tempfile.mkdtemp(prefix="pymp-", dir=short)
+    util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=-100)
+    config["tempdir"] = folder
 
 
 def stop(seconds: float = 10.0) -> None:

@@ -3,6 +3,7 @@ the real reports rendered once."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -124,9 +125,28 @@ def run_cli(*args, env=None, cwd=ROOT):
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory):
-    """Every real report rendered once into a temporary folder (reports/ is left alone)."""
-    out = tmp_path_factory.mktemp("reports")
+def rendered(tmp_path_factory, worker_id):
+    """Every real report rendered once into a temporary folder (reports/ is left alone).
+
+    Once per run, not once per pytest-xdist worker: the first worker to ask renders under a
+    lock in the workers' common temporary folder, the others wait for it and read the same
+    files (no test writes into them).
+    """
+    if worker_id == "master":  # no xdist
+        return _render_reports(tmp_path_factory.mktemp("reports"))
+    common = tmp_path_factory.getbasetemp().parent
+    with (common / "rendered.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        out, done = common / "rendered", common / "rendered.ok"
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            _render_reports(out)
+            done.touch()
+    return out
+
+
+def _render_reports(out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
     proc = run_cli("render", "--out", str(out), "--tidpunkt", FIXED_TIME)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out

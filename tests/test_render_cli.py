@@ -6,6 +6,7 @@ import gc
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import run_cli
@@ -224,3 +225,16 @@ def test_a_failed_report_is_said_on_stderr_without_local_paths(project):
     ) in proc.stderr
     assert "misslyckades i cell" not in proc.stdout
     assert str(project) not in proc.stdout + proc.stderr
+
+
+def test_a_deep_temporary_folder_still_renders(scratch_project, tmp_path):
+    """The workers' server listens on a socket under TMPDIR; a path too long for a socket
+    (over 107 bytes) made every render a fault in the code (exit 1)."""
+    notebook(scratch_project / "notebooks" / "a.ipynb", "print(1)")
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    assert len(str(deep)) + len("/pymp-12345678/listener-12345678") > 107
+    proc = run_cli("render", env={"KUANALYSIS_ROOT": str(scratch_project), "TMPDIR": str(deep)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (scratch_project / "reports" / "a.html").exists()
+    assert list(deep.iterdir()) == []  # nothing left behind in TMPDIR

@@ -6,7 +6,6 @@ import gc
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import run_cli

@@ -18,8 +18,10 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -297,33 +299,40 @@ def read_head(path: str | os.PathLike) -> Head:
             "saknas (skriv t.ex. utgår_från: förslaget 2025, eller namnet på ett annat scenario)",
         )
     else:
-        node = top["utgår_från"][1]
-        text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
-        m = _BASE_PROPOSAL.match(text)
-        line = node.start_mark.line + 1
-        if m:
-            base = Base(year=int(m[1]), line=line)
-        elif text.endswith((".yaml", ".yml")) and _STEM.match(text):
-            err(node, "utgår_från", f"skriv scenariots namn utan .yaml: {Path(text).stem}")
-        elif _STEM.match(text) and not text.isdigit():
-            # the base is read from <folder>/<name>.yaml: a name too long for the file system
-            # is refused here, before anything looks for the file
-            fault = paths.name_fault(text, ".yaml", path.parent)
-            if fault is None:
-                base = Base(stem=text, line=line)
-            else:
-                err(node, "utgår_från", fault)
-        else:
-            err(
-                node,
-                "utgår_från",
-                f"väntade 'förslaget ÅÅÅÅ' (förslaget som det är tryckt) "
-                f"eller namnet på ett annat scenario, fick {_shown(node)}",
-            )
+        base = _base(top["utgår_från"][1], err, path.parent)
     _old_post_keys(top, err)
     if base is None:  # every way to get here has reported why: the messages are not empty
         raise ScenarioError(err.messages)
     return Head(path.stem, path, shown, description, base, top, tuple(err.messages))
+
+
+def _base(node, err: _Errors, folder: Path) -> Base | None:
+    """What ``utgår_från`` names: a printed proposal (``förslaget 2025``) or another
+    scenario in ``folder``; None after saying why it names neither."""
+    base = None
+    text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+    m = _BASE_PROPOSAL.match(text)
+    line = node.start_mark.line + 1
+    if m:
+        base = Base(year=int(m[1]), line=line)
+    elif text.endswith((".yaml", ".yml")) and _STEM.match(text):
+        err(node, "utgår_från", f"skriv scenariots namn utan .yaml: {Path(text).stem}")
+    elif _STEM.match(text) and not text.isdigit():
+        # the base is read from <folder>/<name>.yaml: a name too long for the file system
+        # is refused here, before anything looks for the file
+        fault = paths.name_fault(text, ".yaml", folder)
+        if fault is None:
+            base = Base(stem=text, line=line)
+        else:
+            err(node, "utgår_från", fault)
+    else:
+        err(
+            node,
+            "utgår_från",
+            f"väntade 'förslaget ÅÅÅÅ' (förslaget som det är tryckt) "
+            f"eller namnet på ett annat scenario, fick {_shown(node)}",
+        )
+    return base
 
 
 def _old_post_keys(top: dict, err: _Errors) -> None:
@@ -353,6 +362,10 @@ def read_changes(
 ) -> Changes:
     """Read what a file changes, checked against the proposal its chain starts from.
 
+    Each top-level field is read by its reader in :data:`_TOP_READERS`, in that table's
+    order (which is the order of the errors), each post's fields by those in
+    :data:`_POST_READERS`.
+
     Parameters
     ----------
     head : Head
@@ -376,16 +389,54 @@ def read_changes(
     ScenarioError
         Every fault of the file, with file, line and field.
     """
-    err = _Errors(head.shown)
-    err.messages = list(head.errors)
-    top = head.top
-    codes = set(kommuner.values())
-    by_ref = {**{c: c for c in codes}, **kommuner}
-    post_by_ref = {**{p: p for p in posts}, **post_keys}
-    lines: dict = {}
-    out: dict = {}
+    r = _Reader(head, posts, post_keys, kommuner, dates, blanks, year, base_years)
+    for name, reader in _TOP_READERS.items():
+        if name in head.top:
+            reader(r, head.top[name][1])
+    r.err.raise_any()
+    return Changes(lines=r.lines, **r.out)
 
-    def kommun(node, where: str) -> str | None:
+
+def _year_of(node) -> int | None:
+    try:
+        return _int_of(node)
+    except TooManyDigits:
+        return None
+
+
+class _Reader:
+    """One file's reading: the proposal it is checked against, the errors so far, and what
+    has been read (``out``: :class:`Changes` fields by name; ``lines``: field -> line).
+
+    The methods read one value of a kind (a kommun, kronor, a percentage, a key, a flag, an
+    amount per year) and return None after reporting why when it is not one.
+    """
+
+    def __init__(
+        self,
+        head: Head,
+        posts: list[str],
+        post_keys: dict[str, str],
+        kommuner: dict[str, str],
+        dates: set[str],
+        blanks: dict,
+        year: int | None,
+        base_years: tuple[int, ...],
+    ) -> None:
+        self.err = _Errors(head.shown)
+        self.err.messages = list(head.errors)
+        codes = set(kommuner.values())
+        self.by_ref = {**{c: c for c in codes}, **kommuner}
+        self.posts = posts
+        self.post_by_ref = {**{p: p for p in posts}, **post_keys}
+        self.dates = dates
+        self.blanks = blanks
+        self.year = year
+        self.base_years = base_years
+        self.out: dict = {}
+        self.lines: dict = {}
+
+    def kommun(self, node, where: str) -> str | None:
         # A plain 0604 is the int 388 in YAML 1.1 but a plain 0686 is the text "0686":
         # require quotes on every code so the file reads the same whichever digits it has.
         if (
@@ -395,45 +446,39 @@ def read_changes(
         ):
             read = _value(node)
             how = f"läses som talet {read}" if isinstance(read, int) else "ska stå inom citattecken"
-            err(
+            self.err(
                 node,
                 where,
                 f"kommunkoden {_label(node)} är skriven utan citattecken och {how}; "
                 f'skriv "{_label(node).zfill(4)}" (fyra siffror inom citattecken)',
             )
             return None
-        if not isinstance(node, yaml.ScalarNode) or _value(node) not in by_ref:
-            err(node, where, f"okänd kommun {_shown(node)}")
+        if not isinstance(node, yaml.ScalarNode) or _value(node) not in self.by_ref:
+            self.err(node, where, f"okänd kommun {_shown(node)}")
             return None
-        return by_ref[_value(node)]
+        return self.by_ref[_value(node)]
 
-    def kronor(node, where: str, negative: bool = False) -> int | None:
+    def kronor(self, node, where: str, negative: bool = False) -> int | None:
         try:
             value = _int_of(node)
         except TooManyDigits:
             value = MAX_KR + 1
         if value is None:
-            err(
+            self.err(
                 node,
                 where,
                 f"måste vara hela kronor (ett heltal, t.ex. 9_000_000), fick {_shown(node)}",
             )
             return None
         if value < 0 and not negative:
-            err(node, where, f"får inte vara negativ, fick {_label(node)}")
+            self.err(node, where, f"får inte vara negativ, fick {_label(node)}")
             return None
         if abs(value) > MAX_KR:
-            err(node, where, f"är orimligt stort (högst {MAX_KR:_} kr), fick {_label(node)}")
+            self.err(node, where, f"är orimligt stort (högst {MAX_KR:_} kr), fick {_label(node)}")
             return None
         return value
 
-    def year_of(node) -> int | None:
-        try:
-            return _int_of(node)
-        except TooManyDigits:
-            return None
-
-    def percent(node, where: str) -> int | None:
+    def percent(self, node, where: str) -> int | None:
         text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
         m = (
             _PERCENT.match(text)
@@ -441,7 +486,7 @@ def read_changes(
             else None
         )
         if not m:
-            err(
+            self.err(
                 node,
                 where,
                 f'skriv procent med procenttecken inom citattecken, t.ex. "+3 %" '
@@ -452,7 +497,7 @@ def read_changes(
             bp = typed_number(re.sub(rf"^([{SIGNS}])\s+", r"\1", m[1]), 2)
         except NumberTextError as e:
             reason = f" ({e.reason})" if e.reason else ""
-            err(
+            self.err(
                 node,
                 where,
                 f"skriv procent som ett tal med högst två decimaler och procenttecken, "
@@ -460,242 +505,340 @@ def read_changes(
             )
             return None
         if not MIN_BP <= bp <= MAX_BP:
-            err(node, where, f"måste ligga över −100 % och högst 1000 %, fick {_label(node)}")
+            self.err(node, where, f"måste ligga över −100 % och högst 1000 %, fick {_label(node)}")
             return None
         return bp
 
-    def key(node, where: str):
+    def key(self, node, where: str):
+        """A key: ``tryckt``, ``befolkning ÅÅÅÅ-MM-DD`` or a table kommun: weight."""
         if isinstance(node, yaml.MappingNode):
-            weights = {}
-            for kn, vn in node.value:
-                code = kommun(kn, where)
-                value: float | None = None
-                reason = ""
-                try:
-                    if _is_int(vn):
-                        value = _int_of(vn)
-                    elif _is_number(vn):
-                        value = typed_decimal(vn.value, underscores=True)
-                except NumberTextError as e:
-                    reason = f" ({e.reason})" if e.reason else ""
-                if value is None or not math.isfinite(value) or value < 0:
-                    err(
-                        vn,
-                        f"{where}.{_label(kn)}",
-                        f"vikten måste vara ett ändligt tal ≥ 0, fick {_shown(vn)}{reason}",
-                    )
-                    continue
-                if code is not None:
-                    if code in weights:
-                        err(kn, f"{where}.{_label(kn)}", "kommunen står två gånger")
-                    weights[code] = float(value)
-            if not weights or sum(weights.values()) <= 0:
-                err(node, where, "nyckeltabellen har ingen vikt över noll")
-                return None
-            return weights
+            return self.key_weights(node, where)
         text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
         if text == PRINTED_KEY:
             return PRINTED_KEY
         m = _POPULATION.match(text)
-        if m and f"befolkning_{m[1]}_{m[2]}_{m[3]}" in dates:
+        if m and f"befolkning_{m[1]}_{m[2]}_{m[3]}" in self.dates:
             return f"befolkning_{m[1]}_{m[2]}_{m[3]}"
-        choices = ", ".join([PRINTED_KEY, *sorted(population_key(d) for d in dates)])
+        choices = ", ".join([PRINTED_KEY, *sorted(population_key(d) for d in self.dates)])
         hint = ""
         if text.startswith("implied"):
             hint = "; förslagets tryckta nyckel heter nu tryckt"
         elif re.match(r"^befolkning_[0-9]{4}_[0-9]{2}_[0-9]{2}$", text):
             hint = f"; skriv {population_key(text)}"
-        err(
+        self.err(
             node,
             where,
             f"okänd nyckel {_shown(node)}{hint}; väntade {choices} eller en tabell kommun: vikt",
         )
         return None
 
-    def flag(node, where: str) -> bool | None:
+    def key_weights(self, node, where: str) -> dict | None:
+        """A key given as a table kommun code: weight."""
+        weights = {}
+        for kn, vn in node.value:
+            code = self.kommun(kn, where)
+            value: float | None = None
+            reason = ""
+            try:
+                if _is_int(vn):
+                    value = _int_of(vn)
+                elif _is_number(vn):
+                    value = typed_decimal(vn.value, underscores=True)
+            except NumberTextError as e:
+                reason = f" ({e.reason})" if e.reason else ""
+            if value is None or not math.isfinite(value) or value < 0:
+                self.err(
+                    vn,
+                    f"{where}.{_label(kn)}",
+                    f"vikten måste vara ett ändligt tal ≥ 0, fick {_shown(vn)}{reason}",
+                )
+                continue
+            if code is not None:
+                if code in weights:
+                    self.err(kn, f"{where}.{_label(kn)}", "kommunen står två gånger")
+                weights[code] = float(value)
+        if not weights or sum(weights.values()) <= 0:
+            self.err(node, where, "nyckeltabellen har ingen vikt över noll")
+            return None
+        return weights
+
+    def flag(self, node, where: str) -> bool | None:
         if not _is_bool(node):
-            err(node, where, f"måste vara true eller false, fick {_shown(node)}")
+            self.err(node, where, f"måste vara true eller false, fick {_shown(node)}")
             return None
         return bool(_value(node))
 
-    def year_map(node, where: str) -> dict | None:
+    def year_map(self, node, where: str) -> dict | None:
+        """An amount (kr) per year, e.g. ``{2025: 10_000_000}``."""
         if not isinstance(node, yaml.MappingNode):
-            err(node, where, "väntade ett belopp per år, t.ex. {2025: 10_000_000}")
+            self.err(node, where, "väntade ett belopp per år, t.ex. {2025: 10_000_000}")
             return None
-        out_, ok = {}, True
+        out, ok = {}, True
         for kn, vn in node.value:
-            y = year_of(kn)
+            y = _year_of(kn)
             if y is None or not 1900 <= y <= 2200:
-                err(kn, where, f"väntade ett årtal, fick {_shown(kn)}")
+                self.err(kn, where, f"väntade ett årtal, fick {_shown(kn)}")
                 ok = False
                 continue
-            amount = kronor(vn, f"{where}.{y}")
+            amount = self.kronor(vn, f"{where}.{y}")
             if amount is None:
                 ok = False
-            elif y in out_:
-                err(kn, f"{where}.{y}", "året står två gånger")
+            elif y in out:
+                self.err(kn, f"{where}.{y}", "året står två gånger")
                 ok = False
             else:
-                out_[y] = amount
-        return out_ if ok else None
+                out[y] = amount
+        return out if ok else None
 
-    if "år" in top:
-        k, node = top["år"]
-        lines["år"] = node.start_mark.line + 1
-        text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
-        m = _YEARS.match(text)
-        single = year_of(node)
-        if single is not None:
-            out["years"] = (single, single)
-        elif m and int(m[1]) <= int(m[2]) and int(m[2]) - int(m[1]) < MAX_YEARS:
-            out["years"] = (int(m[1]), int(m[2]))
-        else:
-            err(
-                node,
-                "år",
-                f'väntade första och sista året, t.ex. "2025–2028" (högst '
-                f"{MAX_YEARS} år), fick {_shown(node)}",
+
+# -- the top-level fields: one reader each, storing what it reads in r.out and r.lines -----
+
+
+def _read_years(r: _Reader, node) -> None:
+    """``år``: one year, or the first and last, starting with the proposal's year."""
+    r.lines["år"] = node.start_mark.line + 1
+    text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+    m = _YEARS.match(text)
+    single = _year_of(node)
+    if single is not None:
+        r.out["years"] = (single, single)
+    elif m and int(m[1]) <= int(m[2]) and int(m[2]) - int(m[1]) < MAX_YEARS:
+        r.out["years"] = (int(m[1]), int(m[2]))
+    else:
+        r.err(
+            node,
+            "år",
+            f'väntade första och sista året, t.ex. "2025–2028" (högst '
+            f"{MAX_YEARS} år), fick {_shown(node)}",
+        )
+    if "years" in r.out and r.year is not None and r.out["years"][0] != r.year:
+        r.err(node, "år", f"åren börjar med förslagets år {r.year}, inte {r.out['years'][0]}")
+
+
+def _read_uprating(r: _Reader, node) -> None:
+    """``uppräkning``: every post's uprating per year."""
+    r.out["uprating_bp"] = r.percent(node, "uppräkning")
+    r.lines["uppräkning"] = node.start_mark.line + 1
+
+
+def _read_key(r: _Reader, node) -> None:
+    """``nyckel``: one key for every post."""
+    r.out["key"] = r.key(node, "nyckel")
+    r.lines["nyckel"] = node.start_mark.line + 1
+
+
+def _read_balance(r: _Reader, node) -> None:
+    """``balanskonto``: ``ingående`` (kr), ``uttag`` and ``insättningar`` per year, within
+    the scenario's years (its own ``år``, read before, or those it starts from)."""
+    balance: dict = {}
+    if not isinstance(node, yaml.MappingNode):
+        r.err(node, "balanskonto", f"väntade fälten {', '.join(BALANCE_FIELDS)}")
+    else:
+        fields = _mapping(node, r.err, "balanskonto", BALANCE_FIELDS)
+        if "ingående" in fields:
+            balance["opening"] = r.kronor(
+                fields["ingående"][1], "balanskonto.ingående", negative=True
             )
-        if "years" in out and year is not None and out["years"][0] != year:
-            err(node, "år", f"åren börjar med förslagets år {year}, inte {out['years'][0]}")
-    if "uppräkning" in top:
-        out["uprating_bp"] = percent(top["uppräkning"][1], "uppräkning")
-        lines["uppräkning"] = top["uppräkning"][1].start_mark.line + 1
-    if "nyckel" in top:
-        out["key"] = key(top["nyckel"][1], "nyckel")
-        lines["nyckel"] = top["nyckel"][1].start_mark.line + 1
-    if "balanskonto" in top:
-        node = top["balanskonto"][1]
-        balance = {}
-        if not isinstance(node, yaml.MappingNode):
-            err(node, "balanskonto", f"väntade fälten {', '.join(BALANCE_FIELDS)}")
-        else:
-            fields = _mapping(node, err, "balanskonto", BALANCE_FIELDS)
-            if "ingående" in fields:
-                balance["opening"] = kronor(
-                    fields["ingående"][1], "balanskonto.ingående", negative=True
-                )
-            span = out.get("years") or ((base_years[0], base_years[-1]) if base_years else None)
-            for field_name, attr in (("uttag", "withdrawals"), ("insättningar", "deposits")):
-                if field_name in fields:
-                    moves = year_map(fields[field_name][1], f"balanskonto.{field_name}")
-                    outside = sorted(y for y in moves or {} if span and not span[0] <= y <= span[1])
-                    if outside and span:
-                        err(
-                            fields[field_name][1],
-                            f"balanskonto.{field_name}",
-                            f"år {', '.join(map(str, outside))} ligger utanför scenariots år "
-                            f"{span[0]}–{span[1]}",
-                        )
-                    balance[attr] = moves  # type: ignore[assignment]
-        out["balance"] = {k: v for k, v in balance.items() if v is not None}
-    if "tomma_celler" in top:
-        node = top["tomma_celler"][1]
-        readings = {}
-        if not isinstance(node, yaml.MappingNode):
-            err(node, "tomma_celler", 'väntade "Kommun / Post": beräknat eller utanför')
-        else:
-            for kn, vn in node.value:
-                where = f"tomma_celler.{_label(kn)}"
-                text = str(kn.value) if isinstance(kn, yaml.ScalarNode) else ""
-                parts = [x.strip() for x in text.split("/", 1)]
-                cell = (parts[0], post_by_ref.get(parts[1])) if len(parts) == 2 else None
-                if cell is None or cell not in blanks:
-                    listed = "; ".join(f"{r} / {p}" for r, p in blanks) or "inga"
-                    err(
-                        kn,
-                        where,
-                        f"är ingen tom cell med beräknat värde i förslaget (sådana "
-                        f"celler: {listed})",
-                    )
-                    continue
-                text = str(vn.value).strip() if isinstance(vn, yaml.ScalarNode) else ""
-                if text not in BLANK_READINGS:
-                    err(
-                        vn,
-                        where,
-                        f"väntade beräknat (kommunen betalar det belopp som "
-                        f"kolumnens summa ger) eller utanför (kommunen deltar inte), "
-                        f"fick {_shown(vn)}",
-                    )
-                    continue
-                readings[cell] = text
-                lines[("tomma_celler", cell)] = kn.start_mark.line + 1
-        out["blanks"] = readings
+        span = r.out.get("years") or ((r.base_years[0], r.base_years[-1]) if r.base_years else None)
+        for field_name, attr in (("uttag", "withdrawals"), ("insättningar", "deposits")):
+            if field_name in fields:
+                balance[attr] = _balance_moves(r, fields[field_name][1], field_name, span)
+    r.out["balance"] = {k: v for k, v in balance.items() if v is not None}
 
+
+def _balance_moves(r: _Reader, node, field_name: str, span) -> dict | None:
+    """``uttag`` or ``insättningar``: an amount per year, each year within ``span``."""
+    where = f"balanskonto.{field_name}"
+    moves = r.year_map(node, where)
+    outside = sorted(y for y in moves or {} if span and not span[0] <= y <= span[1])
+    if outside and span:
+        r.err(
+            node,
+            where,
+            f"år {', '.join(map(str, outside))} ligger utanför scenariots år {span[0]}–{span[1]}",
+        )
+    return moves
+
+
+def _read_blanks(r: _Reader, node) -> None:
+    """``tomma_celler``: ``"Kommun / Post": beräknat`` or ``utanför`` per blank cell."""
+    readings = {}
+    if not isinstance(node, yaml.MappingNode):
+        r.err(node, "tomma_celler", 'väntade "Kommun / Post": beräknat eller utanför')
+    else:
+        for kn, vn in node.value:
+            read = _blank_reading(r, kn, vn)
+            if read is not None:
+                cell, text = read
+                readings[cell] = text
+                r.lines[("tomma_celler", cell)] = kn.start_mark.line + 1
+    r.out["blanks"] = readings
+
+
+def _blank_reading(r: _Reader, kn, vn) -> tuple[tuple, str] | None:
+    """One entry of ``tomma_celler``: (the cell (kommun label, post), its reading)."""
+    where = f"tomma_celler.{_label(kn)}"
+    text = str(kn.value) if isinstance(kn, yaml.ScalarNode) else ""
+    parts = [x.strip() for x in text.split("/", 1)]
+    cell = (parts[0], r.post_by_ref.get(parts[1])) if len(parts) == 2 else None
+    if cell is None or cell not in r.blanks:
+        listed = "; ".join(f"{kommun} / {post}" for kommun, post in r.blanks) or "inga"
+        r.err(
+            kn,
+            where,
+            f"är ingen tom cell med beräknat värde i förslaget (sådana celler: {listed})",
+        )
+        return None
+    text = str(vn.value).strip() if isinstance(vn, yaml.ScalarNode) else ""
+    if text not in BLANK_READINGS:
+        r.err(
+            vn,
+            where,
+            f"väntade beräknat (kommunen betalar det belopp som "
+            f"kolumnens summa ger) eller utanför (kommunen deltar inte), "
+            f"fick {_shown(vn)}",
+        )
+        return None
+    return cell, text
+
+
+def _read_posts(r: _Reader, node) -> None:
+    """``poster``: per printed post (or its sidecar key) what the file changes in it."""
     changes: dict[str, PostChange] = {}
-    if "poster" in top:
-        node = top["poster"][1]
-        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
-            pass  # an empty poster: no post changed
-        elif not isinstance(node, yaml.MappingNode):
-            err(node, "poster", "väntade en post per rad: 'Postnamn: {belopp: ..., ...}'")
-        else:
-            for name_node, body in node.value:
-                name = str(name_node.value) if isinstance(name_node, yaml.ScalarNode) else None
-                where = f"poster.{_label(name_node)}"
-                post = post_by_ref.get(name) if name is not None else None
-                if name is None:
-                    err(name_node, where, f"postens namn ska vara text, fick {_shown(name_node)}")
-                    continue
-                if post is None:
-                    err(
-                        name_node,
-                        where,
-                        f"okänd post {_shown(name_node)}; väntade en av: {', '.join(posts)}",
-                    )
-                    continue
-                if post in changes:
-                    err(name_node, where, f"posten {post!r} står två gånger")
-                    continue
-                if not isinstance(body, yaml.MappingNode):
-                    err(body, where, f"väntade ett eller flera av fälten {', '.join(POST_FIELDS)}")
-                    continue
-                fields = _mapping(body, err, where, POST_FIELDS, old_told=True)
-                got: dict = {"line": name_node.start_mark.line + 1}
-                if "belopp" in fields and "ändring" in fields:
-                    err(
-                        fields["ändring"][0],
-                        f"{where}.ändring",
-                        "ange antingen belopp eller ändring, inte båda",
-                    )
-                if "belopp" in fields:
-                    got["amount"] = kronor(fields["belopp"][1], f"{where}.belopp")
-                if "ändring" in fields:
-                    got["change_bp"] = percent(fields["ändring"][1], f"{where}.ändring")
-                if "nyckel" in fields:
-                    got["key"] = key(fields["nyckel"][1], f"{where}.nyckel")
-                for f, attr in (("faktureras", "invoiced"), ("från_balanskontot", "from_balance")):
-                    if f in fields:
-                        got[attr] = flag(fields[f][1], f"{where}.{f}")
-                if got.get("invoiced") and got.get("from_balance"):
-                    err(
-                        fields["från_balanskontot"][1],
-                        f"{where}.från_balanskontot",
-                        "en fakturerad post kan inte samtidigt tas från balanskontot",
-                    )
-                if "deltagare" in fields:
-                    pn = fields["deltagare"][1]
-                    if isinstance(pn, yaml.ScalarNode) and pn.value == ALL:
-                        got["participants"] = ALL
-                    elif isinstance(pn, yaml.SequenceNode) and pn.value:
-                        found = [kommun(n, f"{where}.deltagare") for n in pn.value]
-                        if None not in found:
-                            if len(set(found)) != len(found):
-                                err(pn, f"{where}.deltagare", "en kommun står två gånger")
-                            got["participants"] = tuple(sorted(set(found)))
-                    else:
-                        err(
-                            pn,
-                            f"{where}.deltagare",
-                            'väntade alla eller en lista med kommunkoder, t.ex. ["0604", "0680"]',
-                        )
-                if "uppräkning" in fields:
-                    got["uprating_bp"] = percent(fields["uppräkning"][1], f"{where}.uppräkning")
-                changes[post] = PostChange(**got)
-    out["posts"] = changes
-    err.raise_any()
-    return Changes(lines=lines, **out)
+    if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+        pass  # an empty poster: no post changed
+    elif not isinstance(node, yaml.MappingNode):
+        r.err(node, "poster", "väntade en post per rad: 'Postnamn: {belopp: ..., ...}'")
+    else:
+        for name_node, body in node.value:
+            where = f"poster.{_label(name_node)}"
+            post = _post_name(r, name_node, where, changes)
+            if post is None:
+                continue
+            if not isinstance(body, yaml.MappingNode):
+                r.err(body, where, f"väntade ett eller flera av fälten {', '.join(POST_FIELDS)}")
+                continue
+            fields = _mapping(body, r.err, where, POST_FIELDS, old_told=True)
+            got: dict = {"line": name_node.start_mark.line + 1}
+            for name, reader in _POST_READERS.items():
+                if name in fields:
+                    reader(r, fields, where, got)
+            changes[post] = PostChange(**got)
+    r.out["posts"] = changes
+
+
+def _post_name(r: _Reader, name_node, where: str, changes: dict) -> str | None:
+    """The printed label of the post a ``poster`` entry names, once only."""
+    name = str(name_node.value) if isinstance(name_node, yaml.ScalarNode) else None
+    if name is None:
+        r.err(name_node, where, f"postens namn ska vara text, fick {_shown(name_node)}")
+        return None
+    post = r.post_by_ref.get(name)
+    if post is None:
+        r.err(
+            name_node,
+            where,
+            f"okänd post {_shown(name_node)}; väntade en av: {', '.join(r.posts)}",
+        )
+        return None
+    if post in changes:
+        r.err(name_node, where, f"posten {post!r} står två gånger")
+        return None
+    return post
+
+
+#: The top-level fields besides ``beskrivning`` and ``utgår_från`` (:func:`read_head`):
+#: field -> its reader, in the order they are read and their errors reported (``år`` before
+#: ``balanskonto``, whose years it gives). A new field: its name in ``TOP_FIELDS``, a reader
+#: above, an entry here, a field of :class:`Changes`, and a line in :func:`scenario_text`.
+_TOP_READERS: dict[str, Callable[[_Reader, Any], None]] = {
+    "år": _read_years,
+    "uppräkning": _read_uprating,
+    "nyckel": _read_key,
+    "balanskonto": _read_balance,
+    "tomma_celler": _read_blanks,
+    "poster": _read_posts,
+}
+
+
+# -- a post's fields: one reader each, given the post's fields and storing in got ----------
+
+
+def _post_amount(r: _Reader, fields: dict, where: str, got: dict) -> None:
+    """``belopp``: the post's amount the first year (kr); not together with ``ändring``."""
+    if "ändring" in fields:
+        r.err(
+            fields["ändring"][0],
+            f"{where}.ändring",
+            "ange antingen belopp eller ändring, inte båda",
+        )
+    got["amount"] = r.kronor(fields["belopp"][1], f"{where}.belopp")
+
+
+def _post_change(r: _Reader, fields: dict, where: str, got: dict) -> None:
+    """``ändring``: a change in per cent of the amount the file starts from."""
+    got["change_bp"] = r.percent(fields["ändring"][1], f"{where}.ändring")
+
+
+def _post_key(r: _Reader, fields: dict, where: str, got: dict) -> None:
+    """``nyckel``: the post's key."""
+    got["key"] = r.key(fields["nyckel"][1], f"{where}.nyckel")
+
+
+def _post_invoiced(r: _Reader, fields: dict, where: str, got: dict) -> None:
+    """``faktureras``: true or false."""
+    got["invoiced"] = r.flag(fields["faktureras"][1], f"{where}.faktureras")
+
+
+def _post_from_balance(r: _Reader, fields: dict, where: str, got: dict) -> None:
+    """``från_balanskontot``: true or false; not true for a post ``faktureras: true``."""
+    node = fields["från_balanskontot"][1]
+    got["from_balance"] = r.flag(node, f"{where}.från_balanskontot")
+    if got.get("invoiced") and got.get("from_balance"):
+        r.err(
+            node,
+            f"{where}.från_balanskontot",
+            "en fakturerad post kan inte samtidigt tas från balanskontot",
+        )
+
+
+def _post_participants(r: _Reader, fields: dict, where: str, got: dict) -> None:
+    """``deltagare``: ``alla`` or a list of kommun codes, each once."""
+    pn = fields["deltagare"][1]
+    if isinstance(pn, yaml.ScalarNode) and pn.value == ALL:
+        got["participants"] = ALL
+    elif isinstance(pn, yaml.SequenceNode) and pn.value:
+        found = [r.kommun(n, f"{where}.deltagare") for n in pn.value]
+        if None not in found:
+            if len(set(found)) != len(found):
+                r.err(pn, f"{where}.deltagare", "en kommun står två gånger")
+            got["participants"] = tuple(sorted(set(found)))
+    else:
+        r.err(
+            pn,
+            f"{where}.deltagare",
+            'väntade alla eller en lista med kommunkoder, t.ex. ["0604", "0680"]',
+        )
+
+
+def _post_uprating(r: _Reader, fields: dict, where: str, got: dict) -> None:
+    """``uppräkning``: the post's own uprating per year."""
+    got["uprating_bp"] = r.percent(fields["uppräkning"][1], f"{where}.uppräkning")
+
+
+#: A post's fields: field -> its reader, in the order they are read and their errors
+#: reported (``faktureras`` before ``från_balanskontot``, which is checked against it). A new
+#: field: its name in ``POST_FIELDS``, a reader above, an entry here, a field of
+#: :class:`PostChange`, and a line in :func:`scenario_text`.
+_POST_READERS: dict[str, Callable[[_Reader, dict, str, dict], None]] = {
+    "belopp": _post_amount,
+    "ändring": _post_change,
+    "nyckel": _post_key,
+    "faktureras": _post_invoiced,
+    "från_balanskontot": _post_from_balance,
+    "deltagare": _post_participants,
+    "uppräkning": _post_uprating,
+}
 
 
 # -- writing -------------------------------------------------------------------------------

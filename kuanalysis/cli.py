@@ -142,6 +142,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="KOMMANDO", title="kommandon")
 
+    _render_options(sub, common)
+    sub.add_parser(
+        "list", parents=[common], help="visa rapporterna med parametrar, standardvärden och typer"
+    )
+
+    d = sub.add_parser(
+        "data", parents=[common], help="läs och validera alla källtabeller, skriv tables.csv"
+    )
+    d.add_argument(
+        "--ut", "--out", dest="out", default=None, metavar="MAPP", help="standard: data/processed"
+    )
+
+    c = sub.add_parser(
+        "check", parents=[common], help="stäm av alla tabeller, skriv avvikelser som CSV"
+    )
+    c.add_argument(
+        "--ut",
+        "--out",
+        dest="out",
+        default=None,
+        metavar="FIL",
+        help="standard: reports/avstamning.csv",
+    )
+
+    _fees_options(sub, common)
+    _import_options(sub, common)
+    return p
+
+
+def _render_options(sub, common) -> None:
     r = sub.add_parser(
         "render",
         parents=[common],
@@ -186,29 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="rendera alla rapporter, även de vars indata inte ändrats",
     )
 
-    sub.add_parser(
-        "list", parents=[common], help="visa rapporterna med parametrar, standardvärden och typer"
-    )
 
-    d = sub.add_parser(
-        "data", parents=[common], help="läs och validera alla källtabeller, skriv tables.csv"
-    )
-    d.add_argument(
-        "--ut", "--out", dest="out", default=None, metavar="MAPP", help="standard: data/processed"
-    )
-
-    c = sub.add_parser(
-        "check", parents=[common], help="stäm av alla tabeller, skriv avvikelser som CSV"
-    )
-    c.add_argument(
-        "--ut",
-        "--out",
-        dest="out",
-        default=None,
-        metavar="FIL",
-        help="standard: reports/avstamning.csv",
-    )
-
+def _fees_options(sub, common) -> None:
     f = sub.add_parser(
         "fees",
         parents=[common],
@@ -258,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="med --hogsta: året balanskontot ska räcka till och med",
     )
 
+
+def _import_options(sub, common) -> None:
     i = sub.add_parser(
         "import",
         parents=[common],
@@ -308,7 +319,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ta med nya, omdöpta och saknade rader, kolumner och tabeller som listats",
     )
-    return p
 
 
 #: What each command writes with --out: a folder or a file.

@@ -185,6 +185,49 @@ def _keep_failed(executed: Path, target: Path, settings: Settings) -> None:
         nbformat.write(nb, tmp)
 
 
+def _write(job: Job, settings: Settings, nb, started: float) -> Result:
+    """An executed notebook exported: its HTML and published files written in place of the
+    last good ones (each atomically), its last failed notebook removed."""
+    out_dir = Path(settings.out_dir)
+    target = out_dir / job.output
+    folder = PurePosixPath(job.output).parent
+    failed_name = PurePosixPath(FAILED_DIR, job.output).with_suffix(".ipynb")
+    page, title, published = export.export_html(
+        nb,
+        job.title,
+        job.parameters,
+        settings.generated_at,
+        settings.commit,
+        "../" * (len(folder.parts)) + "index.html",
+    )
+    moment = dt.datetime.strptime(settings.generated_at, TIME_FORMAT)
+    files = {
+        (folder / name).as_posix(): export.reproducible_zip(data, moment)
+        if data[:4] == b"PK\x03\x04"
+        else data
+        for name, data in published.files.items()
+    }
+    for path in files:
+        _claim(settings.scratch, path, job.output)
+    html = page.encode("utf-8")
+    _exit_if_orphaned()
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(html)
+    for path, data in files.items():
+        with atomic_path(out_dir / path) as tmp:
+            tmp.write_bytes(data)
+    (out_dir / failed_name).unlink(missing_ok=True)
+    return Result(
+        job.output,
+        "ok",
+        time.perf_counter() - started,
+        title=title,
+        inputs=published.inputs,
+        sha256=hashlib.sha256(html).hexdigest(),
+        files={p: hashlib.sha256(d).hexdigest() for p, d in files.items()},
+    )
+
+
 def run_job(job: Job, settings: Settings, km=None) -> Result:
     """Execute one notebook and write its HTML and published files; never raises.
 
@@ -207,8 +250,6 @@ def run_job(job: Job, settings: Settings, km=None) -> Result:
 
     started = time.perf_counter()
     out_dir = Path(settings.out_dir)
-    target = out_dir / job.output
-    folder = PurePosixPath(job.output).parent
     failed_name = PurePosixPath(FAILED_DIR, job.output).with_suffix(".ipynb")
     executed = Path(settings.scratch) / (hashlib.sha256(job.output.encode()).hexdigest() + ".ipynb")
     try:
@@ -223,40 +264,7 @@ def run_job(job: Job, settings: Settings, km=None) -> Result:
             request_save_on_cell_execute=False,
             km=km,
         )
-        page, title, published = export.export_html(
-            nb,
-            job.title,
-            job.parameters,
-            settings.generated_at,
-            settings.commit,
-            "../" * (len(folder.parts)) + "index.html",
-        )
-        moment = dt.datetime.strptime(settings.generated_at, TIME_FORMAT)
-        files = {
-            (folder / name).as_posix(): export.reproducible_zip(data, moment)
-            if data[:4] == b"PK\x03\x04"
-            else data
-            for name, data in published.files.items()
-        }
-        for path in files:
-            _claim(settings.scratch, path, job.output)
-        html = page.encode("utf-8")
-        _exit_if_orphaned()
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(html)
-        for path, data in files.items():
-            with atomic_path(out_dir / path) as tmp:
-                tmp.write_bytes(data)
-        (out_dir / failed_name).unlink(missing_ok=True)
-        return Result(
-            job.output,
-            "ok",
-            time.perf_counter() - started,
-            title=title,
-            inputs=published.inputs,
-            sha256=hashlib.sha256(html).hexdigest(),
-            files={p: hashlib.sha256(d).hexdigest() for p, d in files.items()},
-        )
+        return _write(job, settings, nb, started)
     except PapermillExecutionError as e:
         message = (
             f"Rapporten {job.output} misslyckades i cell {_cell_number(executed, e)} "

@@ -52,7 +52,7 @@ def make_notebook(path: Path) -> None:
 #: ``kuanalysis render`` with the worker processes started by ``spawn`` (as on Windows).
 SPAWN = (
     "import sys\n"
-    "from kuanalysis import forkserver\n"
+    "from kuanalysis.render import forkserver\n"
     "forkserver.start_method = lambda: 'spawn'\n"
     "from kuanalysis.cli import main\n"
     "sys.exit(main(['render']))\n"

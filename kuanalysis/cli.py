@@ -15,7 +15,6 @@ written.
 from __future__ import annotations
 
 import argparse
-import gc
 import re
 import sys
 import traceback
@@ -113,7 +112,7 @@ def _whole(text: str, least: int, expected: str, most: int | None = None) -> int
 
 
 def _jobs(text: str) -> int:
-    from .forkserver import WORKERS_PER_CORE, max_workers
+    from .render.forkserver import WORKERS_PER_CORE, max_workers
 
     most = max_workers()
     per_core = {1: "en", 2: "två"}.get(WORKERS_PER_CORE, str(WORKERS_PER_CORE))
@@ -337,12 +336,9 @@ def _dispatch(args) -> int:
 
         diagram = str(output(diagram, "file", "--diagram"))
     if args.command == "render":
-        from .forkserver import context
+        from .render import command_line
 
-        context()  # the workers' server imports on another core while this one plans
-        from .render import render
-
-        return render(
+        return command_line(
             args.names,
             dict(args.parameter),
             jobs=args.jobs,
@@ -411,11 +407,6 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    finally:
-        if argv is None:  # the program itself, about to end (not a caller in this process)
-            # Python's last garbage collections at exit would walk every object once more
-            # (a third of a second after a render): everything left lives until the end
-            gc.freeze()
 
 
 if __name__ == "__main__":

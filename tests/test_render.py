@@ -204,7 +204,7 @@ def test_same_inputs_give_identical_files(scratch_project):
 #: The render with its workers started by ``spawn``, the one start method Windows has.
 SPAWN = (
     "import sys\n"
-    "from kuanalysis import forkserver\n"
+    "from kuanalysis.render import forkserver\n"
     "forkserver.start_method = lambda: 'spawn'\n"
     "from kuanalysis.cli import main\n"
     "sys.exit(main(sys.argv[1:]))\n"

@@ -153,22 +153,23 @@ def test_variants_input_error_exits_2_and_fault_exits_1(project, tmp_path):
 FREEZE_PROBE = (
     "import atexit, gc, sys\n"
     "from kuanalysis import cli\n"
-    "atexit.register(lambda: print('frusna', gc.get_freeze_count() > 0))\n"
-    "sys.argv = ['kuanalysis', 'list']\n"
-    "cli.main()\n"
+    "atexit.register(lambda: print('vid slutet', gc.get_freeze_count() > 0))\n"
+    "code = cli.main(['render'])\n"
+    "print('efter main', code, gc.get_freeze_count() > 0)\n"
 )
 
 
-def test_the_program_spares_its_last_garbage_collections_a_caller_is_left_alone(
+def test_a_render_spares_its_last_garbage_collections_a_caller_goes_on_unfrozen(
     scratch_project,
 ):
-    """``kuanalysis`` itself freezes what is left before it ends (Python's collections at
-    exit would walk it all again); ``main(argv)`` called in a process that goes on does not."""
+    """``kuanalysis render`` freezes what is left when the process ends (Python's collections
+    at exit would walk it all again); a caller of ``main`` goes on with nothing frozen."""
+    notebook(scratch_project / "notebooks" / "a.ipynb", "print(1)")
     proc = subprocess.run(
         [sys.executable, "-c", FREEZE_PROBE], capture_output=True, text=True, env=os.environ
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.rstrip().endswith("frusna True")
+    assert proc.stdout.splitlines()[-2:] == ["efter main 0 False", "vid slutet True"]
     before = gc.get_freeze_count()
     assert main(["list"]) == 0
     assert gc.get_freeze_count() == before

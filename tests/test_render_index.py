@@ -93,7 +93,7 @@ import sys
 import pytest
 from pathlib import Path
 from kuanalysis.render import index
-from kuanalysis.render.plan import Job
+from kuanalysis.render.planning import Job
 from kuanalysis.render.run import Result
 
 out, tag = Path(sys.argv[1]), sys.argv[2]

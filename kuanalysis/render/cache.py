@@ -24,7 +24,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from ..provenance import sha256
-from .plan import Job, Report
+from .planning import Job, Report
 
 #: Folders whose listing is part of the key of every report reading a file in them.
 TOP_FOLDERS = ("data/raw", "scenarios")

@@ -37,12 +37,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from queue import Empty
 
-from .. import forkserver
 from ..data.numbers import NumberTextError, typed_number
 from ..errors import ParameterError
 from ..paths import atomic_path
-from . import export
-from .plan import FAILED_DIR, Job
+from . import export, forkserver, speed
+from .planning import FAILED_DIR, Job
 
 _CODE = Path(__file__).resolve().parent.parent.parent  # where the package lives
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -331,20 +330,10 @@ def _watch_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="vakt").start()
 
 
-#: Imported in a spare kernel while it waits for its job: every report needs them, and each
-#: takes a good part of a second (silent: no output, no history, no names left behind).
-#: Then what is in memory is frozen out of the garbage collector's sweeps: they would
-#: otherwise walk all of pandas and matplotlib again at every reset (0.15 s) and during runs.
-WARM_UP = """
-import gc, importlib
-for m in ("pandas", "matplotlib.pyplot", "kuanalysis.publish", "kuanalysis.reports.charts",
-          "kuanalysis.reports.html", "kuanalysis.reports.fund", "kuanalysis.reports.fees",
-          "kuanalysis.reports.kommunblad", "kuanalysis.reports.overview"):
-    importlib.import_module(m)
-gc.collect()
-gc.freeze()
-del gc, importlib, m
-"""
+@functools.cache
+def _warm_up(notebooks: str) -> str:
+    """What a spare kernel runs while it waits for its job (:func:`.speed.warm_up_code`)."""
+    return speed.warm_up_code(Path(notebooks))
 
 
 @functools.cache
@@ -413,7 +402,7 @@ class _Spare:
                 _KERNELS.append(km)
                 # history in memory, as papermill's own kernels: not in the user's profile
                 km.start_kernel(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
-            if _execute(km, WARM_UP):
+            if _execute(km, _warm_up(cwd)):
                 self.km = km
                 return
         except Exception:  # noqa: BLE001 - no spare then: papermill starts a kernel itself

@@ -5,7 +5,7 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: help reports test lint format lab data check fees lock bench clean
+.PHONY: help reports test quick lint format lab data check fees lock bench clean
 
 help:  ## visa målen
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -20,8 +20,11 @@ $(STAMP): requirements.lock pyproject.toml
 reports: $(STAMP)  ## rendera alla rapporter till reports/ (bara de vars indata ändrats)
 	$(BIN)/kuanalysis render
 
-test: $(STAMP)  ## kör alla tester
-	$(BIN)/pytest
+test: $(STAMP)  ## kör alla tester (två processer per dator med två kärnor)
+	$(BIN)/pytest -n auto --dist loadfile
+
+quick: $(STAMP)  ## snabba tester för det inre arbetet: inga renderingar, ingen webbläsare
+	$(BIN)/pytest -n auto --dist loadfile -m "not slow and not browser"
 
 lint: $(STAMP)  ## ruff (regler och format, även anteckningsböckerna), mypy och lagren (import-linter)
 	$(BIN)/ruff check kuanalysis tests notebooks benchmarks tools

@@ -1,3 +1,3 @@
 """kuanalysis: avstämning och rapporter för Kommunal utveckling i Jönköpings län."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

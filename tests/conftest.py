@@ -183,3 +183,36 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+#: Test modules that render notebooks (kernels, the whole renderer) or run the mutation sweep:
+#: marked ``slow``, left out of ``make quick`` (the inner loop); ``make test`` runs them all.
+SLOW_MODULES = {
+    "test_analyst_path",
+    "test_bad_input_cli",
+    "test_explorer",
+    "test_fee_years",
+    "test_fees_hostile",
+    "test_hostile_labels",
+    "test_kommunblad",
+    "test_mutation",
+    "test_next_periods",
+    "test_print",
+    "test_readme_next_period",
+    "test_render",
+    "test_render_cache",
+    "test_render_cli",
+    "test_render_index",
+    "test_render_kill",
+    "test_render_lock",
+    "test_render_publish",
+    "test_render_reuse",
+    "test_reports",
+    "test_whole_period",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.stem in SLOW_MODULES or item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)

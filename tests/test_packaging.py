@@ -51,3 +51,35 @@ def test_makefile_installs_from_lock_and_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make reports" in readme and "make test" in readme
+
+
+def test_one_version_in_the_package_its_metadata_and_the_changelog():
+    """The version the reports print (kuanalysis.__version__) is the package's, and the
+    changelog's newest section is that release, with a date."""
+    import kuanalysis
+
+    data, _ = _pyproject()
+    assert kuanalysis.__version__ == data["version"] == "0.2.0"
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    newest = re.search(r"^## (\S+) \((.+)\)$", changelog, re.M)
+    assert newest is not None
+    assert newest[1] == data["version"] and re.fullmatch(r"\d{4}-\d{2}-\d{2}", newest[2])
+
+
+def test_no_file_names_a_path_outside_the_repository():
+    """No tracked text file cites an absolute local path (a home folder, /work, a drive)."""
+    import subprocess
+
+    files = subprocess.run(
+        ["git", "ls-files"], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.split()
+    # a folder of a machine followed by a name in it (a home folder, /work, a Windows user)
+    local = re.compile(r"(?<![\w.:/])(/home|/root|/work|/Users|[A-Z]:\\Users)[/\\]\w")
+    found = []
+    for name in files:
+        path = ROOT / name
+        if path.suffix in {".xlsx", ".png", ".pdf"} or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{name}: {m[0]}" for m in local.finditer(text)]
+    assert found == []

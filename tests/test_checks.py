@@ -15,7 +15,7 @@ from kuanalysis.checks.budget import check_budget_followup
 from kuanalysis.checks.continuity import check_continuity
 from kuanalysis.checks.crosstable import check_claims, check_pairings
 from kuanalysis.checks.findings import FINDING_COLUMNS, Finding, write_csv
-from kuanalysis.checks.fund import check_fund_statement, netting_treatment
+from kuanalysis.checks.fund_statement import check_fund_statement, netting_treatment
 from kuanalysis.checks.shares import check_share_table
 from kuanalysis.commands.check import cli_check
 from kuanalysis.data.cells import CellRef

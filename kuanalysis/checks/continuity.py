@@ -29,7 +29,7 @@ from ..errors import SpecError
 from ..tolerance import tolerance as tolerance_of
 from .compare import equal, reading
 from .findings import Finding
-from .fund import closing_values
+from .fund_statement import closing_values
 from .rules import halves
 
 #: The fields of a mapping file, in the order a message lists them.

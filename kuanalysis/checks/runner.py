@@ -24,7 +24,7 @@ from .continuity import check_continuity, links, missing_period, unused_mappings
 from .crosstable import check_claims, check_pairings, derived_pairings
 from .fee_matrix import check_fee_matrix
 from .findings import CheckError, Finding, Findings, canonical_order
-from .fund import check_fund_statement, treatment_note
+from .fund_statement import check_fund_statement, treatment_note
 from .shares import check_share_table
 from .tally import counting
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from .. import provenance, publish
-from ..reports.html import markdown_literal
+from ..reports.html import Markup, escape, markdown_literal
 
 #: Tag of a markdown cell that is left out when its section shows nothing.
 OPTIONAL = "valfri"
@@ -143,10 +143,31 @@ def clean(nb) -> Published:
                 found.files[f["name"]] = base64.b64decode(f["base64"])
             if "data" in out and not data:
                 continue  # it held only what the renderer takes
+            if any(kind.startswith("image/") for kind in data) and not alt_text(out):
+                raise ReportError(
+                    "ett diagram i anteckningsboken saknar alt-text (vad det visar, i ord); "
+                    "rita det med kuanalysis.reports.charts, som skriver den."
+                )
             kept.append(out)
         cell.outputs = kept
     nb.metadata.pop("papermill", None)
     return found
+
+
+def alt_text(output) -> str:
+    """The alt text of an image output (``metadata["image/png"]["alt"]``, as
+    :func:`kuanalysis.reports.charts.describe` gives it); empty when there is none."""
+    metadata = output.get("metadata", {})
+    for kind, value in metadata.items():
+        if kind.startswith("image/") and isinstance(value, dict) and value.get("alt"):
+            return " ".join(str(value["alt"]).split())
+    return ""
+
+
+def _alt_filter(output) -> Markup:
+    """Template filter ``ku_alt``: an image's alt text as an attribute value, escaped by the
+    one escaping path."""
+    return escape(alt_text(output))
 
 
 def drop_empty_sections(nb) -> None:
@@ -256,6 +277,7 @@ def _exporter():
     )
     exporter.register_preprocessor(SanitizeHTML(config=c), enabled=True)
     exporter.register_preprocessor(_fill_fields, enabled=True)
+    exporter.register_filter("ku_alt", _alt_filter)
     return exporter
 
 

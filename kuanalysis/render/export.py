@@ -160,7 +160,7 @@ def alt_text(output) -> str:
     metadata = output.get("metadata", {})
     for kind, value in metadata.items():
         if kind.startswith("image/") and isinstance(value, dict) and value.get("alt"):
-            return " ".join(str(value["alt"]).split())
+            return re.sub(r"[ \t\r\n]+", " ", str(value["alt"])).strip()
     return ""
 
 

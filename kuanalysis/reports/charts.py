@@ -10,6 +10,8 @@ notebook's output carries it as the image's ``alt`` metadata, and the exporter p
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from . import fmt
@@ -30,7 +32,7 @@ def describe(fig, text: str) -> None:
     ``_repr_mimebundle_`` with the PNG the inline backend draws, so the notebook's output
     holds ``{"image/png": {"alt": text}}``.
     """
-    text = " ".join(str(text).split())
+    text = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # no-break spaces stay
     fig.ku_alt = text
 
     def bundle(include=None, exclude=None):
@@ -181,10 +183,14 @@ def panels_barh(
     axes[0][0].invert_yaxis()
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
     fig.tight_layout()
-    parts = [f"{name}: {extremes(labels, values, unit, decimals)}" for name, values in panels.items()]
+    parts = [
+        f"{name}: {extremes(labels, values, unit, decimals)}" for name, values in panels.items()
+    ]
     describe(
         fig,
-        f"Liggande stapeldiagram i {n} delar: {_strip_unit(title)}. " + "; ".join(parts) + ".",
+        f"Liggande stapeldiagram i {n} {'del' if n == 1 else 'delar'}: {_strip_unit(title)}. "
+        + "; ".join(parts)
+        + ".",
     )
     return axes[0]
 

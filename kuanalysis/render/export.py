@@ -102,6 +102,7 @@ class Published:
     inputs: dict[str, str] = field(default_factory=dict)  # path -> SHA-256
     fields: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # file name -> content
+    summary: dict[str, str] = field(default_factory=dict)  # {"text": ..., "label": ...}
 
 
 def _tags(cell) -> set[str]:
@@ -131,6 +132,9 @@ def clean(nb) -> Published:
             data = out.get("data", {})
             found.inputs.update(data.pop(publish.MIME_INPUTS, {}))
             found.fields.update(data.pop(publish.MIME_FIELDS, {}))
+            if publish.MIME_SUMMARY in data:
+                said = data.pop(publish.MIME_SUMMARY)
+                found.summary = {k: str(said.get(k, "")) for k in ("text", "label")}
             if publish.MIME_FILE in data:
                 f = data.pop(publish.MIME_FILE)
                 if not publish.FILE_NAME.fullmatch(str(f["name"])):  # a name only, never a path

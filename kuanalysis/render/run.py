@@ -60,6 +60,7 @@ class Result:
     inputs: dict = field(default_factory=dict)  # what the notebook published: path -> SHA-256
     sha256: str = ""  # of the HTML written
     files: dict = field(default_factory=dict)  # published files written (relative) -> SHA-256
+    summary: dict = field(default_factory=dict)  # what the report found, for the index
     key: str = ""  # set by the parent (see cache)
 
 
@@ -256,6 +257,7 @@ def run_job(job: Job, settings: Settings, km=None) -> Result:
             inputs=published.inputs,
             sha256=hashlib.sha256(html).hexdigest(),
             files={p: hashlib.sha256(d).hexdigest() for p, d in files.items()},
+            summary=published.summary,
         )
     except PapermillExecutionError as e:
         message = (

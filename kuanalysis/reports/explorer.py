@@ -431,6 +431,12 @@ def _signed(x) -> str:
     return fmt.kr(x, sign=True)
 
 
+def summary(explorer: Explorer) -> str:
+    """The explorer's page in one line for the reader's index."""
+    n = len(explorer.names())
+    return f"{fmt.number(n)} förslag och scenarier att utgå från; som app med make utforska"
+
+
 def snapshot(explorer: Explorer, choice: Choice | None = None) -> html.Markup:
     """The view of a choice (default: the default scenario unchanged), for a static page."""
     return explorer.view(choice or explorer.start(explorer.default()))

@@ -407,7 +407,7 @@ def _group(group_id: str, heading: str, entries: list) -> Markup:
         intro = element("p", "En sida per kommun med kommunens avgifter, för varje förslag.")
     else:
         items = [_entry(e) for e in _newest_first(entries)]
-        intro = ""
+        intro = Markup("")
     return element(
         "section",
         element("h2", heading),

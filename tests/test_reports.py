@@ -117,3 +117,18 @@ def test_reports_open_offline_in_chromium(rendered, browser):
         outside = [u for u in requests if not u.startswith(("file:", "data:"))]
         assert not outside, f"{page_path.name} requested {outside}"
         page.close()
+
+
+def test_the_short_sources_line_names_files_and_shortened_hashes():
+    from kuanalysis.provenance import short_line
+
+    inputs = {
+        "data/raw/000-pks-2024/finansiering-2025.csv": "760cfb0c" + "0" * 56,
+        "scenarios/<b>.yaml": "ab12cd34" + "f" * 56,
+    }
+    # sorted by path: data/raw/... before scenarios/...; 8 hex characters each
+    assert short_line(inputs, "2024-10-25 08:00", "abc123") == (
+        '<p class="kallor-kort">Källor: finansiering-2025.csv (760cfb0c), &lt;b&gt;.yaml '
+        "(ab12cd34). Skapad 2024-10-25 08:00, kod abc123; SHA-256 förkortade, hela i "
+        "webbversionen.</p>"
+    )

@@ -662,7 +662,7 @@ def test_every_sheet_is_set_up_to_print(tmp_path):
         assert setup.paperSize == 9  # A4 in the xlsx format
         # the heading row: row 3 on the comparison and year sheets, row 4 on a scenario's
         row = 4 if ws.title in ("forslag-2025", "alt") else 3
-        assert ws.print_title_rows == f"{row}:{row}", ws.title
+        assert ws.print_title_rows == f"${row}:${row}", ws.title  # as read back
         assert ws[f"A{row}"].value == "Kommun"
         assert ws.oddFooter.left.text == "&A"  # the sheet's name
         assert ws.oddFooter.right.text == "Sida &P av &N"

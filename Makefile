@@ -37,8 +37,12 @@ lab: $(STAMP)  ## öppna JupyterLab på notebooks/
 	$(BIN)/jupyter lab notebooks/utforska-avgifter.ipynb
 
 utforska: $(STAMP)  ## öppna utforskaren av avgifterna som app i webbläsaren (Voilà, ingen kod)
-	$(BIN)/voila notebooks/utforska-avgifter.ipynb --Voila.ip=127.0.0.1 --Voila.open_browser=True \
-	  --strip_sources=True --show_tracebacks=False
+	$(BIN)/voila notebooks/utforska-avgifter.ipynb $(VOILA_FLAGS) --Voila.open_browser=True
+
+# Voilà bound to this machine, no code shown, the project folder as its root so that the
+# Publicera button can link the rendered reports (served under voila/files/reports/).
+VOILA_FLAGS = --Voila.ip=127.0.0.1 --Voila.root_dir=. --strip_sources=True \
+	--show_tracebacks=False "--VoilaConfiguration.file_allowlist=['reports/.*[.](html|xlsx)']"
 
 # nbstripout as the git filter of *.ipynb (.gitattributes): outputs never reach git, so
 # exploring in JupyterLab or Voilà leaves `git status` clean. The command is relative to the

@@ -33,8 +33,9 @@ format: $(STAMP)  ## skriv om koden i ruffs format och rätta det ruff kan rätt
 	$(BIN)/ruff check --fix kuanalysis tests notebooks benchmarks
 	$(BIN)/ruff format kuanalysis tests notebooks benchmarks
 
-lab: $(STAMP)  ## öppna JupyterLab på notebooks/
-	$(BIN)/jupyter lab notebooks/utforska-avgifter.ipynb
+lab: $(STAMP)  ## öppna JupyterLab på notebooks/ (sparar anteckningsböckerna utan utdata)
+	$(BIN)/jupyter lab notebooks/utforska-avgifter.ipynb \
+	  --ContentsManager.pre_save_hook=kuanalysis.notebookfiles.pre_save_hook
 
 utforska: $(STAMP)  ## öppna utforskaren av avgifterna som app i webbläsaren (Voilà, ingen kod)
 	$(BIN)/voila notebooks/utforska-avgifter.ipynb $(VOILA_FLAGS) --Voila.open_browser=True
@@ -47,11 +48,14 @@ VOILA_FLAGS = --Voila.ip=127.0.0.1 --Voila.root_dir=. --strip_sources=True \
 # nbstripout as the git filter of *.ipynb (.gitattributes): outputs never reach git, so
 # exploring in JupyterLab or Voilà leaves `git status` clean. The command is relative to the
 # work tree's top (where git runs filters), so every clone and work tree uses its own .venv.
+# cell ids are kept (they are stable here); the kernel's language details a run adds are not
+NBSTRIPOUT = $(BIN)/python -m nbstripout --keep-id --extra-keys metadata.language_info
+
 gitfilter:  ## låt git ta bort utdata ur anteckningsböckerna (nbstripout som filter)
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
-	  git config filter.nbstripout.clean '$(BIN)/python -m nbstripout --keep-id' && \
+	  git config filter.nbstripout.clean '$(NBSTRIPOUT)' && \
 	  git config filter.nbstripout.smudge cat && \
-	  git config diff.ipynb.textconv '$(BIN)/python -m nbstripout --keep-id -t' && \
+	  git config diff.ipynb.textconv '$(NBSTRIPOUT) -t' && \
 	  echo "nbstripout är git-filter för *.ipynb"; \
 	else \
 	  echo "ingen git-utcheckning: nbstripout installeras inte som git-filter"; \

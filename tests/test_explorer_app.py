@@ -260,6 +260,8 @@ def voila():
         env={**os.environ, "KUANALYSIS_ROOT": str(ROOT)},
     )
     url = f"http://127.0.0.1:{port}/"
+    notebook = ROOT / "notebooks" / "utforska-avgifter.ipynb"
+    before = notebook.read_bytes()
     try:
         for _ in range(120):
             try:
@@ -272,6 +274,7 @@ def voila():
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    assert notebook.read_bytes() == before  # a Voilà session never writes the notebook
 
 
 @pytest.mark.slow

@@ -338,7 +338,19 @@ def export_html(
         nb,
         resources={"ku_title": title, "ku_index_href": index_href, "ku_fields": published.fields},
     )
-    return body, title, published
+    return focusable_tables(body), title, published
+
+
+def focusable_tables(page: str) -> str:
+    """Every table and table frame can take the keyboard's focus (``tabindex="0"``): on a
+    narrow screen they scroll sideways, and a region that scrolls must be reachable without
+    a mouse (axe-core's rule ``scrollable-region-focusable``)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, features="html.parser")
+    for frame in soup.select("div.tabellram, table.ku-tabell"):
+        frame["tabindex"] = "0"
+    return str(soup)
 
 
 def scrub(nb, replacements: dict[str, str]) -> None:

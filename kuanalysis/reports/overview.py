@@ -61,7 +61,7 @@ def report_list(reports, jobs) -> html.Markup:
         elif mine:  # a title with fields ({{titel}}) is filled in per file: name the report
             name_ = " ".join(re.sub(r"\{\{[^}]*\}\}", " ", report.title).split()).strip(":–-, ")
             label = name_ or name.replace("-", " ").capitalize()
-            entries.append(html.link("index.html", f"{label}: alla i rapportlistan"))
+            entries.append(html.link("index.html", label))
     return html.element("ul", *(html.element("li", e) for e in entries), class_="rapportlista")
 
 

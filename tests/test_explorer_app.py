@@ -302,3 +302,27 @@ def test_the_app_shows_the_form_with_swedish_amounts(voila, browser):
     assert page.locator("button", has_text="Publicera").count() == 1
     assert page.locator("text=explorer.show").count() == 0
     page.close()
+
+
+@pytest.mark.slow
+def test_publish_with_the_real_renderer_links_what_it_rendered(tmp_path, monkeypatch):
+    """Publicera on a copy of the shipped project: the fee report and the 13 kommunblad are
+    rendered under the renderer's lock, then a second click renders nothing new."""
+    from conftest import shipped_project
+
+    from kuanalysis import render
+
+    project = shipped_project(tmp_path / "projekt")
+    monkeypatch.setenv("KUANALYSIS_ROOT", str(project))
+    ok, said, links = E.publish(render.render)
+    assert ok, said
+    assert said[0].startswith("Klart på ") and "14 av 14 rapporter skrivna" in said[0]
+    assert links[0] == (
+        "Avgifterna 2025: förslaget, nycklarna och alternativen",
+        "reports/avgifter-2025.html",
+    )
+    assert len(links) == 14 and ("Aneby", "reports/kommunblad/2025/0604-aneby.html") in links
+    assert all((project / path).is_file() for _, path in links)
+    assert not (project / "reports" / "bokslut-2023.html").exists()  # only the fee reports
+    ok, said, _ = E.publish(render.render)
+    assert ok and "0 av 14 rapporter skrivna" in said[0] and "14 oförändrade" in said[0]

@@ -68,6 +68,26 @@ def git_commit() -> str:
     return commit + ("+ändringar" if dirty else "")
 
 
+#: How much of a SHA-256 the short line shows: enough to tell two versions of a file apart.
+SHORT_HASH = 8
+
+
+def short_line(inputs: dict[str, str], generated_at: str, commit: str):
+    """The sources in one line, for a page that must print on one sheet (the kommunblad):
+    each file's name and the start of its SHA-256, the time and the code's version. The
+    full table stays in the block (on screen) and in ``_index.json``."""
+    files = (
+        ", ".join(f"{Path(p).name} ({h[:SHORT_HASH]})" for p, h in sorted(inputs.items()))
+        or "inga indatafiler"
+    )
+    return e(
+        "p",
+        f"Källor: {files}. Skapad {generated_at}, kod {commit}; SHA-256 förkortade, "
+        "hela i webbversionen.",
+        class_="kallor-kort",
+    )
+
+
 def block_html(inputs: dict[str, str], parameters: dict, generated_at: str, commit: str):
     """The provenance block shown at the end of every report (Swedish, escaped)."""
     rows_in = [e("tr", e("td", p), e("td", e("code", h))) for p, h in sorted(inputs.items())]
@@ -85,6 +105,7 @@ def block_html(inputs: dict[str, str], parameters: dict, generated_at: str, comm
     return e(
         "section",
         e("h2", "Om rapporten"),
+        short_line(inputs, generated_at, commit),
         e(
             "p",
             f"Skapad {generated_at} med kuanalysis {__version__}, version ",

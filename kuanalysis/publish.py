@@ -6,6 +6,9 @@
   that depends on the data); the renderer fills them in, escaped, before converting.
 - :func:`file`: a file (e.g. an xlsx workbook) that the renderer writes beside the report;
   the notebook shows a link to it.
+- :func:`summary`: one line of what the report found (``8 avvikelser, 2 tomma celler``) and
+  optionally a short name for it (``Aneby``); the renderer keeps them in ``_index.json`` and
+  the reader's ``index.html`` shows them beside the report's link.
 
 Run in JupyterLab these only display; nothing is written. Only ``kuanalysis render`` writes.
 """
@@ -22,6 +25,9 @@ from .provenance import Source
 MIME_INPUTS = "application/vnd.kuanalysis.inputs+json"
 MIME_FIELDS = "application/vnd.kuanalysis.fields+json"
 MIME_FILE = "application/vnd.kuanalysis.file+json"
+MIME_SUMMARY = "application/vnd.kuanalysis.summary+json"
+#: At most this many characters in a summary line and a short name (one line on a phone).
+SUMMARY_LENGTH = 200
 
 #: A field name in a Markdown cell: ``{{titel}}``.
 FIELD = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
@@ -97,3 +103,22 @@ def file(name: str, data: bytes, link_html) -> None:
             "text/html": str(link_html),
         }
     )
+
+
+def summary(text: str, label: str = "") -> None:
+    """One line of what the report found, for the reader's index (and a short name for it,
+    e.g. the municipality of a kommunblad; empty: the report's title is used).
+
+    Both are plain text: the index escapes them. Line breaks become spaces.
+
+    Raises
+    ------
+    ValueError
+        For an empty text, or one longer than :data:`SUMMARY_LENGTH` characters.
+    """
+    text, label = (" ".join(str(t).split()) for t in (text, label))
+    if not text or len(text) > SUMMARY_LENGTH or len(label) > SUMMARY_LENGTH:
+        raise ValueError(
+            f"sammanfattningen ska vara en rad text, högst {SUMMARY_LENGTH} tecken: {text!r}"
+        )
+    _display({MIME_SUMMARY: {"text": text, "label": label}})

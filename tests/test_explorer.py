@@ -206,7 +206,7 @@ def test_saving_keeps_the_choice_on_screen(ex, folder):
 
     parts = list(walk(ui))
     base = next(x for x in parts if getattr(x, "description", "") == "Utgå från")
-    uprating = next(x for x in parts if getattr(x, "description", "") == "Uppräkning %")
+    uprating = next(x for x in parts if getattr(x, "description", "") == "Uppräkning per år, %")
     name = next(x for x in parts if getattr(x, "description", "") == "Namn")
     text = next(x for x in parts if getattr(x, "description", "") == "Beskrivning")
     save = next(x for x in parts if getattr(x, "description", "") == "Spara som scenario")
@@ -214,12 +214,15 @@ def test_saving_keeps_the_choice_on_screen(ex, folder):
     skola = next(iter(x for x in parts if label in getattr(x, "children", ()))).children[1]
 
     assert base.value == "forslag-2025"
-    skola.value, uprating.value = 1_234_567, 2.0
+    skola.value, uprating.value = "1 234 567", "2"
     name.value, text.value = "prov", "Skolposten ändrad."
     save.click()
     assert (folder / "prov.yaml").exists()
     assert "prov" in base.options
-    assert (base.value, skola.value, uprating.value) == ("forslag-2025", 1_234_567, 2.0)
+    assert (base.value, skola.value, uprating.value) == ("forslag-2025", "1 234 567", "2")
+    assert "amount: 1234567" in (folder / "prov.yaml").read_text(encoding="utf-8") or (
+        "1234567" in (folder / "prov.yaml").read_text(encoding="utf-8")
+    )
 
 
 def test_save_never_writes_under_data_raw(loader, tmp_path, monkeypatch):

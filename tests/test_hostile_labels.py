@@ -48,6 +48,8 @@ OURS = {
     "th",
     "td",
     "code",
+    "details",
+    "summary",
     "b",
     "em",
     "strong",

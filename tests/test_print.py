@@ -13,11 +13,13 @@ measures the laid-out page:
 * images have loaded and scale to fit without being distorted;
 * the document as a whole is no wider than the page.
 
-Each report must also print to a non-empty A4 PDF with 15 mm margins (``page.pdf``).
+Each report must also print to a non-empty A4 PDF with 15 mm margins (``page.pdf``), and
+every kommunblad to exactly one page (the README promises one sheet per municipality).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -106,6 +108,11 @@ MEASURE = r"""
 """
 
 
+def pdf_pages(pdf: bytes) -> int:
+    """How many pages a PDF has: its page objects (``/Type /Page``, not ``/Pages``)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
 def _pages(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.html") if "_failed" not in p.relative_to(folder).parts)
 
@@ -121,7 +128,8 @@ def _describe(report: str, problem: dict) -> str:
 
 @pytest.fixture(scope="module")
 def printed(rendered, browser):
-    """Every rendered report laid out for print: ``{name: (problems, pdf start, pdf size)}``."""
+    """Every rendered report laid out for print:
+    ``{name: (problems, pdf start, pdf size, pdf pages)}``."""
     margin = {side: MARGIN for side in ("top", "right", "bottom", "left")}
     out = {}
     for path in _pages(rendered):
@@ -132,7 +140,7 @@ def printed(rendered, browser):
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
         pdf = page.pdf(format="A4", margin=margin)
-        out[name] = (page.evaluate(MEASURE, A4_WIDTH_PX), pdf[:5], len(pdf))
+        out[name] = (page.evaluate(MEASURE, A4_WIDTH_PX), pdf[:5], len(pdf), pdf_pages(pdf))
         page.close()
     return out
 
@@ -151,7 +159,7 @@ def test_every_kind_of_report_is_measured(printed):
 def test_every_report_fits_the_width_of_an_a4_page(printed):
     found = [
         _describe(name, problem)
-        for name, (problems, _, _) in printed.items()
+        for name, (problems, _, _, _) in printed.items()
         for problem in problems
     ]
     assert not found, f"{len(found)} element går inte att skriva ut på A4 stående:\n" + "\n".join(
@@ -161,5 +169,14 @@ def test_every_report_fits_the_width_of_an_a4_page(printed):
 
 @pytest.mark.browser
 def test_every_report_prints_to_an_a4_pdf(printed):
-    for name, (_, start, size) in printed.items():
+    for name, (_, start, size, _) in printed.items():
         assert start == b"%PDF-" and size > 1000, (name, start, size)
+
+
+@pytest.mark.browser
+def test_every_kommunblad_prints_on_one_a4_page(printed):
+    sheets = {n: pages for n, (_, _, _, pages) in printed.items() if n.startswith("kommunblad/")}
+    assert len(sheets) == 13, sorted(sheets)  # the 13 municipalities of the shipped proposal
+    assert {n: p for n, p in sheets.items() if p != 1} == {}
+    # the other reports are longer: the page count is read, not assumed to be 1
+    assert printed["avgifter-2025.html"][3] > 1

@@ -52,7 +52,10 @@ def test_index_groups_reports_and_lists_variants_newest_first(scratch_project, t
         "period/2024.html",
         "period/2023.html",
     ]
-    assert '<a href="period/2024.html">Period 2024</a></td><td>ar = 2024</td>' in page
+    readers, technical = page.split('<details id="teknik">')
+    assert "ar = " not in readers  # parameters only in the technical section at the end
+    assert "<code>period/2024.html</code>: anteckningsboken period.ipynb; parametrar " in technical
+    assert "<code>ar = 2024</code>" in technical
     assert "http" not in page.split("</head>")[1]  # no absolute link
     assert "default-src 'none'; img-src data:; style-src 'unsafe-inline'" in page
     # a variant's page links back to the index relative to itself
@@ -82,9 +85,11 @@ def test_index_page_escapes_titles():
             "sha256": "0",
         }
     }
+    state["x.html"]["summary"] = {"text": "<script>1</script> avvikelser", "label": ""}
     page = index.page(state)
     assert '<a href="x.html">&lt;b&gt;fet&lt;/b&gt; &amp; co</a>' in page
     assert "namn = &quot;&lt;i&gt;&quot;" in page
+    assert '<span class="fynd">&lt;script&gt;1&lt;/script&gt; avvikelser</span>' in page
 
 
 WRITER = r"""
@@ -113,7 +118,7 @@ def test_two_processes_writing_the_index_lose_nothing(tmp_path):
     state = json.loads((tmp_path / "_index.json").read_text())
     assert len(state) == 80
     assert sorted(state) == sorted(f"{t}-{i:02d}.html" for t in "ab" for i in range(40))
-    assert len(re.findall(r"<tr><td><a ", (tmp_path / "index.html").read_text())) == 80
+    assert len(re.findall(r"<li><b><a ", (tmp_path / "index.html").read_text())) == 80
 
 
 def test_state_of_the_previous_version_is_read(tmp_path):
@@ -148,8 +153,11 @@ def test_state_of_the_previous_version_is_read(tmp_path):
     assert "sha256" not in state["b.html"]
     assert state["b.html"]["failure"] == {"at": FIXED_TIME, "parameters": {"x": 1}}
     page = index.page(state)
-    assert '<a href="a.html">A</a></td><td>–</td><td>2024-10-25 08:00</td><td>klar</td>' in page
-    assert "<td>B</td><td>x = 1</td>" in page and "(ingen lyckad version finns)" in page
+    assert (
+        '<li><b><a href="a.html">A</a></b><span class="om">skapad 2024-10-25 08:00</span></li>'
+    ) in page
+    assert "<li><b><span>B</span></b>" in page and "(ingen lyckad version finns)" in page
+    assert "<code>x = 1</code>" in page.split('<details id="teknik">')[1]
 
 
 @pytest.mark.parametrize(

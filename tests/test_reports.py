@@ -100,7 +100,11 @@ def test_provenance_lists_the_files_read_with_their_hashes(rendered, page, wante
 def test_index_lists_every_report(rendered):
     index = (rendered / "index.html").read_text(encoding="utf-8")
     links = set(re.findall(r'<a href="([^"]+)"', index))
-    assert links == {p.relative_to(rendered).as_posix() for p in pages(rendered)} - {"index.html"}
+    html = {x for x in links if x.endswith(".html")}
+    assert html == {p.relative_to(rendered).as_posix() for p in pages(rendered)} - {"index.html"}
+    # the workbooks are linked beside their reports, and exist
+    assert {x for x in links - html} == {"avgifter-2025.xlsx"}
+    assert all((rendered / x).is_file() for x in links)
 
 
 @pytest.mark.browser
@@ -112,8 +116,25 @@ def test_reports_open_offline_in_chromium(rendered, browser):
         page.goto(page_path.as_uri())
         page.wait_for_load_state("load")
         assert page.title(), page_path.name
-        assert page.locator("table").count() >= 1, page_path.name
+        # a report shows tables; the index lists the reports
+        shown = "ul.rapportlista" if page_path.name == "index.html" else "table"
+        assert page.locator(shown).count() >= 1, page_path.name
         assert page.locator("h1").count() >= 1, page_path.name
         outside = [u for u in requests if not u.startswith(("file:", "data:"))]
         assert not outside, f"{page_path.name} requested {outside}"
         page.close()
+
+
+def test_the_short_sources_line_names_files_and_shortened_hashes():
+    from kuanalysis.provenance import short_line
+
+    inputs = {
+        "data/raw/000-pks-2024/finansiering-2025.csv": "760cfb0c" + "0" * 56,
+        "scenarios/<b>.yaml": "ab12cd34" + "f" * 56,
+    }
+    # sorted by path: data/raw/... before scenarios/...; 8 hex characters each
+    assert short_line(inputs, "2024-10-25 08:00", "abc123") == (
+        '<p class="kallor-kort">Källor: finansiering-2025.csv (760cfb0c), &lt;b&gt;.yaml '
+        "(ab12cd34). Skapad 2024-10-25 08:00, kod abc123; SHA-256 förkortade, hela i "
+        "webbversionen.</p>"
+    )

@@ -54,7 +54,7 @@ def render(
         Parameter values as text, ``{"kommun_kod": "0604"}``.
     jobs : int, optional
         Worker processes (default: one per core; at most
-        :func:`~kuanalysis.forkserver.max_workers`, two per core). No more are used than
+        :func:`~kuanalysis.render.forkserver.max_workers`, two per core). No more are used than
         there are reports to render.
     out_dir : path-like, optional
         Output folder (default: ``reports/``).

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from .. import provenance, publish
-from ..reports.html import markdown_literal
+from ..reports.html import Markup, escape, markdown_literal
 
 #: Tag of a markdown cell that is left out when its section shows nothing.
 OPTIONAL = "valfri"
@@ -102,6 +102,7 @@ class Published:
     inputs: dict[str, str] = field(default_factory=dict)  # path -> SHA-256
     fields: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # file name -> content
+    summary: dict[str, str] = field(default_factory=dict)  # {"text": ..., "label": ...}
 
 
 def _tags(cell) -> set[str]:
@@ -131,6 +132,9 @@ def clean(nb) -> Published:
             data = out.get("data", {})
             found.inputs.update(data.pop(publish.MIME_INPUTS, {}))
             found.fields.update(data.pop(publish.MIME_FIELDS, {}))
+            if publish.MIME_SUMMARY in data:
+                said = data.pop(publish.MIME_SUMMARY)
+                found.summary = {k: str(said.get(k, "")) for k in ("text", "label")}
             if publish.MIME_FILE in data:
                 f = data.pop(publish.MIME_FILE)
                 if not publish.FILE_NAME.fullmatch(str(f["name"])):  # a name only, never a path
@@ -143,10 +147,31 @@ def clean(nb) -> Published:
                 found.files[f["name"]] = base64.b64decode(f["base64"])
             if "data" in out and not data:
                 continue  # it held only what the renderer takes
+            if any(kind.startswith("image/") for kind in data) and not alt_text(out):
+                raise ReportError(
+                    "ett diagram i anteckningsboken saknar alt-text (vad det visar, i ord); "
+                    "rita det med kuanalysis.reports.charts, som skriver den."
+                )
             kept.append(out)
         cell.outputs = kept
     nb.metadata.pop("papermill", None)
     return found
+
+
+def alt_text(output) -> str:
+    """The alt text of an image output (``metadata["image/png"]["alt"]``, as
+    :func:`kuanalysis.reports.charts.describe` gives it); empty when there is none."""
+    metadata = output.get("metadata", {})
+    for kind, value in metadata.items():
+        if kind.startswith("image/") and isinstance(value, dict) and value.get("alt"):
+            return re.sub(r"[ \t\r\n]+", " ", str(value["alt"])).strip()
+    return ""
+
+
+def _alt_filter(output) -> Markup:
+    """Template filter ``ku_alt``: an image's alt text as an attribute value, escaped by the
+    one escaping path."""
+    return escape(alt_text(output))
 
 
 def drop_empty_sections(nb) -> None:
@@ -256,6 +281,7 @@ def _exporter():
     )
     exporter.register_preprocessor(SanitizeHTML(config=c), enabled=True)
     exporter.register_preprocessor(_fill_fields, enabled=True)
+    exporter.register_filter("ku_alt", _alt_filter)
     return exporter
 
 
@@ -312,7 +338,19 @@ def export_html(
         nb,
         resources={"ku_title": title, "ku_index_href": index_href, "ku_fields": published.fields},
     )
-    return body, title, published
+    return focusable_tables(body), title, published
+
+
+def focusable_tables(page: str) -> str:
+    """Every table and table frame can take the keyboard's focus (``tabindex="0"``): on a
+    narrow screen they scroll sideways, and a region that scrolls must be reachable without
+    a mouse (axe-core's rule ``scrollable-region-focusable``)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, features="html.parser")
+    for frame in soup.select("div.tabellram, table.ku-tabell"):
+        frame["tabindex"] = "0"
+    return str(soup)
 
 
 def scrub(nb, replacements: dict[str, str]) -> None:

@@ -1,6 +1,7 @@
 """``index.html`` of the output folder and its state file ``_index.json``.
 
-The state holds one entry per HTML file, describing the file that is on disk: after a failed
+The state holds one entry per HTML file, describing the file that is on disk (with the
+one-line ``summary`` of what the report found, when it published one): after a failed
 render the entry keeps the title, parameters and time of the last good file and only notes
 the failure. One ``kuanalysis render`` at a time writes to a folder: a run holds the folder's
 render lock (:func:`one_render`) from reading the state until it has written it, and a
@@ -19,7 +20,7 @@ import os
 import re
 import sys
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..paths import atomic_path, relative
 from ..provenance import sha256
@@ -171,6 +172,7 @@ def _valid(output, e) -> bool:
         and isinstance(e.get("parameters"), dict)
         and all(isinstance(e.get(k, {}), dict) for k in mappings)
         and all(_texts(e.get(k, {}), *e.get(k, {})) for k in ("files", "inputs"))
+        and _texts(e.get("summary", {}), "text", "label")
         and (
             "failure" not in e
             or (_texts(e["failure"], "at") and isinstance(e["failure"].get("parameters"), dict))
@@ -271,6 +273,7 @@ def update(out_dir: Path, outcomes: list, generated_at: str) -> dict:
                     "files": r.files,
                     "inputs": r.inputs,
                     "key": r.key,
+                    **({"summary": r.summary} if r.summary else {}),
                 }
             elif r.status == "oförändrad":
                 prev.pop("failure", None)
@@ -283,7 +286,7 @@ def update(out_dir: Path, outcomes: list, generated_at: str) -> dict:
                 )
         for output, entry in list(state.items()):
             if "sha256" in entry and not (out_dir / output).exists():  # deleted by hand
-                good = ("generated_at", "sha256", "files", "inputs", "key")
+                good = ("generated_at", "sha256", "files", "inputs", "key", "summary")
                 state[output] = {k: v for k, v in entry.items() if k not in good}
                 if "failure" not in entry:
                     del state[output]
@@ -291,28 +294,27 @@ def update(out_dir: Path, outcomes: list, generated_at: str) -> dict:
     return state
 
 
-def _row(e: dict) -> Markup:
-    params = (
-        ", ".join(
-            f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(e["parameters"].items())
-        )
-        or "–"
-    )
-    good = "sha256" in e
-    if "failure" not in e:
-        status = "klar"
-    elif good:
-        status = f"fel vid körningen {e['failure']['at']} (senaste lyckade versionen visas)"
-    else:
-        status = f"fel vid körningen {e['failure']['at']} (ingen lyckad version finns)"
-    title = link(e["output"], e["title"]) if good else e["title"]
-    return element(
-        "tr",
-        element("td", title),
-        element("td", params),
-        element("td", e.get("generated_at", "–")),
-        element("td", status),
-    )
+#: How readers think of the reports: a group per notebook, its heading and what it holds.
+#: Reports of other notebooks get a group of their own after these, headed by their title.
+GROUPS = {
+    "fondredovisning": ("ekonomi", "Ekonomi: bokslut och delårsrapporter"),
+    "avgifter": ("avgifter", "Avgifter"),
+    "kommunblad": ("kommunblad", "Kommunblad"),
+}
+_MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def _heading(title: str, report: str) -> str:
@@ -320,47 +322,169 @@ def _heading(title: str, report: str) -> str:
     return " ".join(FIELD.sub(" ", title).split()).rstrip(":–-, ") or report
 
 
+def _long_date(iso: str) -> str:
+    """``2024-08-31`` -> ``31 augusti 2024``; anything else as it is."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    if not m or not 1 <= int(m[2]) <= 12:
+        return iso
+    return f"{int(m[3])} {_MONTHS[int(m[2]) - 1]} {m[1]}"
+
+
+def _period(e: dict) -> str:
+    """What period a report covers, in words, from its sort key (its period's last day)."""
+    sort = e.get("sort", "")
+    if not sort:
+        return ""
+    if e["report"] in ("avgifter", "kommunblad") and re.fullmatch(r"\d{4}-12-31", sort):
+        return f"år {sort[:4]}"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", sort):
+        return f"till och med {_long_date(sort)}"
+    return sort
+
+
+def _newest_first(entries: list) -> list:
+    entries = sorted(entries, key=lambda e: e["output"])
+    return sorted(entries, key=lambda e: e.get("sort", ""), reverse=True)  # stable
+
+
+def _failure(e: dict) -> Markup | str:
+    if "failure" not in e:
+        return ""
+    if "sha256" in e:
+        text = f"fel vid körningen {e['failure']['at']} (senaste lyckade versionen visas)"
+    else:
+        text = f"fel vid körningen {e['failure']['at']} (ingen lyckad version finns)"
+    return element("span", text, class_="fel")
+
+
+def _title(e: dict, text: str | None = None) -> Markup:
+    """The report's link (its title, or ``text``); only the title when there is no file."""
+    text = text or e["title"]
+    return link(e["output"], text) if "sha256" in e else element("span", text)
+
+
+def _entry(e: dict) -> Markup:
+    """A report for a reader: its title, period, when it was made and what it found."""
+    facts = [p for p in (_period(e), e.get("generated_at") and f"skapad {e['generated_at']}") if p]
+    files = [
+        link(path, f"Arbetsbok för Excel ({PurePosixPath(path).name})")
+        for path in sorted(e.get("files", {}))
+        if path.endswith(".xlsx")
+    ]
+    found = e.get("summary", {}).get("text", "")
+    return element(
+        "li",
+        element("b", _title(e)),
+        element("span", " · ".join(facts), class_="om") if facts else "",
+        element("span", found, class_="fynd") if found else "",
+        *(element("span", f, class_="fil") for f in files),
+        _failure(e),
+    )
+
+
+def _sheets_line(year: str, entries: list) -> Markup:
+    """One line per year: the year, then one link per sheet (its short name)."""
+    links = []
+    for i, e in enumerate(sorted(entries, key=lambda e: e["output"])):
+        label = e.get("summary", {}).get("label") or e["title"]
+        links += [", " if i else "", _title(e, label), _failure(e)]
+    made = sorted({e["generated_at"] for e in entries if e.get("generated_at")})
+    about = f"{len(entries)} blad" + (f", skapade {made[-1]}" if made else "")
+    return element(
+        "li",
+        element("b", f"{year}: " if year else ""),
+        *links,
+        element("span", about, class_="om"),
+    )
+
+
+def _group(group_id: str, heading: str, entries: list) -> Markup:
+    if group_id == "kommunblad":
+        by_year: dict[str, list] = {}
+        for e in entries:
+            by_year.setdefault(e.get("sort", "")[:4], []).append(e)
+        items = [_sheets_line(y, by_year[y]) for y in sorted(by_year, reverse=True)]
+        intro = element("p", "En sida per kommun med kommunens avgifter, för varje förslag.")
+    else:
+        items = [_entry(e) for e in _newest_first(entries)]
+        intro = Markup("")
+    return element(
+        "section",
+        element("h2", heading),
+        intro,
+        element("ul", *items, class_="rapportlista"),
+        id=f"grupp-{group_id}",
+    )
+
+
+def _technical(state: dict) -> Markup:
+    """Notebooks, parameters and hashes: for whoever maintains the reports, at the end."""
+    rows = []
+    for e in sorted(state.values(), key=lambda e: e["output"]):
+        params = (
+            ", ".join(
+                f"{k} = {json.dumps(v, ensure_ascii=False)}"
+                for k, v in sorted(e["parameters"].items())
+            )
+            or "–"
+        )
+        rows.append(
+            element(
+                "li",
+                element("code", e["output"]),
+                f": anteckningsboken {e['report']}.ipynb; parametrar ",
+                element("code", params),
+                "; SHA-256 ",
+                element("code", (e.get("sha256") or "–")[:12]),
+            )
+        )
+    return element(
+        "details",
+        element("summary", "Teknisk information"),
+        element(
+            "p",
+            "För den som underhåller rapporterna: anteckningsbok, parametrar och "
+            "kontrollsumma (början av SHA-256) för varje fil. Allt finns också i _index.json.",
+        ),
+        element("ul", *rows, class_="teknik"),
+        id="teknik",
+    )
+
+
 def page(state: dict) -> str:
-    """``index.html``: every report, its variants newest first, relative links, Swedish."""
+    """``index.html`` for readers: groups as readers think (economy per period, fees per year,
+    kommunblad per year), newest first, each report with its period, time and findings; the
+    technical details (notebooks, parameters, hashes) in a section at the end."""
     from jinja2 import Environment, FileSystemLoader
     from markupsafe import Markup as Safe
 
-    groups: dict[str, list] = {}
+    groups: dict[str, tuple[str, list]] = {}
+    others: dict[str, list] = {}
     for e in state.values():
-        groups.setdefault(e["report"], []).append(e)
-    head = element(
-        "thead",
-        element(
-            "tr",
-            *(element("th", h, scope="col") for h in ("Rapport", "Parametrar", "Skapad", "Status")),
-        ),
-    )
-    sections = []
-    for report in sorted(groups):
-        entries = sorted(groups[report], key=lambda e: e["output"])
-        entries.sort(key=lambda e: e.get("sort", ""), reverse=True)  # stable: output breaks ties
-        sections.append(
-            element(
-                "section",
-                element("h2", _heading(entries[0].get("report_title", ""), report)),
-                element(
-                    "table",
-                    head,
-                    element("tbody", *map(_row, entries)),
-                    class_="ku-tabell",
-                    id=f"rapport-{report}",
-                ),
-            )
-        )
+        if e["report"] in GROUPS:
+            gid, heading = GROUPS[e["report"]]
+            groups.setdefault(gid, (heading, []))[1].append(e)
+        else:
+            others.setdefault(e["report"], []).append(e)
+    sections = [
+        _group(gid, groups[gid][0], groups[gid][1]) for gid, _ in GROUPS.values() if gid in groups
+    ]
+    for report in sorted(others):  # by notebook name: the overview, then the others
+        entries = others[report]
+        newest = _newest_first(entries)[0]
+        heading = _heading(newest.get("report_title", ""), "") or _heading(newest["title"], report)
+        sections.append(_group(report, heading, entries))
     body = element(
         "div",
         element("h1", "Rapporter"),
         element(
             "p",
-            "Alla rapporter i den här mappen. Öppna en rapport genom att klicka på "
-            "titeln; sidorna fungerar utan internetuppkoppling.",
+            "Rapporterna om Kommunal utvecklings ekonomi och avgifter, den nyaste först. "
+            "Klicka på en titel för att öppna rapporten; sidorna fungerar utan "
+            "internetuppkoppling och kan skrivas ut.",
         ),
         *(sections or [element("p", "Inga rapporter ännu.")]),
+        *([_technical(state)] if state else []),
         id="rapporter",
     )
     env = Environment(loader=FileSystemLoader(str(TEMPLATES / "kuanalysis")), autoescape=True)

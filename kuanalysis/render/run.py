@@ -13,7 +13,7 @@ When the last job is done, or the plan finds nothing to render, the workers kill
 kernels (nothing in them is kept) and remove their connection files.
 
 Workers are started with ``forkserver`` where the platform has it, else ``spawn`` (never
-``fork``: Windows lacks it, macOS makes it unsafe); see :mod:`kuanalysis.forkserver`. A
+``fork``: Windows lacks it, macOS makes it unsafe); see :mod:`kuanalysis.render.forkserver`. A
 worker dies with its parent: a thread waits on the parent's sentinel, kills the worker's
 kernels and exits, so nothing is written after ``kuanalysis render`` is killed.
 """
@@ -59,6 +59,7 @@ class Result:
     inputs: dict = field(default_factory=dict)  # what the notebook published: path -> SHA-256
     sha256: str = ""  # of the HTML written
     files: dict = field(default_factory=dict)  # published files written (relative) -> SHA-256
+    summary: dict = field(default_factory=dict)  # what the report found, for the index
     key: str = ""  # set by the parent (see cache)
 
 
@@ -224,6 +225,7 @@ def _write(job: Job, settings: Settings, nb, started: float) -> Result:
         inputs=published.inputs,
         sha256=hashlib.sha256(html).hexdigest(),
         files={p: hashlib.sha256(d).hexdigest() for p, d in files.items()},
+        summary=published.summary,
     )
 
 

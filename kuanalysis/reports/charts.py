@@ -2,9 +2,15 @@
 
 Every chart says what it shows (title with unit and date) and is drawn so it survives a
 black-and-white printer: distinct grey levels plus hatching, direct labels where they fit.
+Every chart also says it in words: the function that draws it writes a Swedish alt text of
+its own (what kind of chart, what it shows, its main figures) with :func:`describe`; the
+notebook's output carries it as the image's ``alt`` metadata, and the exporter puts it in
+``<img alt>`` through :mod:`kuanalysis.reports.html`.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -17,6 +23,61 @@ def _subplots(*args, **kwargs):
     import matplotlib.pyplot as plt
 
     return plt.subplots(*args, **kwargs)
+
+
+def describe(fig, text: str) -> None:
+    """Give ``fig`` its alt text: what the chart shows, in Swedish.
+
+    The text rides with the figure's display: IPython merges the metadata of the figure's
+    ``_repr_mimebundle_`` with the PNG the inline backend draws, so the notebook's output
+    holds ``{"image/png": {"alt": text}}``.
+    """
+    text = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # no-break spaces stay
+    fig.ku_alt = text
+
+    def bundle(include=None, exclude=None):
+        return {}, {"image/png": {"alt": text}}
+
+    fig._repr_mimebundle_ = bundle
+
+
+def alt_text(fig) -> str | None:
+    """The alt text :func:`describe` gave ``fig`` (None: none)."""
+    return getattr(fig, "ku_alt", None)
+
+
+def _value(v: float, unit: str, decimals: int) -> str:
+    """A figure as the alt text says it: ``81 %``, ``1 234 tkr``, ``0,04``."""
+    if unit == "%":
+        return fmt.percent(v, decimals)
+    text = fmt.number(v, decimals)
+    return f"{text}{fmt.NBSP}{unit}" if unit else text
+
+
+def extremes(labels, values, unit: str, decimals: int = 0) -> str:
+    """``högst A 81 %, lägst B 12 %`` over the values that are not blank (NaN).
+
+    One value gives ``A 81 %``; none gives ``inga värden``. Ties go to the first label.
+    """
+    pairs = [
+        (str(lab), float(v))
+        for lab, v in zip(labels, values)
+        if v is not None and not np.isnan(float(v))
+    ]
+    if not pairs:
+        return "inga värden"
+    if len(pairs) == 1:
+        return f"{pairs[0][0]} {_value(pairs[0][1], unit, decimals)}"
+    hi = max(pairs, key=lambda p: p[1])
+    lo = min(pairs, key=lambda p: p[1])
+    return (
+        f"högst {hi[0]} {_value(hi[1], unit, decimals)}, "
+        f"lägst {lo[0]} {_value(lo[1], unit, decimals)}"
+    )
+
+
+def _strip_unit(title: str) -> str:
+    return title.rstrip(". ")
 
 
 #: Grey-safe palette (dark to light) and hatches, used in this order.
@@ -86,6 +147,11 @@ def barh(
     if n > 1:
         ax.legend(loc="lower right")
     ax.figure.tight_layout()
+    parts = [
+        (f"{name}: " if n > 1 else "") + extremes(labels, values, unit, decimals)
+        for name, values in series.items()
+    ]
+    describe(ax.figure, f"Liggande stapeldiagram: {_strip_unit(title)}. " + "; ".join(parts) + ".")
     return ax
 
 
@@ -117,6 +183,15 @@ def panels_barh(
     axes[0][0].invert_yaxis()
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
     fig.tight_layout()
+    parts = [
+        f"{name}: {extremes(labels, values, unit, decimals)}" for name, values in panels.items()
+    ]
+    describe(
+        fig,
+        f"Liggande stapeldiagram i {n} {'del' if n == 1 else 'delar'}: {_strip_unit(title)}. "
+        + "; ".join(parts)
+        + ".",
+    )
     return axes[0]
 
 
@@ -180,7 +255,35 @@ def lines(
     if len(series) > 1:
         ax.legend(loc="best")
     ax.figure.tight_layout()
+    describe(ax.figure, _lines_alt(x, series, title, unit, decimals))
     return ax
+
+
+def _x_text(v) -> str:
+    return str(v).replace(".", ",")
+
+
+def _lines_alt(x, series: dict, title: str, unit: str, decimals: int) -> str:
+    """``Linjediagram: title, x0–xn. name: från a till b, lägst c (x).``"""
+    parts = []
+    for name, values in series.items():
+        values = [float(v) for v in values]
+        shown = [(xi, v) for xi, v in zip(x, values) if not np.isnan(v)]
+        if not shown:
+            parts.append(f"{name}: inga värden")
+            continue
+        text = (
+            f"{name}: från {_value(shown[0][1], unit, decimals)} "
+            f"till {_value(shown[-1][1], unit, decimals)}"
+        )
+        low = min(shown, key=lambda p: p[1])
+        if low not in (shown[0], shown[-1]):
+            text += f", lägst {_value(low[1], unit, decimals)} vid {_x_text(low[0])}"
+        parts.append(text)
+    span = f", {_x_text(x[0])}–{_x_text(x[-1])}" if x else ""
+    if span[2:] in title:  # the title says it already
+        span = ""
+    return f"Linjediagram: {_strip_unit(title)}{span}. " + "; ".join(parts) + "."
 
 
 # -- fund reports (bokslut, tertial): appended for kuanalysis.report_fund ------------------
@@ -259,6 +362,15 @@ def pace(labels, rates, elapsed: float, *, title: str, elapsed_label: str):
         "mörk, streckad stapel = snabbare än året"
     )
     fig.tight_layout()
+    fast = int(over.sum())
+    counted = int((~np.isnan(rates)).sum())
+    describe(
+        fig,
+        f"Stapeldiagram: {_strip_unit(title)}; förbrukning i procent av helårsbudget per "
+        f"område, {extremes(labels, rates * 100, '%')}. Linjen vid "
+        f"{fmt.percent(elapsed, ratio=True)} är {elapsed_label}; {fast} av {counted} "
+        f"områden förbrukar snabbare än året går.",
+    )
     return ax
 
 
@@ -293,6 +405,12 @@ def stacked_barh(labels, series: dict, *, title: str, unit: str, decimals: int =
     ax.set_title(title, loc="left")
     ax.legend(loc="lower right")
     fig.tight_layout()
+    totals = np.nansum(np.array([np.asarray(v, dtype=float) for v in series.values()]), axis=0)
+    describe(
+        fig,
+        f"Staplat liggande stapeldiagram: {_strip_unit(title)}, delarna "
+        f"{' och '.join(series)}. Summa per rad: {extremes(labels, totals, unit, decimals)}.",
+    )
     return ax
 
 
@@ -357,7 +475,28 @@ def waterfall(labels, amounts, kinds, *, title: str, unit: str, decimals: int = 
         ax.set_ylabel("Obs: axeln börjar inte på noll")
     ax.set_ylim(lo, hi + (hi - lo) * 0.08)
     fig.tight_layout()
+    describe(fig, _waterfall_alt(labels, amounts, kinds, title, unit, decimals))
     return ax
+
+
+def _waterfall_alt(labels, amounts, kinds, title: str, unit: str, decimals: int) -> str:
+    """``Vattenfallsdiagram: title. Från A x till B y i n steg; störst S +z.``"""
+    ends = [(lab, a) for lab, a, k in zip(labels, amounts, kinds) if k != "steg"]
+    steps = [(lab, a) for lab, a, k in zip(labels, amounts, kinds) if k == "steg"]
+    text = f"Vattenfallsdiagram: {_strip_unit(title)}."
+    if len(ends) >= 2:
+        text += (
+            f" Från {ends[0][0]} {_value(ends[0][1], unit, decimals)} "
+            f"till {ends[-1][0]} {_value(ends[-1][1], unit, decimals)}"
+        )
+    if steps:
+        big = max(steps, key=lambda p: abs(p[1]))
+        word = "steg" if len(steps) == 1 else f"{len(steps)} steg"
+        sign = fmt.number(big[1], decimals, sign=True)
+        text += f" via {word}; störst {big[0]} {sign}{fmt.NBSP if unit else ''}{unit}"
+    elif len(ends) >= 2:
+        text += " utan steg emellan"
+    return text.rstrip(".") + "."
 
 
 def fmt_wrap(text: str, width: int = 16) -> str:
@@ -367,8 +506,19 @@ def fmt_wrap(text: str, width: int = 16) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def small_multiples(x, series: dict, *, title: str, unit: str, decimals: int = 0, columns: int = 4):
+def small_multiples(
+    x,
+    series: dict,
+    *,
+    title: str,
+    unit: str,
+    decimals: int = 0,
+    columns: int = 4,
+    each: str = "område",
+):
     """One small line chart per series (name -> values over ``x``), each with its own scale.
+
+    ``each`` names what a series is, for the alt text (``ett per område``).
 
     For trends of many areas at once: thirteen lines in one chart cannot be told apart in
     greyscale, thirteen small panels can. NaN leaves a gap (a blank is not a zero).
@@ -404,4 +554,23 @@ def small_multiples(x, series: dict, *, title: str, unit: str, decimals: int = 0
         ax.set_visible(False)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
     fig.tight_layout()
+    parts = []
+    for name in names:
+        shown = [float(v) for v in series[name] if not np.isnan(float(v))]
+        if not shown:
+            parts.append(f"{name}: inga tryckta tal")
+        elif len(shown) == 1:
+            parts.append(f"{name}: {_value(shown[0], unit, decimals)}")
+        else:
+            parts.append(
+                f"{name}: från {_value(shown[0], unit, decimals)} "
+                f"till {_value(shown[-1], unit, decimals)}"
+            )
+    span = f" {x[0]}–{x[-1]}" if len(x) > 1 else ""
+    describe(
+        fig,
+        f"{len(names)} små linjediagram, ett per {each}{span}: {_strip_unit(title)}. "
+        + "; ".join(parts)
+        + ".",
+    )
     return axes

@@ -431,6 +431,12 @@ def _signed(x) -> str:
     return fmt.kr(x, sign=True)
 
 
+def summary(explorer: Explorer) -> str:
+    """The explorer's page in one line for the reader's index."""
+    n = len(explorer.names())
+    return f"{fmt.number(n)} förslag och scenarier att utgå från; som app med make utforska"
+
+
 def snapshot(explorer: Explorer, choice: Choice | None = None) -> html.Markup:
     """The view of a choice (default: the default scenario unchanged), for a static page."""
     return explorer.view(choice or explorer.start(explorer.default()))
@@ -471,15 +477,157 @@ def default_largest(explorer: Explorer) -> html.Markup:
     return explorer.largest(choice, sweep_variable(explorer, choice), choice.last_year)
 
 
-def widget(explorer: Explorer):
-    """The explorer as ipywidgets: a form on the left, the view below, a sweep and a save
-    button. Returns the top widget (display it in a notebook)."""
+# -- amounts as Swedes type them, the scenario list, publishing ------------------------------
+
+#: A typed amount: digits in groups of three separated by a space (a no-break or narrow
+#: no-break space too), or digits alone; ``kr`` after it may be written.
+_AMOUNT = re.compile(r"^(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:\s*kr)?$")
+#: A typed percentage: an optional minus (also U+2212), digits, at most two decimals after
+#: a decimal comma; ``%`` after it may be written.
+_PERCENT = re.compile(r"^([-\u2212]?)(\d{1,4})(?:,(\d{1,2}))?(?:\s*%)?$")
+
+
+def format_amount(kr: int) -> str:
+    """An amount as the fields show it: ``9000000`` -> ``"9 000 000"`` (no-break spaces)."""
+    return fmt.number(int(kr))
+
+
+def parse_amount(text, what: str = "beloppet") -> int:
+    """A typed amount in whole kronor, read strictly: ``"9 000 000"``, ``"9000000"`` and
+    ``"9 000 000 kr"`` give 9000000.
+
+    Raises
+    ------
+    InputError
+        A Swedish ``Fel:`` sentence naming the field and what to write, for anything else
+        (``"9 00 000"``, ``"9.000.000"``, ``"9,5"``, ``"-1"``, ``""``).
+    """
+    typed = str(text).strip()
+    if not _AMOUNT.match(typed):
+        raise InputError(
+            f"Fel: {what} ”{typed}” är inget belopp i hela kronor; skriv siffror med "
+            "mellanslag mellan tusentalen, t.ex. 9 000 000"
+        )
+    return int(re.sub(r"\D", "", typed))
+
+
+def format_percent(bp: int) -> str:
+    """Hundredths of a per cent as the field shows them: ``250`` -> ``"2,5"``."""
+    return fmt.number(bp / 100, 2 if bp % 100 and bp % 10 else (1 if bp % 100 else 0))
+
+
+def parse_percent(text, what: str = "uppräkningen") -> int:
+    """A typed percentage in hundredths of a per cent: ``"2,5"`` -> 250, ``"−1"`` -> -100.
+
+    Raises
+    ------
+    InputError
+        A Swedish ``Fel:`` sentence for anything else (``"2.5"``, ``"2,555"``, ``""``).
+    """
+    typed = str(text).strip()
+    m = _PERCENT.match(typed)
+    if not m:
+        raise InputError(
+            f"Fel: {what} ”{typed}” är ingen procentsats; skriv t.ex. 2 eller 2,5 "
+            "(decimalkomma, högst två decimaler)"
+        )
+    bp = int(m[2]) * 100 + int((m[3] or "0").ljust(2, "0"))
+    return -bp if m[1] else bp
+
+
+def scenario_list(explorer: Explorer) -> html.Markup:
+    """The scenario files in the explorer's folder: file name and description, by name."""
+    files = sorted((s for s in explorer.bases.values() if s.path), key=lambda s: Path(s.path).name)
+    if not files:
+        return html.paragraph([f"Mappen {_folder_text(explorer)} har inga scenarier ännu."])
+    return html.join(
+        [
+            html.element("p", f"Scenarier i mappen {_folder_text(explorer)}:"),
+            html.items(f"{Path(s.path).name}: {s.description}" for s in files),
+        ]
+    )
+
+
+def _folder_text(explorer: Explorer) -> str:
+    return _shown(explorer.folder)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the project root (as Voilà serves files), else as it is."""
+    try:
+        return Path(path).resolve().relative_to(paths.project_root()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def saved_text(path: Path) -> str:
+    """What the user is told after saving: the file's name and the folder it is in."""
+    return (
+        f"Sparat som {path.name} i mappen {_shown(path.parent)} "
+        f"({path.parent}). Scenariot kommer med i avgiftsrapporten när du publicerar."
+    )
+
+
+#: The reports the Publicera button renders: those that read the scenarios.
+PUBLISHED = ("avgifter", "kommunblad")
+
+
+def publish(render, out_dir: Path | None = None) -> tuple[bool, list[str], list[tuple[str, str]]]:
+    """Render the fee reports and the kommunblad (only those whose inputs changed) with
+    ``render`` (:func:`kuanalysis.render.render`: the renderer and its lock) and say where
+    they are.
+
+    Returns
+    -------
+    (bool, list of str, list of (str, str))
+        Whether every report was rendered or unchanged; the renderer's lines (its summary,
+        and each failure's paragraph); and the links to show: (text, path relative to the
+        output folder's parent), the fee reports first, then the kommunblad by year.
+    """
+    import contextlib
+    import io
+    import json
+
+    out = Path(out_dir) if out_dir is not None else paths.reports_dir()
+    lines: list[str] = []
+    failures = io.StringIO()
+    with contextlib.redirect_stderr(failures):
+        code = render(list(PUBLISHED), out_dir=out, echo=lines.append)
+    said = [lines[-1]] if lines else []
+    said += [p.strip() for p in failures.getvalue().split("\n\n") if p.strip()]
+    try:
+        state = json.loads((out / "_index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    good = [e for e in state.values() if e.get("report") in PUBLISHED and e.get("sha256")]
+    good.sort(key=lambda e: e["output"])
+    good.sort(key=lambda e: e.get("sort", ""), reverse=True)  # newest first (stable)
+    good.sort(key=lambda e: e["report"] != "avgifter")  # the fee reports first
+    links = [
+        ((e.get("summary") or {}).get("label") or e["title"], _shown(out / e["output"]))
+        for e in good
+    ]
+    return code == 0, said, links
+
+
+def widget(explorer: Explorer, render=None, files_href: str = "voila/files/"):
+    """The explorer as ipywidgets: a form on the left, the view below, a sweep, a save
+    button, the list of scenarios and, when ``render`` is given
+    (:func:`kuanalysis.render.render`), a Publicera button. Returns the top widget.
+
+    Amounts are typed and shown with Swedish thousand separators (``9 000 000``) and read
+    strictly (:func:`parse_amount`); a bad one is said in the widget with ``Fel:``. Links
+    to published reports start with ``files_href`` (Voilà serves the project's files there).
+    """
     import ipywidgets as w
 
+    full = {"description_width": "initial"}  # labels in full, never "Uppräknin…"
     state: dict = {"choice": explorer.start(explorer.default()), "quiet": False}
-    base = w.Dropdown(options=explorer.names(), value=state["choice"].base, description="Utgå från")
-    last = w.BoundedIntText(description="Sista år", min=1900, max=2200)
-    uprating = w.BoundedFloatText(description="Uppräkning %", min=-99.99, max=1000, step=0.5)
+    base = w.Dropdown(
+        options=explorer.names(), value=state["choice"].base, description="Utgå från", style=full
+    )
+    last = w.BoundedIntText(description="Sista år", min=1900, max=2200, style=full)
+    uprating = w.Text(description="Uppräkning per år, %", style=full, layout=w.Layout(width="16em"))
     # None: the post keeps the key it has in the scenario started from (maybe weights)
     key_options = [("som utgångsläget", None), ("tryckt", PRINTED_KEY)] + [
         (population_key(d), d) for d in explorer.dates
@@ -487,33 +635,48 @@ def widget(explorer: Explorer):
     amounts, keys = {}, {}
     rows = []
     for post in explorer.bases[state["choice"].base].posts:
-        amounts[post] = w.BoundedIntText(
-            min=0, max=10_000_000_000, step=100_000, layout=w.Layout(width="11em")
-        )
-        keys[post] = w.Dropdown(options=key_options, layout=w.Layout(width="14em"))
+        amounts[post] = w.Text(continuous_update=False, layout=w.Layout(width="11em"))
+        keys[post] = w.Dropdown(options=key_options, layout=w.Layout(width="16em"))
         rows.append(
-            w.HBox([w.Label(post, layout=w.Layout(width="18em")), amounts[post], keys[post]])
+            w.HBox([w.Label(post, layout=w.Layout(width="20em")), amounts[post], keys[post]])
         )
     view = w.HTML()
     status = w.HTML()
+    scenarios = w.HTML(str(scenario_list(explorer)))
+
+    def say(texts) -> None:
+        status.value = str(html.paragraph(list(texts), box=True))
 
     def fill(choice: Choice) -> None:
         state["quiet"] = True
         try:
             last.value = choice.last_year or last.value
-            uprating.value = (choice.uprating_bp or 0) / 100
+            uprating.value = format_percent(choice.uprating_bp or 0)
             for post in amounts:
-                amounts[post].value = choice.amounts.get(post, 0)
+                amounts[post].value = format_amount(choice.amounts.get(post, 0))
                 keys[post].value = None
         finally:
             state["quiet"] = False
 
     def current() -> Choice:
+        """The form as a choice; InputError (with ``Fel:``) for a field that does not read."""
+        faults, typed = [], {}
+        for post, field_ in amounts.items():
+            try:
+                typed[post] = parse_amount(field_.value, f"beloppet för {post}")
+            except InputError as exc:
+                faults += exc.errors
+        try:
+            bp = parse_percent(uprating.value)
+        except InputError as exc:
+            faults += exc.errors
+        if faults:
+            raise InputError(faults)
         return Choice(
             base.value,
             int(last.value),
-            int(round(uprating.value * 100)),
-            {p: int(a.value) for p, a in amounts.items()},
+            bp,
+            typed,
             {p: k.value for p, k in keys.items() if k.value is not None},
         )
 
@@ -524,8 +687,10 @@ def widget(explorer: Explorer):
             state["choice"] = current()
             view.value = str(explorer.view(state["choice"]))
             status.value = ""
-        except (InputError, ValueError) as exc:
-            status.value = str(html.paragraph([str(exc)], box=True))
+        except InputError as exc:
+            say(exc.errors)
+        except ValueError as exc:
+            say([f"Fel: {exc}"])
 
     def rebase(change) -> None:
         if state["quiet"]:
@@ -537,9 +702,9 @@ def widget(explorer: Explorer):
     for control in [last, uprating, *amounts.values(), *keys.values()]:
         control.observe(refresh, names="value")
 
-    name = w.Text(description="Namn")
-    description = w.Text(description="Beskrivning", layout=w.Layout(width="40em"))
-    save = w.Button(description="Spara som scenario")
+    name = w.Text(description="Namn", style=full)
+    description = w.Text(description="Beskrivning", style=full, layout=w.Layout(width="40em"))
+    save = w.Button(description="Spara som scenario", layout=w.Layout(width="auto"))
 
     def on_save(_) -> None:
         try:
@@ -551,31 +716,51 @@ def widget(explorer: Explorer):
                 base.value = chosen
             finally:
                 state["quiet"] = False
-            status.value = str(html.paragraph([f"Sparat som {paths.relative(path)}."], box=True))
+            scenarios.value = str(scenario_list(explorer))
+            say([saved_text(path)])
         except InputError as exc:
-            status.value = str(html.paragraph(exc.errors, box=True))
+            say(exc.errors)
         except OSError as exc:  # a folder that cannot be written: said here, not lost in a log
-            status.value = str(
-                html.paragraph([f"Det gick inte att spara: {exc.strerror or exc}"], box=True)
-            )
+            say([f"Fel: det gick inte att spara: {exc.strerror or exc}"])
 
     save.on_click(on_save)
 
-    variable = w.Dropdown(options=[whatif.UPRATING, *amounts], description="Svep")
+    variable = w.Dropdown(options=[whatif.UPRATING, *amounts], description="Svep", style=full)
     start, stop, step = (
-        w.FloatText(description=d, layout=w.Layout(width="16em")) for d in ("Från", "Till", "Steg")
+        w.Text(description=d, style=full, layout=w.Layout(width="14em"))
+        for d in ("Från", "Till", "Steg")
     )
-    start.value, stop.value, step.value = 0, 9_000_000, 500_000
-    through = w.BoundedIntText(description="Räcka till", min=1900, max=2200)
-    sweep_button = w.Button(description="Visa svep")
-    largest_button = w.Button(description="Högsta värde")
+    through = w.BoundedIntText(description="Räcka till och med", min=1900, max=2200, style=full)
+    sweep_button = w.Button(description="Visa svep", layout=w.Layout(width="auto"))
+    largest_button = w.Button(description="Högsta värde", layout=w.Layout(width="auto"))
     sweep_out = w.Output()
 
+    def sweep_defaults(change=None) -> None:
+        if variable.value == whatif.UPRATING:
+            start.value, stop.value, step.value = "0", "10", "0,5"
+        else:
+            start.value, stop.value, step.value = (
+                "0",
+                format_amount(9_000_000),
+                format_amount(500_000),
+            )
+
+    variable.observe(sweep_defaults, names="value")
+    sweep_defaults()
+
     def values() -> list[int]:
-        scale = 100 if variable.value == whatif.UPRATING else 1
-        lo, hi, st = (int(round(x.value * scale)) for x in (start, stop, step))
+        if variable.value == whatif.UPRATING:
+            lo, hi, st = (
+                parse_percent(x.value, f"svepets {x.description}") for x in (start, stop, step)
+            )
+        else:
+            lo, hi, st = (
+                parse_amount(x.value, f"svepets {x.description}") for x in (start, stop, step)
+            )
         if st <= 0 or lo > hi or (hi - lo) // st + 1 > whatif.MAX_VALUES:
-            raise InputError(f"svepet: Från ≤ Till, Steg > 0 och högst {whatif.MAX_VALUES} värden")
+            raise InputError(
+                f"Fel: svepet: Från ≤ Till, Steg > 0 och högst {whatif.MAX_VALUES} värden"
+            )
         return list(range(lo, hi + 1, st))
 
     def on_sweep(_) -> None:
@@ -603,32 +788,87 @@ def widget(explorer: Explorer):
     sweep_button.on_click(on_sweep)
     largest_button.on_click(on_largest)
 
+    parts = [
+        w.HBox([base, last, uprating]),
+        w.VBox(rows),
+        view,
+        w.HBox([variable, start, stop, step]),
+        w.HBox([through, sweep_button, largest_button]),
+        sweep_out,
+        w.HBox([name, description, save]),
+        status,
+        scenarios,
+    ]
+    if render is not None:
+        publish_button = w.Button(
+            description="Publicera",
+            tooltip="Rendera avgiftsrapporten och kommunbladen med de sparade scenarierna",
+            button_style="primary",
+            layout=w.Layout(width="auto"),
+        )
+        published = w.HTML()
+
+        def on_publish(_) -> None:
+            publish_button.disabled = True
+            published.value = str(html.paragraph(["Publicerar … (en halv minut eller två)"]))
+            try:
+                ok, said, links = publish(render)
+            except InputError as exc:
+                published.value = str(html.paragraph(exc.errors, box=True))
+                return
+            finally:
+                publish_button.disabled = False
+            items = [html.link(files_href + path, text) for text, path in links]
+            published.value = str(
+                html.join(
+                    [
+                        html.paragraph(
+                            said if ok else ["Fel: publiceringen misslyckades.", *said], box=True
+                        ),
+                        html.element("p", "Uppdaterade rapporter:") if items else "",
+                        html.items(items) if items else "",
+                    ]
+                )
+            )
+
+        publish_button.on_click(on_publish)
+        parts += [
+            w.HTML(
+                str(
+                    html.paragraph(
+                        [
+                            "Publicera renderar avgiftsrapporten och kommunbladen på nytt med "
+                            "scenarierna i mappen (bara det som har ändrats). Ingenting "
+                            "publiceras utan att du klickar."
+                        ]
+                    )
+                )
+            ),
+            publish_button,
+            published,
+        ]
+
     fill(state["choice"])
     through.value = last.value
     refresh()
-    return w.VBox(
-        [
-            w.HBox([base, last, uprating]),
-            w.VBox(rows),
-            view,
-            w.HBox([variable, start, stop, step]),
-            w.HBox([through, sweep_button, largest_button]),
-            sweep_out,
-            w.HBox([name, description, save]),
-            status,
-        ]
-    )
+    return w.VBox(parts)
 
 
-def show(explorer: Explorer) -> None:
-    """Display the widgets; where no widget can be drawn (a rendered page) a sentence says
-    the explorer runs in JupyterLab."""
+def show(explorer: Explorer, render=None) -> None:
+    """Display the widgets (with a Publicera button when ``render`` is given: the notebook
+    passes :func:`kuanalysis.render.render`); where no widget can be drawn (a rendered page)
+    a sentence says how to start the explorer."""
     from IPython.display import display
 
-    ui = widget(explorer)
+    ui = widget(explorer, render)
     bundle = ui._repr_mimebundle_()
     bundle["text/html"] = str(
-        html.paragraph(["Reglagen visas när anteckningsboken körs i JupyterLab (make lab)."])
+        html.paragraph(
+            [
+                "Reglagen visas när utforskaren körs som app (make utforska) "
+                "eller i JupyterLab (make lab)."
+            ]
+        )
     )
-    bundle["text/plain"] = "Utforskaren: reglagen visas i JupyterLab."
+    bundle["text/plain"] = "Utforskaren: reglagen visas i appen (make utforska) och i JupyterLab."
     display(bundle, raw=True)

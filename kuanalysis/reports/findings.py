@@ -217,3 +217,30 @@ def errors_html(findings) -> html.Markup:
         ],
         box=True,
     )
+
+
+#: Each status as a reader's index counts it: (one, many), strongest first.
+SHORT_COUNTS = {
+    "avvikelse": ("avvikelse", "avvikelser"),
+    "saknas": ("tom cell", "tomma celler"),
+    "oklar": ("oklar läsning", "oklara läsningar"),
+    "avrundning": ("avrundningsskillnad", "avrundningsskillnader"),
+}
+
+
+def count_line(findings) -> str:
+    """What the findings are, counted in one line: ``8 avvikelser, 2 tomma celler``.
+
+    Statuses in :data:`SHORT_COUNTS` order, those with none left out; no finding gives
+    ``inga fynd: tabellerna går ihop``.
+    """
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.status] = counts.get(f.status, 0) + 1
+    parts = [
+        f"{fmt.number(counts[s])} {one if counts[s] == 1 else many}"
+        for s, (one, many) in SHORT_COUNTS.items()
+        if counts.get(s)
+    ]
+    parts += [f"{fmt.number(n)} {s}" for s, n in sorted(counts.items()) if s not in SHORT_COUNTS]
+    return ", ".join(parts) or "inga fynd: tabellerna går ihop"

@@ -34,6 +34,7 @@ from ..errors import DataError, ParameterError
 from ..tolerance import EXACT
 from . import charts, fmt, html
 from .findings import (
+    count_line,
     explain,
     figure,
     findings_html,
@@ -742,3 +743,8 @@ def sources(r: FundReport) -> html.Markup:
     elif r.continuity is not None:
         lines.append("Områdena följs mellan perioderna under samma namn (ingen mappningsfil).")
     return html.items(lines)
+
+
+def summary(r: FundReport) -> str:
+    """What the period's reconciliation found, in one line for the reader's index."""
+    return count_line(r.findings)

@@ -336,3 +336,11 @@ def alternatives(r: FeeReport) -> html.Markup:
     for i, s in enumerate(others):
         parts += ([" "] if i else []) + [html.element("i", s.name), f": {s.description}"]
     return html.element("p", *parts)
+
+
+def index_summary(r: FeeReport, kommun_kod: str) -> tuple[str, str]:
+    """The sheet in the reader's index: one line (what the municipality is invoiced in the
+    proposal) and the short name its link shows (the municipality's name)."""
+    name = kommun_name(r, kommun_kod)
+    invoiced = kommun_fees(r.fees, kommun_kod).at["Fakturerat totalt", r.base]
+    return f"{name}: {fmt.kr(invoiced)} enligt förslaget {r.year}", name

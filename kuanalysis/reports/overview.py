@@ -3,6 +3,8 @@ source tables and the municipalities."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .. import paths
@@ -13,6 +15,7 @@ from ..data.periods import periods, preceding
 from ..data.table import Table
 from ..errors import ParameterError
 from . import charts, fmt, html
+from .findings import count_line
 
 
 def check(parameters) -> None:
@@ -55,8 +58,10 @@ def report_list(reports, jobs) -> html.Markup:
         top = [j for j in mine if "/" not in j.output]
         if top:
             entries += [html.link(j.output, j.title) for j in top]
-        elif mine:
-            entries.append(html.link("index.html", report.title))
+        elif mine:  # a title with fields ({{titel}}) is filled in per file: name the report
+            name_ = " ".join(re.sub(r"\{\{[^}]*\}\}", " ", report.title).split()).strip(":–-, ")
+            label = name_ or name.replace("-", " ").capitalize()
+            entries.append(html.link("index.html", label))
     return html.element("ul", *(html.element("li", e) for e in entries), class_="rapportlista")
 
 
@@ -252,3 +257,8 @@ def areas_over_time_chart(tables: dict[str, Table], specs=()):
         title=f"Kvarvarande medel per område vid varje periods slut ({unit})",
         unit=unit,
     )
+
+
+def summary(findings, tables: dict[str, Table]) -> str:
+    """The overview in one line for the reader's index: tables read and what they showed."""
+    return f"{fmt.number(len(tables))} källtabeller; {count_line(findings)}"

@@ -1,5 +1,7 @@
 """The fee workbook for Excel, built in memory: numbers as numbers with kr formats, every text
-cell written as text.
+cell written as text, every sheet set up to print (landscape A4, one page wide, the heading
+row on every page, the sheet's name and the page number in the footer) and named uniquely
+within Excel's 31 characters (:func:`unique_sheet_title`; the full name stays in cell A1).
 
 :func:`workbook` returns the file's bytes; the notebook hands them to the renderer with
 :func:`kuanalysis.publish.file`, which writes them beside the report. Nothing here writes a
@@ -61,6 +63,45 @@ def put_number(ws, row: int, column: int, value, number_format: str):
 def sheet_title(name: str) -> str:
     """A sheet name Excel accepts: no ``[]:*?/\\``, at most 31 characters."""
     return re.sub(r"[\[\]:*?/\\]", "-", name)[:31]
+
+
+#: Excel's longest sheet name.
+SHEET_NAME_LENGTH = 31
+
+
+def unique_sheet_title(name: str, taken: set[str]) -> str:
+    """A sheet name for ``name`` that Excel accepts and no other sheet has: forbidden
+    characters replaced (:func:`sheet_title`), and a name too long or already taken
+    (Excel compares names without case) shortened, with a number: ``"socialchefer-… (2)"``.
+
+    ``taken`` holds the names given so far (case-folded); the new one is added to it.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    clean = re.sub(r"[\[\]:*?/\\]", "-", ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(name)))
+    clean = clean.strip("'") or "Blad"  # Excel refuses a leading or trailing apostrophe
+    title = clean
+    n = 0
+    while len(title) > SHEET_NAME_LENGTH or title.casefold() in taken:
+        n += 1
+        suffix = f" ({n})"
+        title = clean[: SHEET_NAME_LENGTH - len(suffix)].rstrip() + suffix
+    taken.add(title.casefold())
+    return title
+
+
+def print_setup(ws, heading_row: int) -> None:
+    """Set a sheet up to print: landscape A4, fitted to one page wide (as many pages down
+    as it needs), ``heading_row`` repeated on every page, the sheet's name and the page
+    number in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{heading_row}:{heading_row}"
+    ws.oddFooter.left.text = "&A"  # the sheet's name
+    ws.oddFooter.right.text = "Sida &P av &N"
 
 
 def _put_frame(ws, frame: pd.DataFrame, first_row: int, number_format: str) -> int:
@@ -137,7 +178,8 @@ def workbook(fees: pd.DataFrame, scenarios: list[Scenario]) -> bytes:
     title_font = Font(bold=True, size=12)
     wb = Workbook()
     ws = wb.active
-    ws.title = "Jämförelse"
+    taken: set[str] = set()
+    ws.title = unique_sheet_title("Jämförelse", taken)
     put_text(
         ws,
         1,
@@ -152,16 +194,19 @@ def workbook(fees: pd.DataFrame, scenarios: list[Scenario]) -> bytes:
         diff.columns = [f"{c} − {comparison.columns[0]}" for c in diff.columns]
         _put_frame(ws, diff, nxt, XLSX_KR)
     ws.freeze_panes = "B4"
+    print_setup(ws, 3)
 
     for year in years:
-        sheet = wb.create_sheet(sheet_title(f"År {year}"))
+        sheet = wb.create_sheet(unique_sheet_title(f"År {year}", taken))
         put_text(sheet, 1, 1, f"Fakturerat per kommun {year}, kr, per scenario", title_font)
         _put_frame(sheet, year_sheet(fees[fees["år"] == year]), 3, XLSX_KR)
         sheet.freeze_panes = "B4"
+        print_setup(sheet, 3)
 
     described = {s.name: s for s in scenarios}
     for name, lines in first_year.groupby("scenario", sort=False):
-        sheet = wb.create_sheet(sheet_title(name))
+        sheet = wb.create_sheet(unique_sheet_title(name, taken))
+        # the full name in A1: the sheet's name may be shortened
         put_text(sheet, 1, 1, f"Scenario {name}: avgift per kommun och post{when}, kr", title_font)
         if name in described:
             put_text(sheet, 2, 1, described[name].description)
@@ -169,6 +214,7 @@ def workbook(fees: pd.DataFrame, scenarios: list[Scenario]) -> bytes:
         end = _put_frame(sheet, matrix, 4, XLSX_KR)
         put_text(sheet, end, 1, "Faktureras inte: " + (", ".join(not_invoiced) or "inga poster"))
         sheet.freeze_panes = "B5"
+        print_setup(sheet, 4)
 
     out = io.BytesIO()
     wb.save(out)

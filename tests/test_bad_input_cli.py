@@ -468,16 +468,15 @@ CASES = [
         "render kommunblad -p kommuner=0680,9999",
         {},
         {},
-        "Fel: parametern kommuner: okända kommunkoder 9999; väntade några av 0604, 0617, "
-        "0642, 0643, 0662, 0665, 0680, 0682, 0683, 0684, 0685, 0686, 0687 (fyra siffror, med "
-        "kommatecken emellan) eller alla\n",
+        "Fel: parametern kommuner: kommunkoden 9999 finns inte i förslaget; välj bland 0604, "
+        "0617, 0642, 0643, 0662, 0665, 0680, 0682, 0683, 0684, 0685, 0686, 0687 eller alla\n",
         id="render-kommuner-unknown-code",
     ),
     pytest.param(
-        "render kommunblad -p kommun_kod=680",
+        "render kommunblad -p kommuner=680",
         {},
         {},
-        'Fel: parametern kommun_kod ska vara fyra siffror som text, t.ex. "0680" (med '
+        'Fel: parametern kommuner: en kommunkod är fyra siffror som text, t.ex. "0680" (med '
         "inledande nolla), fick '680'\n",
         id="render-kommun-kod-without-zero",
     ),
@@ -847,12 +846,13 @@ CASES = [
         id="a2-mapping-of-the-wrong-shape",
     ),
     pytest.param(
+        # one parameter says which municipalities (issue 20): the old second one is refused
         "render kommunblad -p kommun_kod=0680 -p kommuner=0604",
         {},
         {},
-        "Fel: ange antingen kommuner (flera kommunblad) eller kommun_kod (ett kommunblad), inte "
-        "båda\n",
-        id="a2-kommunblad-code-and-list-contradict",
+        "Fel: rapporten 'kommunblad' har ingen parameter 'kommun_kod' (den har: befolkning, "
+        "befolkningsdatum, forslag, historik, kommuner, scenarier)\n",
+        id="a2-kommunblad-old-parameter-kommun-kod",
     ),
     # == end of fix-a2 ==
     # == issue 19: the second round (figures, names, chains, options) ========================

@@ -781,7 +781,7 @@ def test_an_implied_continuity_that_needs_a_mapping_is_a_finding_not_a_stop(tmp_
     from kuanalysis.checks.continuity import mapping_for
     from kuanalysis.checks.findings import summary
     from kuanalysis.data.periods import Period
-    from kuanalysis.reports.findings import explain
+    from kuanalysis.reports.finding_text import explain
 
     a = fund({"X": [0, 5, 5, 0, None, 5, None]}, table="a", period="2024-01-01/2024-12-31")
     b = fund(

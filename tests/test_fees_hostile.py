@@ -118,9 +118,9 @@ def test_workbook_keeps_the_formula_as_text(hostile):
 @pytest.mark.parametrize(
     "parameter, message",
     [
-        ("kommuner=9999", "okända kommunkoder 9999"),
-        ("kommun_kod=680", "fyra siffror som text"),
-        ("kommun_kod=9999", "kommunkoden 9999 finns inte"),
+        ("kommuner=9999", "kommunkoden 9999 finns inte"),
+        ("kommuner=680", "fyra siffror som text"),
+        ("kommuner=0604,9999", "kommunkoden 9999 finns inte"),
     ],
 )
 def test_codes_that_do_not_fit_are_refused(tmp_path, parameter, message):

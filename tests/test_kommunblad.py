@@ -49,40 +49,34 @@ def test_ascii_slug(name, slug):
 
 def test_variants_one_per_municipality():
     # one page per municipality and proposal year; the shipped proposal is 2025's
-    variants = [
-        v
-        for v in kommunblad.variants({"kommun_kod": "0680"})
-        if v["parameters"]["forslag"] == FORSLAG
-    ]
+    variants = [v for v in kommunblad.variants({}) if v["parameters"]["forslag"] == FORSLAG]
     assert len(variants) == 13
     assert variants[0] == {
-        "parameters": {"kommun_kod": "0604", "forslag": FORSLAG},
+        "parameters": {"kommuner": "0604", "forslag": FORSLAG},
         "output": "kommunblad/2025/0604-aneby.html",
         "title": "Kommunblad Aneby: avgifter 2025",
         "sort": "2025-12-31",
     }
-    jkp = [v for v in variants if v["parameters"]["kommun_kod"] == "0680"]
+    jkp = [v for v in variants if v["parameters"]["kommuner"] == "0680"]
     assert jkp[0]["output"] == "kommunblad/2025/0680-jonkoping.html"
     assert jkp[0]["title"] == "Kommunblad Jönköping: avgifter 2025"
     assert all(v["output"].isascii() for v in variants)
-    codes = [v["parameters"]["kommun_kod"] for v in variants]
+    codes = [v["parameters"]["kommuner"] for v in variants]
     assert codes == sorted(codes) and len(set(codes)) == 13
 
 
-def test_variants_selection_and_unknown_code():
-    chosen = kommunblad.variants({"kommuner": "0686, 0604", "forslag": FORSLAG})
+def test_variants_selection_in_the_order_named():
+    chosen = kommunblad.variants({"kommuner": "0686, 0604, 0686", "forslag": FORSLAG})
     assert [v["output"] for v in chosen] == [
         "kommunblad/2025/0686-eksjo.html",
         "kommunblad/2025/0604-aneby.html",
     ]
-    with pytest.raises(ParameterError, match="okända kommunkoder 9999"):
-        kommunblad.variants({"kommuner": "0604,9999", "forslag": FORSLAG})
 
 
-def test_an_explicit_kommun_kod_renders_that_sheet_only():
-    assert kommunblad.variants({"kommun_kod": "0604", "kommuner": "alla", "forslag": FORSLAG}) == [
+def test_one_code_is_one_sheet():
+    assert kommunblad.variants({"kommuner": "0604", "forslag": FORSLAG}) == [
         {
-            "parameters": {"kommun_kod": "0604", "forslag": FORSLAG},
+            "parameters": {"kommuner": "0604", "forslag": FORSLAG},
             "output": "kommunblad/2025/0604-aneby.html",
             "title": "Kommunblad Aneby: avgifter 2025",
             "sort": "2025-12-31",
@@ -91,37 +85,37 @@ def test_an_explicit_kommun_kod_renders_that_sheet_only():
 
 
 @pytest.mark.parametrize(
+    "kommuner, shown",
+    [("alla", "0680"), ("", "0680"), ("0604", "0604"), (" 0686 , 0604", "0686")],
+)
+def test_the_notebook_shows_the_first_code_or_jonkoping_for_all(kommuner, shown):
+    assert kommunblad.shown_code(kommuner) == shown
+
+
+@pytest.mark.parametrize(
     "overrides, outputs",
     [
-        # the notebook's default code, given explicitly: that one sheet (not all 13)
-        ({"kommun_kod": "0680"}, ["kommunblad/2025/0680-jonkoping.html"]),
-        ({"kommun_kod": "0604"}, ["kommunblad/2025/0604-aneby.html"]),
-        ({"kommuner": "0686"}, ["kommunblad/2025/0686-eksjo.html"]),
+        ({"kommuner": "0680"}, ["kommunblad/2025/0680-jonkoping.html"]),
+        (
+            {"kommuner": "0686,0604"},
+            ["kommunblad/2025/0686-eksjo.html", "kommunblad/2025/0604-aneby.html"],
+        ),
     ],
 )
-def test_the_plan_counts_a_parameter_given_on_the_command_line(
-    tmp_path, monkeypatch, overrides, outputs
-):
+def test_the_plan_renders_the_sheets_kommuner_names(tmp_path, monkeypatch, overrides, outputs):
     monkeypatch.setenv("KUANALYSIS_ROOT", str(shipped_project(tmp_path)))
     assert [j.output for j in render.plan(["kommunblad"], overrides)] == outputs
     assert len(render.plan(["kommunblad"], {})) == 13  # nothing given: every municipality
-
-
-@pytest.mark.parametrize("kommuner", ["0604", "0680", "alla"])
-def test_the_plan_refuses_kommun_kod_and_kommuner_together(tmp_path, monkeypatch, kommuner):
-    # kommuner=alla given beside kommun_kod=0680 says two things too, though both are defaults
-    monkeypatch.setenv("KUANALYSIS_ROOT", str(shipped_project(tmp_path)))
-    with pytest.raises(ParameterError, match="inte båda"):
-        render.plan(["kommunblad"], {"kommun_kod": "0680", "kommuner": kommuner})
+    assert len(render.plan(["kommunblad"], {"kommuner": "alla"})) == 13
 
 
 @pytest.mark.parametrize(
     "parameters, message",
     [
-        ({"kommun_kod": "680"}, "fyra siffror som text"),  # papermill's int 680, as text
-        ({"kommun_kod": 680}, "fyra siffror som text"),
-        ({"kommun_kod": "9999"}, "kommunkoden 9999 finns inte"),
-        ({"kommun_kod": "0604", "kommuner": "0686"}, "inte båda"),
+        ({"kommuner": "680"}, "fyra siffror som text"),
+        ({"kommuner": "0604,68O"}, "fyra siffror som text"),
+        ({"kommuner": "9999"}, "kommunkoden 9999 finns inte"),
+        ({"kommuner": "0604,9999"}, "kommunkoden 9999 finns inte"),
     ],
 )
 def test_variants_refuse_codes_that_do_not_fit(parameters, message):
@@ -135,13 +129,13 @@ def test_variants_name_the_municipalities_of_the_forslag_parameter():
     # the year comes from the matrix's period (2025 in the tiny fixture)
     assert kommunblad.variants({"forslag": "t.csv"}, matrix=F.matrix(x_name="Ö")) == [
         {
-            "parameters": {"kommun_kod": "0001", "forslag": "t.csv"},
+            "parameters": {"kommuner": "0001", "forslag": "t.csv"},
             "output": "kommunblad/2025/0001-o.html",
             "title": "Kommunblad Ö: avgifter 2025",
             "sort": "2025-12-31",
         },
         {
-            "parameters": {"kommun_kod": "0002", "forslag": "t.csv"},
+            "parameters": {"kommuner": "0002", "forslag": "t.csv"},
             "output": "kommunblad/2025/0002-y.html",
             "title": "Kommunblad Y: avgifter 2025",
             "sort": "2025-12-31",
@@ -156,18 +150,19 @@ def test_variants_name_the_municipalities_of_the_forslag_parameter():
     )
 
 
-def test_default_kommun_is_the_notebooks():
+def test_one_parameter_says_which_municipalities():
     nb = json.loads((notebooks_dir() / "kommunblad.ipynb").read_text(encoding="utf-8"))
     params = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
-    assert f'kommun_kod = "{kommunblad.DEFAULT_KOMMUN}"' in "".join(params["source"])
+    assert 'kommuner = "alla"' in "".join(params["source"])
+    assert "kommun_kod =" not in "".join(params["source"])  # the code is derived, not given
     assert nb["metadata"]["kuanalysis"]["variants"] == "kuanalysis.reports.kommunblad:variants"
 
 
-def test_the_renderer_plans_one_sheet_for_an_explicit_code():
-    jobs = render.plan(["kommunblad"], {"kommun_kod": "0604", "forslag": FORSLAG})
+def test_the_renderer_plans_one_sheet_for_one_code():
+    jobs = render.plan(["kommunblad"], {"kommuner": "0604", "forslag": FORSLAG})
     assert [j.output for j in jobs] == ["kommunblad/2025/0604-aneby.html"]
-    with pytest.raises(ParameterError):
-        render.plan(["kommunblad"], {"kommun_kod": "680"})
+    with pytest.raises(ParameterError, match="ingen parameter 'kommun_kod'"):
+        render.plan(["kommunblad"], {"kommun_kod": "0604"})
 
 
 # ---------------------------------------------------------------------------------------
@@ -175,7 +170,7 @@ def test_the_renderer_plans_one_sheet_for_an_explicit_code():
 # ---------------------------------------------------------------------------------------
 def test_kommun_name_checks_the_code(report):
     assert kommunblad.kommun_name(report, "0001") == "X"
-    with pytest.raises(ParameterError, match="välj en av 0001, 0002"):
+    with pytest.raises(ParameterError, match="välj bland 0001, 0002 eller alla"):
         kommunblad.kommun_name(report, "0003")
 
 

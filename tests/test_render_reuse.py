@@ -27,7 +27,7 @@ def test_a_kommunblad_from_a_shared_kernel_equals_one_rendered_alone(tmp_path):
         "render",
         "kommunblad",
         "-p",
-        "kommun_kod=0662",
+        "kommuner=0662",
         "-p",
         shipped,
         "--out",

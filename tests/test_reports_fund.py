@@ -15,7 +15,7 @@ from kuanalysis import paths
 from kuanalysis.checks.findings import Finding
 from kuanalysis.data import load_table
 from kuanalysis.data.table import Table
-from kuanalysis.reports import findings as rfind
+from kuanalysis.reports import finding_text as rfind
 from kuanalysis.reports import fund as rf
 
 RAW = paths.project_root() / "data" / "raw"

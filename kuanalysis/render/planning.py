@@ -8,15 +8,12 @@ job, or one job per variant when its metadata names a variants function:
 (``sort`` optional: a string; the index lists a report's variants by it, highest first).
 A report that lists the others (the overview) says so, ``"lists_reports": true``: its cache
 key then holds every report's title and jobs (:func:`kuanalysis.render.cache.catalogue`).
-A variants function that takes ``given=`` also gets the names of the parameters given on
-the command line (a frozenset), so an explicit value counts even when it is the default.
 Every parameter is validated here, before anything runs.
 """
 
 from __future__ import annotations
 
 import importlib
-import inspect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -108,17 +105,14 @@ def discover(nb_dir: Path | None = None) -> dict[str, Report]:
 _OUTPUT = re.compile(r"[\w.-]+(/[\w.-]+)*\.html")
 
 
-def _call(target: str, values: dict, given: frozenset[str] | None = None):
+def _call(target: str, values: dict):
     module, _, func = target.partition(":")
-    function = getattr(importlib.import_module(module), func)
-    if given is not None and "given" in inspect.signature(function).parameters:
-        return function(parameters=values, given=given)
-    return function(parameters=values)
+    return getattr(importlib.import_module(module), func)(parameters=values)
 
 
-def _variants(report: Report, values: dict, given: frozenset[str]) -> list[dict]:
+def _variants(report: Report, values: dict) -> list[dict]:
     assert report.variants is not None
-    found = _call(report.variants, values, given)
+    found = _call(report.variants, values)
     for v in found:
         out = str(v.get("output", ""))
         if not _OUTPUT.fullmatch(out) or ".." in PurePosixPath(out).parts:
@@ -169,7 +163,7 @@ def plan(
         if rep.check:  # the inputs the parameters name, read as the notebook will read them
             _call(rep.check, values)
         if rep.variants:
-            for var in _variants(rep, values, frozenset(mine)):
+            for var in _variants(rep, values):
                 params = validate_parameters(rep.parameters, {**values, **var["parameters"]}, name)
                 jobs.append(
                     Job(

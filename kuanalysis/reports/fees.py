@@ -34,7 +34,7 @@ from .feetables import (
     year_comparison,
     yearly_invoiced,
 )
-from .findings import count_line, errors_html
+from .finding_text import count_line, errors_html
 
 # -- what the avgifter notebook shows, section by section ----------------------------------
 

@@ -33,7 +33,7 @@ from ..data.table import Table
 from ..errors import DataError, ParameterError
 from ..tolerance import EXACT
 from . import charts, fmt, html
-from .findings import (
+from .finding_text import (
     count_line,
     explain,
     figure,
@@ -710,7 +710,7 @@ def bridge_chart(r: FundReport):
 
 def reconciliation(r: FundReport) -> html.Markup:
     """The statement as printed with its flagged cells, the explanations and the list."""
-    from .findings import errors_html
+    from .finding_text import errors_html
 
     return html.join(
         [

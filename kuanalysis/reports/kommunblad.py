@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -33,7 +33,7 @@ from .feetables import (
     share_vs_population,
 )
 
-#: The notebook's default ``kommun_kod`` (the sheet shown when it is run in JupyterLab).
+#: The sheet the notebook shows in JupyterLab when ``kommuner`` is ``"alla"``.
 DEFAULT_KOMMUN = "0680"
 
 _WORDS = [
@@ -67,6 +67,22 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
+def codes_wanted(kommuner) -> list[str] | None:
+    """The codes the parameter ``kommuner`` names, in its order; None for ``"alla"`` (or
+    empty): every municipality."""
+    text = str(kommuner).strip()
+    if text in ("", "alla"):
+        return None
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def shown_code(kommuner) -> str:
+    """The one sheet the notebook shows: the first code ``kommuner`` names, or
+    :data:`DEFAULT_KOMMUN` for ``"alla"`` (a rendered kommunblad is given exactly one)."""
+    codes = codes_wanted(kommuner)
+    return codes[0] if codes else DEFAULT_KOMMUN
+
+
 def check_code(kommun_kod, names: Mapping[str, str]) -> str:
     """``kommun_kod`` if it is four digits as text and a municipality of ``names`` (code -> name).
 
@@ -77,49 +93,41 @@ def check_code(kommun_kod, names: Mapping[str, str]) -> str:
     """
     if not (isinstance(kommun_kod, str) and re.fullmatch(r"\d{4}", kommun_kod)):
         raise ParameterError(
-            f"parametern kommun_kod ska vara fyra siffror som text, t.ex. "
+            f"parametern kommuner: en kommunkod är fyra siffror som text, t.ex. "
             f'"{DEFAULT_KOMMUN}" (med inledande nolla), fick {kommun_kod!r}'
         )
     if kommun_kod not in names:
         raise ParameterError(
-            f"parametern kommun_kod: kommunkoden {kommun_kod} finns inte i "
-            f"förslaget; välj en av {', '.join(sorted(names))}"
+            f"parametern kommuner: kommunkoden {kommun_kod} finns inte i "
+            f"förslaget; välj bland {', '.join(sorted(names))} eller alla"
         )
     return kommun_kod
 
 
-def variants(
-    parameters: Mapping, matrix: Table | None = None, given: Collection[str] = ()
-) -> list[dict]:
+def variants(parameters: Mapping, matrix: Table | None = None) -> list[dict]:
     """Which kommunblad to render: one per municipality of each proposal year (newest first),
-    in code order.
+    in code order, or in the order ``kommuner`` names them.
 
     Parameters
     ----------
     parameters : Mapping
         The notebook's parameter values. ``kommuner``: ``"alla"`` (default) or kommun codes
-        separated by commas (``"0604,0680"``) to render only those. ``kommun_kod`` given
-        (named in ``given``, or other than the default :data:`DEFAULT_KOMMUN`): render only
-        that sheet. ``forslag``: one year's fee matrix (default: every proposal in
-        ``data/raw``).
+        separated by commas (``"0604,0680"``: those sheets only). ``forslag``: one year's
+        fee matrix (default: every proposal in ``data/raw``).
     matrix : Table, optional
         The fee matrix naming the municipalities (then only its year is rendered).
-    given : collection of str
-        The parameters given on the command line (the renderer passes them): an explicit
-        ``kommun_kod=0680`` is one sheet, though it is the default.
 
     Returns
     -------
     list of dict
-        ``{"parameters": {"kommun_kod": "0604", "forslag": "data/raw/..."}, "output":
+        ``{"parameters": {"kommuner": "0604", "forslag": "data/raw/..."}, "output":
         "kommunblad/<år>/0604-aneby.html", "title": "Kommunblad Aneby: avgifter <år>",
         "sort": "<år>-12-31"}``.
 
     Raises
     ------
     ParameterError
-        An unknown or malformed code, or both ``kommuner`` and ``kommun_kod`` given
-        (``kommuner=alla`` included).
+        A code that is not four digits as text, or not a municipality of the proposal.
     """
     if matrix is not None:
         chosen = [(proposal_year(matrix), parameters.get("forslag", ""), matrix)]
@@ -128,38 +136,20 @@ def variants(
         years = proposals_chosen(parameters)
         check_inputs(parameters, years)  # bad scenarios etc. refused before anything runs
         chosen = [(y, rel, load_table(root / rel)) for y, rel in years]
-    kod = parameters.get("kommun_kod", DEFAULT_KOMMUN)
-    wanted = str(parameters.get("kommuner", "alla")).strip()
-    one = "kommun_kod" in given or kod != DEFAULT_KOMMUN
-    if one and ("kommuner" in given or wanted not in ("", "alla")):
-        raise ParameterError(
-            "ange antingen kommuner (flera kommunblad) eller kommun_kod (ett kommunblad), inte båda"
-        )
+    wanted = codes_wanted(parameters.get("kommuner", "alla"))
     out = []
     for year, rel, table in chosen:
         names = {code: label for label, code in kommun_codes(table).items()}
-        if one:
-            codes = [check_code(kod, names)]
-        elif wanted in ("", "alla"):
-            codes = sorted(names)
-        else:
-            codes = [c.strip() for c in wanted.split(",") if c.strip()]
-            unknown = [c for c in codes if c not in names]
-            if unknown:
-                raise ParameterError(
-                    f"parametern kommuner: okända kommunkoder {', '.join(unknown)}; väntade "
-                    f"några av {', '.join(sorted(names))} (fyra siffror, med kommatecken "
-                    f"emellan) eller alla"
-                )
+        codes = sorted(names) if wanted is None else [check_code(c, names) for c in wanted]
         folder = f"kommunblad/{year}" if year is not None else "kommunblad"
         out += [
             {
-                "parameters": {"kommun_kod": c, "forslag": rel},
+                "parameters": {"kommuner": c, "forslag": rel},
                 "output": f"{folder}/{'-'.join(filter(None, [c, ascii_slug(names[c])]))}.html",
                 "title": f"Kommunblad {names[c]}: avgifter {year}",
                 "sort": f"{year}-12-31",
             }
-            for c in codes
+            for c in dict.fromkeys(codes)  # a code named twice is one sheet
         ]
     return out
 

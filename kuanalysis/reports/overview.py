@@ -15,7 +15,7 @@ from ..data.periods import periods, preceding
 from ..data.table import Table
 from ..errors import ParameterError
 from . import charts, fmt, html
-from .findings import count_line
+from .finding_text import count_line
 
 
 def check(parameters) -> None:

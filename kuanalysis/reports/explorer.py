@@ -610,6 +610,10 @@ def publish(render, out_dir: Path | None = None) -> tuple[bool, list[str], list[
     return code == 0, said, links
 
 
+#: Labels in full, never "Uppräknin…".
+_FULL = {"description_width": "initial"}
+
+
 def widget(explorer: Explorer, render=None, files_href: str = "voila/files/"):
     """The explorer as ipywidgets: a form on the left, the view below, a sweep, a save
     button, the list of scenarios and, when ``render`` is given
@@ -621,116 +625,162 @@ def widget(explorer: Explorer, render=None, files_href: str = "voila/files/"):
     """
     import ipywidgets as w
 
-    full = {"description_width": "initial"}  # labels in full, never "Uppräknin…"
-    state: dict = {"choice": explorer.start(explorer.default()), "quiet": False}
-    base = w.Dropdown(
-        options=explorer.names(), value=state["choice"].base, description="Utgå från", style=full
-    )
-    last = w.BoundedIntText(description="Sista år", min=1900, max=2200, style=full)
-    uprating = w.Text(description="Uppräkning per år, %", style=full, layout=w.Layout(width="16em"))
-    # None: the post keeps the key it has in the scenario started from (maybe weights)
-    key_options = [("som utgångsläget", None), ("tryckt", PRINTED_KEY)] + [
-        (population_key(d), d) for d in explorer.dates
+    form = _Form(explorer, w)
+    sweep_rows, through = _sweep_rows(explorer, form, w)
+    parts = [
+        w.HBox([form.base, form.last, form.uprating]),
+        w.VBox(form.rows),
+        form.view,
+        *sweep_rows,
+        _save_row(explorer, form, w),
+        form.status,
+        form.scenarios,
     ]
-    amounts, keys = {}, {}
-    rows = []
-    for post in explorer.bases[state["choice"].base].posts:
-        amounts[post] = w.Text(continuous_update=False, layout=w.Layout(width="11em"))
-        keys[post] = w.Dropdown(options=key_options, layout=w.Layout(width="16em"))
-        rows.append(
-            w.HBox([w.Label(post, layout=w.Layout(width="20em")), amounts[post], keys[post]])
+    if render is not None:
+        parts += _publish_rows(render, files_href, w)
+    form.fill(form.state["choice"])
+    through.value = form.last.value
+    form.refresh()
+    return w.VBox(parts)
+
+
+class _Form:
+    """The scenario form: start from, last year, uprating, an amount and a key per post; the
+    view of the choice below it, the status line and the list of scenarios."""
+
+    def __init__(self, explorer: Explorer, w):
+        self.explorer = explorer
+        self.state: dict = {"choice": explorer.start(explorer.default()), "quiet": False}
+        self.base = w.Dropdown(
+            options=explorer.names(),
+            value=self.state["choice"].base,
+            description="Utgå från",
+            style=_FULL,
         )
-    view = w.HTML()
-    status = w.HTML()
-    scenarios = w.HTML(str(scenario_list(explorer)))
+        self.last = w.BoundedIntText(description="Sista år", min=1900, max=2200, style=_FULL)
+        self.uprating = w.Text(
+            description="Uppräkning per år, %", style=_FULL, layout=w.Layout(width="16em")
+        )
+        # None: the post keeps the key it has in the scenario started from (maybe weights)
+        key_options = [("som utgångsläget", None), ("tryckt", PRINTED_KEY)] + [
+            (population_key(d), d) for d in explorer.dates
+        ]
+        self.amounts: dict = {}
+        self.keys: dict = {}
+        self.rows = []
+        for post in explorer.bases[self.state["choice"].base].posts:
+            self.amounts[post] = w.Text(continuous_update=False, layout=w.Layout(width="11em"))
+            self.keys[post] = w.Dropdown(options=key_options, layout=w.Layout(width="16em"))
+            self.rows.append(
+                w.HBox(
+                    [
+                        w.Label(post, layout=w.Layout(width="20em")),
+                        self.amounts[post],
+                        self.keys[post],
+                    ]
+                )
+            )
+        self.view = w.HTML()
+        self.status = w.HTML()
+        self.scenarios = w.HTML(str(scenario_list(explorer)))
+        self.base.observe(self.rebase, names="value")
+        for control in [self.last, self.uprating, *self.amounts.values(), *self.keys.values()]:
+            control.observe(self.refresh, names="value")
 
-    def say(texts) -> None:
-        status.value = str(html.paragraph(list(texts), box=True))
+    def say(self, texts) -> None:
+        self.status.value = str(html.paragraph(list(texts), box=True))
 
-    def fill(choice: Choice) -> None:
-        state["quiet"] = True
+    def fill(self, choice: Choice) -> None:
+        self.state["quiet"] = True
         try:
-            last.value = choice.last_year or last.value
-            uprating.value = format_percent(choice.uprating_bp or 0)
-            for post in amounts:
-                amounts[post].value = format_amount(choice.amounts.get(post, 0))
-                keys[post].value = None
+            self.last.value = choice.last_year or self.last.value
+            self.uprating.value = format_percent(choice.uprating_bp or 0)
+            for post in self.amounts:
+                self.amounts[post].value = format_amount(choice.amounts.get(post, 0))
+                self.keys[post].value = None
         finally:
-            state["quiet"] = False
+            self.state["quiet"] = False
 
-    def current() -> Choice:
+    def current(self) -> Choice:
         """The form as a choice; InputError (with ``Fel:``) for a field that does not read."""
         faults, typed = [], {}
-        for post, field_ in amounts.items():
+        for post, field_ in self.amounts.items():
             try:
                 typed[post] = parse_amount(field_.value, f"beloppet för {post}")
             except InputError as exc:
                 faults += exc.errors
         try:
-            bp = parse_percent(uprating.value)
+            bp = parse_percent(self.uprating.value)
         except InputError as exc:
             faults += exc.errors
         if faults:
             raise InputError(faults)
         return Choice(
-            base.value,
-            int(last.value),
+            self.base.value,
+            int(self.last.value),
             bp,
             typed,
-            {p: k.value for p, k in keys.items() if k.value is not None},
+            {p: k.value for p, k in self.keys.items() if k.value is not None},
         )
 
-    def refresh(_=None) -> None:
-        if state["quiet"]:
+    def refresh(self, _=None) -> None:
+        if self.state["quiet"]:
             return
         try:
-            state["choice"] = current()
-            view.value = str(explorer.view(state["choice"]))
-            status.value = ""
+            self.state["choice"] = self.current()
+            self.view.value = str(self.explorer.view(self.state["choice"]))
+            self.status.value = ""
         except InputError as exc:
-            say(exc.errors)
+            self.say(exc.errors)
         except ValueError as exc:
-            say([f"Fel: {exc}"])
+            self.say([f"Fel: {exc}"])
 
-    def rebase(change) -> None:
-        if state["quiet"]:
+    def rebase(self, change) -> None:
+        if self.state["quiet"]:
             return
-        fill(explorer.start(change["new"]))
-        refresh()
+        self.fill(self.explorer.start(change["new"]))
+        self.refresh()
 
-    base.observe(rebase, names="value")
-    for control in [last, uprating, *amounts.values(), *keys.values()]:
-        control.observe(refresh, names="value")
+    def listed_again(self) -> None:
+        """A saved file joins the list; the choice on screen stays as it is."""
+        chosen, self.state["quiet"] = self.base.value, True
+        try:
+            self.base.options = self.explorer.names()
+            self.base.value = chosen
+        finally:
+            self.state["quiet"] = False
+        self.scenarios.value = str(scenario_list(self.explorer))
 
-    name = w.Text(description="Namn", style=full)
-    description = w.Text(description="Beskrivning", style=full, layout=w.Layout(width="40em"))
+
+def _save_row(explorer: Explorer, form: _Form, w):
+    """Name, description and the button that saves the form as a scenario file."""
+    name = w.Text(description="Namn", style=_FULL)
+    description = w.Text(description="Beskrivning", style=_FULL, layout=w.Layout(width="40em"))
     save = w.Button(description="Spara som scenario", layout=w.Layout(width="auto"))
 
     def on_save(_) -> None:
         try:
-            path = explorer.save(current(), name.value, description.value)
-            # the saved file joins the list; the choice on screen stays as it is
-            chosen, state["quiet"] = base.value, True
-            try:
-                base.options = explorer.names()
-                base.value = chosen
-            finally:
-                state["quiet"] = False
-            scenarios.value = str(scenario_list(explorer))
-            say([saved_text(path)])
+            path = explorer.save(form.current(), name.value, description.value)
+            form.listed_again()
+            form.say([saved_text(path)])
         except InputError as exc:
-            say(exc.errors)
+            form.say(exc.errors)
         except OSError as exc:  # a folder that cannot be written: said here, not lost in a log
-            say([f"Fel: det gick inte att spara: {exc.strerror or exc}"])
+            form.say([f"Fel: det gick inte att spara: {exc.strerror or exc}"])
 
     save.on_click(on_save)
+    return w.HBox([name, description, save])
 
-    variable = w.Dropdown(options=[whatif.UPRATING, *amounts], description="Svep", style=full)
+
+def _sweep_rows(explorer: Explorer, form: _Form, w):
+    """The sweep (one variable over a range) and the largest value that keeps the balance
+    account: two rows of fields and buttons and the output below; and the year field."""
+    variable = w.Dropdown(options=[whatif.UPRATING, *form.amounts], description="Svep", style=_FULL)
     start, stop, step = (
-        w.Text(description=d, style=full, layout=w.Layout(width="14em"))
+        w.Text(description=d, style=_FULL, layout=w.Layout(width="14em"))
         for d in ("Från", "Till", "Steg")
     )
-    through = w.BoundedIntText(description="Räcka till och med", min=1900, max=2200, style=full)
+    through = w.BoundedIntText(description="Räcka till och med", min=1900, max=2200, style=_FULL)
     sweep_button = w.Button(description="Visa svep", layout=w.Layout(width="auto"))
     largest_button = w.Button(description="Högsta värde", layout=w.Layout(width="auto"))
     sweep_out = w.Output()
@@ -749,14 +799,8 @@ def widget(explorer: Explorer, render=None, files_href: str = "voila/files/"):
     sweep_defaults()
 
     def values() -> list[int]:
-        if variable.value == whatif.UPRATING:
-            lo, hi, st = (
-                parse_percent(x.value, f"svepets {x.description}") for x in (start, stop, step)
-            )
-        else:
-            lo, hi, st = (
-                parse_amount(x.value, f"svepets {x.description}") for x in (start, stop, step)
-            )
+        read = parse_percent if variable.value == whatif.UPRATING else parse_amount
+        lo, hi, st = (read(x.value, f"svepets {x.description}") for x in (start, stop, step))
         if st <= 0 or lo > hi or (hi - lo) // st + 1 > whatif.MAX_VALUES:
             raise InputError(
                 f"Fel: svepet: Från ≤ Till, Steg > 0 och högst {whatif.MAX_VALUES} värden"
@@ -770,7 +814,7 @@ def widget(explorer: Explorer, render=None, files_href: str = "voila/files/"):
         sweep_out.clear_output()
         with sweep_out:
             try:
-                table, ax = explorer.sweep_view(current(), variable.value, values())
+                table, ax = explorer.sweep_view(form.current(), variable.value, values())
                 display(ax.figure)
                 plt.close(ax.figure)
                 html.show(table)
@@ -781,77 +825,61 @@ def widget(explorer: Explorer, render=None, files_href: str = "voila/files/"):
         sweep_out.clear_output()
         with sweep_out:
             try:
-                html.show(explorer.largest(current(), variable.value, int(through.value)))
+                html.show(explorer.largest(form.current(), variable.value, int(through.value)))
             except InputError as exc:
                 html.show(html.paragraph(exc.errors, box=True))
 
     sweep_button.on_click(on_sweep)
     largest_button.on_click(on_largest)
-
-    parts = [
-        w.HBox([base, last, uprating]),
-        w.VBox(rows),
-        view,
+    rows = [
         w.HBox([variable, start, stop, step]),
         w.HBox([through, sweep_button, largest_button]),
         sweep_out,
-        w.HBox([name, description, save]),
-        status,
-        scenarios,
     ]
-    if render is not None:
-        publish_button = w.Button(
-            description="Publicera",
-            tooltip="Rendera avgiftsrapporten och kommunbladen med de sparade scenarierna",
-            button_style="primary",
-            layout=w.Layout(width="auto"),
-        )
-        published = w.HTML()
+    return rows, through
 
-        def on_publish(_) -> None:
-            publish_button.disabled = True
-            published.value = str(html.paragraph(["Publicerar … (en halv minut eller två)"]))
-            try:
-                ok, said, links = publish(render)
-            except InputError as exc:
-                published.value = str(html.paragraph(exc.errors, box=True))
-                return
-            finally:
-                publish_button.disabled = False
-            items = [html.link(files_href + path, text) for text, path in links]
-            published.value = str(
-                html.join(
-                    [
-                        html.paragraph(
-                            said if ok else ["Fel: publiceringen misslyckades.", *said], box=True
-                        ),
-                        html.element("p", "Uppdaterade rapporter:") if items else "",
-                        html.items(items) if items else "",
-                    ]
-                )
-            )
 
-        publish_button.on_click(on_publish)
-        parts += [
-            w.HTML(
-                str(
+def _publish_rows(render, files_href: str, w) -> list:
+    """A sentence, the Publicera button and where its result is said (links to the reports)."""
+    publish_button = w.Button(
+        description="Publicera",
+        tooltip="Rendera avgiftsrapporten och kommunbladen med de sparade scenarierna",
+        button_style="primary",
+        layout=w.Layout(width="auto"),
+    )
+    published = w.HTML()
+
+    def on_publish(_) -> None:
+        publish_button.disabled = True
+        published.value = str(html.paragraph(["Publicerar … (en halv minut eller två)"]))
+        try:
+            ok, said, links = publish(render)
+        except InputError as exc:
+            published.value = str(html.paragraph(exc.errors, box=True))
+            return
+        finally:
+            publish_button.disabled = False
+        items = [html.link(files_href + path, text) for text, path in links]
+        published.value = str(
+            html.join(
+                [
                     html.paragraph(
-                        [
-                            "Publicera renderar avgiftsrapporten och kommunbladen på nytt med "
-                            "scenarierna i mappen (bara det som har ändrats). Ingenting "
-                            "publiceras utan att du klickar."
-                        ]
-                    )
-                )
-            ),
-            publish_button,
-            published,
-        ]
+                        said if ok else ["Fel: publiceringen misslyckades.", *said], box=True
+                    ),
+                    html.element("p", "Uppdaterade rapporter:") if items else "",
+                    html.items(items) if items else "",
+                ]
+            )
+        )
 
-    fill(state["choice"])
-    through.value = last.value
-    refresh()
-    return w.VBox(parts)
+    publish_button.on_click(on_publish)
+    intro = html.paragraph(
+        [
+            "Publicera renderar avgiftsrapporten och kommunbladen på nytt med scenarierna i "
+            "mappen (bara det som har ändrats). Ingenting publiceras utan att du klickar."
+        ]
+    )
+    return [w.HTML(str(intro)), publish_button, published]
 
 
 def show(explorer: Explorer, render=None) -> None:

@@ -29,7 +29,7 @@ from kuanalysis.data.periods import proposal_files
 from kuanalysis.errors import DataError
 from kuanalysis.fees.proposals import printed_scenario, require_readings
 from kuanalysis.fees.scenarios import ScenarioLoader, allocate_scenario, default_population
-from kuanalysis.reports import feedata, fees, feetables
+from kuanalysis.reports import feedata, feesections, feetables
 
 BLANK = ("Habo", "Skola")
 
@@ -190,7 +190,7 @@ def test_the_fee_report_compares_with_the_other_year(y2025):
     population = default_population()
     r = feedata.FeeReport(t, population, {}, [printed_scenario(t)], other=y2025)
     assert (r.year, r.base) == (2026, "förslaget 2026")
-    shown = fees.years_compared(r)
+    shown = feesections.years_compared(r)
     assert 'id="ar-mot-ar-kommun"' in shown
     assert "Förslagen 2025 och 2026 som tryckta" in shown
     # the Summa row: 2025 as printed (27 902 191) and 2026 by the rule, each summed
@@ -204,10 +204,13 @@ def test_the_fee_report_compares_with_the_other_year(y2025):
         f"{total_2026:,}".replace(",", "\u00a0") + "\u00a0kr",
         f"+{total_2026 - 27_902_191:,}".replace(",", "\u00a0") + "\u00a0kr",
     ]
-    assert fees.years_compared(feedata.FeeReport(t, population, {}, [printed_scenario(t)])) == ""
+    assert (
+        feesections.years_compared(feedata.FeeReport(t, population, {}, [printed_scenario(t)]))
+        == ""
+    )
     # another year whose blank cell nobody has read yet: said, not a failure
     unread = table_2026(y2025, placed=None)
-    note = fees.years_compared(
+    note = feesections.years_compared(
         feedata.FeeReport(y2025, population, {}, [printed_scenario(y2025)], other=unread)
     )
     assert "Förslaget för 2026 kan inte jämföras ännu" in note and "Habo / Skola" in note

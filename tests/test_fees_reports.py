@@ -1,4 +1,4 @@
-"""Tests of the fee report (kuanalysis.reports.fees), the workbook (kuanalysis.reports.xlsx)
+"""Tests of the fee report (kuanalysis.reports.feesections), the workbook (kuanalysis.reports.xlsx)
 and the chart functions they use. Expected values are worked out by hand in the comments."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from kuanalysis.fees.balance import balance_overview
 from kuanalysis.fees.keys import IMPLIED_KEY, key_vs_population
 from kuanalysis.fees.scenarios import FEE_COLUMNS, Balance, PostSpec, Scenario
 from kuanalysis.paths import project_root, scenarios_dir
-from kuanalysis.reports import charts, feedata, fees, feetables, fmt, html, xlsx
+from kuanalysis.reports import charts, feedata, feesections, feetables, fmt, html, xlsx
 
 matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
 
@@ -302,8 +302,8 @@ def test_runs_out_and_balance_start():
     assert feetables.runs_out(2026, 2034) == "2026"
     assert feetables.runs_out(None, 2034) == "inte före 2035"
     # the base scenario's own opening balance, or the one the report is given
-    assert fees.balance_start(F.report()) == "20,5\u00a0mnkr"
-    assert fees.balance_start(F.report(), 18_250_000) == "18,3\u00a0mnkr"
+    assert feesections.balance_start(F.report()) == "20,5\u00a0mnkr"
+    assert feesections.balance_start(F.report(), 18_250_000) == "18,3\u00a0mnkr"
 
 
 def test_group_identical_columns():
@@ -370,7 +370,7 @@ def test_findings_of_the_tiny_proposal(report):
         ("fee_not_summed", F.GRUND, 100),
         ("fee_own_key", F.MEDLEM, 1000),
     ]
-    summary = fees.findings_summary(report)
+    summary = feesections.findings_summary(report)
     assert cells(summary) == [
         RULES["fee_not_summed"].sentence,
         "oklar: oklart, behöver förklaras",
@@ -380,7 +380,7 @@ def test_findings_of_the_tiny_proposal(report):
         "2",
     ]
     # the last column: no cell explains these findings
-    assert cells(fees.findings_list(report)) == [
+    assert cells(feesections.findings_list(report)) == [
         "Summa",
         F.GRUND,
         "100\u00a0kr",
@@ -458,10 +458,10 @@ def test_key_panels_and_key_sections(report):
         pytest.approx(-15),
         pytest.approx(15),
     ]
-    table = fees.key_groups_table(report)
+    table = feesections.key_groups_table(report)
     assert row_of(table, "Nyckel 1") == [F.MEDLEM, "2", "2024-12-31", "15,00\u00a0procentenheter"]
     assert row_of(table, "Nyckel 2")[-1] == "5,00\u00a0procentenheter"
-    axes = fees.key_chart(report)
+    axes = feesections.key_chart(report)
     assert [ax.get_title(loc="left") for ax in axes] == list(panels)
     assert [t.get_text() for t in axes[0].get_yticklabels()] == ["X", "Y"]
 
@@ -470,7 +470,7 @@ def test_key_panels_and_key_sections(report):
 # The sections of avgifter-2025 on the tiny report
 # ---------------------------------------------------------------------------------------
 def test_key_figures(report):
-    boxes = fees.key_figures(report, 20_500_000)
+    boxes = feesections.key_figures(report, 20_500_000)
     assert isinstance(boxes, html.Markup)
     # invoiced 1 000 kr = 0,0 mnkr; GRUND not summed: 1 of 2 posts; the proposal takes
     # 100 kr a year: 20,5 mnkr − 10 mnkr − 100 kr stays above zero through 2026, its last
@@ -483,7 +483,7 @@ def test_scenario_list_and_descriptions(report):
     frame = feetables.scenario_descriptions(report.scenarios)
     assert frame.values.tolist() == [["forslag-2025", "Förslaget."], ["alt", "Ett alternativ."]]
     # both keep the printed totals (MEDLEM 1 000, GRUND 100): nothing differs
-    assert cells(fees.scenario_list(report)) == [
+    assert cells(feesections.scenario_list(report)) == [
         "forslag-2025",
         "Förslaget.",
         "inga",
@@ -495,28 +495,31 @@ def test_scenario_list_and_descriptions(report):
 
 def test_comparison_and_difference_tables(report):
     # invoiced: forslag X 600, Y 400; alt X 500 + 70 = 570, Y 500 + 30 = 530
-    by_kommun = fees.comparison_table(report)
+    by_kommun = feesections.comparison_table(report)
     assert 'id="per-kommun"' in by_kommun
     assert row_of(by_kommun, "X") == ["600\u00a0kr", "570\u00a0kr"]
-    assert row_of(fees.comparison_table(report, by="post"), F.GRUND) == ["0\u00a0kr", "100\u00a0kr"]
-    diff = fees.difference_table(report)
+    assert row_of(feesections.comparison_table(report, by="post"), F.GRUND) == [
+        "0\u00a0kr",
+        "100\u00a0kr",
+    ]
+    diff = feesections.difference_table(report)
     assert row_of(diff, "X") == ["\u221230\u00a0kr"] and row_of(diff, "Y") == ["+130\u00a0kr"]
     # by post only the posts that differ: MEDLEM (1 000 in both) is left out
-    by_post = fees.difference_table(report, by="post")
+    by_post = feesections.difference_table(report, by="post")
     assert 'id="per-post-skillnad"' in by_post
     assert cells(by_post, "th")[2:] == [F.GRUND, "Summa"]
 
 
 def test_difference_chart(report):
-    ax = fees.difference_chart(report)
+    ax = feesections.difference_chart(report)
     # X −30 kr, Y +130 kr, in tkr
     assert [b.get_width() for b in ax.patches] == [pytest.approx(-0.03), pytest.approx(0.13)]
     only_proposal = feedata.FeeReport(F.matrix(), F.population(), F.history(), F.scenarios()[:1])
-    assert fees.difference_chart(only_proposal) is None
+    assert feesections.difference_chart(only_proposal) is None
 
 
 def test_shares_table(report):
-    table = fees.shares_table(report)
+    table = feesections.shares_table(report)
     assert "Folkmängd 2024-12-31" in cells(table, "th")
     # X: 300 of 400 people; 600 of 1 000 kr; 570 of 1 100 kr = 51,82 %
     assert row_of(table, "X") == ["75,00\u00a0%", "60,00\u00a0%", "51,82\u00a0%"]
@@ -525,7 +528,7 @@ def test_shares_table(report):
 def test_balance_table_and_chart(report):
     # forslag takes GRUND's 100 kr a year; alt takes nothing
     # 20 500 000 − 10 000 000 (2025 payout) − 100 = 10 499 900; 2026: − 100 more
-    table = fees.balance_table(report, 20_500_000)
+    table = feesections.balance_table(report, 20_500_000)
     assert row_of(table, "forslag-2025") == [
         "100\u00a0kr",
         "10\u00a0499\u00a0900\u00a0kr",
@@ -546,16 +549,16 @@ def test_balance_table_and_chart(report):
         "Första året under noll",
     ]
     # 10 000 050 − 10 000 000 (2025 payout) − 100 = −50: below zero in 2025
-    assert row_of(fees.balance_table(report, 10_000_050), "forslag-2025")[-1] == "2025"
+    assert row_of(feesections.balance_table(report, 10_000_050), "forslag-2025")[-1] == "2025"
     # without an argument the scenarios' own opening balance (20,5 mnkr) is used
-    assert fees.balance_table(report) == table
-    ax = fees.balance_chart(report, 10_000_050)
+    assert feesections.balance_table(report) == table
+    ax = feesections.balance_chart(report, 10_000_050)
     assert ax.get_title(loc="left") == "Balanskontot vid årets slut 2025–2026 (mnkr)"
     assert [line.get_label() for line in ax.get_lines()[:2]] == ["forslag-2025", "alt"]
 
 
 def test_history_section(report):
-    table = fees.history(report)
+    table = feesections.history(report)
     # X: social 10 / 20, GRUND 70 kr = 0 tkr; administration 1 / 2 (printed second); MEDLEM
     # 600 kr = 1 tkr. Y: administration 2016 blank
     assert row_of(table, "X") == ["10", "20", "0", "1", "2", "1"]
@@ -563,7 +566,7 @@ def test_history_section(report):
 
 
 def test_workbook_link(report):
-    assert fees.workbook_link(report, "avgifter-2025.xlsx") == (
+    assert feesections.workbook_link(report, "avgifter-2025.xlsx") == (
         '<p><a href="avgifter-2025.xlsx">Ladda ner avgifter-2025.xlsx</a> (5 blad).</p>'
     )
     # Jämförelse, År 2025, År 2026 and one sheet per scenario
@@ -583,18 +586,18 @@ def test_hostile_names_and_descriptions_are_text_in_every_section():
     r = F.report(x_name=SCRIPT, alt_name=IMG_NAME, alt_description=IMG_DESCRIPTION)
     shown = html.join(
         [
-            fees.key_figures(r, 20_500_000),
-            fees.findings_summary(r),
-            fees.findings_list(r),
-            fees.key_groups_table(r),
-            fees.scenario_list(r),
-            fees.comparison_table(r),
-            fees.difference_table(r),
-            fees.comparison_table(r, by="post"),
-            fees.difference_table(r, by="post"),
-            fees.shares_table(r),
-            fees.balance_table(r, 20_500_000),
-            fees.history(r),
+            feesections.key_figures(r, 20_500_000),
+            feesections.findings_summary(r),
+            feesections.findings_list(r),
+            feesections.key_groups_table(r),
+            feesections.scenario_list(r),
+            feesections.comparison_table(r),
+            feesections.difference_table(r),
+            feesections.comparison_table(r, by="post"),
+            feesections.difference_table(r, by="post"),
+            feesections.shares_table(r),
+            feesections.balance_table(r, 20_500_000),
+            feesections.history(r),
         ]
     )
     assert "<script" not in shown and "<img" not in shown
@@ -822,7 +825,7 @@ def test_a_check_that_could_not_run_is_said(report, monkeypatch):
         raise RuntimeError("trasig")
 
     monkeypatch.setitem(runner.CHECKS, "fee_matrix", broken)
-    shown = fees.findings_list(report)
+    shown = feesections.findings_list(report)
     # no finding, and no silent zero: the box names the check and the error
     assert cells(shown) == []
     assert "Följande kontroller kunde inte köras" in shown and "RuntimeError: trasig" in shown
@@ -860,7 +863,7 @@ def test_years_ahead_of_the_three_year_alternative():
     assert years.loc["tre-ar-2-procent", 2027] == sum(y2027)
     assert np.isnan(years.loc["tre-ar-2-procent", 2028])  # not in the alternative
     assert years.loc["forslag-2025", [2025, 2026, 2027, 2028]].tolist() == [27_902_191] * 4
-    shown = str(fees.years_table(r))
+    shown = str(feesections.years_table(r))
     assert 'id="per-ar"' in shown and fmt.kr(sum(y2027)) in shown
-    text = str(fees.assumptions_table(r))
+    text = str(feesections.assumptions_table(r))
     assert 'id="antaganden"' in text and "Räknar åren 2025–2027." in text

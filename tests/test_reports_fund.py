@@ -16,8 +16,8 @@ from kuanalysis.checks.findings import Finding
 from kuanalysis.data import load_table
 from kuanalysis.data.table import Table
 from kuanalysis.reports import finding_text as rfind
-from kuanalysis.reports import fund as rf
 from kuanalysis.reports import funddata as rd
+from kuanalysis.reports import fundsections as rf
 from kuanalysis.reports import fundtables as rt
 
 RAW = paths.project_root() / "data" / "raw"

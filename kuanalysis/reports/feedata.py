@@ -3,7 +3,7 @@ loads one year's printed proposal, the population, the 2016 history and the scen
 start from that proposal, with the fees they give; and the notebooks' render parameters and
 variants (one report per proposal year found in ``data/raw``). The year is data: the
 proposal's sidecar ``period``. Figures and sections are in :mod:`kuanalysis.reports.feetables`
-and :mod:`kuanalysis.reports.fees`.
+and :mod:`kuanalysis.reports.feesections`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The figures of the fee report, as frames (no markup): the alternatives side by side per
 municipality and per post, differences, shares against the population, the years ahead, the
 blank cells' readings, the comparison of two proposal years and the 2016 history. Each takes
-what it needs (fees, scenarios, tables) as arguments; :mod:`kuanalysis.reports.fees` shows
+what it needs (fees, scenarios, tables) as arguments; :mod:`kuanalysis.reports.feesections` shows
 them.
 """
 

@@ -1,6 +1,6 @@
 """The fund report's data: one period loaded and reconciled (:class:`FundReport`), and the
 renderer's variants, one report per period in ``data/raw`` (:func:`variants`). Its figures as
-frames are :mod:`.fundtables`, its sections :mod:`.fund`.
+frames are :mod:`.fundtables`, its sections :mod:`.fundsections`.
 """
 
 from __future__ import annotations

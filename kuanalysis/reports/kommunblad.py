@@ -300,7 +300,7 @@ def history(r: FeeReport, kommun_kod: str) -> html.Markup:
 def blank_note(r: FeeReport, kommun_kod: str) -> html.Markup:
     """How the proposal's blank cells of this municipality that the column total gives an
     amount are read, in the proposal and each alternative (the data of the fee report's
-    :func:`~kuanalysis.reports.fees.blanks_table`); empty markup when it has none."""
+    :func:`~kuanalysis.reports.feesections.blanks_table`); empty markup when it has none."""
     name = kommun_name(r, kommun_kod)
     readings = [(s, b) for s in r.scenarios for b in s.blanks if b.row == name]
     if not readings:

@@ -1,7 +1,7 @@
 """The fund report's sections: sentences, tables and charts, one report per period (close or
 tertial). Its data is :mod:`.funddata` (one period loaded and reconciled, the variants), its
 figures as frames :mod:`.fundtables`; the fee report has the same shape (:mod:`.feedata`,
-:mod:`.feetables`, :mod:`.fees`).
+:mod:`.feetables`, :mod:`.feesections`).
 
 A fund statement (kind ``fund_statement``) tells, per area, what money there was, what was
 budgeted and spent, what was paid out and what remains. The report reads it like a Swedish

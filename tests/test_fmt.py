@@ -69,3 +69,17 @@ def test_axis_formatter():
     f = fmt.axis_formatter("tkr")
     assert f(-12500, 0) == f"{M}12{NB}500{NB}tkr"
     assert fmt.axis_formatter("%", ratio=True)(0.25, 0) == f"25{NB}%"
+
+
+@pytest.mark.parametrize(
+    "iso, shown",
+    [
+        ("2024-08-31", "31 augusti 2024"),
+        ("2024-01-01", "1 januari 2024"),
+        ("2023-12-31", "31 december 2023"),
+        ("2024-13-01", "2024-13-01"),  # no such month: as it is
+        ("31/8 2024", "31/8 2024"),
+    ],
+)
+def test_long_date(iso, shown):
+    assert fmt.long_date(iso) == shown

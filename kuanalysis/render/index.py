@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from ..paths import atomic_path, relative
 from ..provenance import sha256
 from ..publish import FIELD
+from ..reports.fmt import long_date
 from ..reports.html import Markup, element, link
 from .export import TEMPLATES
 
@@ -301,33 +302,11 @@ GROUPS = {
     "avgifter": ("avgifter", "Avgifter"),
     "kommunblad": ("kommunblad", "Kommunblad"),
 }
-_MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 def _heading(title: str, report: str) -> str:
     # a report's title may hold fields its variants fill in differently: leave them out
     return " ".join(FIELD.sub(" ", title).split()).rstrip(":–-, ") or report
-
-
-def _long_date(iso: str) -> str:
-    """``2024-08-31`` -> ``31 augusti 2024``; anything else as it is."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
-    if not m or not 1 <= int(m[2]) <= 12:
-        return iso
-    return f"{int(m[3])} {_MONTHS[int(m[2]) - 1]} {m[1]}"
 
 
 def _period(e: dict) -> str:
@@ -338,7 +317,7 @@ def _period(e: dict) -> str:
     if e["report"] in ("avgifter", "kommunblad") and re.fullmatch(r"\d{4}-12-31", sort):
         return f"år {sort[:4]}"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", sort):
-        return f"till och med {_long_date(sort)}"
+        return f"till och med {long_date(sort)}"
     return sort
 
 

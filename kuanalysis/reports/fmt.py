@@ -7,6 +7,7 @@ sign U+2212. Every figure a reader sees goes through this module.
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Real
 
@@ -113,3 +114,28 @@ def axis_formatter(unit: str = "", decimals: int = 0, *, ratio: bool = False):
         return f"{text}{NBSP}{unit}" if unit else text
 
     return FuncFormatter(fmt)
+
+
+#: Swedish month names, January first.
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def long_date(iso: str) -> str:
+    """``2024-08-31`` -> ``31 augusti 2024``; anything else as it is."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    if not m or not 1 <= int(m[2]) <= 12:
+        return iso
+    return f"{int(m[3])} {MONTHS[int(m[2]) - 1]} {m[1]}"

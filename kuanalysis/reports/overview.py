@@ -125,27 +125,8 @@ def population_chart(tables: dict[str, Table], date: str = "2024-12-31"):
         pop.index,
         {f"Folkmängd {date}": pop},
         unit="",
-        title=f"Folkmängd per kommun den {_long_date(date)} (antal invånare)",
+        title=f"Folkmängd per kommun den {fmt.long_date(date)} (antal invånare)",
     )
-
-
-def _long_date(date: str) -> str:
-    months = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ]
-    y, m, d = (int(x) for x in date.split("-"))
-    return f"{d} {months[m - 1]} {y}"
 
 
 # -- the areas across the periods ----------------------------------------------------------

@@ -15,24 +15,11 @@ from pathlib import Path
 from .. import paths, provenance
 from ..errors import ParameterError
 from . import cache, forkserver, index, run
-from .parameters import TYPE_SV, Parameter, coerce, validate_parameters
+from .parameters import TYPE_SV
 from .planning import FAILED_DIR, Job, Report, discover, plan
 from .run import Result, Settings, generation_time
 
-__all__ = [
-    "FAILED_DIR",
-    "Job",
-    "Parameter",
-    "ParameterError",
-    "Report",
-    "Result",
-    "coerce",
-    "describe",
-    "discover",
-    "plan",
-    "render",
-    "validate_parameters",
-]
+__all__ = ["describe", "render"]
 
 
 def render(
@@ -51,7 +38,7 @@ def render(
     names : list of str, optional
         Reports to render (all when empty).
     overrides : dict, optional
-        Parameter values as text, ``{"kommun_kod": "0604"}``.
+        Parameter values as text, ``{"kommuner": "0604"}``.
     jobs : int, optional
         Worker processes (default: one per core; at most
         :func:`~kuanalysis.render.forkserver.max_workers`, two per core). No more are used than

@@ -152,6 +152,17 @@ def _render_reports(out: Path) -> Path:
     return out
 
 
+def widget_parts(ui) -> list:
+    """Every widget in an ipywidgets tree, depth first (the explorer's form, rows, buttons)."""
+
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+
+    return list(walk(ui))
+
+
 def store_formula_value(path: Path, formula: str, value: str) -> None:
     """Give an xlsx formula the value Excel would store with it (openpyxl stores none)."""
     import zipfile

@@ -10,6 +10,7 @@ import shutil
 
 import matplotlib
 import pytest
+from conftest import widget_parts
 
 from kuanalysis.commands.fees import cli_fees
 from kuanalysis.errors import InputError
@@ -197,14 +198,7 @@ def test_exploring_writes_nothing(ex, folder):
 def test_saving_keeps_the_choice_on_screen(ex, folder):
     """The save button adds the file to the list of bases; the amounts, uprating and base
     the user set stay as they were (they used to be reset to the first base)."""
-    ui = E.widget(ex)
-
-    def walk(widget):
-        yield widget
-        for child in getattr(widget, "children", ()):
-            yield from walk(child)
-
-    parts = list(walk(ui))
+    parts = widget_parts(E.widget(ex))
     base = next(x for x in parts if getattr(x, "description", "") == "Utgå från")
     uprating = next(x for x in parts if getattr(x, "description", "") == "Uppräkning per år, %")
     name = next(x for x in parts if getattr(x, "description", "") == "Namn")
@@ -251,14 +245,7 @@ def test_a_name_too_long_for_the_file_system_is_refused(ex, folder):
 
 
 def test_the_save_button_shows_a_refused_name_in_the_widget(ex, folder):
-    ui = E.widget(ex)
-
-    def walk(widget):
-        yield widget
-        for child in getattr(widget, "children", ()):
-            yield from walk(child)
-
-    parts = list(walk(ui))
+    parts = widget_parts(E.widget(ex))
     name = next(x for x in parts if getattr(x, "description", "") == "Namn")
     text = next(x for x in parts if getattr(x, "description", "") == "Beskrivning")
     save = next(x for x in parts if getattr(x, "description", "") == "Spara som scenario")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from conftest import widget_parts
 
 from kuanalysis.errors import InputError
 from kuanalysis.fees.scenarios import ScenarioLoader, default_matrix, default_population
@@ -95,15 +96,6 @@ def ex(folder, loader):
     return E.Explorer(folder, loader)
 
 
-def _parts(ui):
-    def walk(widget):
-        yield widget
-        for child in getattr(widget, "children", ()):
-            yield from walk(child)
-
-    return list(walk(ui))
-
-
 def _described(parts, text):
     return next(x for x in parts if getattr(x, "description", "") == text)
 
@@ -114,7 +106,7 @@ def _amount_field(parts, post):
 
 
 def test_the_form_shows_amounts_with_thousand_separators_and_labels_in_full(ex):
-    parts = _parts(E.widget(ex))
+    parts = widget_parts(E.widget(ex))
     # forslag-2025: Grundfinansiering Social välfärd 9 000 000 kr (as printed)
     assert _amount_field(parts, "Grundfinansiering Social välfärd").value == f"9{NBSP}000{NBSP}000"
     described = [x for x in parts if getattr(x, "description", "") and hasattr(x, "style")]
@@ -126,7 +118,7 @@ def test_the_form_shows_amounts_with_thousand_separators_and_labels_in_full(ex):
 
 
 def test_a_bad_amount_says_fel_in_the_widget_and_keeps_the_view(ex):
-    parts = _parts(E.widget(ex))
+    parts = widget_parts(E.widget(ex))
     view = next(x for x in parts if "utforska-per-kommun" in str(getattr(x, "value", "")))
     before = view.value
     _amount_field(parts, "Skola").value = "9 00 000"
@@ -139,7 +131,7 @@ def test_a_bad_amount_says_fel_in_the_widget_and_keeps_the_view(ex):
 
 
 def test_saving_says_the_file_and_its_folder_and_lists_it(ex, folder):
-    parts = _parts(E.widget(ex))
+    parts = widget_parts(E.widget(ex))
     listing = next(x for x in parts if "Scenarier i mappen" in str(getattr(x, "value", "")))
     assert "avtal.yaml" in listing.value and "prov.yaml" not in listing.value
     _amount_field(parts, "Skola").value = "1 234 567"
@@ -210,7 +202,7 @@ def test_a_failed_publish_says_why(tmp_path, monkeypatch):
 def test_nothing_is_published_without_the_click(ex, tmp_path, monkeypatch):
     monkeypatch.setenv("KUANALYSIS_ROOT", str(tmp_path))
     stub = StubRender()
-    parts = _parts(E.widget(ex, stub))
+    parts = widget_parts(E.widget(ex, stub))
     _amount_field(parts, "Skola").value = "1 000 000"
     _described(parts, "Namn").value, _described(parts, "Beskrivning").value = "p", "Prov."
     _described(parts, "Spara som scenario").click()
@@ -220,7 +212,7 @@ def test_nothing_is_published_without_the_click(ex, tmp_path, monkeypatch):
     shown = next(x.value for x in parts if "Uppdaterade rapporter" in str(getattr(x, "value", "")))
     assert '<a href="voila/files/reports/avgifter-2025.html">' in shown
     assert ">Aneby</a>" in shown
-    assert "Publicera" not in [getattr(x, "description", "") for x in _parts(E.widget(ex))]
+    assert "Publicera" not in [getattr(x, "description", "") for x in widget_parts(E.widget(ex))]
 
 
 # -- served by Voilà ---------------------------------------------------------------------

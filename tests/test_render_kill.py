@@ -23,16 +23,23 @@ SLOW = (
 )
 
 
-def _alive_descendants(pid: int) -> set[int]:
-    """Processes below ``pid`` (zombies waiting for their new parent to reap them are dead)."""
-    parents = {}
+def _living() -> dict[int, list[str]]:
+    """Every live process: its pid and the fields of /proc/PID/stat after the name (state,
+    parent, group, session, …); zombies waiting for a parent to reap them are dead."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         if fields[0] != "Z":
-            parents[int(stat.parent.name)] = int(fields[1])
+            found[int(stat.parent.name)] = fields
+    return found
+
+
+def _alive_descendants(pid: int) -> set[int]:
+    """Processes below ``pid``."""
+    parents = {p: int(fields[1]) for p, fields in _living().items()}
     found, todo = set(), [pid]
     while todo:
         p = todo.pop()
@@ -45,15 +52,7 @@ def _alive_descendants(pid: int) -> set[int]:
 def _in_session(sid: int) -> list[int]:
     """The live processes of session ``sid`` (a render started with its own session): only
     the render's own processes, whatever else runs on the machine."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[3]) == sid:
-            found.append(int(stat.parent.name))
-    return found
+    return [p for p, fields in _living().items() if int(fields[3]) == sid]
 
 
 def _alive(pid: int) -> bool:

@@ -90,3 +90,19 @@ def link(href: str, label) -> Markup:
     if not _SAFE_HREF.match(str(href)):
         raise ValueError(f"länken {href!r} är ingen relativ sökväg")
     return element("a", label, href=href)
+
+
+#: Written as character references in Markdown: a sanitiser that reads the Markdown source
+#: as HTML (nbconvert's SanitizeHTML does) then sees neither a tag nor an entity to undo.
+_MARKDOWN_REFERENCES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def markdown_literal(text) -> str:
+    """Text to place in Markdown so that it reads literally: no emphasis, link or tag.
+
+    ``<``, ``>`` and ``&`` become character references; every other ASCII punctuation
+    character is backslash-escaped (CommonMark lets any of them be), so ``*``, ``_`` and
+    ``[`` stay characters; line breaks become spaces.
+    """
+    flat = re.sub(r"\s+", " ", str(text))
+    return re.sub(r"[!-/:-@\[-`{-~]", lambda m: _MARKDOWN_REFERENCES.get(m[0], "\\" + m[0]), flat)

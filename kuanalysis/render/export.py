@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from .. import provenance, publish
-from ..reports.html import Markup, escape, markdown_literal
+from ..markup import Markup, escape, markdown_literal
 
 #: Tag of a markdown cell that is left out when its section shows nothing.
 OPTIONAL = "valfri"

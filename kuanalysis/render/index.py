@@ -22,11 +22,11 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from ..markup import Markup, element, link
 from ..paths import atomic_path, relative
 from ..provenance import sha256
 from ..publish import FIELD
 from ..reports.fmt import long_date
-from ..reports.html import Markup, element, link
 from .export import TEMPLATES
 
 STATE = "_index.json"

@@ -8,7 +8,7 @@
   left is frozen out of the garbage collector (Python's last collections would walk every
   object once more, a third of a second after a render).
 - :func:`warm_up_code`: what a spare kernel runs while it waits for its job: the modules the
-  notebooks import, then frozen out of the collector's sweeps (they would otherwise walk all
+  notebooks import (and pandas and pyplot for notebooks of the report modules), then frozen out of the collector's sweeps (they would otherwise walk all
   of pandas and matplotlib again at every reset, 0.15 s, and during runs).
 """
 
@@ -23,9 +23,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import cast
 
-#: Imported by every report's kernel before its notebook names them, besides the notebooks'
-#: own imports: pandas and pyplot take a good part of a second each.
-ALWAYS = ("pandas", "matplotlib.pyplot")
+#: What the report modules draw and tabulate with, imported by a kernel whose notebooks import
+#: them (pyplot is imported only when a chart is drawn): pandas and pyplot take a good part of
+#: a second each. A notebook that imports no report module (a small one of the user's, a
+#: test's) gets only its own imports.
+REPORTS = "kuanalysis.reports"
+REPORTS_NEED = ("pandas", "matplotlib.pyplot")
 
 
 def block_unused_imports() -> None:
@@ -70,10 +73,15 @@ def notebook_imports(folder: Path) -> list[str]:
 
 def warm_up_code(folder: Path) -> str:
     """Code for a spare kernel: import what the notebooks in ``folder`` import (a name that
-    is not a module is skipped), collect, freeze; silent, and it leaves no names."""
-    modules = [*ALWAYS, *(m for m in notebook_imports(folder) if m not in ALWAYS)]
+    is not a module is skipped) and, when they import the report modules, what those need
+    (:data:`REPORTS_NEED`); collect, freeze; silent, and it leaves no names."""
+    own = notebook_imports(folder)
+    uses_reports = any(m == REPORTS or m.startswith(REPORTS + ".") for m in own)
+    first = REPORTS_NEED if uses_reports else ()
+    modules = [*first, *(m for m in own if m not in first)]
     return (
         "import gc, importlib, importlib.util\n"
+        "m = None\n"
         f"for m in {modules!r}:\n"
         "    try:\n"
         "        if importlib.util.find_spec(m) is not None:\n"

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Real
-
-import pandas as pd
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -22,7 +21,11 @@ _UNIT_SCALE = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000}
 
 
 def _is_missing(x) -> bool:
-    return x is None or (isinstance(x, Real) and math.isnan(x)) or x is pd.NA
+    if x is None or (isinstance(x, Real) and math.isnan(x)):
+        return True
+    # pandas' NA, without importing pandas here (the renderer formats dates with this module)
+    pd = sys.modules.get("pandas")
+    return pd is not None and x is pd.NA
 
 
 def number(x, decimals: int = 0, *, sign: bool = False, blank: str = BLANK) -> str:

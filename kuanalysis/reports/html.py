@@ -7,12 +7,11 @@ description can never become a tag, whatever it holds.
 
 from __future__ import annotations
 
-import re
 from numbers import Real
 
 import pandas as pd
 
-from ..markup import TAGS, Markup, element, escape, join, link
+from ..markup import TAGS, Markup, element, escape, join, link, markdown_literal
 
 __all__ = [
     "TAGS",
@@ -104,22 +103,6 @@ def table(
     parts = [element("caption", caption)] if caption else []
     parts += [element("thead", element("tr", *head)), element("tbody", *rows)]
     return element("table", *parts, id=id, class_=classes)
-
-
-#: Written as character references in Markdown: a sanitiser that reads the Markdown source
-#: as HTML (nbconvert's SanitizeHTML does) then sees neither a tag nor an entity to undo.
-_MARKDOWN_REFERENCES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-
-
-def markdown_literal(text) -> str:
-    """Text to place in Markdown so that it reads literally: no emphasis, link or tag.
-
-    ``<``, ``>`` and ``&`` become character references; every other ASCII punctuation
-    character is backslash-escaped (CommonMark lets any of them be), so ``*``, ``_`` and
-    ``[`` stay characters; line breaks become spaces.
-    """
-    flat = re.sub(r"\s+", " ", str(text))
-    return re.sub(r"[!-/:-@\[-`{-~]", lambda m: _MARKDOWN_REFERENCES.get(m[0], "\\" + m[0]), flat)
 
 
 def show(markup: Markup) -> None:

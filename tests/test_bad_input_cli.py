@@ -1,9 +1,9 @@
 """Bad input given through the real command line, as a user meets it, in one table.
 
-Every row runs ``python -m kuanalysis ...`` in a subprocess from the root of its own copy of
-the project (data/, scenarios/ and notebooks/ copied, a reports/ folder holding the files of
-an earlier run, ``KUANALYSIS_ROOT`` and the temporary folder pointing into the copy), and
-pins the contract for bad input:
+Every row runs the command from the root of its own copy of the project (data/, scenarios/
+and notebooks/ copied, a reports/ folder holding the files of an earlier run,
+``KUANALYSIS_ROOT`` and the temporary folder pointing into the copy), and pins the contract
+for bad input:
 
 - exit code 2 (1 is a report that failed for other reasons);
 - the exact Swedish message on stderr, naming the file, line and field where there is one,
@@ -16,6 +16,13 @@ Scenario files are checked through ``kuanalysis fees``, which reads them before 
 else, and through ``kuanalysis render`` of each report that reads them; the renderer's
 refusals (parameters, the files and folders they name, the time, the output folder) are each
 made while the run is planned, before a notebook runs.
+
+``kuanalysis render`` rows run ``python -m kuanalysis`` in a subprocess (the renderer starts
+processes of its own). The other rows call :func:`kuanalysis.cli.main`, the function the
+command runs, in the test's process, with the same folder, environment and captured output:
+a process of its own costs more than the command's work here. The rows in
+:data:`THROUGH_THE_PROCESS` (one per command, and argparse's refusals) also run as
+``python -m kuanalysis``, which shows that the process gives what the function gives.
 
 Not repeated here: malformed raw tables (``test_bad_input.py``), the YAML reader's limits
 in-process (``test_yamlfile.py``), the scenario reader's messages in-process
@@ -30,11 +37,14 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, shipped_project
 from fees_fixtures import POSTS
+
+from kuanalysis import cli
 
 #: Files of an earlier run in the copy's reports/: a refused command leaves them as they are.
 EARLIER_REPORTS = {
@@ -1081,8 +1091,37 @@ def kuanalysis(root: Path, args: list[str], env: dict[str, str]):
     )
 
 
-@pytest.mark.parametrize("command, files, env, expected", CASES)
-def test_bad_input_exits_2_says_where_and_writes_nothing(project, command, files, env, expected):
+def in_process(root: Path, args: list[str], env: dict[str, str], monkeypatch, capfd):
+    """``kuanalysis ARGS`` as :func:`kuanalysis.cli.main`, in this process, from ``root``, the
+    project and temporary folder there; what it wrote on stdout and stderr captured."""
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for name, value in {"KUANALYSIS_ROOT": str(root), "TMPDIR": str(root / "tmp"), **env}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR read again, restored after
+    capfd.readouterr()
+    try:
+        code = cli.main(args)
+    except SystemExit as e:  # argparse's refusals
+        code = e.code
+    out, err = capfd.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
+
+
+#: Rows also run as ``python -m kuanalysis``: one per command run in this process, and
+#: argparse's refusals (an unknown command, a missing argument).
+THROUGH_THE_PROCESS = [
+    "scenario-windows-1252",
+    "data-out-raw-subfolder",
+    "check-out-over-raw-table",
+    "import-every-argument-wrong",
+    "r2-unknown-command",
+    "r2-fees-without-scenario",
+]
+
+
+def _refused(project: Path, command: str, files: dict, expected: str, run) -> None:
+    """Write the row's files, run it with ``run(args)``, check the contract."""
     for rel, content in files.items():
         path = project / rel
         if isinstance(content, bytes):
@@ -1092,7 +1131,7 @@ def test_bad_input_exits_2_says_where_and_writes_nothing(project, command, files
     args = shlex.split(command.replace("{ute}", str(project.parent / "ute")))
     before = snapshot(project)
 
-    proc = kuanalysis(project, args, env)
+    proc = run(args)
 
     shown = proc.stdout + proc.stderr
     assert "Traceback" not in shown, shown
@@ -1103,6 +1142,34 @@ def test_bad_input_exits_2_says_where_and_writes_nothing(project, command, files
     assert under(after, "data/raw") == under(before, "data/raw")  # no raw file changed
     assert sorted(after) == sorted(before)  # nothing new anywhere, nothing removed
     assert under(after, "reports") == under(before, "reports")  # earlier reports untouched
+
+
+@pytest.mark.parametrize("command, files, env, expected", CASES)
+def test_bad_input_exits_2_says_where_and_writes_nothing(
+    project, command, files, env, expected, monkeypatch, capfd
+):
+    if command.split()[0] == "render":
+        _refused(project, command, files, expected, lambda a: kuanalysis(project, a, env))
+    else:
+        _refused(
+            project,
+            command,
+            files,
+            expected,
+            lambda a: in_process(project, a, env, monkeypatch, capfd),
+        )
+
+
+@pytest.mark.parametrize(
+    "command, files, env, expected", [c for c in CASES if c.id in THROUGH_THE_PROCESS]
+)
+def test_the_process_refuses_as_the_function_does(project, command, files, env, expected):
+    assert command.split()[0] != "render"  # those rows always run as a process
+    _refused(project, command, files, expected, lambda a: kuanalysis(project, a, env))
+
+
+def test_the_rows_run_as_a_process_are_rows():
+    assert set(THROUGH_THE_PROCESS) <= {c.id for c in CASES}
 
 
 # == issue 19: cases of the second round that are not refusals ===============================

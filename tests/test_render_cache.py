@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import nbformat
-from conftest import ROOT, run_cli, shipped_project
+from conftest import ROOT, run_cli
 from render_support import FIXED_TIME, notebook
 
 READ = (
@@ -157,30 +157,37 @@ def test_an_edited_sidecar_it_did_not_read_renders_a_report_again(scratch_projec
     assert _render(env) == {"tabell.html": "klar"}
 
 
-def test_the_overview_follows_the_reports_it_lists(tmp_path):
-    """The overview lists every report's title and files: its key holds them, so an edited
-    title (twice) or a new notebook renders it again (it used to stay ``oförändrad``, listing
-    the old titles)."""
-    root = shipped_project(tmp_path / "projekt")
+#: A report listing the others, as the overview does (``lists_reports``): each page it would
+#: link, with its title.
+LISTS = "from kuanalysis import render\nprint(sorted((j.output, j.title) for j in render.plan(None, {})))"
+
+
+def test_a_report_listing_the_others_follows_what_it_lists(scratch_project):
+    """A listing report's key holds every report's title and files, so an edited title
+    (twice) or a new notebook renders it again (the overview used to stay ``oförändrad``,
+    listing the old titles); its own inputs are unchanged all along."""
+    root, page = scratch_project, scratch_project / "reports" / "lista.html"
     env = {"KUANALYSIS_ROOT": str(root)}
-    page = root / "reports" / "oversikt.html"
-    explorer = root / "notebooks" / "utforska-avgifter.ipynb"
+    notebook(
+        root / "notebooks" / "lista.ipynb", LISTS, metadata={"kuanalysis": {"lists_reports": True}}
+    )
+    notebook(root / "notebooks" / "tabell.ipynb", "print(1)", title="Tabellen")
 
-    def retitle(title: str) -> None:
-        nb = nbformat.read(explorer, as_version=4)
-        nb.cells[0].source = re.sub(
-            r"^# .*$", f"# {title}", nb.cells[0].source, count=1, flags=re.M
-        )
-        nbformat.write(nb, explorer)
-
-    assert _render(env, "oversikt") == {"oversikt.html": "klar"}
-    assert '<a href="utforska-avgifter.html">Utforska avgifterna</a>' in page.read_text()
-    assert _render(env, "oversikt") == {"oversikt.html": "oförändrad"}
+    assert _render(env, "lista") == {"lista.html": "klar"}
+    assert "('tabell.html', 'Tabellen')" in page.read_text()
+    assert _render(env, "lista") == {"lista.html": "oförändrad"}
     for title in ("Pröva avgifterna", "Pröva budgetalternativen"):
-        retitle(title)
-        assert _render(env, "oversikt") == {"oversikt.html": "klar"}
-        assert f'<a href="utforska-avgifter.html">{title}</a>' in page.read_text()
+        notebook(root / "notebooks" / "tabell.ipynb", "print(1)", title=title)
+        assert _render(env, "lista") == {"lista.html": "klar"}
+        assert f"('tabell.html', '{title}')" in page.read_text()
     notebook(root / "notebooks" / "prov.ipynb", "print(1)", title="Provrapporten")
-    assert _render(env, "oversikt") == {"oversikt.html": "klar"}
-    assert '<a href="prov.html">Provrapporten</a>' in page.read_text()
-    assert _render(env, "oversikt") == {"oversikt.html": "oförändrad"}
+    assert _render(env, "lista") == {"lista.html": "klar"}
+    assert "('prov.html', 'Provrapporten')" in page.read_text()
+    assert _render(env, "lista") == {"lista.html": "oförändrad"}
+
+
+def test_the_overview_is_a_report_listing_the_others():
+    """The shipped overview lists every report (its list: ``test_reports_overview``), so it
+    is keyed as one: its notebook says so."""
+    nb = nbformat.read(ROOT / "notebooks" / "oversikt.ipynb", as_version=4)
+    assert nb.metadata["kuanalysis"]["lists_reports"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import shutil
 from pathlib import Path
@@ -481,3 +482,30 @@ def test_real_raw_data_loads_and_validates(monkeypatch):
     frame = tidy(load_all(raw))
     assert frame["source_file"].str.startswith("data/raw/").all()
     assert frame["source_row"].ge(2).all()
+
+
+def test_a_cell_looked_up_is_the_cell_of_the_frame():
+    """Table.figure and Table.printed give what ``.at`` gives, blanks included, for every
+    cell of the shipped fee matrix; a copy with a changed figure looks up its own."""
+    t = load_table(paths.raw_dir() / "000-pks-2024" / "finansiering-2025.csv")
+    for row in t.values.index:
+        for col in t.values.columns:
+            v = t.values.at[row, col]
+            assert t.figure(row, col) == v or (math.isnan(v) and math.isnan(t.figure(row, col)))
+            assert t.printed(row, col) == t.text.at[row, col]
+    assert math.isnan(t.figure("Mullsjö", "Miljösamverkan"))  # the one cell printed blank
+    assert t.printed("Mullsjö", "Miljösamverkan") == ""
+    assert t.figure("Aneby", "Barnahus") == 58_698  # "58 698 kr" in the source
+    values = t.values.copy()
+    values.at["Mullsjö", "Miljösamverkan"] = 1.0
+    assert dataclasses.replace(t, values=values).figure("Mullsjö", "Miljösamverkan") == 1.0
+    assert math.isnan(t.figure("Mullsjö", "Miljösamverkan"))
+    with pytest.raises(KeyError):
+        t.figure("Stockholm", "Barnahus")  # no such row
+
+
+def test_a_repeated_label_is_looked_up_as_pandas_does():
+    frame = pd.DataFrame([[1.0, 2.0], [3.0, 4.0]], index=["a", "a"], columns=["x", "y"])
+    t = load_table(paths.raw_dir() / "000-pks-2024" / "finansiering-2025.csv")
+    twice = dataclasses.replace(t, values=frame)
+    assert list(twice.figure("a", "x")) == [1.0, 3.0]  # what values.at gives: both

@@ -452,7 +452,7 @@ def _sum_breaks(
     trow, total_col = total_row(table), total_column(table)
 
     def filled(row, col) -> float:
-        v = values.at[row, col]
+        v = table.figure(row, col)
         return blanks.get((row, col), v) if pd.isna(v) else v
 
     def total_of(rule, row, col, parts: list[Cell]):

@@ -46,7 +46,7 @@ class Cell:
 
     @property
     def value(self) -> float:
-        return float(self.table.values.at[self.row, self.column])
+        return float(self.table.figure(self.row, self.column))
 
     @property
     def blank(self) -> bool:
@@ -55,7 +55,7 @@ class Cell:
     @property
     def half(self) -> float:
         """Half a unit in the last printed place (the most rounding can hide)."""
-        return half_unit(self.table.text.at[self.row, self.column])
+        return half_unit(self.table.printed(self.row, self.column))
 
     @property
     def unit(self) -> str:

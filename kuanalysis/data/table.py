@@ -97,6 +97,34 @@ class Table:
         line = self.source_rows.get(row)
         return f"{self.source_file}:{line}" if line else self.source_file
 
+    # -- cells, looked up often by the checks --------------------------------------------
+    def figure(self, row: str, column: str) -> float:
+        """``values.at[row, column]`` (NaN when blank), from a lookup built at the first call.
+
+        A table's frames are not changed in place once it is built: a changed table is a
+        copy (``dataclasses.replace``), which builds a lookup of its own.
+        """
+        return self._lookup("values")[row, column]
+
+    def printed(self, row: str, column: str) -> str:
+        """``text.at[row, column]``, the cell as printed, looked up as :meth:`figure` is."""
+        return self._lookup("text")[row, column]
+
+    def _lookup(self, name: str):
+        """(row, column) -> cell of the frame ``name``: a dict (pandas' ``.at`` costs tens of
+        microseconds a call, the checks make thousands), or ``.at`` itself when a label
+        repeats."""
+        lookups = self.__dict__.setdefault("_lookups", {})
+        if name not in lookups:
+            frame = getattr(self, name)
+            if frame.index.is_unique and frame.columns.is_unique:
+                lookups[name] = {
+                    (r, c): v for c, col in frame.items() for r, v in zip(frame.index, col.tolist())
+                }
+            else:
+                lookups[name] = frame.at
+        return lookups[name]
+
     # -- construction for tests ---------------------------------------------------------
     @classmethod
     def from_rows(cls, meta: dict, rows: dict[str, list], source_file: str = "test.csv") -> Table:

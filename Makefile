@@ -22,10 +22,10 @@ reports: $(STAMP)  ## rendera alla rapporter till reports/ (bara de vars indata 
 	$(BIN)/kuanalysis render
 
 test: $(STAMP)  ## kör alla tester (två processer per dator med två kärnor)
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 quick: $(STAMP)  ## snabba tester för det inre arbetet: inga renderingar, ingen webbläsare
-	$(BIN)/pytest -n auto --dist loadfile -m "not slow and not browser"
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m "not slow and not browser"
 
 lint: $(STAMP)  ## ruff (regler och format, även anteckningsböckerna), mypy och lagren (import-linter)
 	$(BIN)/ruff check kuanalysis tests notebooks benchmarks tools

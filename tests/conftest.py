@@ -223,7 +223,38 @@ SLOW_MODULES = {
 }
 
 
+#: The modules that take longest (worker-seconds, ``pytest --durations=0``), longest first.
+#: ``make test`` hands whole modules to the workers in collection order
+#: (``--dist loadfile --no-loadscope-reorder``); these are collected first, so that no long
+#: module starts last while the other worker has nothing left. The others follow as found.
+LONGEST_FIRST = [
+    "test_bad_input_cli",
+    "test_render_cache",
+    "test_accessibility",
+    "test_render",
+    "test_explorer_app",
+    "test_render_index",
+    "test_reports",
+    "test_readme_next_period",
+    "test_render_cli",
+    "test_hostile_labels",
+    "test_render_kill",
+    "test_notebooks_git",
+    "test_fee_years",
+    "test_mutation",
+    "test_render_lock",
+    "test_render_publish",
+    "test_render_reuse",
+    "test_fees_hostile",
+    "test_print",
+    "test_analyst_path",
+    "test_whole_period",
+]
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.stem in SLOW_MODULES or item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.slow)
+    rank = {stem: i for i, stem in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: order kept within

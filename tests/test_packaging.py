@@ -83,3 +83,14 @@ def test_no_file_names_a_path_outside_the_repository():
         text = path.read_text(encoding="utf-8", errors="replace")
         found += [f"{name}: {m[0]}" for m in local.finditer(text)]
     assert found == []
+
+
+def test_the_modules_the_suite_orders_and_marks_are_there():
+    """conftest's lists name test modules that exist: a renamed module would otherwise lose
+    its mark (slow) or its place (longest first) without a word."""
+    from conftest import LONGEST_FIRST, SLOW_MODULES
+
+    there = {p.stem for p in (ROOT / "tests").glob("test_*.py")}
+    assert set(SLOW_MODULES) <= there
+    assert set(LONGEST_FIRST) <= there
+    assert len(set(LONGEST_FIRST)) == len(LONGEST_FIRST)

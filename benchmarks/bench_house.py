@@ -9,6 +9,8 @@ A benchmark, not a test: it prints what it finds and exits 0.
 from __future__ import annotations
 
 import ast
+import re
+import shlex
 import subprocess
 import sys
 import time
@@ -17,6 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LONG = 80
+
+
+def make_test_args() -> list[str]:
+    """The arguments of ``make test``'s pytest command, as the Makefile gives them."""
+    recipe = re.search(r"^test:.*\n\t\$\(BIN\)/pytest (.*)$", (ROOT / "Makefile").read_text(), re.M)
+    assert recipe, "Makefile: målet test kör inte $(BIN)/pytest"
+    return shlex.split(recipe.group(1))
 
 
 def long_functions() -> list[tuple[int, str]]:
@@ -47,19 +56,10 @@ def main() -> int:
     print("mypy (strict_optional):", last_line([str(BIN / "mypy")]))
     if "--tester" in sys.argv:
         started = time.perf_counter()
-        summary = last_line(
-            [
-                str(BIN / "pytest"),
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "-n",
-                "auto",
-                "--dist",
-                "loadfile",
-            ]
-        )
-        print(f"make test (pytest -n auto): {time.perf_counter() - started:.0f} s: {summary}")
+        args = make_test_args()
+        summary = last_line([str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", *args])
+        took = time.perf_counter() - started
+        print(f"make test (pytest {' '.join(args)}): {took:.0f} s: {summary}")
     return 0
 
 

@@ -4,7 +4,8 @@ Markup is built from elements, never from strings: :func:`element` escapes every
 and every attribute value; :class:`Markup` marks HTML this module built, so it is embedded as
 it is. It sits at the base of the package (the provenance block, the notebooks' publishing
 protocol and the reports all build markup with it); :mod:`kuanalysis.reports.html` adds the
-reports' building blocks (paragraphs, tables) on top.
+reports' building blocks (paragraphs, tables) on top. :func:`markdown_literal` is the same
+for text placed in a notebook's Markdown (a report's title fields).
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ def test_the_warm_up_imports_what_the_notebooks_import(tmp_path):
     ]
 
 
-def _warmed(code: str) -> list[str]:
-    """Run the warm-up ``code`` in a fresh interpreter: the names it leaves, and which of
+def _warmed(code: str) -> str:
+    """Run the warm-up ``code`` in a fresh interpreter; it prints the names left, and which of
     pandas, pyplot and kuanalysis.paths it imported."""
     probe = (
         "\nimport sys as _s\n"

@@ -102,7 +102,8 @@ class Table:
         """``values.at[row, column]`` (NaN when blank), from a lookup built at the first call.
 
         A table's frames are not changed in place once it is built: a changed table is a
-        copy (``dataclasses.replace``), which builds a lookup of its own.
+        copy (``dataclasses.replace``), which builds a lookup of its own. With a repeated
+        label, what ``.at`` gives.
         """
         return self._lookup("values")[row, column]
 

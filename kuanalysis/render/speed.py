@@ -8,8 +8,9 @@
   left is frozen out of the garbage collector (Python's last collections would walk every
   object once more, a third of a second after a render).
 - :func:`warm_up_code`: what a spare kernel runs while it waits for its job: the modules the
-  notebooks import (and pandas and pyplot for notebooks of the report modules), then frozen out of the collector's sweeps (they would otherwise walk all
-  of pandas and matplotlib again at every reset, 0.15 s, and during runs).
+  notebooks import (and pandas and pyplot for notebooks of the report modules), then frozen
+  out of the collector's sweeps (they would otherwise walk all of pandas and matplotlib again
+  at every reset, 0.15 s, and during runs).
 """
 
 from __future__ import annotations

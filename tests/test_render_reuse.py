@@ -14,6 +14,8 @@ def test_a_kommunblad_from_a_shared_kernel_equals_one_rendered_alone(tmp_path):
         "render",
         "kommunblad",
         "-p",
+        "kommuner=0604,0617,0642,0643,0662",
+        "-p",
         shipped,
         "-j",
         "1",
@@ -23,6 +25,7 @@ def test_a_kommunblad_from_a_shared_kernel_equals_one_rendered_alone(tmp_path):
         FIXED_TIME,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "[5/5] kommunblad/2025/0662-gislaved.html" in proc.stdout  # the last of the five
     proc = run_cli(
         "render",
         "kommunblad",

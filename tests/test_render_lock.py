@@ -58,23 +58,44 @@ def test_a_second_render_waits_while_the_folder_is_held(scratch_project):
 
 
 def test_two_renders_at_once_leave_an_index_of_the_files_on_disk(scratch_project):
-    """Render 1 writes a.html (p = 1), then spends 10 s on b; render 2 starts then and
-    renders a.html with p = 2. Side by side, render 2 wrote a.html and the state first and
-    render 1, ending last, put its own a.html back into the state: the state described a
-    file no longer on disk. Now render 2 waits for render 1, then writes both."""
-    nb = scratch_project / "notebooks"
+    """Render 1 writes a.html (p = 1), then works on b until told to end; render 2 starts
+    then and renders a.html with p = 2. Side by side, render 2 wrote a.html and the state
+    first and render 1, ending last, put its own a.html back into the state: the state
+    described a file no longer on disk. Now render 2 waits for render 1, then writes both.
+    b ends when the test has seen render 2 say that it waits (no guess at how long)."""
+    nb, flag = scratch_project / "notebooks", scratch_project / "b-kan-sluta"
     notebook(nb / "a.ipynb", "print(p)", params="p = 1  # p", title="A")
-    notebook(nb / "b.ipynb", "import time\ntime.sleep(10)", params="q = 1  # q", title="B")
+    notebook(
+        nb / "b.ipynb",
+        f"import pathlib, time\nflag = pathlib.Path({str(flag)!r})\n"
+        "for _ in range(3000):  # at most 300 s\n"
+        "    if flag.exists():\n"
+        "        break\n"
+        "    time.sleep(0.1)",
+        params="q = 1  # q",
+        title="B",
+    )
     out = scratch_project / "reports"
     first = _start(scratch_project, "a", "b", "-j", "1")  # a, then b, one worker
-    deadline = time.monotonic() + 300
-    while not (out / "a.html").exists():
-        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
-        time.sleep(0.1)
-    second = _start(scratch_project, "a", "-p", "p=2")
-    results = [p.communicate(timeout=300) for p in (first, second)]
+    second = None
+    try:
+        deadline = time.monotonic() + 300
+        while not (out / "a.html").exists():
+            assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+            time.sleep(0.1)
+        second = _start(scratch_project, "a", "-p", "p=2")
+        line = second.stderr.readline()
+        assert line.startswith(WAITING), line  # the second waits for the first
+        assert first.poll() is None  # which is still at b
+        flag.touch()
+        results = [p.communicate(timeout=300) for p in (first, second)]
+    finally:  # a failed test leaves no render behind
+        flag.touch()
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.communicate()
     assert [p.returncode for p in (first, second)] == [0, 0], results
-    assert WAITING in results[1][1]  # the second waited for the first
     state = _consistent(out)
     assert state.keys() == {"a.html", "b.html"}
     assert state["a.html"]["parameters"] == {"p": 2}  # the second ran last
